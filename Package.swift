@@ -1,0 +1,62 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module split (DESIGN.md §2): pure modules (Contracts, Catalog, Checks, Reports) never touch I/O;
+// only `Postgres` calls libpq and only `Terminal` calls ncurses; the executable only wires.
+let package = Package(
+    name: "contractwatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "contractwatch", targets: ["contractwatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries. Each has a shim header; see the header for why each shim exists.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CNCursesW",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+
+        // The only libpq user: connections, queries, errors, throwaway local clusters.
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        // Contract model and loaders (pure: parses bytes handed to it, plus a folder walker).
+        .target(name: "Contracts"),
+        // Reads contract files from disk and hands the bytes to `Contracts`.
+        .target(name: "ContractFiles", dependencies: ["Contracts"]),
+        // Catalog snapshot model (pure).
+        .target(name: "Catalog"),
+        // Reads a CatalogSnapshot from pg_catalog through `Postgres`.
+        .target(name: "CatalogReader", dependencies: ["Catalog", "Postgres"]),
+        // Pure: contracts × snapshot → findings.
+        .target(name: "Checks", dependencies: ["Contracts", "Catalog"]),
+        // Pure: findings → text, JSON, JUnit, Markdown.
+        .target(name: "Reports", dependencies: ["Checks", "Contracts", "Catalog"]),
+        // The Met Museum demo schema, embedded in the binary so `check` and `demo` can load it.
+        .target(name: "DemoDatabase", resources: [.embedInCode("met_museum.sql")]),
+
+        .executableTarget(
+            name: "contractwatch",
+            dependencies: [
+                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports", "DemoDatabase",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Contracts", "Catalog", "Reports"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase"],
+            exclude: ["Fixtures"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,167 @@
+/// A schema-qualified relation name. Identifiers are data: compared exactly, never folded.
+public struct QualifiedName: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var schema: String
+    public var name: String
+
+    public init(schema: String, name: String) {
+        self.schema = schema
+        self.name = name
+    }
+
+    public static func < (lhs: QualifiedName, rhs: QualifiedName) -> Bool {
+        (lhs.schema, lhs.name) < (rhs.schema, rhs.name)
+    }
+
+    /// `schema.name`, with either part double-quoted when it is not a plain lower-case identifier,
+    /// the way psql shows it.
+    public var description: String { "\(Self.display(schema)).\(Self.display(name))" }
+
+    public static func display(_ identifier: String) -> String {
+        let plain = !identifier.isEmpty && identifier.unicodeScalars.allSatisfy { scalar in
+            (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") || scalar == "_"
+        } && !(identifier.first?.isNumber ?? false)
+        return plain ? identifier : "\"" + identifier.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+}
+
+/// `pg_class.relkind` for the relations a contract can describe.
+public enum RelationKind: String, Sendable, Hashable, CaseIterable {
+    case table = "r"
+    case partitionedTable = "p"
+    case view = "v"
+    case materializedView = "m"
+    case foreignTable = "f"
+
+    public var label: String {
+        switch self {
+        case .table: "table"
+        case .partitionedTable: "partitioned table"
+        case .view: "view"
+        case .materializedView: "materialized view"
+        case .foreignTable: "foreign table"
+        }
+    }
+
+    /// Plain and partitioned tables; the rest get a notice when a contract points at them.
+    public var isTable: Bool { self == .table || self == .partitionedTable }
+}
+
+/// One column as the catalog has it, in `information_schema.columns` vocabulary plus extras.
+public struct CatalogColumn: Sendable, Hashable {
+    public var name: String
+    /// `pg_attribute.attnum` (1-based, gaps where columns were dropped).
+    public var position: Int
+    /// `information_schema` spelling: `integer`, `character varying`, `ARRAY`, `USER-DEFINED`…
+    public var dataType: String
+    /// `format_type(atttypid, atttypmod)`: `character varying(255)`, `numeric(12,2)`, `text[]`.
+    public var formattedType: String
+    public var characterMaximumLength: Int?
+    public var numericPrecision: Int?
+    public var numericScale: Int?
+    public var datetimePrecision: Int?
+    public var isNullable: Bool
+    public var isUpdatable: Bool
+    /// For `ARRAY` columns: the element's `data_type` (`text`, `integer`, `USER-DEFINED`…).
+    public var arrayElementType: String?
+    /// 1-based position in the primary key, nil when not part of it.
+    public var primaryKeyPosition: Int?
+    public var defaultExpression: String?
+    public var comment: String?
+
+    public init(
+        name: String, position: Int, dataType: String, formattedType: String,
+        characterMaximumLength: Int? = nil, numericPrecision: Int? = nil, numericScale: Int? = nil,
+        datetimePrecision: Int? = nil, isNullable: Bool = true, isUpdatable: Bool = true,
+        arrayElementType: String? = nil, primaryKeyPosition: Int? = nil,
+        defaultExpression: String? = nil, comment: String? = nil
+    ) {
+        self.name = name
+        self.position = position
+        self.dataType = dataType
+        self.formattedType = formattedType
+        self.characterMaximumLength = characterMaximumLength
+        self.numericPrecision = numericPrecision
+        self.numericScale = numericScale
+        self.datetimePrecision = datetimePrecision
+        self.isNullable = isNullable
+        self.isUpdatable = isUpdatable
+        self.arrayElementType = arrayElementType
+        self.primaryKeyPosition = primaryKeyPosition
+        self.defaultExpression = defaultExpression
+        self.comment = comment
+    }
+
+    public var isPrimaryKey: Bool { primaryKeyPosition != nil }
+}
+
+/// A table, view, materialized view or foreign table with its columns in `attnum` order.
+public struct Relation: Sendable, Hashable {
+    public var name: QualifiedName
+    public var kind: RelationKind
+    /// A partition of a partitioned table (`relispartition`).
+    public var isPartition: Bool
+    public var comment: String?
+    public var columns: [CatalogColumn]
+
+    public init(name: QualifiedName, kind: RelationKind, isPartition: Bool = false, comment: String? = nil, columns: [CatalogColumn]) {
+        self.name = name
+        self.kind = kind
+        self.isPartition = isPartition
+        self.comment = comment
+        self.columns = columns
+    }
+
+    public func column(named name: String) -> CatalogColumn? {
+        columns.first { $0.name == name }
+    }
+
+    public var primaryKey: [CatalogColumn] {
+        columns.filter(\.isPrimaryKey).sorted { ($0.primaryKeyPosition ?? 0) < ($1.primaryKeyPosition ?? 0) }
+    }
+}
+
+/// The database a snapshot was taken from.
+public struct DatabaseIdentity: Sendable, Hashable {
+    public var name: String
+    public var serverVersion: String
+
+    public init(name: String, serverVersion: String) {
+        self.name = name
+        self.serverVersion = serverVersion
+    }
+}
+
+/// Every user relation of one database at one moment. Immutable once built; indexed by name.
+public struct CatalogSnapshot: Sendable {
+    public let database: DatabaseIdentity
+    public let relations: [Relation]
+    private let index: [QualifiedName: Int]
+    private let byName: [String: [Int]]
+
+    public init(database: DatabaseIdentity, relations: [Relation]) {
+        self.database = database
+        self.relations = relations.sorted { $0.name < $1.name }
+        var index: [QualifiedName: Int] = [:]
+        var byName: [String: [Int]] = [:]
+        index.reserveCapacity(relations.count)
+        for (offset, relation) in self.relations.enumerated() {
+            index[relation.name] = offset
+            byName[relation.name.name.lowercased(), default: []].append(offset)
+        }
+        self.index = index
+        self.byName = byName
+    }
+
+    public func relation(_ name: QualifiedName) -> Relation? {
+        index[name].map { relations[$0] }
+    }
+
+    /// Relations whose name equals `name` ignoring case, in any schema (for "did you mean" notices).
+    public func relations(namedLike name: String) -> [Relation] {
+        (byName[name.lowercased()] ?? []).map { relations[$0] }
+    }
+
+    public var schemas: [String] {
+        Array(Set(relations.map(\.name.schema))).sorted()
+    }
+}

@@ -1,0 +1,42 @@
+import Contracts
+import Foundation
+
+/// Reads the contract files of a folder from disk; the parsing itself is pure (`ContractLoader`).
+public enum ContractFolder {
+    public struct NotAFolder: Error, Sendable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "contracts folder \(path): \(reason)" }
+    }
+
+    /// Every `*.json` file directly in `path` (not hidden), sorted by name.
+    public static func load(_ path: String) throws(NotAFolder) -> ContractSet {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw NotAFolder(path: path, reason: "no such folder (use --contracts DIR)")
+        }
+        guard isDirectory.boolValue else {
+            throw NotAFolder(path: path, reason: "is a file, not a folder (use --contracts DIR)")
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw NotAFolder(path: path, reason: "cannot be read (\(error.localizedDescription))")
+        }
+        var files: [(path: String, bytes: [UInt8])] = []
+        var unreadable: [ContractError] = []
+        for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let filePath = path.hasSuffix("/") ? path + name : path + "/" + name
+            if let data = FileManager.default.contents(atPath: filePath) {
+                files.append((filePath, [UInt8](data)))
+            } else {
+                unreadable.append(ContractError(file: filePath, location: nil, message: "cannot be read (permissions?)"))
+            }
+        }
+        var set = ContractLoader.load(files)
+        set.errors.append(contentsOf: unreadable)
+        set.fileCount += unreadable.count
+        return set
+    }
+}

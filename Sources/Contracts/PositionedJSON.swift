@@ -1,0 +1,339 @@
+/// A line and column in a source file, both 1-based; columns count characters, not bytes.
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// A JSON value that remembers where it was written, so validation errors can point at the
+/// exact key or value a person has to fix.
+public struct PositionedJSON: Sendable, Hashable {
+    public struct Member: Sendable, Hashable {
+        public var key: String
+        public var keyLocation: SourceLocation
+        public var value: PositionedJSON
+    }
+
+    public indirect enum Value: Sendable, Hashable {
+        case object([Member])
+        case array([PositionedJSON])
+        case string(String)
+        /// The number as written (`32`, `32.0`, `6e0`); interpret with `integerValue`.
+        case number(String)
+        case bool(Bool)
+        case null
+    }
+
+    public var value: Value
+    public var location: SourceLocation
+
+    public subscript(key: String) -> PositionedJSON? {
+        guard case .object(let members) = value else { return nil }
+        return members.last { $0.key == key }?.value
+    }
+
+    public var members: [Member]? {
+        if case .object(let members) = value { return members }
+        return nil
+    }
+
+    /// What kind of value this is, for error messages ("expected a string, found a number").
+    public var kindName: String {
+        switch value {
+        case .object: "an object"
+        case .array: "an array"
+        case .string: "a string"
+        case .number: "a number"
+        case .bool: "a boolean"
+        case .null: "null"
+        }
+    }
+
+    /// Whole numbers written as `32` or `32.0` (the book writes precisions as floats).
+    public var integerValue: Int? {
+        guard case .number(let text) = value, let double = Double(text), double.rounded() == double,
+              abs(double) < 1e15 else { return nil }
+        return Int(double)
+    }
+}
+
+/// A syntax error with its location.
+public struct JSONSyntaxError: Error, Sendable, Hashable {
+    public var location: SourceLocation
+    public var message: String
+}
+
+/// A small strict JSON parser (RFC 8259) over UTF-8 bytes that records locations.
+/// It also explains the usual hand-editing mistakes: trailing commas, comments, single quotes.
+public struct PositionedJSONParser {
+    private let bytes: [UInt8]
+    private var offset = 0
+    private var line = 1
+    private var column = 1
+
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> PositionedJSON {
+        var parser = PositionedJSONParser(bytes: bytes)
+        return try parser.parseDocument()
+    }
+
+    private init(bytes: [UInt8]) {
+        // Skip a UTF-8 byte-order mark.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            self.bytes = Array(bytes.dropFirst(3))
+        } else {
+            self.bytes = bytes
+        }
+    }
+
+    private var location: SourceLocation { SourceLocation(line: line, column: column) }
+
+    private func fail(_ message: String, at where_: SourceLocation? = nil) -> JSONSyntaxError {
+        JSONSyntaxError(location: where_ ?? location, message: message)
+    }
+
+    private mutating func parseDocument() throws(JSONSyntaxError) -> PositionedJSON {
+        skipWhitespace()
+        if offset >= bytes.count { throw fail("the file is empty; expected a JSON object") }
+        let value = try parseValue(depth: 0)
+        skipWhitespace()
+        if offset < bytes.count {
+            throw fail("unexpected \(describeCurrent()) after the end of the JSON document")
+        }
+        return value
+    }
+
+    private mutating func advance() {
+        let byte = bytes[offset]
+        offset += 1
+        if byte == 0x0A {
+            line += 1
+            column = 1
+        } else if byte & 0xC0 != 0x80 {
+            // Count characters: continuation bytes of a UTF-8 sequence do not move the column.
+            column += 1
+        }
+    }
+
+    private mutating func skipWhitespace() {
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case 0x20, 0x09, 0x0A, 0x0D: advance()
+            default: return
+            }
+        }
+    }
+
+    private func describeCurrent() -> String {
+        guard offset < bytes.count else { return "end of file" }
+        let byte = bytes[offset]
+        if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        return "character"
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> PositionedJSON {
+        guard depth < 256 else { throw fail("nesting is deeper than 256 levels") }
+        guard offset < bytes.count else { throw fail("unexpected end of file; expected a value") }
+        let start = location
+        switch bytes[offset] {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth)
+        case UInt8(ascii: "["): return try parseArray(depth: depth)
+        case UInt8(ascii: "\""): return PositionedJSON(value: .string(try parseString()), location: start)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return PositionedJSON(value: .number(try parseNumber()), location: start)
+        case UInt8(ascii: "t"): try expectWord("true"); return PositionedJSON(value: .bool(true), location: start)
+        case UInt8(ascii: "f"): try expectWord("false"); return PositionedJSON(value: .bool(false), location: start)
+        case UInt8(ascii: "n"): try expectWord("null"); return PositionedJSON(value: .null, location: start)
+        case UInt8(ascii: "'"): throw fail("strings must use double quotes (\"), not single quotes")
+        case UInt8(ascii: "/"): throw fail("comments are not allowed in JSON")
+        default: throw fail("unexpected \(describeCurrent()); expected a value (object, array, string, number, true, false or null)")
+        }
+    }
+
+    private mutating func expectWord(_ word: String) throws(JSONSyntaxError) {
+        let start = location
+        for byte in word.utf8 {
+            guard offset < bytes.count, bytes[offset] == byte else {
+                throw fail("invalid literal; expected `\(word)` (JSON literals are lower-case)", at: start)
+            }
+            advance()
+        }
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> PositionedJSON {
+        let start = location
+        advance()  // {
+        var members: [PositionedJSON.Member] = []
+        var seen: [String: SourceLocation] = [:]
+        skipWhitespace()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
+            advance()
+            return PositionedJSON(value: .object([]), location: start)
+        }
+        while true {
+            skipWhitespace()
+            guard offset < bytes.count else { throw fail("unexpected end of file inside the object that starts at \(start)") }
+            if bytes[offset] == UInt8(ascii: "}") { throw fail("trailing comma before '}' is not allowed in JSON") }
+            if bytes[offset] == UInt8(ascii: "/") { throw fail("comments are not allowed in JSON") }
+            guard bytes[offset] == UInt8(ascii: "\"") else {
+                throw fail("expected a key in double quotes, found \(describeCurrent())")
+            }
+            let keyLocation = location
+            let key = try parseString()
+            if let first = seen[key] {
+                throw fail("duplicate key \"\(key)\" (first written at \(first))", at: keyLocation)
+            }
+            seen[key] = keyLocation
+            skipWhitespace()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else {
+                throw fail("expected ':' after the key \"\(key)\", found \(describeCurrent())")
+            }
+            advance()
+            skipWhitespace()
+            let value = try parseValue(depth: depth + 1)
+            members.append(PositionedJSON.Member(key: key, keyLocation: keyLocation, value: value))
+            skipWhitespace()
+            guard offset < bytes.count else { throw fail("unexpected end of file; the object that starts at \(start) is not closed") }
+            if bytes[offset] == UInt8(ascii: ",") { advance(); continue }
+            if bytes[offset] == UInt8(ascii: "}") { advance(); break }
+            throw fail("expected ',' or '}' after the value of \"\(key)\", found \(describeCurrent())")
+        }
+        return PositionedJSON(value: .object(members), location: start)
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> PositionedJSON {
+        let start = location
+        advance()  // [
+        var items: [PositionedJSON] = []
+        skipWhitespace()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
+            advance()
+            return PositionedJSON(value: .array([]), location: start)
+        }
+        while true {
+            skipWhitespace()
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") { throw fail("trailing comma before ']' is not allowed in JSON") }
+            items.append(try parseValue(depth: depth + 1))
+            skipWhitespace()
+            guard offset < bytes.count else { throw fail("unexpected end of file; the array that starts at \(start) is not closed") }
+            if bytes[offset] == UInt8(ascii: ",") { advance(); continue }
+            if bytes[offset] == UInt8(ascii: "]") { advance(); break }
+            throw fail("expected ',' or ']' in the array, found \(describeCurrent())")
+        }
+        return PositionedJSON(value: .array(items), location: start)
+    }
+
+    private mutating func parseString() throws(JSONSyntaxError) -> String {
+        let start = location
+        advance()  // opening quote
+        var scalars = String.UnicodeScalarView()
+        var run: [UInt8] = []
+        func flush(_ run: inout [UInt8], into scalars: inout String.UnicodeScalarView) {
+            if !run.isEmpty {
+                scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
+                run.removeAll(keepingCapacity: true)
+            }
+        }
+        while true {
+            guard offset < bytes.count else { throw fail("unterminated string (it starts at \(start))", at: start) }
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                advance()
+                break
+            }
+            if byte == 0x0A { throw fail("unterminated string (it starts at \(start)); strings cannot span lines", at: start) }
+            if byte < 0x20 { throw fail("control character in a string; write it as an escape such as \\t") }
+            if byte == UInt8(ascii: "\\") {
+                flush(&run, into: &scalars)
+                advance()
+                guard offset < bytes.count else { throw fail("unterminated string (it starts at \(start))", at: start) }
+                let escape = bytes[offset]
+                let escapeLocation = location
+                advance()
+                switch escape {
+                case UInt8(ascii: "\""): scalars.append("\"")
+                case UInt8(ascii: "\\"): scalars.append("\\")
+                case UInt8(ascii: "/"): scalars.append("/")
+                case UInt8(ascii: "b"): scalars.append("\u{08}")
+                case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "u"):
+                    var code = try parseHex4()
+                    if (0xD800...0xDBFF).contains(code) {
+                        guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") else {
+                            throw fail("unpaired surrogate in \\u escape", at: escapeLocation)
+                        }
+                        advance(); advance()
+                        let low = try parseHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair in \\u escape", at: escapeLocation) }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape", at: escapeLocation) }
+                    scalars.append(scalar)
+                default:
+                    throw fail("invalid escape \\\(Character(Unicode.Scalar(escape))) in a string", at: escapeLocation)
+                }
+                continue
+            }
+            run.append(byte)
+            advance()
+        }
+        flush(&run, into: &scalars)
+        return String(scalars)
+    }
+
+    private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard offset < bytes.count else { throw fail("unexpected end of file in a \\u escape") }
+            let byte = bytes[offset]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw fail("a \\u escape needs four hex digits")
+            }
+            value = value * 16 + digit
+            advance()
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONSyntaxError) -> String {
+        let startOffset = offset
+        let start = location
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        if bytes[offset] == UInt8(ascii: "-") { advance() }
+        guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid number", at: start) }
+        if bytes[offset] == UInt8(ascii: "0") {
+            advance()
+            if offset < bytes.count, isDigit(bytes[offset]) { throw fail("numbers cannot have leading zeros", at: start) }
+        } else {
+            while offset < bytes.count, isDigit(bytes[offset]) { advance() }
+        }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
+            advance()
+            guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("a decimal point must be followed by digits", at: start) }
+            while offset < bytes.count, isDigit(bytes[offset]) { advance() }
+        }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
+            advance()
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { advance() }
+            guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("an exponent must have digits", at: start) }
+            while offset < bytes.count, isDigit(bytes[offset]) { advance() }
+        }
+        return String(decoding: bytes[startOffset..<offset], as: UTF8.self)
+    }
+}

@@ -1,0 +1,268 @@
+/// Reads the JSON contract spec v1.0.0 of the Data Contracts book (chapter 7).
+///
+/// Strict about what it understands (types of known fields), lenient about the rest: unknown
+/// keys are kept in the file and ignored. Every problem found is reported with its location,
+/// not just the first one.
+public enum SeedContractReader {
+    public static func read(_ bytes: [UInt8], file: String) -> Result<Contract, ContractErrors> {
+        let root: PositionedJSON
+        do {
+            root = try PositionedJSONParser.parse(bytes)
+        } catch {
+            return .failure(ContractErrors([ContractError(file: file, location: error.location, message: error.message)]))
+        }
+        var reader = Reader(file: file)
+        let contract = reader.contract(root)
+        if let contract, reader.errors.isEmpty { return .success(contract) }
+        return .failure(ContractErrors(reader.errors))
+    }
+
+    public static let supportedMajorVersion = 1
+}
+
+/// All problems found in one file.
+public struct ContractErrors: Error, Sendable, Hashable {
+    public var errors: [ContractError]
+    public init(_ errors: [ContractError]) { self.errors = errors }
+}
+
+private struct Reader {
+    let file: String
+    var errors: [ContractError] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func error(_ location: SourceLocation?, _ message: String) {
+        errors.append(ContractError(file: file, location: location, message: message))
+    }
+
+    mutating func contract(_ root: PositionedJSON) -> Contract? {
+        guard root.members != nil else {
+            error(root.location, "a contract must be a JSON object, found \(root.kindName)")
+            return nil
+        }
+        var specVersion = "1.0.0"
+        if let version = root["spec-version"] {
+            if let text = string(version, "spec-version") {
+                let major = text.split(separator: ".").first.flatMap { Int($0) }
+                if major != SeedContractReader.supportedMajorVersion {
+                    error(version.location, "unsupported spec-version \"\(text)\"; this version of contractwatch reads spec-version 1.x")
+                }
+                specVersion = text
+            }
+        }
+        let name = requiredString(root, "name", in: "the contract", hint: "every contract needs a name, e.g. \"name\": \"orders-contract\"")
+        let namespace = optionalString(root, "namespace")
+        let resource = optionalString(root, "dataAssetResourceName")
+        let doc = optionalString(root, "doc")
+        let owner = self.owner(root["owner"])
+
+        guard let schema = root["schema"] else {
+            error(root.location, "missing \"schema\": a contract needs \"schema\" with \"table_name\" and \"properties\"")
+            return nil
+        }
+        guard schema.members != nil else {
+            error(schema.location, "\"schema\" must be an object, found \(schema.kindName)")
+            return nil
+        }
+        let title = optionalString(schema, "title")
+        let catalog = optionalString(schema, "table_catalog")
+        let tableSchema = optionalString(schema, "table_schema") ?? "public"
+        let tableName = requiredString(schema, "table_name", in: "\"schema\"", hint: "name the table the contract describes")
+        if tableSchema.isEmpty, let location = schema["table_schema"]?.location {
+            error(location, "\"table_schema\" is empty; write the schema name (usually \"public\")")
+        }
+        let columns = self.columns(schema)
+        guard let name, let tableName, let columns else { return nil }
+        return Contract(
+            name: name, file: file, format: .seedJSON, specVersion: specVersion, namespace: namespace,
+            dataAssetResourceName: resource, doc: doc, title: title, owner: owner,
+            table: ContractTable(catalog: catalog, schema: tableSchema, name: tableName),
+            columns: columns
+        )
+    }
+
+    mutating func owner(_ node: PositionedJSON?) -> Owner? {
+        guard let node else { return nil }
+        if case .null = node.value { return nil }
+        guard node.members != nil else {
+            error(node.location, "\"owner\" must be an object like {\"name\": \"…\", \"email\": \"…\"}, found \(node.kindName)")
+            return nil
+        }
+        let name = optionalString(node, "name")
+        let email = optionalString(node, "email")
+        if let email, !email.contains("@"), let location = node["email"]?.location {
+            error(location, "\"email\" \"\(email)\" is not an email address")
+        }
+        if name == nil && email == nil {
+            error(node.location, "\"owner\" names no one; give it a \"name\" and an \"email\"")
+            return nil
+        }
+        return Owner(name: name, email: email)
+    }
+
+    mutating func columns(_ schema: PositionedJSON) -> [ContractColumn]? {
+        guard let properties = schema["properties"] else {
+            error(schema.location, "missing \"properties\" in \"schema\": list the table's columns as \"properties\": {\"column\": {…}}")
+            return nil
+        }
+        guard let members = properties.members else {
+            error(properties.location, "\"properties\" must be an object of columns, found \(properties.kindName)")
+            return nil
+        }
+        var columns: [ContractColumn] = []
+        for member in members {
+            if member.key.isEmpty {
+                error(member.keyLocation, "a column name cannot be empty")
+                continue
+            }
+            guard member.value.members != nil else {
+                error(member.value.location, "column \"\(member.key)\" must be an object (use {} to only require that it exists), found \(member.value.kindName)")
+                continue
+            }
+            let description = optionalString(member.value, "description")
+            var expectation = ColumnExpectation()
+            if let constraints = member.value["constraints"] {
+                expectation = self.expectation(constraints, column: member.key)
+            }
+            if let element = member.value["array_element"], case .null = element.value {
+                // explicit null: no element expectation
+            } else if let element = member.value["array_element"] {
+                if element.members == nil {
+                    error(element.location, "\"array_element\" of \"\(member.key)\" must be an object like {\"data_type\": \"text\"}, found \(element.kindName)")
+                } else if let type = element["data_type"] {
+                    expectation.arrayElementType = dataType(type, column: member.key)
+                }
+            }
+            columns.append(ContractColumn(name: member.key, description: description, expectation: expectation, location: member.keyLocation))
+        }
+        return columns
+    }
+
+    mutating func expectation(_ node: PositionedJSON, column: String) -> ColumnExpectation {
+        var expectation = ColumnExpectation()
+        if case .null = node.value { return expectation }
+        guard node.members != nil else {
+            error(node.location, "\"constraints\" of \"\(column)\" must be an object, found \(node.kindName)")
+            return expectation
+        }
+        expectation.primaryKey = bool(node["primaryKey"], "primaryKey", column: column)
+        if let type = node["data_type"] { expectation.dataType = dataType(type, column: column) }
+        expectation.characterMaximumLength = count(node["character_maximum_length"], "character_maximum_length", column: column)
+        expectation.numericPrecision = count(node["numeric_precision"], "numeric_precision", column: column)
+        expectation.numericScale = count(node["numeric_scale"], "numeric_scale", column: column)
+        expectation.datetimePrecision = count(node["datetime_precision"], "datetime_precision", column: column)
+        expectation.isNullable = yesNo(node["is_nullable"], "is_nullable", column: column)
+        expectation.isUpdatable = yesNo(node["is_updatable"], "is_updatable", column: column)
+        return expectation
+    }
+
+    // MARK: - Field readers (null means "not checked")
+
+    mutating func dataType(_ node: PositionedJSON, column: String) -> String? {
+        if case .null = node.value { return nil }
+        guard case .string(let text) = node.value else {
+            error(node.location, "\"data_type\" of \"\(column)\" must be a string such as \"integer\" or \"character varying\", found \(node.kindName)")
+            return nil
+        }
+        if text.trimmingSpaces.isEmpty {
+            error(node.location, "\"data_type\" of \"\(column)\" is empty")
+            return nil
+        }
+        return text
+    }
+
+    mutating func bool(_ node: PositionedJSON?, _ key: String, column: String) -> Bool? {
+        guard let node else { return nil }
+        switch node.value {
+        case .null: return nil
+        case .bool(let value): return value
+        default:
+            error(node.location, "\"\(key)\" of \"\(column)\" must be true or false, found \(node.kindName)")
+            return nil
+        }
+    }
+
+    /// Booleans, also written the information_schema way ("YES"/"NO").
+    mutating func yesNo(_ node: PositionedJSON?, _ key: String, column: String) -> Bool? {
+        guard let node else { return nil }
+        switch node.value {
+        case .null: return nil
+        case .bool(let value): return value
+        case .string(let text):
+            switch text.uppercased() {
+            case "YES", "TRUE": return true
+            case "NO", "FALSE": return false
+            default: break
+            }
+        default: break
+        }
+        error(node.location, "\"\(key)\" of \"\(column)\" must be true/false (or \"YES\"/\"NO\"), found \(node.kindName)")
+        return nil
+    }
+
+    /// Non-negative whole numbers; `32` and `32.0` are the same.
+    mutating func count(_ node: PositionedJSON?, _ key: String, column: String) -> Int? {
+        guard let node else { return nil }
+        if case .null = node.value { return nil }
+        guard case .number = node.value else {
+            error(node.location, "\"\(key)\" of \"\(column)\" must be a number, found \(node.kindName)")
+            return nil
+        }
+        guard let value = node.integerValue, value >= 0 else {
+            error(node.location, "\"\(key)\" of \"\(column)\" must be a whole number ≥ 0 (32 and 32.0 are both fine)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func string(_ node: PositionedJSON, _ key: String) -> String? {
+        if case .string(let text) = node.value { return text }
+        error(node.location, "\"\(key)\" must be a string, found \(node.kindName)")
+        return nil
+    }
+
+    mutating func optionalString(_ parent: PositionedJSON, _ key: String) -> String? {
+        guard let node = parent[key] else { return nil }
+        if case .null = node.value { return nil }
+        return string(node, key)
+    }
+
+    mutating func requiredString(_ parent: PositionedJSON, _ key: String, in place: String, hint: String) -> String? {
+        guard let node = parent[key] else {
+            error(parent.location, "missing \"\(key)\" in \(place): \(hint)")
+            return nil
+        }
+        guard let text = string(node, key) else { return nil }
+        if text.trimmingSpaces.isEmpty {
+            error(node.location, "\"\(key)\" is empty: \(hint)")
+            return nil
+        }
+        return text
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring {
+        var view = self[...]
+        while view.first?.isWhitespace == true { view.removeFirst() }
+        while view.last?.isWhitespace == true { view.removeLast() }
+        return view
+    }
+}
+
+/// Turns a list of (path, bytes) into a `ContractSet`. Reading the folder is the caller's job
+/// (see `ContractFolder`), so this stays pure.
+public enum ContractLoader {
+    public static func load(_ files: [(path: String, bytes: [UInt8])]) -> ContractSet {
+        var contracts: [Contract] = []
+        var errors: [ContractError] = []
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            switch SeedContractReader.read(file.bytes, file: file.path) {
+            case .success(let contract): contracts.append(contract)
+            case .failure(let problems): errors.append(contentsOf: problems.errors)
+            }
+        }
+        return ContractSet(contracts: contracts, errors: errors, fileCount: files.count)
+    }
+}

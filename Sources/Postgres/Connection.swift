@@ -1,0 +1,215 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection. Not thread-safe by design: use it from one thread or serial queue.
+///
+/// Every session is read-only and bounded by default (see `ConnectionSettings`); only the
+/// local-cluster helper and migration previews ask for a writable one.
+public final class Connection {
+    private let handle: OpaquePointer
+    private let password: String?
+    private let notices: NoticeSink
+    public let settings: ConnectionSettings
+
+    /// Connects, blocking for at most `settings.connectTimeoutSeconds` per host tried.
+    public init(_ settings: ConnectionSettings, onNotice: (@Sendable (String) -> Void)? = nil) throws(PostgresError) {
+        self.settings = settings
+        let parsed = try Self.parseUserSettings(settings.dsn)
+        password = parsed.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
+
+        var pairs: [(String, String)] = []
+        if let dsn = settings.dsn, !dsn.trimmingCharacters(in: .whitespaces).isEmpty {
+            pairs.append(("dbname", dsn))  // expanded by libpq (expand_dbname = 1)
+        }
+        let userOptions = parsed.options ?? ProcessInfo.processInfo.environment["PGOPTIONS"]
+        pairs.append(("options", settings.sessionOptions(appendingTo: userOptions)))
+        pairs.append(("connect_timeout", String(settings.connectTimeoutSeconds)))
+        pairs.append(("application_name", settings.applicationName))
+        pairs.append(("client_encoding", "UTF8"))
+
+        let keywords = pairs.map { strdup($0.0) }
+        let values = pairs.map { strdup($0.1) }
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        var keywordPointers: [UnsafePointer<CChar>?] = keywords.map { UnsafePointer($0) } + [nil]
+        var valuePointers: [UnsafePointer<CChar>?] = values.map { UnsafePointer($0) } + [nil]
+        guard let connection = PQconnectdbParams(&keywordPointers, &valuePointers, 1) else {
+            throw PostgresError(kind: .connectionFailed, message: "libpq could not allocate a connection")
+        }
+        if PQstatus(connection) != CONNECTION_OK {
+            let error = Self.connectError(connection, password: password)
+            PQfinish(connection)
+            throw error
+        }
+        handle = connection
+        notices = NoticeSink(onNotice)
+        PQsetNoticeReceiver(handle, { arg, result in
+            guard let arg, let result else { return }
+            let sink = Unmanaged<NoticeSink>.fromOpaque(arg).takeUnretainedValue()
+            if let message = PQresultErrorMessage(result) {
+                sink.receive(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }, Unmanaged.passUnretained(notices).toOpaque())
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// Where this connection points (never a password).
+    public var info: ConnectionInfo {
+        ConnectionInfo(
+            database: Self.text(PQdb(handle)),
+            user: Self.text(PQuser(handle)),
+            host: Self.text(PQhost(handle)),
+            port: Self.text(PQport(handle)),
+            serverVersion: Self.text(PQparameterStatus(handle, "server_version"))
+        )
+    }
+
+    public var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Reconnects with the same parameters (and so the same session options).
+    public func reset() throws(PostgresError) {
+        PQreset(handle)
+        if PQstatus(handle) != CONNECTION_OK {
+            throw Self.connectError(handle, password: password)
+        }
+    }
+
+    /// Runs one statement with `$1…$n` parameters sent separately from the SQL text.
+    /// Results are in text format.
+    public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
+        let copies = parameters.map { $0.map { strdup($0) } ?? nil }
+        defer { copies.forEach { free($0) } }
+        let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
+        let result = pointers.withUnsafeBufferPointer { buffer in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
+        }
+        return try check(result)
+    }
+
+    /// Runs a script of one or more statements (simple query protocol, no parameters).
+    /// For loading fixtures and demo schemas; never used with user-supplied identifiers.
+    public func execute(script: String) throws(PostgresError) {
+        // PQexec returns only the last result; an error stops the script at the failing statement.
+        _ = try check(PQexec(handle, script))
+    }
+
+    private func check(_ result: OpaquePointer?) throws(PostgresError) -> QueryResult {
+        guard let result else {
+            throw Self.lostError(handle, password: password)
+        }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return QueryResult(result)
+        default:
+            defer { PQclear(result) }
+            throw Self.queryError(result, connection: handle, password: password)
+        }
+    }
+
+    // MARK: - Errors
+
+    private static func text(_ pointer: UnsafePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    private static func target(_ connection: OpaquePointer) -> String {
+        let host = text(PQhost(connection))
+        let shownHost = host.isEmpty ? "default" : (host.hasPrefix("/") ? "socket \(host)" : host)
+        return "\(text(PQuser(connection)))@\(shownHost):\(text(PQport(connection)))/\(text(PQdb(connection)))"
+    }
+
+    static func connectError(_ connection: OpaquePointer, password: String?) -> PostgresError {
+        let raw = text(PQerrorMessage(connection))
+        var message = PostgresError.clean(raw, redacting: password)
+        // libpq prefixes "connection to server at … failed: "; the target is reported separately.
+        if let range = message.range(of: " failed: ") { message = String(message[range.upperBound...]) }
+        // A FATAL from the server means it was reached and refused us: auth, role or database.
+        let refusedByServer = raw.contains("FATAL:")
+        message = message.replacingOccurrences(of: "FATAL:  ", with: "")
+        return PostgresError(
+            kind: refusedByServer ? .authenticationFailed : .connectionFailed,
+            message: message,
+            target: target(connection)
+        )
+    }
+
+    private static func lostError(_ connection: OpaquePointer, password: String?) -> PostgresError {
+        PostgresError(
+            kind: .connectionLost,
+            message: PostgresError.clean(text(PQerrorMessage(connection)), redacting: password),
+            target: target(connection)
+        )
+    }
+
+    private static func queryError(_ result: OpaquePointer, connection: OpaquePointer, password: String?) -> PostgresError {
+        func field(_ code: Int32) -> String? {
+            PQresultErrorField(result, code).map { PostgresError.clean(String(cString: $0), redacting: password) }
+        }
+        let sqlState = field(Int32(cw_PG_DIAG_SQLSTATE))
+        let message = field(Int32(cw_PG_DIAG_MESSAGE_PRIMARY))
+            ?? PostgresError.clean(text(PQresultErrorMessage(result)), redacting: password)
+        var kind = PostgresError.Kind.queryFailed
+        if PQstatus(connection) != CONNECTION_OK || sqlState?.hasPrefix("08") == true
+            || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03" {
+            kind = .connectionLost
+        } else if sqlState == "57014" || sqlState == "55P03" {
+            kind = .timeout
+        }
+        return PostgresError(
+            kind: kind,
+            message: message.isEmpty ? "the server closed the connection" : message,
+            sqlState: sqlState,
+            detail: field(Int32(cw_PG_DIAG_MESSAGE_DETAIL)),
+            hint: field(Int32(cw_PG_DIAG_MESSAGE_HINT)),
+            target: target(connection)
+        )
+    }
+
+    /// The parts of the user's settings we must merge with rather than override.
+    private static func parseUserSettings(_ dsn: String?) throws(PostgresError) -> (options: String?, password: String?) {
+        guard let dsn, !dsn.trimmingCharacters(in: .whitespaces).isEmpty else { return (nil, nil) }
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let parsed = PQconninfoParse(dsn, &errorMessage) else {
+            let message = errorMessage.map { String(cString: $0) } ?? "could not parse the connection string"
+            if let errorMessage { PQfreemem(errorMessage) }
+            // The DSN may hold a password; libpq's parse errors quote only the bad fragment,
+            // but never echo the DSN itself.
+            throw PostgresError(
+                kind: .invalidSettings,
+                message: PostgresError.clean(message, redacting: nil)
+                    + " (expected `key=value …` or `postgresql://user@host:port/dbname`)"
+            )
+        }
+        defer { PQconninfoFree(parsed) }
+        var options: String?
+        var password: String?
+        var option = parsed
+        while let keyword = option.pointee.keyword {
+            let name = String(cString: keyword)
+            if let value = option.pointee.val {
+                if name == "options" { options = String(cString: value) }
+                if name == "password" { password = String(cString: value) }
+            }
+            option += 1
+        }
+        return (options, password)
+    }
+
+    /// Quotes an identifier for the rare SQL we build ourselves (CREATE DATABASE in tests).
+    public static func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Receives libpq notices so libpq never prints them to stderr (which would corrupt a curses
+/// screen); forwards them to the owner's handler, if any.
+private final class NoticeSink {
+    let handler: (@Sendable (String) -> Void)?
+    init(_ handler: (@Sendable (String) -> Void)?) { self.handler = handler }
+    func receive(_ message: String) { handler?(message) }
+}

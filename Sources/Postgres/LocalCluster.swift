@@ -1,0 +1,244 @@
+import Foundation
+import Synchronization
+
+/// A private, throwaway PostgreSQL server for tests and `contractwatch demo`.
+///
+/// `initdb` into a fresh temp folder, unix socket only (no TCP port is opened), durability off.
+/// When run as root the server runs as the `postgres` user, because PostgreSQL refuses root.
+/// `stop()` stops the server and removes the folder; clusters still running when the process
+/// exits normally (including through `exit()` from a signal handler) are stopped by an
+/// `atexit` hook.
+public final class LocalCluster: Sendable {
+    /// The temp folder holding data, socket and logs.
+    public let directory: String
+    public let socketDirectory: String
+    public let port: Int
+    public let superuser: String
+    private let binDirectory: String
+    private let runAsUser: String?
+    private let stopped = Mutex(false)
+
+    private var dataDirectory: String { directory + "/data" }
+    public var serverLogPath: String { directory + "/server.log" }
+
+    private init(directory: String, binDirectory: String, runAsUser: String?, port: Int) {
+        self.directory = directory
+        self.socketDirectory = directory + "/run"
+        self.binDirectory = binDirectory
+        self.runAsUser = runAsUser
+        self.port = port
+        self.superuser = "postgres"
+    }
+
+    /// A conninfo string for `database` on this cluster, as the superuser.
+    public func connectionString(database: String = "postgres") -> String {
+        "host=\(socketDirectory) port=\(port) user=\(superuser) dbname=\(Self.conninfoQuote(database))"
+    }
+
+    /// The psql command a person can paste into another terminal.
+    public func psqlCommand(database: String = "postgres") -> String {
+        "psql \"host=\(socketDirectory) port=\(port) user=\(superuser) dbname=\(database)\""
+    }
+
+    /// Starts a new cluster. Takes a few seconds (initdb dominates).
+    public static func start(port: Int = 5432) throws(PostgresError) -> LocalCluster {
+        let binDirectory = try findBinDirectory()
+        let runAsUser: String? = geteuid() == 0 ? "postgres" : nil
+        var template = Array((NSTemporaryDirectory() + "contractwatch-pg-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw PostgresError(kind: .localCluster, message: "could not create a temp folder: \(String(cString: strerror(errno)))")
+        }
+        let directory = String(cString: made)
+        let cluster = LocalCluster(directory: directory, binDirectory: binDirectory, runAsUser: runAsUser, port: port)
+        do {
+            try cluster.create()
+            register(cluster)
+            try cluster.launch()
+        } catch {
+            cluster.stop()
+            throw error
+        }
+        return cluster
+    }
+
+    private func create() throws(PostgresError) {
+        // mkdtemp makes a 0700 folder, which the postgres user could not enter.
+        chmod(directory, 0o755)
+        for folder in [dataDirectory, socketDirectory] {
+            mkdir(folder, 0o700)
+        }
+        if let runAsUser {
+            guard let account = getpwnam(runAsUser) else {
+                throw PostgresError(
+                    kind: .localCluster,
+                    message: "running as root, but there is no `\(runAsUser)` user to run PostgreSQL as (install postgresql, or run as a normal user)"
+                )
+            }
+            for folder in [dataDirectory, socketDirectory] {
+                chown(folder, account.pointee.pw_uid, account.pointee.pw_gid)
+            }
+            _ = FileManager.default.createFile(atPath: serverLogPath, contents: nil)
+            chown(serverLogPath, account.pointee.pw_uid, account.pointee.pw_gid)
+        }
+        try run("initdb", ["-D", dataDirectory, "-U", superuser, "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+        let settings = """
+
+        # contractwatch throwaway cluster: unix socket only, durability off.
+        listen_addresses = ''
+        unix_socket_directories = '\(socketDirectory)'
+        port = \(port)
+        fsync = off
+        full_page_writes = off
+        synchronous_commit = off
+        max_connections = 100
+        shared_buffers = 128MB
+        jit = off
+        """
+        guard let handle = FileHandle(forWritingAtPath: dataDirectory + "/postgresql.conf") else {
+            throw PostgresError(kind: .localCluster, message: "initdb wrote no postgresql.conf in \(dataDirectory)")
+        }
+        handle.seekToEndOfFile()
+        handle.write(Data(settings.utf8))
+        handle.closeFile()
+    }
+
+    private func launch() throws(PostgresError) {
+        try run("pg_ctl", ["-D", dataDirectory, "-l", serverLogPath, "-w", "-t", "60", "start"])
+    }
+
+    /// Stops the server (immediate shutdown: nothing here needs to survive) and removes the folder.
+    /// Safe to call more than once.
+    public func stop() {
+        let wasStopped = stopped.withLock { value in
+            defer { value = true }
+            return value
+        }
+        if wasStopped { return }
+        if FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") {
+            try? run("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"])
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+        Self.unregister(self)
+    }
+
+    /// Creates a database (owned by the superuser) and returns its conninfo string.
+    public func createDatabase(_ name: String) throws(PostgresError) -> String {
+        let admin = try Connection(ConnectionSettings(dsn: connectionString(), readOnly: false))
+        _ = try admin.query("CREATE DATABASE \(Connection.quoteIdentifier(name)) TEMPLATE template0")
+        return connectionString(database: name)
+    }
+
+    /// Runs a SQL script in `database` over a writable session.
+    public func execute(_ script: String, in database: String) throws(PostgresError) {
+        let connection = try Connection(ConnectionSettings(dsn: connectionString(database: database), readOnly: false))
+        try connection.execute(script: script)
+    }
+
+    // MARK: - Processes
+
+    private func run(_ tool: String, _ arguments: [String]) throws(PostgresError) {
+        let executable = binDirectory + "/" + tool
+        let argv: [String] = runAsUser.map { [Self.runuserPath(), "-u", $0, "--", executable] } ?? [executable]
+        // Output goes to a file, not a pipe: the postmaster started by pg_ctl must not inherit
+        // a pipe we would wait on.
+        let outputPath = directory + "/\(tool).out"
+        let status = try Self.spawnAndWait(argv + arguments, outputPath: outputPath)
+        guard status == 0 else {
+            let said = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            let log = (try? String(contentsOfFile: serverLogPath, encoding: .utf8)) ?? ""
+            let tail = (said + "\n" + log).split(separator: "\n").suffix(6).joined(separator: " | ")
+            throw PostgresError(kind: .localCluster, message: "\(tool) failed (exit \(status)): \(tail)")
+        }
+    }
+
+    /// posix_spawn + waitpid. Foundation's `Process` is not used on purpose: on Linux it can miss
+    /// the exit of a child whose grandchild (the postmaster) daemonizes, and then waits forever.
+    private static func spawnAndWait(_ argv: [String], outputPath: String) throws(PostgresError) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let environment = ["PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"]
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = environment.map { strdup($0) } + [nil]
+        defer {
+            cArguments.forEach { free($0) }
+            cEnvironment.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment)
+        guard spawned == 0 else {
+            throw PostgresError(kind: .localCluster, message: "could not run \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            if errno != EINTR {
+                throw PostgresError(kind: .localCluster, message: "lost track of \(argv[0]): \(String(cString: strerror(errno)))")
+            }
+        }
+        // WIFEXITED / WEXITSTATUS are macros; decode the status word by hand.
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+
+    private static func runuserPath() -> String {
+        ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        } ?? "runuser"
+    }
+
+    /// `CONTRACTWATCH_PG_BINDIR`, else the newest `/usr/lib/postgresql/*/bin` (Debian), else PATH.
+    static func findBinDirectory() throws(PostgresError) -> String {
+        let fileManager = FileManager.default
+        if let configured = ProcessInfo.processInfo.environment["CONTRACTWATCH_PG_BINDIR"] {
+            return configured
+        }
+        let debianRoot = "/usr/lib/postgresql"
+        let versions = ((try? fileManager.contentsOfDirectory(atPath: debianRoot)) ?? [])
+            .compactMap { Int($0) }
+            .sorted(by: >)
+        for version in versions where fileManager.isExecutableFile(atPath: "\(debianRoot)/\(version)/bin/initdb") {
+            return "\(debianRoot)/\(version)/bin"
+        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for folder in path.split(separator: ":") where fileManager.isExecutableFile(atPath: "\(folder)/initdb") {
+            return String(folder)
+        }
+        throw PostgresError(
+            kind: .localCluster,
+            message: "PostgreSQL server programs (initdb, pg_ctl) not found; install `postgresql` (Debian: apt-get install postgresql) or set CONTRACTWATCH_PG_BINDIR"
+        )
+    }
+
+    private static func conninfoQuote(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
+    // MARK: - Clean-up at exit
+
+    private static let running = Mutex<[ObjectIdentifier: LocalCluster]>([:])
+    private static let exitHookInstalled = Mutex(false)
+
+    private static func register(_ cluster: LocalCluster) {
+        running.withLock { $0[ObjectIdentifier(cluster)] = cluster }
+        let install = exitHookInstalled.withLock { installed in
+            defer { installed = true }
+            return !installed
+        }
+        if install {
+            atexit { LocalCluster.stopAll() }
+        }
+    }
+
+    private static func unregister(_ cluster: LocalCluster) {
+        _ = running.withLock { $0.removeValue(forKey: ObjectIdentifier(cluster)) }
+    }
+
+    /// Stops every cluster this process started. Called at exit; also for signal handlers.
+    public static func stopAll() {
+        let clusters = running.withLock { Array($0.values) }
+        clusters.forEach { $0.stop() }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// The one error type of the Postgres layer.
+///
+/// `description` is what a person sees: it names what failed and where, and never contains a
+/// password or the text of a query (messages are redacted against the connection's password).
+public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        let raw: String
+        /// The server could not be reached (refused, no such host or socket, timed out).
+        public static let connectionFailed = Kind(raw: "connection failed")
+        /// The server answered but refused the login (password, pg_hba, unknown role or database).
+        public static let authenticationFailed = Kind(raw: "authentication failed")
+        /// The settings could not be parsed (bad conninfo string or URI).
+        public static let invalidSettings = Kind(raw: "invalid connection settings")
+        /// The connection broke while in use (server restart, network loss).
+        public static let connectionLost = Kind(raw: "connection lost")
+        /// A statement failed on the server; `sqlState` says why.
+        public static let queryFailed = Kind(raw: "query failed")
+        /// The statement was cancelled by `statement_timeout` or `lock_timeout`.
+        public static let timeout = Kind(raw: "timed out")
+        /// A local helper (initdb, pg_ctl) failed.
+        public static let localCluster = Kind(raw: "local cluster")
+        public var description: String { raw }
+    }
+
+    public var kind: Kind
+    /// The server's primary message, or libpq's, already redacted.
+    public var message: String
+    public var sqlState: String?
+    public var detail: String?
+    public var hint: String?
+    /// Where we tried to connect, e.g. `user@host:5432/db` (never a password).
+    public var target: String?
+
+    public init(kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
+                hint: String? = nil, target: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.sqlState = sqlState
+        self.detail = detail
+        self.hint = hint
+        self.target = target
+    }
+
+    /// True when checking could not happen at all (as opposed to a check that found problems).
+    public var isConnectionProblem: Bool {
+        kind == .connectionFailed || kind == .authenticationFailed || kind == .connectionLost
+            || kind == .invalidSettings
+    }
+
+    public var description: String {
+        var text = "\(kind)"
+        if let target { text += " (\(target))" }
+        text += ": \(message)"
+        if let sqlState, kind != .connectionFailed { text += " [SQLSTATE \(sqlState)]" }
+        if let hint { text += " (hint: \(hint))" }
+        return text
+    }
+}
+
+extension PostgresError {
+    /// Removes every occurrence of `secret` from `text` and squeezes libpq's multi-line messages
+    /// into one line.
+    static func clean(_ text: String, redacting secret: String?) -> String {
+        var result = text
+        if let secret, !secret.isEmpty {
+            result = result.replacingOccurrences(of: secret, with: "********")
+        }
+        let lines = result.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        return lines.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,53 @@
+import CLibPQ
+
+/// A query result in text format, read in place from libpq's buffer (no copy of the whole
+/// result): large catalog snapshots decode straight into their model.
+public final class QueryResult {
+    private let result: OpaquePointer
+    public let rowCount: Int
+    public let columnCount: Int
+
+    init(_ result: OpaquePointer) {
+        self.result = result
+        rowCount = Int(PQntuples(result))
+        columnCount = Int(PQnfields(result))
+    }
+
+    deinit { PQclear(result) }
+
+    public func columnName(_ column: Int) -> String {
+        String(cString: PQfname(result, Int32(column)))
+    }
+
+    public func isNull(_ row: Int, _ column: Int) -> Bool {
+        PQgetisnull(result, Int32(row), Int32(column)) == 1
+    }
+
+    public func string(_ row: Int, _ column: Int) -> String? {
+        if isNull(row, column) { return nil }
+        return String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+    }
+
+    /// Parses a decimal integer in place; nil for NULL or anything that is not an integer.
+    public func int(_ row: Int, _ column: Int) -> Int? {
+        if isNull(row, column) { return nil }
+        guard var pointer = PQgetvalue(result, Int32(row), Int32(column)) else { return nil }
+        var negative = false
+        if pointer.pointee == 0x2D { negative = true; pointer += 1 }
+        var value = 0
+        var digits = 0
+        while pointer.pointee >= 0x30 && pointer.pointee <= 0x39 {
+            value = value &* 10 &+ Int(pointer.pointee - 0x30)
+            digits += 1
+            pointer += 1
+        }
+        guard digits > 0, pointer.pointee == 0 else { return nil }
+        return negative ? -value : value
+    }
+
+    /// Text-format booleans are `t` / `f`.
+    public func bool(_ row: Int, _ column: Int) -> Bool? {
+        if isNull(row, column) { return nil }
+        return PQgetvalue(result, Int32(row), Int32(column)).pointee == 0x74
+    }
+}

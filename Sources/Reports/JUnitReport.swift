@@ -1,0 +1,54 @@
+import Checks
+import Contracts
+
+extension CheckReport {
+    /// One test case per contract file: a `<failure>` lists its violations, an `<error>` its
+    /// contract errors (the file could not be checked).
+    public func junit() -> String {
+        let failures = result.contracts.filter { $0.status == .violated }.count
+        let errors = result.contracts.filter { $0.status == .invalid }.count
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<testsuites name=\"contractwatch\" tests=\"\(result.contracts.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        xml += "  <testsuite name=\"contractwatch check \(Self.escape(result.database.name))\" tests=\"\(result.contracts.count)\" failures=\"\(failures)\" errors=\"\(errors)\" timestamp=\"\(timestamp)\">\n"
+        let violations = Dictionary(grouping: result.violations, by: \.file)
+        let contractErrors = Dictionary(grouping: result.contractErrors, by: \.file)
+        for outcome in result.contracts {
+            let table = outcome.schema.map { "\($0).\(outcome.table ?? "")" } ?? outcome.file
+            xml += "    <testcase classname=\"contracts.\(Self.escape(outcome.contract?.namespace ?? "default"))\" name=\"\(Self.escape(outcome.name)) (\(Self.escape(table)))\" file=\"\(Self.escape(outcome.file))\""
+            switch outcome.status {
+            case .ok:
+                xml += "/>\n"
+            case .violated:
+                let found = violations[outcome.file] ?? []
+                let owner = outcome.contract?.owner?.display ?? "(no owner)"
+                xml += ">\n      <failure type=\"contract_violation\" message=\"\(found.count) violation\(plural(found.count)); owner: \(Self.escape(owner))\">"
+                xml += Self.escape(found.map { "[\($0.severity.rawValue)] \($0.kind.rawValue) \($0.location): expected \($0.expected), actual \($0.actual). \($0.message)" }.joined(separator: "\n"))
+                xml += "</failure>\n    </testcase>\n"
+            case .invalid:
+                let found = contractErrors[outcome.file] ?? []
+                xml += ">\n      <error type=\"contract_error\" message=\"the contract file could not be read\">"
+                xml += Self.escape(found.map(\.description).joined(separator: "\n"))
+                xml += "</error>\n    </testcase>\n"
+            }
+        }
+        xml += "  </testsuite>\n</testsuites>\n"
+        return xml
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20: out += "?"  // not allowed in XML 1.0
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,52 @@
+import Checks
+import Contracts
+
+extension CheckReport {
+    /// For people at a terminal or reading a CI log: violations grouped by contract with the
+    /// owner to contact, then contract errors (`file:line:column: message`), then notices.
+    public func text() -> String {
+        var lines: [String] = []
+        lines.append("contractwatch check: database \(result.database.name) (PostgreSQL \(result.database.serverVersion)) at \(timestamp)")
+        lines.append("")
+        for (outcome, violations) in violationsByContract {
+            let owner = outcome.contract?.owner?.display ?? "(no owner)"
+            lines.append("✗ \(outcome.name)  \(outcome.schema ?? "?").\(outcome.table ?? "?")  (\(outcome.file))")
+            lines.append("  owner: \(owner)")
+            for violation in violations {
+                let where_ = violation.column ?? "(table)"
+                let tag = violation.breaking ? "breaking" : "non-breaking"
+                lines.append("  \(violation.severity.rawValue.uppercased().padding(7))\(violation.kind.rawValue.padding(25))\(where_)")
+                lines.append("         expected \(violation.expected), actual \(violation.actual) [\(tag)]: \(violation.message)")
+            }
+            lines.append("")
+        }
+        if !result.contractErrors.isEmpty {
+            lines.append("Contract errors (these files were not checked):")
+            for error in result.contractErrors {
+                lines.append("  \(error)")
+            }
+            lines.append("")
+        }
+        if !result.notices.isEmpty {
+            lines.append("Notices:")
+            for notice in result.notices {
+                let subject = [notice.contract, notice.table.map { t in notice.column.map { "\(t).\($0)" } ?? t }]
+                    .compactMap { $0 }.joined(separator: " ")
+                lines.append("  \(notice.kind.rawValue)\(subject.isEmpty ? "" : " [\(subject)]"): \(notice.detail)")
+            }
+            lines.append("")
+        }
+        let ok = result.contracts.filter { $0.status == .ok }
+        if !ok.isEmpty {
+            lines.append("✓ \(ok.count) contract\(plural(ok.count)) hold: " + ok.map(\.name).joined(separator: ", "))
+        }
+        lines.append((result.isClean ? "OK: " : "FAILED: ") + summaryLine)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

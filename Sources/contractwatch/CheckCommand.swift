@@ -1,0 +1,54 @@
+import ArgumentParser
+import CatalogReader
+import Checks
+import ContractFiles
+import Contracts
+import Foundation
+import Postgres
+import Reports
+
+extension CheckReport.Format: ExpressibleByArgument {}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check every contract once against the database (the CI gate).",
+        discussion: "Exit codes: 0 clean (notices allowed), 1 violations or contract errors, 2 usage error, 3 could not check."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var contractOptions: ContractOptions
+
+    @Option(name: .long, help: "Output format: text, json, junit or markdown.")
+    var format: CheckReport.Format = .text
+
+    func run() throws {
+        let settings = ConnectionSettings(
+            dsn: connection.dsn,
+            connectTimeoutSeconds: connection.connectTimeout,
+            statementTimeoutMilliseconds: connection.statementTimeout
+        )
+        let report = try CheckRun.run(settings: settings, contractsFolder: contractOptions.contracts)
+        Output.write(report.render(format))
+        if !report.result.isClean { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
+    }
+}
+
+/// Load → connect → snapshot → check, with failures mapped to exit statuses.
+enum CheckRun {
+    static func run(settings: ConnectionSettings, contractsFolder: String) throws -> CheckReport {
+        let contracts: ContractSet
+        do {
+            contracts = try ContractFolder.load(contractsFolder)
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
+        do {
+            let connection = try Connection(settings)
+            let snapshot = try CatalogReader.snapshot(connection)
+            return CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date())
+        } catch {
+            throw CommandFailure.couldNotCheck(error.description)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Process exit statuses, one meaning each.
+enum ExitStatus {
+    static let clean: Int32 = 0
+    static let violations: Int32 = 1
+    static let usage: Int32 = 2
+    static let couldNotCheck: Int32 = 3
+}
+
+/// A user-facing failure: one line on stderr and an exit status. Never a stack trace.
+struct CommandFailure: Error {
+    var status: Int32
+    var message: String
+
+    static func usage(_ message: String) -> CommandFailure {
+        CommandFailure(status: ExitStatus.usage, message: message)
+    }
+
+    static func couldNotCheck(_ message: String) -> CommandFailure {
+        CommandFailure(status: ExitStatus.couldNotCheck, message: "could not check: " + message)
+    }
+}
+
+/// Writes straight to the file descriptors (no C stdio buffers to flush before `exit`).
+enum Output {
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

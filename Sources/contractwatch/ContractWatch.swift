@@ -1,0 +1,38 @@
+import ArgumentParser
+
+struct ContractWatch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contractwatch",
+        abstract: "Watch a live PostgreSQL catalog against a folder of data contracts.",
+        discussion: """
+            Exit codes: 0 all contracts hold, 1 violations or contract errors, 2 usage error, \
+            3 could not check (database unreachable, login refused, timeout).
+            """,
+        version: "0.1.0",
+        subcommands: [CheckCommand.self, DemoCommand.self]
+    )
+}
+
+/// Options shared by every command that talks to a database.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Connection string or URI (e.g. \"host=db dbname=app\" or postgresql://user@host/db); default: libpq's PG* variables, ~/.pgpass, service file.",
+        valueName: "DSN"))
+    var dsn: String?
+
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds to wait for the server.", valueName: "SECONDS"))
+    var connectTimeout: Int = 5
+
+    @Option(name: .customLong("statement-timeout"), help: ArgumentHelp("Milliseconds a catalog query may run.", valueName: "MS"))
+    var statementTimeout: Int = 30_000
+
+    func validate() throws {
+        guard connectTimeout >= 1 else { throw ValidationError("--connect-timeout must be at least 1 second") }
+        guard statementTimeout >= 100 else { throw ValidationError("--statement-timeout must be at least 100 ms") }
+    }
+}
+
+struct ContractOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Folder of contract files.", valueName: "DIR"))
+    var contracts: String = "./contracts"
+}
