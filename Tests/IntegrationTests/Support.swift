@@ -1,0 +1,131 @@
+import CatalogReader
+import Catalog
+import Checks
+import ContractFiles
+import Contracts
+import Foundation
+import Postgres
+import Testing
+
+/// One throwaway cluster for the whole test process (started on first use, stopped at exit by
+/// LocalCluster's exit hook). Each test works in its own fresh database.
+let sharedCluster: Result<LocalCluster, PostgresError> = Result { () throws(PostgresError) in try LocalCluster.start() }
+
+func cluster() throws -> LocalCluster {
+    try sharedCluster.get()
+}
+
+/// A new, empty database with `sql` applied; returns its conninfo string.
+func freshDatabase(_ sql: String = "", name: String? = nil) throws -> String {
+    let cluster = try cluster()
+    let database = name ?? "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
+    let dsn = try cluster.createDatabase(database)
+    if !sql.isEmpty { try cluster.execute(sql, in: database) }
+    return dsn
+}
+
+/// Runs DDL as a migration would, over a writable session.
+func migrate(_ dsn: String, _ sql: String) throws {
+    let connection = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+    try connection.execute(script: sql)
+}
+
+func snapshot(_ dsn: String) throws -> CatalogSnapshot {
+    try CatalogReader.snapshot(Connection(ConnectionSettings(dsn: dsn)))
+}
+
+/// A temp folder of contract files, removed when the value goes away.
+final class ContractDirectory {
+    let path: String
+
+    init(_ files: [String: String]) throws {
+        path = NSTemporaryDirectory() + "cw-contracts-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for (name, text) in files { try write(name, text) }
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8)
+    }
+
+    func load() throws -> ContractSet { try ContractFolder.load(path) }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+enum Fixtures {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    static func text(_ name: String) throws -> String {
+        try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
+    }
+
+    static var bookObjectImages: String { get throws { try text("object_images_contract_spec.json") } }
+    static var bookObjectImagesNormalized: String { get throws { try text("object_images_normalized_contract_spec.json") } }
+}
+
+/// The repository root (for the shipped `contracts/`).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// A compact, order-preserving description of findings for exact assertions:
+/// `kind table.column expected→actual severity`.
+func summarize(_ violations: [Violation]) -> [String] {
+    violations.map { v in
+        "\(v.kind.rawValue) \(v.table)\(v.column.map { "." + $0 } ?? "") \(v.expected)→\(v.actual) \(v.severity.rawValue)"
+    }
+}
+
+func summarize(_ notices: [Notice]) -> [String] {
+    notices.map { n in "\(n.kind.rawValue) \(n.table ?? "-")\(n.column.map { "." + $0 } ?? "")" }
+}
+
+/// Builds a one-contract seed JSON file.
+func seedContract(name: String, schema: String = "public", table: String, catalog: String? = nil, columns: [(String, String)]) -> String {
+    let properties = columns.map { "\"\(jsonEscape($0.0))\": \($0.1)" }.joined(separator: ",\n")
+    let catalogLine = catalog.map { "\"table_catalog\": \"\(jsonEscape($0))\"," } ?? ""
+    return """
+        {"spec-version": "1.0.0", "name": "\(jsonEscape(name))",
+         "owner": {"name": "Test Owner", "email": "owner@example.com"},
+         "schema": {\(catalogLine) "table_schema": "\(jsonEscape(schema))", "table_name": "\(jsonEscape(table))",
+                    "properties": {\(properties)}}}
+        """
+}
+
+func jsonEscape(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+}
+
+/// Runs the built `contractwatch` binary.
+struct BinaryRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var seconds: Double
+}
+
+func runBinary(_ arguments: [String], environment: [String: String] = [:]) throws -> BinaryRun {
+    let candidates = [
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("contractwatch").path,
+        repositoryRoot + "/.build/debug/contractwatch",
+    ]
+    guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        Issue.record("contractwatch binary not found; run `swift build` first")
+        throw CancellationError()
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let start = Date()
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return BinaryRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self), seconds: Date().timeIntervalSince(start))
+}
