@@ -153,6 +153,8 @@ public struct PositionedJSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return PositionedJSON(value: .bool(true), location: start)
         case UInt8(ascii: "f"): try expectWord("false"); return PositionedJSON(value: .bool(false), location: start)
         case UInt8(ascii: "n"): try expectWord("null"); return PositionedJSON(value: .null, location: start)
+        case UInt8(ascii: "T"), UInt8(ascii: "F"), UInt8(ascii: "N"):
+            throw fail("invalid literal; JSON literals are lower-case: true, false, null")
         case UInt8(ascii: "'"): throw fail("strings must use double quotes (\"), not single quotes")
         case UInt8(ascii: "/"): throw fail("comments are not allowed in JSON")
         default: throw fail("unexpected \(describeCurrent()); expected a value (object, array, string, number, true, false or null)")

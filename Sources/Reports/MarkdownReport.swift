@@ -14,7 +14,7 @@ extension CheckReport {
         for owner in byOwner.keys.sorted() {
             let violations = byOwner[owner] ?? []
             out += "#### Owner: \(Self.cell(owner))\n\n"
-            out += "| Severity | Contract | Column | Kind | Expected | Actual | Message |\n"
+            out += "| Severity | Contract | Where | Kind | Expected | Actual | Message |\n"
             out += "|---|---|---|---|---|---|---|\n"
             for violation in violations {
                 let severity = violation.breaking ? "🔴 \(violation.severity.rawValue) (breaking)" : "🟡 \(violation.severity.rawValue)"

@@ -1,3 +1,4 @@
+import Catalog
 import Checks
 import Contracts
 
@@ -10,13 +11,12 @@ extension CheckReport {
         lines.append("")
         for (outcome, violations) in violationsByContract {
             let owner = outcome.contract?.owner?.display ?? "(no owner)"
-            lines.append("✗ \(outcome.name)  \(outcome.schema ?? "?").\(outcome.table ?? "?")  (\(outcome.file))")
+            let table = violations[0].qualifiedTable
+            lines.append("✗ \(outcome.name)  \(table)  (\(outcome.file))")
             lines.append("  owner: \(owner)")
             for violation in violations {
-                let where_ = violation.column ?? "(table)"
                 let tag = violation.breaking ? "breaking" : "non-breaking"
-                lines.append("  \(violation.severity.rawValue.uppercased().padding(7))\(violation.kind.rawValue.padding(25))\(where_)")
-                lines.append("         expected \(violation.expected), actual \(violation.actual) [\(tag)]: \(violation.message)")
+                lines.append("  \(violation.severity.rawValue.uppercased().padding(8))\(violation.kind.rawValue.padding(25))\(violation.message) [\(tag)]")
             }
             lines.append("")
         }

@@ -1,0 +1,72 @@
+import Contracts
+import Testing
+
+struct PositionedJSONTests {
+    func parse(_ text: String) throws(JSONSyntaxError) -> PositionedJSON {
+        try PositionedJSONParser.parse(Array(text.utf8))
+    }
+
+    func error(_ text: String) -> JSONSyntaxError? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func recordsLocationsOfKeysAndValues() throws {
+        let doc = try parse("{\n  \"a\": {\n    \"b\": [1, 2.50, true, null, \"x\"]\n  }\n}")
+        let a = try #require(doc.members?.first)
+        #expect(a.keyLocation == SourceLocation(line: 2, column: 3))
+        #expect(a.value.location == SourceLocation(line: 2, column: 8))
+        let b = try #require(a.value["b"])
+        #expect(b.location == SourceLocation(line: 3, column: 10))
+        guard case .array(let items) = b.value else { Issue.record("not an array"); return }
+        #expect(items.map(\.kindName) == ["a number", "a number", "a boolean", "null", "a string"])
+        #expect(items[1].integerValue == nil)
+        #expect(items[0].integerValue == 1)
+    }
+
+    @Test func wholeFloatsAreIntegers() throws {
+        #expect(try parse("32.0").integerValue == 32)
+        #expect(try parse("6e0").integerValue == 6)
+        #expect(try parse("32.5").integerValue == nil)
+    }
+
+    @Test func columnsCountCharactersNotBytes() throws {
+        let doc = try parse("{\"é表\": 1, \"b\": 2}")
+        #expect(doc.members?[1].keyLocation == SourceLocation(line: 1, column: 11))
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let doc = try parse(#"["a\"b\\c\n\u00e9\ud83d\ude00"]"#)
+        guard case .array(let items) = doc.value, case .string(let text) = items.first?.value else {
+            Issue.record("not a string array"); return
+        }
+        #expect(text == "a\"b\\c\né😀")
+    }
+
+    @Test(arguments: [
+        ("{\"a\": 1,}", 1, 9, "trailing comma before '}'"),
+        ("[1, 2,]", 1, 7, "trailing comma before ']'"),
+        ("{\n  \"a\": \"open\n}", 2, 8, "unterminated string"),
+        ("{\"a\": 1, \"a\": 2}", 1, 10, "duplicate key \"a\" (first written at 1:2)"),
+        ("{'a': 1}", 1, 2, "expected a key in double quotes"),
+        ("{\"a\": 'x'}", 1, 7, "single quotes"),
+        ("{\"a\": 1 // note\n}", 1, 9, "expected ',' or '}' after the value of \"a\""),
+        ("// c\n{}", 1, 1, "comments are not allowed"),
+        ("{\"a\": True}", 1, 7, "JSON literals are lower-case"),
+        ("", 1, 1, "the file is empty"),
+        ("{\"a\": 1} x", 1, 10, "after the end of the JSON document"),
+        ("{\"a\": 01}", 1, 7, "leading zeros"),
+        ("{\"a\" 1}", 1, 6, "expected ':' after the key \"a\""),
+        ("{\"a\": [1, 2}", 1, 12, "expected ',' or ']'"),
+        ("{\"a\": {\"b\": 1}", 1, 15, "not closed"),
+    ])
+    func explainsMistakesWhereTheyAre(text: String, line: Int, column: Int, message: String) {
+        let found = error(text)
+        #expect(found?.location == SourceLocation(line: line, column: column), "\(found?.message ?? "no error")")
+        #expect(found?.message.contains(message) == true, "\(found?.message ?? "no error")")
+    }
+}

@@ -1,0 +1,139 @@
+import Contracts
+import Foundation
+import Testing
+
+struct SeedContractReaderTests {
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("IntegrationTests/Fixtures").path
+
+    func read(_ text: String, file: String = "c.json") -> Result<Contract, ContractErrors> {
+        SeedContractReader.read(Array(text.utf8), file: file)
+    }
+
+    func errors(_ text: String) -> [String] {
+        switch read(text) {
+        case .success: return []
+        case .failure(let problems): return problems.errors.map(\.description)
+        }
+    }
+
+    @Test func readsTheBooksContractUnchanged() throws {
+        let bytes = try #require(FileManager.default.contents(atPath: Self.fixtures + "/object_images_contract_spec.json"))
+        let contract = try read(String(decoding: bytes, as: UTF8.self), file: "object_images_contract_spec.json").get()
+        #expect(contract.name == "object-images-contract-spec")
+        #expect(contract.namespace == "met-museum-data")
+        #expect(contract.specVersion == "1.0.0")
+        #expect(contract.dataAssetResourceName == "postgresql://postgres:5432/postgres.object_images")
+        #expect(contract.owner == Owner(name: "Data Engineering Team", email: "data-eng@museum.org"))
+        #expect(contract.table == ContractTable(catalog: "postgres", schema: "public", name: "object_images"))
+        #expect(contract.title == "Object Images Table Schema")
+        #expect(contract.columns.map(\.name) == ["object_id", "primary_image", "additional_images", "created_at"])
+        #expect(contract.columns[0].expectation == ColumnExpectation(
+            primaryKey: true, dataType: "integer", numericPrecision: 32, isNullable: false, isUpdatable: true))
+        #expect(contract.columns[2].expectation.dataType == "ARRAY")
+        #expect(contract.columns[2].expectation.arrayElementType == "text")
+        #expect(contract.columns[3].expectation.datetimePrecision == 6)
+        #expect(contract.columns[3].location?.line == 51)
+    }
+
+    @Test func readsTheBooksNormalizedContract() throws {
+        let bytes = try #require(FileManager.default.contents(atPath: Self.fixtures + "/object_images_normalized_contract_spec.json"))
+        let contract = try read(String(decoding: bytes, as: UTF8.self)).get()
+        #expect(contract.table.name == "object_images_normalized")
+        #expect(contract.columns.map(\.name) == ["object_id", "image", "is_primary_image", "created_at"])
+        #expect(contract.columns[2].expectation.dataType == "boolean")
+    }
+
+    @Test func omittedAndNullConstraintsAreNotChecked() throws {
+        let contract = try read("""
+            {"name": "n", "schema": {"table_name": "t", "properties": {
+              "a": {},
+              "b": {"constraints": {"data_type": null, "numeric_precision": null}},
+              "c": {"constraints": {"is_nullable": "NO", "is_updatable": "YES"}}
+            }}}
+            """).get()
+        #expect(contract.table.schema == "public")
+        #expect(contract.columns[0].expectation == ColumnExpectation())
+        #expect(contract.columns[1].expectation == ColumnExpectation())
+        #expect(contract.columns[2].expectation == ColumnExpectation(isNullable: false, isUpdatable: true))
+    }
+
+    @Test func unknownKeysAreKeptAndIgnored() throws {
+        let contract = try read("""
+            {"name": "n", "x-team": {"slack": "#data"}, "schema": {"table_name": "t", "custom": 1,
+             "properties": {"a": {"tags": ["pii"], "constraints": {"data_type": "text", "x-format": "url"}}}}}
+            """).get()
+        #expect(contract.columns.first?.expectation.dataType == "text")
+    }
+
+    @Test func reportsEveryProblemWithItsLocation() {
+        let text = """
+            {
+              "spec-version": "2.0.0",
+              "owner": "data team",
+              "schema": {
+                "table_name": "t",
+                "properties": {
+                  "a": {"constraints": {"numeric_precision": "32"}},
+                  "b": {"constraints": {"numeric_scale": 2.5, "is_nullable": "maybe"}},
+                  "c": {"constraints": {"primaryKey": "yes", "data_type": 5}},
+                  "d": "text"
+                }
+              }
+            }
+            """
+        #expect(errors(text) == [
+            "c.json:2:19: unsupported spec-version \"2.0.0\"; this version of contractwatch reads spec-version 1.x",
+            "c.json:1:1: missing \"name\" in the contract: every contract needs a name, e.g. \"name\": \"orders-contract\"",
+            "c.json:3:12: \"owner\" must be an object like {\"name\": \"…\", \"email\": \"…\"}, found a string",
+            "c.json:7:50: \"numeric_precision\" of \"a\" must be a number, found a string",
+            "c.json:8:46: \"numeric_scale\" of \"b\" must be a whole number ≥ 0 (32 and 32.0 are both fine)",
+            "c.json:8:66: \"is_nullable\" of \"b\" must be true/false (or \"YES\"/\"NO\"), found a string",
+            "c.json:9:43: \"primaryKey\" of \"c\" must be true or false, found a string",
+            "c.json:9:63: \"data_type\" of \"c\" must be a string such as \"integer\" or \"character varying\", found a number",
+            "c.json:10:12: column \"d\" must be an object (use {} to only require that it exists), found a string",
+        ])
+    }
+
+    @Test func missingSchemaPartsAreExplained() {
+        #expect(errors(#"{"name": "n"}"#) == [
+            "c.json:1:1: missing \"schema\": a contract needs \"schema\" with \"table_name\" and \"properties\"",
+        ])
+        #expect(errors(#"{"name": "n", "schema": {"properties": {}}}"#) == [
+            "c.json:1:25: missing \"table_name\" in \"schema\": name the table the contract describes",
+        ])
+        #expect(errors(#"{"name": "n", "schema": {"table_name": "t"}}"#) == [
+            "c.json:1:25: missing \"properties\" in \"schema\": list the table's columns as \"properties\": {\"column\": {…}}",
+        ])
+        #expect(errors("[1]") == ["c.json:1:1: a contract must be a JSON object, found an array"])
+    }
+
+    @Test func loaderKeepsGoodContractsBesideBadOnes() {
+        let set = ContractLoader.load([
+            ("b.json", Array(#"{"name": "b", "schema": {"table_name": "b", "properties": {}}}"#.utf8)),
+            ("a.json", Array("{".utf8)),
+        ])
+        #expect(set.contracts.map(\.name) == ["b"])
+        #expect(set.errors.map(\.file) == ["a.json"])
+        #expect(set.fileCount == 2)
+    }
+}
+
+struct DataTypeVocabularyTests {
+    @Test(arguments: [
+        ("varchar", "character varying"), ("INT", "integer"), ("int8", "bigint"), ("Timestamp", "timestamp without time zone"),
+        ("timestamptz", "timestamp with time zone"), ("array", "ARRAY"), ("Character  Varying", "character varying"),
+        ("bool", "boolean"), ("decimal", "numeric"), ("user-defined", "USER-DEFINED"), ("text", "text"),
+    ])
+    func aliasesMapToInformationSchemaSpelling(alias: String, canonical: String) {
+        #expect(DataTypeVocabulary.canonical(alias) == canonical)
+        #expect(DataTypeVocabulary.matches(expected: alias, actual: canonical))
+    }
+
+    @Test func differentTypesDoNotMatch() {
+        #expect(!DataTypeVocabulary.matches(expected: "integer", actual: "bigint"))
+        #expect(!DataTypeVocabulary.matches(expected: "text", actual: "character varying"))
+        #expect(DataTypeVocabulary.canonical("strnig") == nil)
+    }
+}
