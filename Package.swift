@@ -51,7 +51,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Contracts", "Catalog", "Reports"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Contracts", "Catalog", "Reports"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase"],
