@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "CatalogReader", dependencies: ["Catalog", "Postgres"]),
         // Pure: contracts × snapshot → findings.
         .target(name: "Checks", dependencies: ["Contracts", "Catalog"]),
+        // The background checker: DispatchSourceTimer poll loop, publishes immutable statuses.
+        .target(name: "Watch", dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles"]),
         // Pure: findings → text, JSON, JUnit, Markdown.
         .target(name: "Reports", dependencies: ["Checks", "Contracts", "Catalog"]),
         // The Met Museum demo schema, embedded in the binary so `check` and `demo` can load it.
@@ -51,10 +53,11 @@ let package = Package(
         ),
 
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+        .testTarget(name: "WatchTests", dependencies: ["Watch"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Contracts", "Catalog", "Reports"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase"],
+            dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase", "Watch"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,0 +1,93 @@
+/// The background checker's schedule as a small state machine: events in, actions out.
+/// No clocks, queues or I/O here, so every transition is tested directly.
+///
+///     idle ──tick/pollNow──► polling ──succeeded──► idle (schedule next in `interval`)
+///                              │
+///                              └──failed──► failed(attempt n) (schedule retry in backoff(n))
+///                                              └──tick/pollNow──► polling
+public struct PollLoop: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable {
+        case idle
+        case polling
+        /// The last poll failed; `attempt` counts consecutive failures.
+        case failed(attempt: Int, retryIn: Double, reason: String)
+    }
+
+    public enum Event: Sendable, Equatable {
+        /// The timer fired.
+        case tick
+        /// The user asked for a poll now (`R`).
+        case pollNow
+        case succeeded
+        case failed(reason: String)
+        case pause
+        case resume
+        case setInterval(Double)
+    }
+
+    public enum Action: Sendable, Equatable {
+        /// Take a snapshot and check it (on the checker's queue).
+        case poll
+        /// Arm the timer to fire once after this many seconds.
+        case schedule(after: Double)
+    }
+
+    public private(set) var phase: Phase = .idle
+    public private(set) var interval: Double
+    public private(set) var paused = false
+    /// Failures since the last success (survives the `polling` phase of a retry).
+    public private(set) var consecutiveFailures = 0
+
+    public static let minimumInterval = 0.25
+    public static let maximumInterval = 3600.0
+    /// Retries back off 1, 2, 4, 8, 16, then 30 s (never longer than that, so recovery is noticed).
+    public static let maximumBackoff = 30.0
+
+    public init(interval: Double) {
+        self.interval = Self.clamp(interval)
+    }
+
+    public static func clamp(_ interval: Double) -> Double {
+        min(max(interval, minimumInterval), maximumInterval)
+    }
+
+    public static func backoff(attempt: Int) -> Double {
+        min(Double(1 << min(max(attempt - 1, 0), 10)), maximumBackoff)
+    }
+
+    public mutating func handle(_ event: Event) -> [Action] {
+        switch event {
+        case .tick:
+            if paused || phase == .polling { return [] }
+            phase = .polling
+            return [.poll]
+        case .pollNow:
+            if phase == .polling { return [] }
+            phase = .polling
+            return [.poll]
+        case .succeeded:
+            consecutiveFailures = 0
+            phase = .idle
+            return paused ? [] : [.schedule(after: interval)]
+        case .failed(let reason):
+            consecutiveFailures += 1
+            let attempt = consecutiveFailures
+            let delay = Self.backoff(attempt: attempt)
+            phase = .failed(attempt: attempt, retryIn: delay, reason: reason)
+            // Retries continue while paused: a paused dashboard still shows whether the server is back.
+            return [.schedule(after: delay)]
+        case .pause:
+            paused = true
+            return []
+        case .resume:
+            guard paused else { return [] }
+            paused = false
+            if phase == .polling { return [] }
+            phase = .polling
+            return [.poll]
+        case .setInterval(let seconds):
+            interval = Self.clamp(seconds)
+            return phase == .idle && !paused ? [.schedule(after: interval)] : []
+        }
+    }
+}

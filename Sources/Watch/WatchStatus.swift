@@ -1,0 +1,40 @@
+import Catalog
+import Checks
+import Contracts
+import Foundation
+import Postgres
+
+/// Whether the checker can reach the database right now.
+public enum ConnectionState: Sendable, Equatable {
+    case connecting
+    case connected
+    /// The last attempt failed; the next one is at `retryAt`.
+    case retrying(attempt: Int, retryAt: Date, reason: String)
+}
+
+/// One immutable picture of what the checker knows, published after every poll. The UI takes
+/// the latest without blocking and never sees a half-updated one.
+public struct WatchStatus: Sendable {
+    /// Increases with every publication; the UI redraws when it changes.
+    public var generation: Int = 0
+    public var target: String
+    public var connection: ConnectionInfo?
+    public var state: ConnectionState = .connecting
+    public var contracts: ContractSet = ContractSet(contracts: [], errors: [], fileCount: 0)
+    public var result: CheckResult?
+    public var snapshot: CatalogSnapshot?
+    public var lastPollAt: Date?
+    public var lastPollSeconds: Double?
+    public var pollCount = 0
+    /// Violations in this poll that were not in the previous successful one.
+    public var newViolations: Set<ViolationID> = []
+    public var interval: Double
+    public var paused = false
+    /// A problem that is not a connection problem (unreadable contracts folder, query error).
+    public var problem: String?
+
+    public init(target: String, interval: Double) {
+        self.target = target
+        self.interval = interval
+    }
+}

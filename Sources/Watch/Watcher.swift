@@ -1,0 +1,206 @@
+import CatalogReader
+import Checks
+import ContractFiles
+import Contracts
+import Dispatch
+import Foundation
+import Postgres
+import Synchronization
+
+/// The background checker: polls the database on its own serial queue with a
+/// `DispatchSourceTimer`, runs the checks, and publishes an immutable `WatchStatus`.
+///
+/// Its libpq connection lives inside `worker` and is only touched on `queue`. The UI reads
+/// `latest` (a short lock around a struct copy) and never waits for a poll.
+public final class Watcher: Sendable {
+    public struct Configuration: Sendable {
+        public var settings: ConnectionSettings
+        public var contractsFolder: String
+        public var interval: Double
+
+        public init(settings: ConnectionSettings, contractsFolder: String, interval: Double) {
+            self.settings = settings
+            self.contractsFolder = contractsFolder
+            self.interval = interval
+        }
+    }
+
+    /// State owned by the checker's queue.
+    private struct Worker {
+        var loop: PollLoop
+        var connection: Connection?
+        var timer: DispatchSourceTimer?
+        var previousViolations: Set<ViolationID>?
+    }
+
+    private let configuration: Configuration
+    private let queue = DispatchQueue(label: "contractwatch.checker", qos: .utility)
+    private let worker: Mutex<Worker>
+    private let mailbox: Mutex<WatchStatus>
+    private let log: EventLog?
+
+    public init(_ configuration: Configuration, log: EventLog? = nil) {
+        self.configuration = configuration
+        self.log = log
+        let loop = PollLoop(interval: configuration.interval)
+        worker = Mutex(Worker(loop: loop))
+        mailbox = Mutex(WatchStatus(target: Self.describe(configuration.settings), interval: loop.interval))
+    }
+
+    /// The most recent status. Never blocks on a poll.
+    public var latest: WatchStatus { mailbox.withLock { $0 } }
+
+    /// Starts polling: the first poll runs at once.
+    public func start() {
+        queue.async { [self] in
+            worker.withLock { state in
+                // Created inside the lock so the timer never leaves the worker's region.
+                let timer = DispatchSource.makeTimerSource(queue: queue)
+                timer.setEventHandler { [weak self] in self?.handle(.tick) }
+                timer.schedule(deadline: .distantFuture)
+                timer.resume()
+                state.timer = timer
+            }
+            handle(.tick)
+        }
+    }
+
+    /// Stops the timer and closes the connection. Waits for a poll in progress to finish.
+    public func stop() {
+        queue.sync {
+            worker.withLock { state in
+                state.timer?.cancel()
+                state.timer = nil
+                state.connection = nil
+            }
+        }
+    }
+
+    public func pollNow() { send(.pollNow) }
+    public func setPaused(_ paused: Bool) { send(paused ? .pause : .resume) }
+    public func setInterval(_ seconds: Double) { send(.setInterval(seconds)) }
+
+    private func send(_ event: PollLoop.Event) {
+        queue.async { [self] in handle(event) }
+    }
+
+    /// Runs on `queue`.
+    private func handle(_ event: PollLoop.Event) {
+        let (actions, loop) = worker.withLock { state in
+            (state.loop.handle(event), state.loop)
+        }
+        mailbox.withLock { status in
+            if status.interval != loop.interval || status.paused != loop.paused {
+                status.interval = loop.interval
+                status.paused = loop.paused
+                status.generation += 1
+            }
+            if case .failed = event, case .failed(let attempt, let retryIn, let reason) = loop.phase {
+                status.state = .retrying(attempt: attempt, retryAt: Date().addingTimeInterval(retryIn), reason: reason)
+                status.generation += 1
+            }
+        }
+        for action in actions {
+            switch action {
+            case .poll:
+                handle(poll())
+            case .schedule(let seconds):
+                worker.withLock { state in
+                    state.timer?.schedule(deadline: .now() + seconds, leeway: .milliseconds(20))
+                }
+            }
+        }
+    }
+
+    /// One poll: (re)connect if needed, snapshot, check, publish. Returns the outcome event.
+    private func poll() -> PollLoop.Event {
+        let started = Date()
+        let contracts: ContractSet
+        var problem: String?
+        do {
+            contracts = try ContractFolder.load(configuration.contractsFolder)
+        } catch {
+            contracts = ContractSet(contracts: [], errors: [], fileCount: 0)
+            problem = error.description
+        }
+        do {
+            let connection = try worker.withLock { state throws(PostgresError) -> Connection in
+                if let existing = state.connection, existing.isConnected { return existing }
+                let fresh = try Connection(configuration.settings, onNotice: { [log] notice in log?.write("server notice: \(notice)") })
+                state.connection = fresh
+                return fresh
+            }
+            let snapshot = try CatalogReader.snapshot(connection)
+            let result = Checker.check(contracts, against: snapshot)
+            let ids = Set(result.violations.map(\.id))
+            let previous = worker.withLock { state in
+                defer { state.previousViolations = ids }
+                return state.previousViolations
+            }
+            let info = connection.info
+            let seconds = Date().timeIntervalSince(started)
+            mailbox.withLock { status in
+                status.generation += 1
+                status.connection = info
+                status.state = .connected
+                status.contracts = contracts
+                status.result = result
+                status.snapshot = snapshot
+                status.lastPollAt = Date()
+                status.lastPollSeconds = seconds
+                status.pollCount += 1
+                status.newViolations = previous.map { ids.subtracting($0) } ?? []
+                status.problem = problem
+            }
+            return .succeeded
+        } catch {
+            // Whatever broke, start from a fresh connection next time (a restarted server
+            // invalidates the old one; a reset keeps no state we need).
+            worker.withLock { $0.connection = nil }
+            log?.write("poll failed: \(error.description)")
+            mailbox.withLock { status in
+                status.contracts = contracts
+                status.problem = problem
+            }
+            return .failed(reason: error.description)
+        }
+    }
+
+    static func describe(_ settings: ConnectionSettings) -> String {
+        guard let dsn = settings.dsn, !dsn.isEmpty else { return "libpq defaults (PG* environment)" }
+        return "configured DSN"
+    }
+}
+
+/// Appends timestamped lines to the log file; never to the terminal (curses owns it).
+public final class EventLog: Sendable {
+    private let handle: Mutex<FileHandle?>
+    public let path: String
+
+    /// `$XDG_STATE_HOME/contractwatch/contractwatch.log` (default `~/.local/state/…`).
+    public static func defaultPath() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() + "/.local/state")
+        return base + "/contractwatch/contractwatch.log"
+    }
+
+    public init(path: String = EventLog.defaultPath()) {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        let file = FileHandle(forWritingAtPath: path)
+        _ = try? file?.seekToEnd()
+        handle = Mutex(file)
+    }
+
+    public func write(_ line: String) {
+        let stamp = Date().formatted(.iso8601)
+        handle.withLock { file in
+            file?.write(Data("\(stamp) \(line)\n".utf8))
+        }
+    }
+}
