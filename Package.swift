@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // YAML for themes now and ODCS contracts later.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries. Each has a shim header; see the header for why each shim exists.
@@ -39,6 +41,20 @@ let package = Package(
         .target(name: "Checks", dependencies: ["Contracts", "Catalog"]),
         // The background checker: DispatchSourceTimer poll loop, publishes immutable statuses.
         .target(name: "Watch", dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles"]),
+        // The built-in themes: the YAML files of `themes/`, embedded in the binary.
+        .target(
+            name: "BuiltInThemes",
+            path: "themes",
+            resources: [
+                .embedInCode("default.yaml"), .embedInCode("light.yaml"),
+                .embedInCode("high-contrast.yaml"), .embedInCode("monochrome.yaml"),
+            ]
+        ),
+        // Pure UI: screens, layout, key map, filter/sort, themes; draws on a `Canvas`.
+        .target(
+            name: "Dashboard",
+            dependencies: ["Checks", "Catalog", "Contracts", "Watch", .product(name: "Yams", package: "Yams")]
+        ),
         // Pure: findings → text, JSON, JUnit, Markdown.
         .target(name: "Reports", dependencies: ["Checks", "Contracts", "Catalog"]),
         // The Met Museum demo schema, embedded in the binary so `check` and `demo` can load it.

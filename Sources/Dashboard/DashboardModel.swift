@@ -1,0 +1,315 @@
+import Foundation
+import Watch
+
+/// What the dashboard asks its host to do.
+public enum Effect: Hashable, Sendable {
+    case quit
+    case pollNow
+    case setPaused(Bool)
+    case setInterval(Double)
+    /// Copy to the clipboard (the terminal layer sends OSC 52).
+    case copy(String)
+}
+
+/// Selection, scroll, filter and sort of one screen. Selection is kept by row identity.
+public struct ListState: Sendable, Hashable {
+    public var selectedID: String?
+    public var selectedIndex = 0
+    public var scroll = 0
+    public var filter = ""
+    /// nil: the screen's natural order.
+    public var sortColumn: Int?
+    public var sortReversed = false
+}
+
+/// The rows a screen shows right now: filtered, sorted, with the selection resolved.
+public struct VisibleContent: Sendable {
+    public var content: ScreenContent
+    public var rows: [ContentRow]
+    public var selectedIndex: Int
+    public var totalRows: Int
+}
+
+/// The whole UI state. Pure: keys and statuses in, effects out; the renderer draws it.
+public struct DashboardModel: Sendable {
+    public enum Mode: Sendable, Hashable {
+        case normal
+        case filter
+        case command(String)
+        case help
+    }
+
+    public struct Flash: Sendable, Hashable {
+        public var text: String
+        public var isError: Bool
+        public var until: Date
+    }
+
+    public private(set) var stack: [Route] = [.contracts]
+    public private(set) var lists: [Route: ListState] = [:]
+    public private(set) var mode: Mode = .normal
+    public private(set) var status: WatchStatus
+    public private(set) var flash: Flash?
+    public var paused: Bool
+    public var interval: Double
+    /// Extra lines for the help overlay and status bar (the demo's psql command).
+    public var hints: [String]
+    /// Body rows available in the last frame; PgUp/PgDn move by this much.
+    public var pageSize = 10
+
+    private var cache: (key: CacheKey, view: VisibleContent)?
+
+    private struct CacheKey: Hashable {
+        var generation: Int
+        var route: Route
+        var filter: String
+        var sortColumn: Int?
+        var sortReversed: Bool
+    }
+
+    public init(status: WatchStatus, hints: [String] = []) {
+        self.status = status
+        self.paused = status.paused
+        self.interval = status.interval
+        self.hints = hints
+    }
+
+    public var route: Route { stack.last ?? .contracts }
+
+    /// Takes a newer status from the checker. The selection stays on the same item.
+    public mutating func update(_ newStatus: WatchStatus) {
+        guard newStatus.generation != status.generation else { return }
+        status = newStatus
+    }
+
+    // MARK: - Visible content
+
+    public mutating func visible() -> VisibleContent {
+        var state = lists[route] ?? ListState()
+        let key = CacheKey(generation: status.generation, route: route, filter: state.filter, sortColumn: state.sortColumn, sortReversed: state.sortReversed)
+        var view: VisibleContent
+        if let cache, cache.key == key {
+            view = cache.view
+        } else {
+            let content = Screens(status: status).content(for: route)
+            var rows = content.rows
+            if !state.filter.isEmpty {
+                rows = rows.filter { Self.matches($0.filterText, state.filter) }
+            }
+            if let column = state.sortColumn, column < content.columns.count {
+                let indexed = rows.enumerated().map { ($0.offset, $0.element) }
+                rows = indexed.sorted { a, b in
+                    let left = a.1.cells.indices.contains(column) ? a.1.cells[column].sortKey : .text("")
+                    let right = b.1.cells.indices.contains(column) ? b.1.cells[column].sortKey : .text("")
+                    if left == right { return a.0 < b.0 }  // stable
+                    return state.sortReversed ? right < left : left < right
+                }.map(\.1)
+            } else if state.sortReversed {
+                rows.reverse()
+            }
+            view = VisibleContent(content: content, rows: rows, selectedIndex: 0, totalRows: content.rows.count)
+            cache = (key, view)
+        }
+        // Resolve the selection by identity; if that row is gone, stay at the same position.
+        var index = state.selectedIndex
+        if let id = state.selectedID, let found = view.rows.firstIndex(where: { $0.id == id }) {
+            index = found
+        }
+        index = view.rows.isEmpty ? 0 : min(max(index, 0), view.rows.count - 1)
+        state.selectedIndex = index
+        state.selectedID = view.rows.isEmpty ? state.selectedID : view.rows[index].id
+        lists[route] = state
+        view.selectedIndex = index
+        return view
+    }
+
+    /// Smart case: case-insensitive unless the filter has an upper-case letter.
+    static func matches(_ text: String, _ filter: String) -> Bool {
+        if filter.contains(where: \.isUppercase) { return text.contains(filter) }
+        return text.localizedLowercase.contains(filter.localizedLowercase)
+    }
+
+    public func listState(_ route: Route) -> ListState { lists[route] ?? ListState() }
+
+    /// Keeps the selected row inside the `height` rows shown; returns the first row to draw.
+    public mutating func scrollOffset(height: Int, rows: Int) -> Int {
+        var state = lists[route] ?? ListState()
+        guard height > 0 else { return 0 }
+        if state.selectedIndex < state.scroll { state.scroll = state.selectedIndex }
+        if state.selectedIndex >= state.scroll + height { state.scroll = state.selectedIndex - height + 1 }
+        state.scroll = max(0, min(state.scroll, max(0, rows - height)))
+        lists[route] = state
+        return state.scroll
+    }
+
+    // MARK: - Keys
+
+    public mutating func handle(_ key: Key, now: Date = Date()) -> [Effect] {
+        if let flash, flash.until < now { self.flash = nil }
+        switch mode {
+        case .help:
+            if key == .escape || key == .character("?") || key == .character("q") || key == .enter { mode = .normal }
+            if key == .control("c") { return [.quit] }
+            return []
+        case .filter:
+            return handleFilter(key)
+        case .command(let text):
+            return handleCommandLine(key, text, now: now)
+        case .normal:
+            guard let command = KeyMap.command(for: key) else { return [] }
+            return perform(command, now: now)
+        }
+    }
+
+    public mutating func perform(_ command: Command, now: Date = Date()) -> [Effect] {
+        switch command {
+        case .moveDown: move(by: 1)
+        case .moveUp: move(by: -1)
+        case .top: move(to: 0)
+        case .bottom: move(to: Int.max)
+        case .pageDown: move(by: max(1, pageSize - 1))
+        case .pageUp: move(by: -max(1, pageSize - 1))
+        case .open:
+            let view = visible()
+            if view.rows.indices.contains(view.selectedIndex), let target = view.rows[view.selectedIndex].target {
+                stack.append(target)
+            }
+        case .back:
+            var state = lists[route] ?? ListState()
+            if !state.filter.isEmpty {
+                state.filter = ""
+                lists[route] = state
+            } else if stack.count > 1 {
+                stack.removeLast()
+            }
+        case .show(let root):
+            stack = [root]
+        case .filter:
+            mode = .filter
+        case .sortNext:
+            let columns = visible().content.columns.count
+            var state = lists[route] ?? ListState()
+            if let current = state.sortColumn {
+                state.sortColumn = current + 1 < columns ? current + 1 : nil
+            } else {
+                state.sortColumn = columns > 0 ? 0 : nil
+            }
+            lists[route] = state
+        case .sortReverse:
+            var state = lists[route] ?? ListState()
+            state.sortReversed.toggle()
+            lists[route] = state
+        case .commandLine:
+            mode = .command("")
+        case .help:
+            mode = .help
+        case .pollNow:
+            setFlash("polling now…", now: now)
+            return [.pollNow]
+        case .intervalUp, .intervalDown:
+            let steps = KeyMap.intervals
+            let current = steps.firstIndex { $0 >= interval } ?? (steps.count - 1)
+            let next = command == .intervalUp ? min(current + 1, steps.count - 1) : max(current - 1, 0)
+            interval = steps[next]
+            setFlash("polling every \(Self.format(seconds: interval))", now: now)
+            return [.setInterval(interval)]
+        case .pause:
+            paused.toggle()
+            setFlash(paused ? "paused: press space to resume" : "resumed", now: now)
+            return [.setPaused(paused)]
+        case .copy:
+            let view = visible()
+            let fromRow = view.rows.indices.contains(view.selectedIndex) ? view.rows[view.selectedIndex].copyText : nil
+            if let email = fromRow ?? view.content.copyText {
+                setFlash("copied \(email) to the clipboard", now: now)
+                return [.copy(email)]
+            }
+            setFlash("nothing to copy here: select a contract, violation or owner", isError: true, now: now)
+        case .quit:
+            return [.quit]
+        }
+        return []
+    }
+
+    private mutating func handleFilter(_ key: Key) -> [Effect] {
+        var state = lists[route] ?? ListState()
+        switch key {
+        case .escape:
+            state.filter = ""
+            mode = .normal
+        case .enter, .down, .up:
+            mode = .normal
+        case .backspace:
+            if state.filter.isEmpty { mode = .normal } else { state.filter.removeLast() }
+        case .character(let character):
+            state.filter.append(character)
+            state.selectedIndex = 0
+            state.selectedID = nil
+        case .control("c"):
+            return [.quit]
+        default:
+            break
+        }
+        lists[route] = state
+        return []
+    }
+
+    private mutating func handleCommandLine(_ key: Key, _ text: String, now: Date) -> [Effect] {
+        switch key {
+        case .escape:
+            mode = .normal
+        case .backspace:
+            mode = text.isEmpty ? .normal : .command(String(text.dropLast()))
+        case .character(let character):
+            mode = .command(text + String(character))
+        case .tab:
+            let names = ["contracts", "tables", "violations", "owners", "quit"]
+            if let match = names.first(where: { $0.hasPrefix(text.lowercased()) }) { mode = .command(match) }
+        case .enter:
+            mode = .normal
+            let word = text.trimmingCharacters(in: .whitespaces).lowercased()
+            switch word {
+            case "q", "q!", "quit", "exit": return [.quit]
+            case "c", "contract", "contracts", "1": stack = [.contracts]
+            case "t", "table", "tables", "2": stack = [.tables]
+            case "v", "violation", "violations", "3": stack = [.violations]
+            case "o", "owner", "owners", "4": stack = [.owners]
+            case "", "help", "h": if word != "" { mode = .help }
+            default: setFlash("unknown command :\(word) (try :contracts, :tables, :violations, :owners, :q)", isError: true, now: now)
+            }
+        case .control("c"):
+            return [.quit]
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func move(by delta: Int) {
+        let view = visible()
+        move(to: view.selectedIndex + delta, in: view)
+    }
+
+    private mutating func move(to index: Int) {
+        move(to: index, in: visible())
+    }
+
+    private mutating func move(to index: Int, in view: VisibleContent) {
+        guard !view.rows.isEmpty else { return }
+        var state = lists[route] ?? ListState()
+        let clamped = min(max(index, 0), view.rows.count - 1)
+        state.selectedIndex = clamped
+        state.selectedID = view.rows[clamped].id
+        lists[route] = state
+    }
+
+    public mutating func setFlash(_ text: String, isError: Bool = false, now: Date) {
+        flash = Flash(text: text, isError: isError, until: now.addingTimeInterval(3))
+    }
+
+    public static func format(seconds: Double) -> String {
+        if seconds < 1 { return "\(Int(seconds * 1000))ms" }
+        if seconds < 60 { return seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds) }
+        return "\(Int(seconds / 60))m"
+    }
+}

@@ -1,0 +1,128 @@
+import Catalog
+import Checks
+
+/// Where the user is. List screens are the roots; details are pushed on top (`Esc` pops).
+public enum Route: Hashable, Sendable {
+    case contracts
+    case tables
+    case violations
+    case owners
+    case contract(file: String)
+    case table(QualifiedName)
+    case violation(ViolationID)
+    case owner(String)
+
+    public static let roots: [Route] = [.contracts, .tables, .violations, .owners]
+
+    public var isRoot: Bool { Self.roots.contains(self) }
+}
+
+/// How a value sorts: numbers numerically, text case-insensitively.
+public enum SortKey: Sendable, Hashable, Comparable {
+    case number(Double)
+    case text(String)
+
+    public static func < (lhs: SortKey, rhs: SortKey) -> Bool {
+        switch (lhs, rhs) {
+        case let (.number(a), .number(b)): a < b
+        case let (.text(a), .text(b)): a.localizedLowercase < b.localizedLowercase
+        case (.number, .text): true
+        case (.text, .number): false
+        }
+    }
+}
+
+public struct ColumnSpec: Sendable, Hashable {
+    public var title: String
+    public var minWidth: Int
+    public var maxWidth: Int
+    /// Flexible columns shrink first when space is short and take what is left over.
+    public var flexible: Bool
+    public var alignRight: Bool
+
+    public init(_ title: String, min: Int, max: Int = 60, flexible: Bool = false, alignRight: Bool = false) {
+        self.title = title
+        self.minWidth = min
+        self.maxWidth = max
+        self.flexible = flexible
+        self.alignRight = alignRight
+    }
+}
+
+public struct RowCell: Sendable, Hashable {
+    public var text: String
+    /// nil: the row's role.
+    public var role: Role?
+    public var sortKey: SortKey
+
+    public init(_ text: String, role: Role? = nil, sort: SortKey? = nil) {
+        self.text = text
+        self.role = role
+        self.sortKey = sort ?? .text(text)
+    }
+}
+
+public struct ContentRow: Sendable, Hashable {
+    /// Identity that survives live updates (selection follows it, not the row index).
+    public var id: String
+    public var cells: [RowCell]
+    public var role: Role
+    /// What `Enter` opens.
+    public var target: Route?
+    /// What `y` copies (an owner's email).
+    public var copyText: String?
+    public var isNew: Bool
+
+    public init(id: String, cells: [RowCell], role: Role = .row, target: Route? = nil, copyText: String? = nil, isNew: Bool = false) {
+        self.id = id
+        self.cells = cells
+        self.role = role
+        self.target = target
+        self.copyText = copyText
+        self.isNew = isNew
+    }
+
+    var filterText: String { cells.map(\.text).joined(separator: " ") }
+}
+
+/// A line of styled segments (detail headers, owner cards).
+public struct StyledLine: Sendable, Hashable {
+    public var segments: [(text: String, role: Role)]
+
+    public init(_ segments: [(String, Role)]) {
+        self.segments = segments.map { (text: $0.0, role: $0.1) }
+    }
+
+    public static func == (lhs: StyledLine, rhs: StyledLine) -> Bool {
+        lhs.segments.map(\.text) == rhs.segments.map(\.text) && lhs.segments.map(\.role) == rhs.segments.map(\.role)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for segment in segments { hasher.combine(segment.text); hasher.combine(segment.role) }
+    }
+
+    static func field(_ label: String, _ value: String, _ role: Role = .value) -> StyledLine {
+        StyledLine([(TextWidth.fit(label, to: 11), .label), (value, role)])
+    }
+}
+
+/// Everything one screen shows: a header block and a table of rows.
+public struct ScreenContent: Sendable, Hashable {
+    /// The breadcrumb label of this screen.
+    public var title: String
+    public var header: [StyledLine]
+    public var columns: [ColumnSpec]
+    public var rows: [ContentRow]
+    public var emptyMessage: String
+    /// What `y` copies when no row offers anything (the owner of a detail screen).
+    public var copyText: String?
+
+    public init(title: String, header: [StyledLine] = [], columns: [ColumnSpec], rows: [ContentRow], emptyMessage: String, copyText: String? = nil) {
+        self.title = title
+        self.header = header
+        self.columns = columns
+        self.rows = rows
+        self.emptyMessage = emptyMessage
+        self.copyText = copyText
+    }
+}

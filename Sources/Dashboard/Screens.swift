@@ -1,0 +1,424 @@
+import Catalog
+import Checks
+import Contracts
+import Watch
+
+/// Builds each screen's content from a status. Pure: same status, same screen.
+public struct Screens {
+    public let status: WatchStatus
+
+    public init(status: WatchStatus) { self.status = status }
+
+    var result: CheckResult? { status.result }
+    var contracts: [Contract] { status.contracts.contracts }
+
+    public func content(for route: Route) -> ScreenContent {
+        switch route {
+        case .contracts: contractList()
+        case .tables: tableList()
+        case .violations: violationList()
+        case .owners: ownerList()
+        case .contract(let file): contractDetail(file)
+        case .table(let name): tableDetail(name)
+        case .violation(let id): violationDetail(id)
+        case .owner(let key): ownerDetail(key)
+        }
+    }
+
+    /// Short label for breadcrumbs.
+    public func title(for route: Route) -> String {
+        switch route {
+        case .contracts: "Contracts"
+        case .tables: "Tables"
+        case .violations: "Violations"
+        case .owners: "Owners"
+        case .contract(let file): contracts.first { $0.file == file }?.name ?? file
+        case .table(let name): name.description
+        case .violation(let id): Self.label(id, result: result)
+        case .owner(let key): owners().first { $0.key == key }?.display ?? key
+        }
+    }
+
+    static func label(_ id: ViolationID, result: CheckResult?) -> String {
+        guard let violation = result?.violations.first(where: { $0.id == id }) else { return id.kind.rawValue }
+        return violation.column.map { "\(violation.table).\($0)" } ?? violation.table
+    }
+
+    // MARK: - Shared pieces
+
+    func violations(forFile file: String) -> [Violation] {
+        result?.violations.filter { $0.file == file } ?? []
+    }
+
+    static func ownerKey(_ owner: Owner?) -> String {
+        guard let owner else { return "(no owner)" }
+        return owner.email?.lowercased() ?? owner.name ?? "(no owner)"
+    }
+
+    struct OwnerSummary {
+        var key: String
+        var owner: Owner?
+        var contracts: [Contract]
+        var display: String { owner?.display ?? "(no owner)" }
+    }
+
+    func owners() -> [OwnerSummary] {
+        var byKey: [String: OwnerSummary] = [:]
+        for contract in contracts {
+            let key = Self.ownerKey(contract.owner)
+            byKey[key, default: OwnerSummary(key: key, owner: contract.owner, contracts: [])].contracts.append(contract)
+        }
+        return byKey.values.sorted { $0.display.localizedLowercase < $1.display.localizedLowercase }
+    }
+
+    func ownerCard(_ owner: Owner?) -> [StyledLine] {
+        [
+            StyledLine.field("Owner", owner?.name ?? "(not named in the contract)"),
+            StyledLine.field("Email", owner?.email ?? "—", owner?.email == nil ? .dim : .value),
+            StyledLine.field("Team", "—  (the seed format names one owner; see the owners registry)", .dim),
+        ]
+    }
+
+    static func statusCell(_ status: ContractStatus?) -> RowCell {
+        switch status {
+        case .ok?: RowCell("✓ ok", role: .contractOK, sort: .number(2))
+        case .violated?: RowCell("✗ violated", role: .contractViolated, sort: .number(0))
+        case .invalid?: RowCell("! invalid", role: .contractInvalid, sort: .number(1))
+        case nil: RowCell("… pending", role: .dim, sort: .number(3))
+        }
+    }
+
+    static func severityCell(_ violation: Violation) -> RowCell {
+        violation.severity == .error
+            ? RowCell("ERROR", role: .violationError, sort: .number(0))
+            : RowCell("WARN", role: .violationWarning, sort: .number(1))
+    }
+
+    static func count(_ n: Int) -> RowCell { RowCell(String(n), sort: .number(Double(n))) }
+
+    // MARK: - Lists
+
+    func contractList() -> ScreenContent {
+        let outcomes = Dictionary((result?.contracts ?? []).map { ($0.file, $0) }, uniquingKeysWith: { a, _ in a })
+        var rows: [ContentRow] = contracts.map { contract in
+            let found = violations(forFile: contract.file)
+            let breaking = found.filter(\.breaking).count
+            let table = QualifiedName(schema: contract.table.schema, name: contract.table.name)
+            return ContentRow(id: contract.file, cells: [
+                Self.statusCell(outcomes[contract.file]?.status),
+                RowCell(contract.name),
+                RowCell(table.description),
+                RowCell(contract.owner?.display ?? "(no owner)", role: contract.owner == nil ? .dim : nil),
+                RowCell(found.isEmpty ? "0" : "\(found.count) (\(breaking) breaking)", role: found.isEmpty ? nil : (breaking > 0 ? .violationError : .violationWarning), sort: .number(Double(found.count))),
+                RowCell(contract.file, role: .dim),
+            ], target: .contract(file: contract.file), copyText: contract.owner?.email)
+        }
+        for file in Set(status.contracts.errors.map(\.file)).sorted() {
+            let first = status.contracts.errors.first { $0.file == file }
+            rows.append(ContentRow(id: file, cells: [
+                Self.statusCell(.invalid),
+                RowCell(Self.stem(file)),
+                RowCell(first.map { "\($0.line.map { "line \($0): " } ?? "")\($0.message)" } ?? "", role: .contractInvalid),
+                RowCell("—", role: .dim),
+                Self.count(0),
+                RowCell(file, role: .dim),
+            ]))
+        }
+        rows.sort { $0.id < $1.id }
+        return ScreenContent(
+            title: "Contracts",
+            columns: [ColumnSpec("STATUS", min: 10, max: 11), ColumnSpec("CONTRACT", min: 12, max: 44, flexible: true),
+                      ColumnSpec("TABLE", min: 10, max: 40, flexible: true), ColumnSpec("OWNER", min: 10, max: 44, flexible: true),
+                      ColumnSpec("VIOLATIONS", min: 10, max: 16, alignRight: true), ColumnSpec("FILE", min: 8, max: 60, flexible: true)],
+            rows: rows,
+            emptyMessage: status.contracts.fileCount == 0 ? "No contract files (*.json) in the contracts folder." : "Loading contracts…"
+        )
+    }
+
+    func tableList() -> ScreenContent {
+        var contractByTable: [QualifiedName: [Contract]] = [:]
+        for contract in contracts {
+            contractByTable[QualifiedName(schema: contract.table.schema, name: contract.table.name), default: []].append(contract)
+        }
+        var rows: [ContentRow] = []
+        var seen: Set<QualifiedName> = []
+        for relation in status.snapshot?.relations ?? [] {
+            seen.insert(relation.name)
+            let covering = contractByTable[relation.name] ?? []
+            let found = covering.flatMap { violations(forFile: $0.file) }
+            let state: RowCell
+            if covering.isEmpty {
+                state = RowCell("— uncontracted", role: .dim, sort: .number(2))
+            } else if found.isEmpty {
+                state = RowCell("✓ ok", role: .contractOK, sort: .number(1))
+            } else {
+                state = RowCell("✗ \(found.count) violation\(found.count == 1 ? "" : "s")", role: .contractViolated, sort: .number(0))
+            }
+            rows.append(ContentRow(id: relation.name.description, cells: [
+                RowCell(relation.name.description),
+                RowCell(relation.kind.label + (relation.isPartition ? " (partition)" : ""), role: relation.kind.isTable ? nil : .dim),
+                Self.count(relation.columns.count),
+                RowCell(covering.map(\.name).joined(separator: ", ").isEmpty ? "—" : covering.map(\.name).joined(separator: ", "), role: covering.isEmpty ? .dim : nil),
+                state,
+            ], role: covering.isEmpty ? .dim : .row, target: .table(relation.name), copyText: covering.first?.owner?.email))
+        }
+        if status.snapshot != nil {
+            for (name, covering) in contractByTable where !seen.contains(name) {
+                rows.append(ContentRow(id: name.description, cells: [
+                    RowCell(name.description), RowCell("missing", role: .violationError), Self.count(0),
+                    RowCell(covering.map(\.name).joined(separator: ", ")),
+                    RowCell("✗ table missing", role: .contractViolated, sort: .number(0)),
+                ], target: .table(name), copyText: covering.first?.owner?.email))
+            }
+        }
+        rows.sort { $0.id < $1.id }
+        return ScreenContent(
+            title: "Tables",
+            columns: [ColumnSpec("TABLE", min: 12, max: 50, flexible: true), ColumnSpec("KIND", min: 5, max: 24),
+                      ColumnSpec("COLUMNS", min: 7, max: 7, alignRight: true), ColumnSpec("CONTRACT", min: 8, max: 44, flexible: true),
+                      ColumnSpec("STATUS", min: 14, max: 18)],
+            rows: rows,
+            emptyMessage: status.snapshot == nil ? "Waiting for the first catalog snapshot…" : "No tables in any user schema."
+        )
+    }
+
+    func violationList() -> ScreenContent {
+        let rows = (result?.violations ?? []).map { violation in
+            ContentRow(id: Self.key(violation.id), cells: [
+                RowCell(status.newViolations.contains(violation.id) ? "●" : " ", role: .new, sort: .number(status.newViolations.contains(violation.id) ? 0 : 1)),
+                Self.severityCell(violation),
+                RowCell(violation.kind.rawValue),
+                RowCell(Self.where_(violation)),
+                RowCell(violation.expected.description),
+                RowCell(violation.actual.description),
+                RowCell(violation.contract),
+                RowCell(violation.owner?.display ?? "(no owner)", role: violation.owner == nil ? .dim : nil),
+            ], target: .violation(violation.id), copyText: violation.owner?.email, isNew: status.newViolations.contains(violation.id))
+        }
+        return ScreenContent(
+            title: "Violations",
+            columns: [ColumnSpec("", min: 1, max: 1), ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 24),
+                      ColumnSpec("WHERE", min: 12, max: 50, flexible: true), ColumnSpec("EXPECTED", min: 8, max: 30, flexible: true),
+                      ColumnSpec("ACTUAL", min: 8, max: 30, flexible: true), ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true),
+                      ColumnSpec("OWNER", min: 8, max: 44, flexible: true)],
+            rows: rows,
+            emptyMessage: result == nil ? "Waiting for the first check…" : "No violations: every contract holds."
+        )
+    }
+
+    func ownerList() -> ScreenContent {
+        let rows = owners().map { summary in
+            let found = summary.contracts.flatMap { violations(forFile: $0.file) }
+            let breaking = found.filter(\.breaking).count
+            return ContentRow(id: summary.key, cells: [
+                RowCell(summary.owner?.name ?? "(no owner)", role: summary.owner == nil ? .dim : nil),
+                RowCell(summary.owner?.email ?? "—", role: summary.owner?.email == nil ? .dim : nil),
+                Self.count(summary.contracts.count),
+                RowCell(String(found.count), role: found.isEmpty ? nil : .violationError, sort: .number(Double(found.count))),
+                RowCell(String(breaking), role: breaking > 0 ? .violationError : nil, sort: .number(Double(breaking))),
+                RowCell(summary.contracts.map(\.name).joined(separator: ", "), role: .dim),
+            ], target: .owner(summary.key), copyText: summary.owner?.email)
+        }
+        return ScreenContent(
+            title: "Owners",
+            columns: [ColumnSpec("OWNER", min: 10, max: 40, flexible: true), ColumnSpec("EMAIL", min: 10, max: 40, flexible: true),
+                      ColumnSpec("CONTRACTS", min: 9, max: 9, alignRight: true), ColumnSpec("OPEN", min: 4, max: 6, alignRight: true),
+                      ColumnSpec("BREAKING", min: 8, max: 8, alignRight: true), ColumnSpec("CONTRACT NAMES", min: 10, max: 80, flexible: true)],
+            rows: rows,
+            emptyMessage: "No contracts, so no owners."
+        )
+    }
+
+    // MARK: - Details
+
+    func contractDetail(_ file: String) -> ScreenContent {
+        guard let contract = contracts.first(where: { $0.file == file }) else {
+            let errors = status.contracts.errors.filter { $0.file == file }
+            return ScreenContent(
+                title: Self.stem(file),
+                header: [StyledLine.field("File", file), StyledLine.field("Status", "! invalid: this file could not be read", .contractInvalid)]
+                    + errors.map { StyledLine([("  \($0.description)", .contractInvalid)]) },
+                columns: [ColumnSpec("COLUMN", min: 10)], rows: [], emptyMessage: "Fix the file; it is read again on every poll."
+            )
+        }
+        let table = QualifiedName(schema: contract.table.schema, name: contract.table.name)
+        let relation = status.snapshot?.relation(table)
+        let found = violations(forFile: file)
+        let tableMissing = found.first { $0.kind == .tableMissing }
+        var header: [StyledLine] = [
+            StyledLine.field("File", contract.file),
+            StyledLine.field("Table", table.description + (relation.map { "  (\($0.kind.label))" } ?? ""), tableMissing == nil ? .value : .violationError),
+            StyledLine.field("Status", found.isEmpty ? (result == nil ? "pending" : "✓ holds") : "✗ \(found.count) violation\(found.count == 1 ? "" : "s") (\(found.filter(\.breaking).count) breaking)",
+                             found.isEmpty ? .contractOK : .contractViolated),
+            StyledLine.field("Namespace", (contract.namespace ?? "—") + "   spec-version \(contract.specVersion)"),
+        ]
+        if let doc = contract.doc { header.append(StyledLine.field("Doc", doc)) }
+        header += ownerCard(contract.owner)
+        let rows = contract.columns.map { column in
+            let actual = relation?.column(named: column.name)
+            let columnViolations = found.filter { $0.column == column.name }
+            let state: RowCell
+            if let tableMissing {
+                state = RowCell("✗ table missing", role: .contractViolated)
+                _ = tableMissing
+            } else if columnViolations.isEmpty {
+                state = RowCell(result == nil ? "…" : "✓ ok", role: .contractOK)
+            } else {
+                state = RowCell("✗ " + columnViolations.map(\.kind.rawValue).joined(separator: ", "),
+                                role: columnViolations.contains(where: \.breaking) ? .violationError : .violationWarning)
+            }
+            let target = (columnViolations.first ?? tableMissing).map { Route.violation($0.id) }
+            return ContentRow(id: column.name, cells: [
+                RowCell(column.name),
+                RowCell(DDL.expectedShape(column.expectation)),
+                RowCell(actual.map(DDL.actualShape) ?? "absent", role: actual == nil ? .violationError : nil),
+                state,
+            ], target: target, copyText: contract.owner?.email)
+        }
+        return ScreenContent(
+            title: contract.name, header: header,
+            columns: [ColumnSpec("COLUMN", min: 8, max: 40, flexible: true), ColumnSpec("EXPECTED (CONTRACT)", min: 12, max: 60, flexible: true),
+                      ColumnSpec("ACTUAL (CATALOG)", min: 12, max: 60, flexible: true), ColumnSpec("STATE", min: 8, max: 50, flexible: true)],
+            rows: rows, emptyMessage: "The contract lists no columns.", copyText: contract.owner?.email
+        )
+    }
+
+    func tableDetail(_ name: QualifiedName) -> ScreenContent {
+        let covering = contracts.filter { $0.table.schema == name.schema && $0.table.name == name.name }
+        let found = covering.flatMap { violations(forFile: $0.file) }
+        guard let relation = status.snapshot?.relation(name) else {
+            return ScreenContent(
+                title: name.description,
+                header: [StyledLine.field("Table", name.description), StyledLine.field("Status", "✗ not in the database", .violationError),
+                         StyledLine.field("Contracts", covering.map { "\($0.name) (\($0.file))" }.joined(separator: ", "))],
+                columns: [ColumnSpec("COLUMN", min: 8, max: 40, flexible: true), ColumnSpec("EXPECTED (CONTRACT)", min: 12, max: 60, flexible: true)],
+                rows: covering.flatMap { contract in contract.columns.map { column in
+                    ContentRow(id: column.name, cells: [RowCell(column.name), RowCell(DDL.expectedShape(column.expectation))],
+                               target: found.first.map { .violation($0.id) }, copyText: contract.owner?.email)
+                } },
+                emptyMessage: "", copyText: covering.first?.owner?.email
+            )
+        }
+        let described = Dictionary(covering.flatMap { contract in contract.columns.map { ($0.name, contract) } }, uniquingKeysWith: { a, _ in a })
+        var header: [StyledLine] = [
+            StyledLine.field("Table", relation.name.description + "  (\(relation.kind.label)\(relation.isPartition ? ", partition" : ""))"),
+            StyledLine.field("Comment", relation.comment ?? "—", relation.comment == nil ? .dim : .value),
+        ]
+        if covering.isEmpty {
+            header.append(StyledLine.field("Contract", "— none: no contract describes this table", .dim))
+        } else {
+            header.append(StyledLine.field("Contract", covering.map { "\($0.name) (\($0.file))" }.joined(separator: ", ")))
+            let count = relation.columns.filter { described[$0.name] != nil }.count
+            header.append(StyledLine.field("Coverage", "\(count) of \(relation.columns.count) columns described" + (found.isEmpty ? ", contract holds" : ", \(found.count) violation\(found.count == 1 ? "" : "s")"),
+                                           found.isEmpty ? .contractOK : .contractViolated))
+            header += ownerCard(covering.first?.owner)
+        }
+        let rows = relation.columns.map { column in
+            let columnViolations = found.filter { $0.column == column.name }
+            let state: RowCell
+            if described[column.name] == nil {
+                state = RowCell(covering.isEmpty ? "" : "— not in contract", role: .dim)
+            } else if columnViolations.isEmpty {
+                state = RowCell("✓ ok", role: .contractOK)
+            } else {
+                state = RowCell("✗ " + columnViolations.map(\.kind.rawValue).joined(separator: ", "), role: .violationError)
+            }
+            return ContentRow(id: column.name, cells: [
+                RowCell(String(column.position), sort: .number(Double(column.position))),
+                RowCell(column.name),
+                RowCell(column.formattedType),
+                RowCell(column.isNullable ? "null" : "not null", role: column.isNullable ? .dim : nil),
+                RowCell(column.primaryKeyPosition.map { "PK\($0)" } ?? "", sort: .number(Double(column.primaryKeyPosition ?? 99))),
+                RowCell(column.defaultExpression ?? "", role: .dim),
+                RowCell(column.comment ?? "", role: .dim),
+                state,
+            ], target: columnViolations.first.map { .violation($0.id) }, copyText: covering.first?.owner?.email)
+        }
+        return ScreenContent(
+            title: name.description, header: header,
+            columns: [ColumnSpec("#", min: 2, max: 4, alignRight: true), ColumnSpec("COLUMN", min: 8, max: 40, flexible: true),
+                      ColumnSpec("TYPE", min: 8, max: 40, flexible: true), ColumnSpec("NULL", min: 8, max: 8), ColumnSpec("PK", min: 3, max: 4),
+                      ColumnSpec("DEFAULT", min: 7, max: 30, flexible: true), ColumnSpec("COMMENT", min: 7, max: 60, flexible: true),
+                      ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true)],
+            rows: rows, emptyMessage: "This relation has no columns.", copyText: covering.first?.owner?.email
+        )
+    }
+
+    func violationDetail(_ id: ViolationID) -> ScreenContent {
+        guard let violation = result?.violations.first(where: { $0.id == id }) else {
+            return ScreenContent(
+                title: id.kind.rawValue,
+                header: [StyledLine([("✓ This violation is resolved: the latest poll no longer finds it.", .contractOK)])],
+                columns: [ColumnSpec("DIFF", min: 10, max: 400, flexible: true)], rows: [], emptyMessage: "Esc goes back."
+            )
+        }
+        let contract = contracts.first { $0.file == violation.file }
+        var header: [StyledLine] = [
+            StyledLine([("\(violation.severity == .error ? "ERROR" : "WARNING") ", violation.severity == .error ? .violationError : .violationWarning),
+                        ("\(violation.kind.rawValue)  ", .value),
+                        (violation.breaking ? "breaking for consumers" : "not breaking", violation.breaking ? .violationError : .dim)]),
+            StyledLine.field("Message", violation.message),
+            StyledLine.field("Where", Self.where_(violation)),
+            StyledLine.field("Contract", "\(violation.contract) (\(violation.file))"),
+            StyledLine.field("Expected", violation.expected.description + "    actual: " + violation.actual.description),
+        ]
+        if status.newViolations.contains(violation.id) {
+            header.append(StyledLine([("● new since the previous poll", .new)]))
+        }
+        header += ownerCard(violation.owner)
+        let relation = status.snapshot?.relation(violation.qualifiedTable)
+        let lines = DDL.diff(violation: violation, contract: contract, relation: relation, database: result?.database.name ?? "")
+        let rows = lines.enumerated().map { index, line in
+            ContentRow(id: String(index), cells: [RowCell(line.text, role: line.role)], role: line.role, copyText: violation.owner?.email)
+        }
+        return ScreenContent(
+            title: Self.label(id, result: result), header: header,
+            columns: [ColumnSpec("DIFF  (- contract, + catalog)", min: 10, max: 400, flexible: true)],
+            rows: rows, emptyMessage: "", copyText: violation.owner?.email
+        )
+    }
+
+    func ownerDetail(_ key: String) -> ScreenContent {
+        guard let summary = owners().first(where: { $0.key == key }) else {
+            return ScreenContent(title: key, columns: [ColumnSpec("CONTRACT", min: 10)], rows: [], emptyMessage: "No contracts name this owner any more.")
+        }
+        let found = summary.contracts.flatMap { violations(forFile: $0.file) }
+        var header = ownerCard(summary.owner)
+        header.append(StyledLine.field("Open", "\(found.count) violation\(found.count == 1 ? "" : "s") (\(found.filter(\.breaking).count) breaking) in \(summary.contracts.count) contract\(summary.contracts.count == 1 ? "" : "s")",
+                                       found.isEmpty ? .contractOK : .violationError))
+        var rows: [ContentRow] = []
+        for violation in found {
+            rows.append(ContentRow(id: "v:" + Self.key(violation.id), cells: [
+                Self.severityCell(violation), RowCell(violation.kind.rawValue), RowCell(Self.where_(violation)), RowCell(violation.contract),
+            ], target: .violation(violation.id), copyText: summary.owner?.email, isNew: status.newViolations.contains(violation.id)))
+        }
+        for contract in summary.contracts where violations(forFile: contract.file).isEmpty {
+            rows.append(ContentRow(id: "c:" + contract.file, cells: [
+                RowCell("✓ ok", role: .contractOK, sort: .number(9)), RowCell("contract holds", role: .dim),
+                RowCell(QualifiedName(schema: contract.table.schema, name: contract.table.name).description), RowCell(contract.name),
+            ], target: .contract(file: contract.file), copyText: summary.owner?.email))
+        }
+        return ScreenContent(
+            title: summary.display, header: header,
+            columns: [ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 26), ColumnSpec("WHERE", min: 10, max: 60, flexible: true),
+                      ColumnSpec("CONTRACT", min: 8, max: 50, flexible: true)],
+            rows: rows, emptyMessage: "", copyText: summary.owner?.email
+        )
+    }
+
+    // MARK: - Helpers
+
+    static func where_(_ violation: Violation) -> String {
+        let table = violation.qualifiedTable.description
+        return violation.column.map { table + "." + QualifiedName.display($0) } ?? table
+    }
+
+    static func key(_ id: ViolationID) -> String {
+        "\(id.file)|\(id.column ?? "")|\(id.kind.rawValue)"
+    }
+
+    static func stem(_ file: String) -> String {
+        let base = file.split(separator: "/").last.map(String.init) ?? file
+        return base.hasSuffix(".json") ? String(base.dropLast(5)) : base
+    }
+}
