@@ -21,11 +21,10 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
-        .systemLibrary(
-            name: "CNCursesW",
-            pkgConfig: "ncursesw",
-            providers: [.apt(["libncursesw5-dev"])]
-        ),
+        // No pkgConfig here on purpose: ncursesw's .pc only adds -D flags, which SwiftPM drops
+        // with a warning (the shim defines what matters); curses.h is on the default include path.
+        // Debian package: libncursesw5-dev (installed by scripts/install-packages.sh).
+        .systemLibrary(name: "CNCursesW"),
 
         // The only libpq user: connections, queries, errors, throwaway local clusters.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
@@ -55,6 +54,8 @@ let package = Package(
             name: "Dashboard",
             dependencies: ["Checks", "Catalog", "Contracts", "Watch", .product(name: "Yams", package: "Yams")]
         ),
+        // The only ncurses user: terminal lifecycle, keys, drawing frames, colours.
+        .target(name: "Terminal", dependencies: ["CNCursesW", "Dashboard"]),
         // Pure: findings → text, JSON, JUnit, Markdown.
         .target(name: "Reports", dependencies: ["Checks", "Contracts", "Catalog"]),
         // The Met Museum demo schema, embedded in the binary so `check` and `demo` can load it.
@@ -63,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "contractwatch",
             dependencies: [
-                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports", "DemoDatabase",
+                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports", "DemoDatabase", "Watch", "Dashboard", "Terminal", "BuiltInThemes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

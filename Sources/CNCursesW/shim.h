@@ -8,10 +8,30 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <locale.h>
+#include <langinfo.h>
 #include <wchar.h>
 #include <curses.h>
 
 /* wcwidth is only declared under _XOPEN_SOURCE; declare it for Swift. */
 extern int wcwidth(wchar_t c);
+
+/* stdscr, COLORS and COLOR_PAIRS are mutable C globals, which Swift 6 refuses to read from
+   concurrent code; read them through functions. */
+static inline WINDOW *cw_stdscr(void) { return stdscr; }
+static inline int cw_colors(void) { return COLORS; }
+static inline int cw_color_pairs(void) { return COLOR_PAIRS; }
+static inline FILE *cw_stdout(void) { return stdout; }
+static inline FILE *cw_stdin(void) { return stdin; }
+
+/* Attribute and pair macros are built from NCURSES_BITS(...) expressions Swift cannot import. */
+static const attr_t cw_A_NORMAL = A_NORMAL;
+static const attr_t cw_A_BOLD = A_BOLD;
+static const attr_t cw_A_REVERSE = A_REVERSE;
+static const attr_t cw_A_UNDERLINE = A_UNDERLINE;
+static const attr_t cw_A_DIM = A_DIM;
+static inline attr_t cw_color_pair(int n) { return COLOR_PAIR(n); }
+
+/* The locale's character set, to tell whether it is UTF-8 (nl_langinfo's CODESET is a macro). */
+static inline const char *cw_codeset(void) { return nl_langinfo(CODESET); }
 
 #endif

@@ -27,7 +27,10 @@ public enum ContractFolder {
         var files: [(path: String, bytes: [UInt8])] = []
         var unreadable: [ContractError] = []
         for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
-            let filePath = path.hasSuffix("/") ? path + name : path + "/" + name
+            // Paths are shown to people: `contracts/x.json`, not `./contracts/x.json`.
+            var folder = path.hasSuffix("/") ? String(path.dropLast()) : path
+            if folder.hasPrefix("./") { folder = String(folder.dropFirst(2)) }
+            let filePath = folder == "." ? name : folder + "/" + name
             if let data = FileManager.default.contents(atPath: filePath) {
                 files.append((filePath, [UInt8](data)))
             } else {

@@ -127,8 +127,8 @@ public enum Renderer {
     }
 
     /// Column widths for `width` columns: natural widths (header and a sample of rows around the
-    /// selection, so widths do not jump while scrolling), flexible columns shrink first, columns
-    /// that still do not fit are dropped from the right.
+    /// selection, so widths do not jump while scrolling); when too wide, flexible columns shrink
+    /// from the right, then columns that still do not fit are dropped from the right.
     public static func layout(_ columns: [ColumnSpec], rows: [ContentRow], around selected: Int, width: Int) -> [Int] {
         guard !columns.isEmpty else { return [] }
         var sample = Array(rows.prefix(200))
@@ -143,10 +143,19 @@ public enum Renderer {
             return min(max(widest, column.minWidth), column.maxWidth)
         }
         func total() -> Int { widths.reduce(0) { $0 + $1 } + 2 * max(0, widths.filter { $0 > 0 }.count - 1) }
-        while total() > width {
-            let candidates = widths.indices.filter { columns[$0].flexible && widths[$0] > columns[$0].minWidth }
-            guard let widest = candidates.max(by: { widths[$0] - columns[$0].minWidth < widths[$1] - columns[$1].minWidth }) else { break }
-            widths[widest] -= 1
+        // The least important flexible column gives way first (by default the rightmost).
+        // Two passes: first down to half their natural width, then down to their minimum, so
+        // one column does not collapse while another keeps everything.
+        let order = widths.indices.sorted { (columns[$0].importance ?? -$0) < (columns[$1].importance ?? -$1) }
+        let natural = widths
+        for pass in 0..<2 {
+            for index in order where columns[index].flexible {
+                let excess = total() - width
+                if excess <= 0 { break }
+                let floor = pass == 0 ? max(columns[index].minWidth, natural[index] / 2) : columns[index].minWidth
+                let shrink = min(excess, widths[index] - floor)
+                if shrink > 0 { widths[index] -= shrink }
+            }
         }
         var last = widths.count - 1
         while total() > width, last > 0 {
@@ -187,7 +196,8 @@ public enum Renderer {
         if let result = status.result {
             let breaking = result.violations.filter(\.breaking).count
             var counts = "\(result.contracts.count) contracts · \(result.violations.count) violations"
-            if !result.violations.isEmpty { counts += " (\(breaking) breaking\(status.newViolations.isEmpty ? "" : ", \(status.newViolations.count) new"))" }
+            let recent = result.violations.filter { status.isRecent($0.id) }.count
+            if !result.violations.isEmpty { counts += " (\(breaking) breaking\(recent == 0 ? "" : ", \(recent) new"))" }
             if !result.contractErrors.isEmpty { counts += " · \(Set(result.contractErrors.map(\.file)).count) invalid" }
             parts.append(counts)
         }

@@ -39,8 +39,12 @@ public struct ColumnSpec: Sendable, Hashable {
     /// Flexible columns shrink first when space is short and take what is left over.
     public var flexible: Bool
     public var alignRight: Bool
+    /// When space is short, flexible columns of lower importance shrink first (nil: columns to
+    /// the right are less important).
+    public var importance: Int?
 
-    public init(_ title: String, min: Int, max: Int = 60, flexible: Bool = false, alignRight: Bool = false) {
+    public init(_ title: String, min: Int, max: Int = 60, flexible: Bool = false, alignRight: Bool = false, importance: Int? = nil) {
+        self.importance = importance
         self.title = title
         self.minWidth = min
         self.maxWidth = max

@@ -127,9 +127,9 @@ public struct Screens {
         rows.sort { $0.id < $1.id }
         return ScreenContent(
             title: "Contracts",
-            columns: [ColumnSpec("STATUS", min: 10, max: 11), ColumnSpec("CONTRACT", min: 12, max: 44, flexible: true),
-                      ColumnSpec("TABLE", min: 10, max: 40, flexible: true), ColumnSpec("OWNER", min: 10, max: 44, flexible: true),
-                      ColumnSpec("VIOLATIONS", min: 10, max: 16, alignRight: true), ColumnSpec("FILE", min: 8, max: 60, flexible: true)],
+            columns: [ColumnSpec("STATUS", min: 10, max: 11), ColumnSpec("CONTRACT", min: 12, max: 44, flexible: true, importance: -3),
+                      ColumnSpec("TABLE", min: 10, max: 40, flexible: true, importance: -4), ColumnSpec("OWNER", min: 10, max: 48, flexible: true, importance: -1),
+                      ColumnSpec("VIOLATIONS", min: 10, max: 16, alignRight: true), ColumnSpec("FILE", min: 8, max: 60, flexible: true, importance: -9)],
             rows: rows,
             emptyMessage: status.contracts.fileCount == 0 ? "No contract files (*.json) in the contracts folder." : "Loading contracts…"
         )
@@ -184,8 +184,9 @@ public struct Screens {
 
     func violationList() -> ScreenContent {
         let rows = (result?.violations ?? []).map { violation in
-            ContentRow(id: Self.key(violation.id), cells: [
-                RowCell(status.newViolations.contains(violation.id) ? "●" : " ", role: .new, sort: .number(status.newViolations.contains(violation.id) ? 0 : 1)),
+            let isNew = status.isRecent(violation.id)
+            return ContentRow(id: Self.key(violation.id), cells: [
+                RowCell(isNew ? "●" : " ", role: .new, sort: .number(isNew ? 0 : 1)),
                 Self.severityCell(violation),
                 RowCell(violation.kind.rawValue),
                 RowCell(Self.where_(violation)),
@@ -193,14 +194,14 @@ public struct Screens {
                 RowCell(violation.actual.description),
                 RowCell(violation.contract),
                 RowCell(violation.owner?.display ?? "(no owner)", role: violation.owner == nil ? .dim : nil),
-            ], target: .violation(violation.id), copyText: violation.owner?.email, isNew: status.newViolations.contains(violation.id))
+            ], target: .violation(violation.id), copyText: violation.owner?.email, isNew: isNew)
         }
         return ScreenContent(
             title: "Violations",
             columns: [ColumnSpec("", min: 1, max: 1), ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 24),
-                      ColumnSpec("WHERE", min: 12, max: 50, flexible: true), ColumnSpec("EXPECTED", min: 8, max: 30, flexible: true),
-                      ColumnSpec("ACTUAL", min: 8, max: 30, flexible: true), ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true),
-                      ColumnSpec("OWNER", min: 8, max: 44, flexible: true)],
+                      ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1), ColumnSpec("EXPECTED", min: 8, max: 30, flexible: true, importance: -4),
+                      ColumnSpec("ACTUAL", min: 8, max: 30, flexible: true, importance: -3), ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true, importance: -9),
+                      ColumnSpec("OWNER", min: 8, max: 48, flexible: true, importance: -2)],
             rows: rows,
             emptyMessage: result == nil ? "Waiting for the first check…" : "No violations: every contract holds."
         )
@@ -362,8 +363,9 @@ public struct Screens {
             StyledLine.field("Contract", "\(violation.contract) (\(violation.file))"),
             StyledLine.field("Expected", violation.expected.description + "    actual: " + violation.actual.description),
         ]
-        if status.newViolations.contains(violation.id) {
-            header.append(StyledLine([("● new since the previous poll", .new)]))
+        if let seen = status.firstSeen[violation.id] {
+            let age = max(0, Int((status.lastPollAt ?? seen).timeIntervalSince(seen)))
+            header.append(StyledLine([("● appeared while watching, \(age)s before the latest poll", status.isRecent(violation.id) ? .new : .dim)]))
         }
         header += ownerCard(violation.owner)
         let relation = status.snapshot?.relation(violation.qualifiedTable)
@@ -390,7 +392,7 @@ public struct Screens {
         for violation in found {
             rows.append(ContentRow(id: "v:" + Self.key(violation.id), cells: [
                 Self.severityCell(violation), RowCell(violation.kind.rawValue), RowCell(Self.where_(violation)), RowCell(violation.contract),
-            ], target: .violation(violation.id), copyText: summary.owner?.email, isNew: status.newViolations.contains(violation.id)))
+            ], target: .violation(violation.id), copyText: summary.owner?.email, isNew: status.isRecent(violation.id)))
         }
         for contract in summary.contracts where violations(forFile: contract.file).isEmpty {
             rows.append(ContentRow(id: "c:" + contract.file, cells: [

@@ -28,6 +28,15 @@ public struct WatchStatus: Sendable {
     public var pollCount = 0
     /// Violations in this poll that were not in the previous successful one.
     public var newViolations: Set<ViolationID> = []
+    /// When each open violation first appeared while watching (those already open at the first
+    /// poll are not listed: they are not news).
+    public var firstSeen: [ViolationID: Date] = [:]
+
+    /// Appeared within `window` seconds of the latest poll: what the UI marks as new.
+    public func isRecent(_ id: ViolationID, window: Double = 60) -> Bool {
+        guard let seen = firstSeen[id], let at = lastPollAt else { return false }
+        return at.timeIntervalSince(seen) <= window
+    }
     public var interval: Double
     public var paused = false
     /// A problem that is not a connection problem (unreadable contracts folder, query error).

@@ -31,6 +31,7 @@ public final class Watcher: Sendable {
         var connection: Connection?
         var timer: DispatchSourceTimer?
         var previousViolations: Set<ViolationID>?
+        var firstSeen: [ViolationID: Date] = [:]
     }
 
     private let configuration: Configuration
@@ -133,9 +134,15 @@ public final class Watcher: Sendable {
             let snapshot = try CatalogReader.snapshot(connection)
             let result = Checker.check(contracts, against: snapshot)
             let ids = Set(result.violations.map(\.id))
-            let previous = worker.withLock { state in
-                defer { state.previousViolations = ids }
-                return state.previousViolations
+            let now = Date()
+            let (previous, firstSeen) = worker.withLock { state in
+                let previous = state.previousViolations
+                if let previous {
+                    for id in ids.subtracting(previous) { state.firstSeen[id] = now }
+                }
+                state.firstSeen = state.firstSeen.filter { ids.contains($0.key) }
+                state.previousViolations = ids
+                return (previous, state.firstSeen)
             }
             let info = connection.info
             let seconds = Date().timeIntervalSince(started)
@@ -146,10 +153,11 @@ public final class Watcher: Sendable {
                 status.contracts = contracts
                 status.result = result
                 status.snapshot = snapshot
-                status.lastPollAt = Date()
+                status.lastPollAt = now
                 status.lastPollSeconds = seconds
                 status.pollCount += 1
                 status.newViolations = previous.map { ids.subtracting($0) } ?? []
+                status.firstSeen = firstSeen
                 status.problem = problem
             }
             return .succeeded

@@ -9,7 +9,8 @@ struct ContractWatch: ParsableCommand {
             3 could not check (database unreachable, login refused, timeout).
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, DemoCommand.self]
+        subcommands: [WatchCommand.self, CheckCommand.self, DemoCommand.self],
+        defaultSubcommand: WatchCommand.self
     )
 }
 

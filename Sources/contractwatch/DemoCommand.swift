@@ -7,12 +7,21 @@ import Reports
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start a private throwaway PostgreSQL with the Met Museum demo schema and check the shipped contracts."
+        abstract: "Start a private throwaway PostgreSQL with the Met Museum demo schema and open the dashboard on it.",
+        discussion: """
+            The server runs from a temp folder on a unix socket only (no TCP port), as the postgres \
+            user when run as root. It is stopped and its folder removed when the demo ends, however \
+            it ends. Press ? in the dashboard for the psql command to try a migration.
+            """
     )
 
     @OptionGroup var contractOptions: ContractOptions
+    @OptionGroup var dashboard: DashboardOptions
 
-    @Option(name: .long, help: "Output format: text, json, junit or markdown.")
+    @Flag(name: .long, help: "Check once and print a report instead of opening the dashboard.")
+    var check = false
+
+    @Option(name: .long, help: "Report format with --check: text, json, junit or markdown.")
     var format: CheckReport.Format = .text
 
     func run() throws {
@@ -25,8 +34,20 @@ struct DemoCommand: ParsableCommand {
             throw CommandFailure.couldNotCheck(error.description)
         }
         defer { cluster.stop() }
-        let report = try CheckRun.run(settings: ConnectionSettings(dsn: cluster.connectionString()), contractsFolder: contractOptions.contracts)
-        Output.write(report.render(format))
-        if !report.result.isClean { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
+        let settings = ConnectionSettings(dsn: cluster.connectionString())
+        if check {
+            let report = try CheckRun.run(settings: settings, contractsFolder: contractOptions.contracts)
+            Output.write(report.render(format))
+            if !report.result.isClean { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
+            return
+        }
+        Output.error("contractwatch demo: try a migration from another terminal with:\n  \(cluster.psqlCommand())")
+        let hints = [
+            "Demo database (stopped and removed when you quit). Try a migration from another terminal:",
+            "  " + cluster.psqlCommand(),
+            "  ALTER TABLE object_images RENAME COLUMN primary_image TO image;",
+            "  ALTER TABLE object_images DROP COLUMN additional_images;",
+        ]
+        try DashboardSession.run(settings: settings, contractsFolder: contractOptions.contracts, options: dashboard, hints: hints)
     }
 }
