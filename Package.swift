@@ -71,6 +71,11 @@ let package = Package(
 
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "WatchTests", dependencies: ["Watch"]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "Terminal", "Watch", "Checks", "Catalog", "Contracts", "BuiltInThemes", "Postgres"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Contracts", "Catalog", "Reports"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",

@@ -144,12 +144,14 @@ public enum Renderer {
         }
         func total() -> Int { widths.reduce(0) { $0 + $1 } + 2 * max(0, widths.filter { $0 > 0 }.count - 1) }
         // The least important flexible column gives way first (by default the rightmost).
-        // Two passes: first down to half their natural width, then down to their minimum, so
-        // one column does not collapse while another keeps everything.
+        // Two passes: first down to half their natural width (sparing the most important
+        // column), then down to their minimum, so one column does not collapse while another
+        // keeps everything.
         let order = widths.indices.sorted { (columns[$0].importance ?? -$0) < (columns[$1].importance ?? -$1) }
         let natural = widths
+        let mostImportant = order.last { columns[$0].flexible }
         for pass in 0..<2 {
-            for index in order where columns[index].flexible {
+            for index in order where columns[index].flexible && !(pass == 0 && index == mostImportant) {
                 let excess = total() - width
                 if excess <= 0 { break }
                 let floor = pass == 0 ? max(columns[index].minWidth, natural[index] / 2) : columns[index].minWidth
@@ -157,16 +159,24 @@ public enum Renderer {
                 if shrink > 0 { widths[index] -= shrink }
             }
         }
-        var last = widths.count - 1
-        while total() > width, last > 0 {
-            widths[last] = 0
-            last -= 1
+        // Still too wide: drop whole columns, least important first (never the first column).
+        while total() > width, let drop = order.first(where: { $0 > 0 && widths[$0] > 0 }) {
+            widths[drop] = 0
         }
         if total() > width { widths[0] = max(1, width) }
-        // Give leftover room to the last visible flexible column.
-        if let flexible = widths.indices.last(where: { widths[$0] > 0 && columns[$0].flexible }) {
+        // The most important column is worth more than an expendable one: hide expendable columns
+        // until it shows in full (what a WHERE says must not be cut).
+        if let key = mostImportant {
+            while natural[key] - widths[key] > width - total(),
+                  let drop = order.first(where: { $0 > 0 && $0 != key && widths[$0] > 0 && (columns[$0].importance ?? 0) <= ColumnSpec.expendable }) {
+                widths[drop] = 0
+            }
+        }
+        // Room left over goes back to the most important columns, up to their natural width.
+        for index in order.reversed() where widths[index] > 0 && columns[index].flexible {
             let spare = width - total()
-            if spare > 0 { widths[flexible] = min(widths[flexible] + spare, max(widths[flexible], columns[flexible].maxWidth)) }
+            if spare <= 0 { break }
+            widths[index] += min(spare, max(0, natural[index] - widths[index]))
         }
         return widths
     }
@@ -187,12 +197,8 @@ public enum Renderer {
         if model.paused {
             x = canvas.put(" PAUSED ", x: x, y: y, role: .paused)
         }
+        // Most important first: what is broken, where, how fresh; the right end may be cut.
         var parts: [String] = []
-        if let info = status.connection { parts.append(info.target) } else { parts.append(status.target) }
-        if let at = status.lastPollAt {
-            let age = max(0, Int(now.timeIntervalSince(at)))
-            parts.append("polled \(age)s ago in \(Int(((status.lastPollSeconds ?? 0) * 1000).rounded()))ms")
-        }
         if let result = status.result {
             let breaking = result.violations.filter(\.breaking).count
             var counts = "\(result.contracts.count) contracts · \(result.violations.count) violations"
@@ -200,6 +206,11 @@ public enum Renderer {
             if !result.violations.isEmpty { counts += " (\(breaking) breaking\(recent == 0 ? "" : ", \(recent) new"))" }
             if !result.contractErrors.isEmpty { counts += " · \(Set(result.contractErrors.map(\.file)).count) invalid" }
             parts.append(counts)
+        }
+        if let info = status.connection { parts.append(info.target) } else { parts.append(status.target) }
+        if let at = status.lastPollAt {
+            let age = max(0, Int(now.timeIntervalSince(at)))
+            parts.append("polled \(age)s ago in \(Int(((status.lastPollSeconds ?? 0) * 1000).rounded()))ms")
         }
         parts.append(model.paused ? "polling paused" : "every \(DashboardModel.format(seconds: model.interval))")
         if let problem = status.problem { parts.append("⚠ " + problem) }
@@ -250,8 +261,11 @@ public enum Renderer {
             lines.append((binding.label, binding.description, false))
         }
         let extra = model.hints
-        let boxWidth = min(canvas.width - 4, max(60, (extra.map { TextWidth.of($0) }.max() ?? 0) + 4))
-        let contentHeight = lines.count + (extra.isEmpty ? 0 : extra.count + 1)
+        let boxWidth = min(canvas.width - 4, 88)
+        let extraHeight = extra.isEmpty ? 0 : extra.count + 1
+        // One column when it fits, else two.
+        let oneColumn = lines.count + extraHeight + 2 <= canvas.height - 2
+        let contentHeight = (oneColumn ? lines.count : (lines.count + 1) / 2) + extraHeight
         let boxHeight = min(canvas.height - 2, contentHeight + 2)
         let left = (canvas.width - boxWidth) / 2
         let top = max(0, (canvas.height - boxHeight) / 2)
@@ -267,8 +281,8 @@ public enum Renderer {
         canvas.put(" Esc or ? closes ", x: left + boxWidth - 18, y: top + boxHeight - 1, role: .helpTitle)
         var y = top + 1
         // Two columns of bindings when they do not fit in one.
-        let rowsAvailable = boxHeight - 2 - (extra.isEmpty ? 0 : extra.count + 1)
-        let columnsNeeded = lines.count > rowsAvailable ? 2 : 1
+        let rowsAvailable = max(1, boxHeight - 2 - extraHeight)
+        let columnsNeeded = oneColumn ? 1 : 2
         let perColumn = (lines.count + columnsNeeded - 1) / columnsNeeded
         let columnWidth = inner / columnsNeeded
         for (index, line) in lines.enumerated() {

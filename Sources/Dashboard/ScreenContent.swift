@@ -43,6 +43,10 @@ public struct ColumnSpec: Sendable, Hashable {
     /// the right are less important).
     public var importance: Int?
 
+    /// Importance at or below this marks a column that may be hidden so that the most important
+    /// column shows in full (file paths, contract names repeated elsewhere).
+    public static let expendable = -9
+
     public init(_ title: String, min: Int, max: Int = 60, flexible: Bool = false, alignRight: Bool = false, importance: Int? = nil) {
         self.importance = importance
         self.title = title

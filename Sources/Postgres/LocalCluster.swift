@@ -35,9 +35,12 @@ public final class LocalCluster: Sendable {
         "host=\(socketDirectory) port=\(port) user=\(superuser) dbname=\(Self.conninfoQuote(database))"
     }
 
-    /// The psql command a person can paste into another terminal.
+    /// The psql command a person can paste into another terminal (short enough for 80 columns).
     public func psqlCommand(database: String = "postgres") -> String {
-        "psql \"host=\(socketDirectory) port=\(port) user=\(superuser) dbname=\(database)\""
+        var command = "psql -h \(socketDirectory) -U \(superuser)"
+        if port != 5432 { command += " -p \(port)" }
+        if database != superuser { command += " -d \(database)" }
+        return command
     }
 
     /// Starts a new cluster. Takes a few seconds (initdb dominates).

@@ -24,17 +24,19 @@ public final class TerminalScreen {
     }
 
     /// Takes over the terminal. `inputTimeoutMilliseconds` bounds how long `readKey` waits.
-    public init(theme: Theme, useColor: Bool, inputTimeoutMilliseconds: Int32 = 100) throws(StartError) {
+    /// `streams` replaces stdin/stdout (the smoke test draws to /dev/null).
+    public init(theme: Theme, useColor: Bool, inputTimeoutMilliseconds: Int32 = 100,
+                streams: (input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>)? = nil) throws(StartError) {
         // Without a UTF-8 locale ncursesw draws non-ASCII characters blank (CI has no LANG).
         setlocale(LC_ALL, "")
         let codeset = String(cString: cw_codeset()).uppercased()
         if !codeset.contains("UTF-8") && !codeset.contains("UTF8") {
             setlocale(LC_CTYPE, "C.UTF-8")
         }
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+        if streams == nil, isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
             throw StartError(description: "the dashboard needs a terminal (stdin and stdout must be a TTY); use `contractwatch check` in scripts and CI")
         }
-        guard newterm(nil, cw_stdout(), cw_stdin()) != nil else {
+        guard newterm(nil, streams?.output ?? cw_stdout(), streams?.input ?? cw_stdin()) != nil else {
             throw StartError(description: "cannot use terminal type \"\(ProcessInfo.processInfo.environment["TERM"] ?? "")\"; set TERM (e.g. xterm-256color)")
         }
         output = FileHandle.standardOutput

@@ -1,0 +1,232 @@
+import Catalog
+import Checks
+import Dashboard
+import Foundation
+import Testing
+import Watch
+
+struct ModelTests {
+    func model() -> DashboardModel { DashboardModel(status: StatusFixture.status) }
+
+    func selectedID(_ model: inout DashboardModel) -> String? {
+        let view = model.visible()
+        return view.rows.indices.contains(view.selectedIndex) ? view.rows[view.selectedIndex].id : nil
+    }
+
+    @Test func selectionFollowsTheItemAcrossLiveUpdates() {
+        var m = model()
+        _ = m.handle(.character("3"))
+        _ = m.handle(.down)
+        let before = selectedID(&m)
+        #expect(before?.contains("primary_image") == true)
+        // A new poll adds a violation that sorts before the selected one.
+        var status = StatusFixture.status
+        var result = status.result!
+        var extra = result.violations[0]
+        extra.file = "contracts/aaa.json"
+        extra.contract = "aaa"
+        result.violations.insert(extra, at: 0)
+        status.result = result
+        status.generation += 1
+        m.update(status)
+        #expect(selectedID(&m) == before)
+        #expect(m.visible().selectedIndex == 2)
+    }
+
+    @Test func filterIsSmartCaseAndEscClearsIt() {
+        var m = model()
+        for character in "DATA" { _ = m.handle(.character(character)) }  // not in filter mode: ignored keys
+        _ = m.handle(.character("/"))
+        for character in "café" { _ = m.handle(.character(character)) }
+        #expect(m.visible().rows.map(\.id) == ["contracts/cafe.json"])
+        _ = m.handle(.enter)
+        #expect(m.mode == .normal)
+        #expect(m.listState(.contracts).filter == "café")
+        _ = m.handle(.character("/"))
+        _ = m.handle(.backspace)
+        _ = m.handle(.backspace)
+        _ = m.handle(.backspace)
+        _ = m.handle(.backspace)
+        for character in "Object" { _ = m.handle(.character(character)) }
+        #expect(m.visible().rows.isEmpty, "upper case makes the filter case-sensitive")
+        _ = m.handle(.escape)
+        #expect(m.listState(.contracts).filter == "")
+        #expect(m.visible().rows.count == 4)
+    }
+
+    @Test func sortCyclesColumnsAndReverses() {
+        var m = model()
+        _ = m.handle(.character("4"))
+        let natural = m.visible().rows.map(\.id)
+        _ = m.handle(.character("s"))  // OWNER
+        _ = m.handle(.character("s"))  // EMAIL
+        #expect(m.listState(.owners).sortColumn == 1)
+        let byEmail = m.visible().rows.map(\.id)
+        #expect(byEmail == byEmail.sorted())
+        _ = m.handle(.character("S"))
+        #expect(m.visible().rows.map(\.id) == byEmail.reversed())
+        for _ in 0..<5 { _ = m.handle(.character("s")) }
+        #expect(m.listState(.owners).sortColumn == nil)
+        _ = m.handle(.character("S"))
+        #expect(m.visible().rows.map(\.id) == natural)
+    }
+
+    @Test func enterOpensEscGoesBackAndJumpsWork() {
+        var m = model()
+        _ = m.handle(.character("3"))
+        _ = m.handle(.enter)
+        guard case .violation = m.route else { Issue.record("expected a violation detail, got \(m.route)"); return }
+        #expect(m.stack.count == 2)
+        _ = m.handle(.escape)
+        #expect(m.route == .violations)
+        _ = m.handle(.character(":"))
+        for character in "own" { _ = m.handle(.character(character)) }
+        _ = m.handle(.tab)
+        #expect(m.mode == .command("owners"))
+        _ = m.handle(.enter)
+        #expect(m.route == .owners)
+        _ = m.handle(.character(":"))
+        for character in "nope" { _ = m.handle(.character(character)) }
+        _ = m.handle(.enter)
+        #expect(m.flash?.isError == true)
+        _ = m.handle(.character(":"))
+        _ = m.handle(.character("q"))
+        #expect(m.handle(.enter) == [.quit])
+    }
+
+    @Test func actionKeysProduceEffects() {
+        var m = model()
+        #expect(m.handle(.character("R")) == [.pollNow])
+        #expect(m.handle(.character(" ")) == [.setPaused(true)])
+        #expect(m.paused)
+        #expect(m.handle(.character(" ")) == [.setPaused(false)])
+        #expect(m.handle(.character("+")) == [.setInterval(5)])
+        #expect(m.handle(.character("-")) == [.setInterval(2)])
+        #expect(m.handle(.character("-")) == [.setInterval(1)])
+        _ = m.handle(.character("3"))
+        #expect(m.handle(.character("y")) == [.copy("collections-data@museum.org")])
+        _ = m.handle(.down)
+        #expect(m.handle(.character("y")) == [.copy("data-eng@museum.org")])
+        #expect(m.handle(.character("q")) == [.quit])
+        #expect(m.handle(.control("c")) == [.quit])
+    }
+
+    @Test func helpIsGeneratedFromTheKeyMapAndClosesWithEsc() {
+        var m = model()
+        _ = m.handle(.character("?"))
+        var frame = Frame(width: 100, height: 40)
+        Renderer.draw(&m, on: &frame, now: StatusFixture.pollTime)
+        for binding in KeyMap.bindings {
+            #expect(frame.text.contains(binding.description), "help lacks \(binding.description)")
+        }
+        _ = m.handle(.escape)
+        #expect(m.mode == .normal)
+    }
+
+    @Test func everyKeyInHelpDoesSomething() {
+        // Each binding's command changes the model or yields an effect from some starting point.
+        // Tried on the Violations list and on a violation's detail (Esc needs somewhere to go back to).
+        for binding in KeyMap.bindings {
+            var worked = false
+            for start in [[Key.character("3"), .down], [Key.character("3"), .down, .enter]] {
+                var m = model()
+                for key in start { _ = m.handle(key) }
+                let before = (m.stack, m.mode, m.listState(m.route), m.paused, m.interval)
+                let effects = m.handle(binding.keys[0])
+                let after = (m.stack, m.mode, m.listState(m.route), m.paused, m.interval)
+                let changed = before.0 != after.0 || before.1 != after.1 || before.2 != after.2 || before.3 != after.3 || before.4 != after.4
+                worked = worked || changed || !effects.isEmpty
+            }
+            #expect(worked, "\(binding.label) (\(binding.description)) did nothing")
+        }
+    }
+
+    @Test func pageKeysMoveByThePage() {
+        var status = StatusFixture.status
+        var result = status.result!
+        let template = result.violations[0]
+        result.violations = (0..<100).map { index in
+            var violation = template
+            violation.column = "c\(index)"
+            return violation
+        }
+        status.result = result
+        var m = DashboardModel(status: status)
+        _ = m.handle(.character("3"))
+        var frame = Frame(width: 80, height: 24)
+        Renderer.draw(&m, on: &frame, now: StatusFixture.pollTime)
+        _ = m.handle(.pageDown)
+        #expect(m.pageSize == 19)
+        #expect(m.visible().selectedIndex == 18)
+        _ = m.handle(.end)
+        #expect(m.visible().selectedIndex == 99)
+        Renderer.draw(&m, on: &frame, now: StatusFixture.pollTime)
+        #expect(frame.line(1).contains("100/100"))
+        #expect(frame.line(21).contains("c99"))
+        _ = m.handle(.home)
+        #expect(m.visible().selectedIndex == 0)
+    }
+}
+
+struct ThemeTests {
+    let catalog = ThemeCatalog(builtIns: BuiltInThemesAccess.files)
+
+    @Test func builtInThemesCoverEveryRoleWithoutWarnings() {
+        for name in ["default", "light", "high-contrast", "monochrome"] {
+            guard let yaml = catalog.builtIns[name] else { Issue.record("missing \(name)"); continue }
+            let (theme, warnings) = catalog.parse(yaml, name: name)
+            #expect(warnings == [], "\(name)")
+            if name != "monochrome" {
+                #expect(Set(theme.styles.keys) == Set(Role.allCases), "\(name) misses roles")
+            }
+        }
+        let mono = catalog.monochrome
+        #expect(mono.styles.values.allSatisfy { $0.foreground == .terminalDefault && $0.background == .terminalDefault })
+    }
+
+    @Test func userThemesOverrideOnlyWhatTheyNameAndWarnAboutUnknownRoles() {
+        let (theme, warnings) = catalog.parse("""
+            list.selected: {fg: "#ffffff", bg: color22, attrs: [bold, underline]}
+            list.selceted: {fg: red}
+            status.bar: {fg: chartreuse}
+            """, name: "mine")
+        let base = catalog.builtIn("default")!
+        #expect(theme.style(.selected) == Style(foreground: .rgb(255, 255, 255), background: .indexed(22), attributes: [.bold, .underline]))
+        #expect(theme.style(.diffAdded) == base.style(.diffAdded))
+        #expect(warnings.count == 2)
+        #expect(warnings[0].contains("unknown role \"list.selceted\"") && warnings[0].contains("list.selected"))
+        #expect(warnings[1].contains("unknown colour \"chartreuse\""))
+    }
+
+    @Test func coloursDegradeTo256_16_8() {
+        let orange = ThemeColor.rgb(255, 135, 0)
+        #expect(orange.resolved(colors: 256) == 208)
+        #expect([1, 3, 9, 11].contains(orange.resolved(colors: 16)), "orange maps to a red or yellow")
+        #expect((0..<8).contains(orange.resolved(colors: 8)))
+        #expect(ThemeColor.ansi(12).resolved(colors: 8) == 4)
+        #expect(ThemeColor.indexed(28).resolved(colors: 16) == 2)
+        #expect(ThemeColor.terminalDefault.resolved(colors: 256) == -1)
+        #expect(ThemeColor.ansi(3).resolved(colors: 0) == -1)
+        #expect(ThemeColor(parsing: "bright-blue") == .ansi(12))
+        #expect(ThemeColor(parsing: "#00ff00") == .rgb(0, 255, 0))
+        #expect(ThemeColor(parsing: "color300") == nil)
+    }
+}
+
+import BuiltInThemes
+enum BuiltInThemesAccess { static let files = BuiltInThemes.files }
+
+struct TextWidthTests {
+    @Test func wideAndZeroWidthCharacters() {
+        #expect(TextWidth.of("abc") == 3)
+        #expect(TextWidth.of("表") == 2)
+        #expect(TextWidth.of("Café 表") == 7)
+        #expect(TextWidth.of("e\u{301}") == 1)
+        #expect(TextWidth.truncate("价格价格", to: 5) == "价格…")
+        #expect(TextWidth.fit("表", to: 4) == "表  ")
+        var frame = Frame(width: 6, height: 1)
+        frame.put("a表b", x: 0, y: 0, role: .row)
+        #expect(frame[1, 0].character == "表" && frame[2, 0].isContinuation && frame[3, 0].character == "b")
+        #expect(frame.line(0) == "a表b  ")
+    }
+}
