@@ -8,9 +8,14 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <locale.h>
+#include <pthread.h>
 #include <langinfo.h>
 #include <wchar.h>
 #include <curses.h>
+#include <signal.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 
 /* wcwidth is only declared under _XOPEN_SOURCE; declare it for Swift. */
 extern int wcwidth(wchar_t c);
@@ -30,6 +35,34 @@ static const attr_t cw_A_REVERSE = A_REVERSE;
 static const attr_t cw_A_UNDERLINE = A_UNDERLINE;
 static const attr_t cw_A_DIM = A_DIM;
 static inline attr_t cw_color_pair(int n) { return COLOR_PAIR(n); }
+
+/* TIOCGWINSZ is a macro over an ioctl request Swift cannot import: the terminal's real size,
+   read directly, so a resize is noticed even when SIGWINCH never arrives. 0 on success. */
+static inline int cw_window_size(int fd, int *rows, int *cols) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return -1;
+    *rows = size.ws_row;
+    *cols = size.ws_col;
+    return 0;
+}
+
+/* A parent can start us with signals blocked (threads of test runners and daemons do), which
+   would hide SIGWINCH from ncurses; unblock the ones an interactive program relies on. */
+static inline void cw_unblock_terminal_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGWINCH);
+    sigaddset(&set, SIGTSTP);
+    sigaddset(&set, SIGCONT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* Whether the terminal hung up (its pty closed): poll's POLLHUP/POLLERR/POLLNVAL on fd. */
+static inline int cw_hung_up(int fd) {
+    struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
+    if (poll(&p, 1, 0) < 0) return 0;
+    return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
 
 /* The locale's character set, to tell whether it is UTF-8 (nl_langinfo's CODESET is a macro). */
 static inline const char *cw_codeset(void) { return nl_langinfo(CODESET); }

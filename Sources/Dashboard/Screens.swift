@@ -50,6 +50,11 @@ public struct Screens {
         result?.violations.filter { $0.file == file } ?? []
     }
 
+    /// Lists show the owner's name (the email is in details and on the Owners screen; `y` copies it).
+    static func ownerName(_ owner: Owner?) -> String {
+        owner?.name ?? owner?.email ?? "(no owner)"
+    }
+
     static func ownerKey(_ owner: Owner?) -> String {
         guard let owner else { return "(no owner)" }
         return owner.email?.lowercased() ?? owner.name ?? "(no owner)"
@@ -108,9 +113,8 @@ public struct Screens {
                 Self.statusCell(outcomes[contract.file]?.status),
                 RowCell(contract.name),
                 RowCell(table.description),
-                RowCell(contract.owner?.display ?? "(no owner)", role: contract.owner == nil ? .dim : nil),
+                RowCell(Self.ownerName(contract.owner), role: contract.owner == nil ? .dim : nil),
                 RowCell(found.isEmpty ? "0" : "\(found.count) (\(breaking) breaking)", role: found.isEmpty ? nil : (breaking > 0 ? .violationError : .violationWarning), sort: .number(Double(found.count))),
-                RowCell(contract.file, role: .dim),
             ], target: .contract(file: contract.file), copyText: contract.owner?.email)
         }
         for file in Set(status.contracts.errors.map(\.file)).sorted() {
@@ -121,15 +125,14 @@ public struct Screens {
                 RowCell(first.map { "\($0.line.map { "line \($0): " } ?? "")\($0.message)" } ?? "", role: .contractInvalid),
                 RowCell("—", role: .dim),
                 Self.count(0),
-                RowCell(file, role: .dim),
             ]))
         }
         rows.sort { $0.id < $1.id }
         return ScreenContent(
             title: "Contracts",
             columns: [ColumnSpec("STATUS", min: 10, max: 11), ColumnSpec("CONTRACT", min: 12, max: 44, flexible: true, importance: -3),
-                      ColumnSpec("TABLE", min: 10, max: 40, flexible: true, importance: -4), ColumnSpec("OWNER", min: 10, max: 48, flexible: true, importance: -1),
-                      ColumnSpec("VIOLATIONS", min: 10, max: 16, alignRight: true), ColumnSpec("FILE", min: 8, max: 60, flexible: true, importance: -9)],
+                      ColumnSpec("TABLE", min: 10, max: 40, flexible: true, importance: -4), ColumnSpec("OWNER", min: 10, max: 32, flexible: true, importance: -1),
+                      ColumnSpec("VIOLATIONS", min: 10, max: 16, alignRight: true)],
             rows: rows,
             emptyMessage: status.contracts.fileCount == 0 ? "No contract files (*.json) in the contracts folder." : "Loading contracts…"
         )
@@ -193,7 +196,7 @@ public struct Screens {
                 RowCell(violation.expected.description),
                 RowCell(violation.actual.description),
                 RowCell(violation.contract),
-                RowCell(violation.owner?.display ?? "(no owner)", role: violation.owner == nil ? .dim : nil),
+                RowCell(Self.ownerName(violation.owner), role: violation.owner == nil ? .dim : nil),
             ], target: .violation(violation.id), copyText: violation.owner?.email, isNew: isNew)
         }
         return ScreenContent(
@@ -201,7 +204,7 @@ public struct Screens {
             columns: [ColumnSpec("", min: 1, max: 1), ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 24),
                       ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1), ColumnSpec("EXPECTED", min: 8, max: 30, flexible: true, importance: -4),
                       ColumnSpec("ACTUAL", min: 8, max: 30, flexible: true, importance: -3), ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true, importance: -9),
-                      ColumnSpec("OWNER", min: 8, max: 48, flexible: true, importance: -2)],
+                      ColumnSpec("OWNER", min: 8, max: 32, flexible: true, importance: -2)],
             rows: rows,
             emptyMessage: result == nil ? "Waiting for the first check…" : "No violations: every contract holds."
         )

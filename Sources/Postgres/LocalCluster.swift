@@ -124,6 +124,15 @@ public final class LocalCluster: Sendable {
         Self.unregister(self)
     }
 
+    /// Stops the server but keeps its data (to simulate an outage); `startServer()` brings it back.
+    public func stopServer() throws(PostgresError) {
+        try run("pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "-t", "30", "stop"])
+    }
+
+    public func startServer() throws(PostgresError) {
+        try launch()
+    }
+
     /// Creates a database (owned by the superuser) and returns its conninfo string.
     public func createDatabase(_ name: String) throws(PostgresError) -> String {
         let admin = try Connection(ConnectionSettings(dsn: connectionString(), readOnly: false))

@@ -13,6 +13,7 @@ public final class TerminalScreen {
     }
 
     private var ended = false
+    private let isRealTerminal: Bool
     private var theme: Theme
     private var pairs: [PairKey: Int16] = [:]
     private let colors: Int
@@ -36,10 +37,12 @@ public final class TerminalScreen {
         if streams == nil, isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
             throw StartError(description: "the dashboard needs a terminal (stdin and stdout must be a TTY); use `contractwatch check` in scripts and CI")
         }
+        cw_unblock_terminal_signals()
         guard newterm(nil, streams?.output ?? cw_stdout(), streams?.input ?? cw_stdin()) != nil else {
             throw StartError(description: "cannot use terminal type \"\(ProcessInfo.processInfo.environment["TERM"] ?? "")\"; set TERM (e.g. xterm-256color)")
         }
         output = FileHandle.standardOutput
+        isRealTerminal = streams == nil
         cbreak()
         noecho()
         nonl()
@@ -67,6 +70,24 @@ public final class TerminalScreen {
     public func setTheme(_ theme: Theme) {
         self.theme = theme
         pairs = [:]
+    }
+
+    /// Applies a size change ncurses has not seen yet (no SIGWINCH, e.g. a blocked signal mask).
+    /// Returns true when the size changed.
+    @discardableResult
+    public func syncSize() -> Bool {
+        guard isRealTerminal else { return false }
+        var rows: Int32 = 0, columns: Int32 = 0
+        guard cw_window_size(STDOUT_FILENO, &rows, &columns) == 0, rows > 0, columns > 0 else { return false }
+        let current = size
+        guard Int(rows) != current.height || Int(columns) != current.width else { return false }
+        resize_term(rows, columns)
+        return true
+    }
+
+    /// The terminal went away (its window or tmux pane closed): time to exit.
+    public var isHungUp: Bool {
+        isRealTerminal && cw_hung_up(STDIN_FILENO) != 0
     }
 
     /// Restores the terminal. Idempotent.

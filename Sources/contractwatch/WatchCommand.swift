@@ -152,6 +152,8 @@ enum UILoop {
                     }
                 }
             }
+            if screen.syncSize() { dirty = true }
+            if screen.isHungUp { return }
             let status = watcher.latest
             if status.generation != lastGeneration {
                 model.update(status)

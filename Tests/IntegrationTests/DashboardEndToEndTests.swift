@@ -1,0 +1,127 @@
+import DemoDatabase
+import Foundation
+import Testing
+
+/// Drives the real binary in tmux against a real PostgreSQL, as a person would: start, see the
+/// contracts, drop a contracted column with a migration, see the violation, open it, read the
+/// diff and the owner's email, resize to 40×12 and back, quit with q.
+struct DashboardEndToEndTests {
+    /// A private tmux server, so the test never touches a person's sessions.
+    struct Tmux {
+        let socket = "cw-e2e-" + UUID().uuidString.prefix(8)
+        let session = "cw"
+        let tmux: String
+
+        init() throws {
+            guard let found = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+                Issue.record("tmux is not installed (scripts/install-packages.sh installs it)")
+                throw CancellationError()
+            }
+            tmux = found
+        }
+
+        @discardableResult
+        func run(_ arguments: [String]) throws -> String {
+            try runProcess(tmux, ["-L", socket] + arguments).stdout
+        }
+
+        func screen() throws -> String { try run(["capture-pane", "-p", "-t", session]) }
+
+        /// Waits until the screen contains `text`; returns the screen, or nil after `seconds`.
+        func waitFor(_ text: String, seconds: Double = 10) throws -> String? {
+            let deadline = Date().addingTimeInterval(seconds)
+            repeat {
+                let shown = try screen()
+                if shown.contains(text) { return shown }
+                Thread.sleep(forTimeInterval: 0.1)
+            } while Date() < deadline
+            return nil
+        }
+
+        func keys(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
+
+        func kill() { _ = try? run(["kill-server"]) }
+    }
+
+    static func shellQuote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    @Test func migrationShowsUpOwnerAndDiffAreOneKeyAway() throws {
+        let dsn = try freshDatabase(DemoDatabase.schemaSQL)
+        let binary = try binaryPath()
+        let state = NSTemporaryDirectory() + "cw-e2e-state-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        let interval = 1.0
+        let command = "env XDG_STATE_HOME=\(Self.shellQuote(state)) TERM=xterm-256color \(Self.shellQuote(binary)) watch --dsn \(Self.shellQuote(dsn)) "
+            + "--contracts \(Self.shellQuote(repositoryRoot + "/contracts")) --interval \(Int(interval)); echo EXIT=$?; sleep 60"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "40", command])
+
+        // Start: the contracts are listed and hold.
+        let start = try #require(try tmux.waitFor("● connected"), "dashboard did not connect")
+        #expect(start.contains("object-images-contract-spec"), "\(start)")
+        #expect(start.contains("3 Violations 0"))
+
+        // A migration in another session: the violation appears within two poll intervals
+        // (plus the UI's 100 ms input tick and capture time).
+        try migrate(dsn, "ALTER TABLE object_images DROP COLUMN primary_image;")
+        let appeared = try tmux.waitFor("3 Violations 1", seconds: 2 * interval + 0.5)
+        #expect(appeared != nil, "the violation did not appear within two poll intervals")
+
+        // Open it: the owner and the diff are one key away.
+        try tmux.keys("3")
+        let list = try #require(try tmux.waitFor("column_missing"))
+        #expect(list.contains("public.object_images.primary_image"))
+        #expect(list.contains("●"), "the new violation is marked")
+        try tmux.keys("Enter")
+        let detail = try #require(try tmux.waitFor("@@ column primary_image @@"))
+        #expect(detail.contains("-  data_type: text"))
+        #expect(detail.contains("+  (column absent from public.object_images)"))
+        #expect(detail.contains("data-eng@museum.org"))
+        #expect(detail.contains("Data Engineering Team"))
+        #expect(detail.contains("Violations › object_images.primary_image"))
+
+        // Resize to 40×12 and back.
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "40", "-y", "12"])
+        if try tmux.waitFor("too small") == nil {
+            let shown = try tmux.screen()
+            let size = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{window_width}x#{window_height}"])
+            Issue.record("no too-small screen at 40×12 (window \(size)): \(shown)")
+        }
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "120", "-y", "40"])
+        #expect(try tmux.waitFor("@@ column primary_image @@") != nil, "the detail did not come back after resizing")
+
+        // The help overlay lists the keys; Esc closes it.
+        try tmux.keys("?")
+        #expect(try tmux.waitFor("copy the owner's email") != nil)
+        try tmux.keys("Escape")
+
+        // Quit: exit status 0 and the terminal restored (alternate screen off, dashboard gone).
+        try tmux.keys("q")
+        let after = try #require(try tmux.waitFor("EXIT=0"), "contractwatch did not exit with 0")
+        #expect(!after.contains("contractwatch   1 Contracts"))
+        let alternate = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{alternate_on}"])
+        #expect(alternate.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
+    @Test func sigtermRestoresTheTerminal() throws {
+        let dsn = try freshDatabase(DemoDatabase.schemaSQL)
+        let binary = try binaryPath()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        let command = "env XDG_STATE_HOME=\(Self.shellQuote(NSTemporaryDirectory() + "cw-e2e-term")) \(Self.shellQuote(binary)) --dsn \(Self.shellQuote(dsn)) "
+            + "--contracts \(Self.shellQuote(repositoryRoot + "/contracts")); echo EXIT=$?; sleep 60"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", command])
+        _ = try #require(try tmux.waitFor("● connected"), "dashboard did not start")
+        // The pane runs a shell whose child is contractwatch; signal that child.
+        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let child = try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap { Int32($0) }
+        let pid = try #require(child, "no contractwatch process under the pane's shell")
+        kill(pid, SIGTERM)
+        #expect(try tmux.waitFor("EXIT=0", seconds: 15) != nil, "no clean exit on SIGTERM")
+        let alternate = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{alternate_on}"])
+        #expect(alternate.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}

@@ -1,0 +1,71 @@
+import Checks
+import Foundation
+import Postgres
+import Testing
+import Watch
+
+/// The background checker against a real server: live findings, and recovery from an outage.
+struct WatcherTests {
+    /// Waits (polling the mailbox) until `condition` holds or `seconds` pass.
+    func waitFor(_ watcher: Watcher, seconds: Double, _ condition: (WatchStatus) -> Bool) -> WatchStatus? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let status = watcher.latest
+            if condition(status) { return status }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return nil
+    }
+
+    @Test func publishesFindingsAndMarksNewOnes() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer, b text);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [
+            ("a", #"{"constraints": {"data_type": "integer"}}"#), ("b", "{}")])])
+        let watcher = Watcher(Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25))
+        watcher.start()
+        defer { watcher.stop() }
+        let first = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
+        #expect(first.state == .connected)
+        #expect(first.result?.violations.isEmpty == true)
+        #expect(first.connection?.database.hasPrefix("t_") == true)
+
+        try migrate(dsn, "ALTER TABLE t DROP COLUMN b;")
+        let broken = try #require(waitFor(watcher, seconds: 10) { $0.result?.violations.isEmpty == false })
+        #expect(summarize(broken.result!.violations) == ["column_missing t.b present→absent error"])
+        let id = broken.result!.violations[0].id
+        #expect(broken.firstSeen[id] != nil)
+        #expect(broken.isRecent(id))
+
+        // Editing a contract file is picked up on the next poll too.
+        try folder.write("t.json", seedContract(name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "integer"}}"#)]))
+        #expect(waitFor(watcher, seconds: 10) { $0.result?.violations.isEmpty == true } != nil)
+    }
+
+    @Test func survivesAServerRestartAndRecoversOnItsOwn() throws {
+        let cluster = try LocalCluster.start()
+        defer { cluster.stop() }
+        try cluster.execute("CREATE TABLE t (a integer);", in: "postgres")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let watcher = Watcher(Watcher.Configuration(settings: ConnectionSettings(dsn: cluster.connectionString(), connectTimeoutSeconds: 2),
+                                                    contractsFolder: folder.path, interval: 0.25))
+        watcher.start()
+        defer { watcher.stop() }
+        let before = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
+
+        try cluster.stopServer()
+        let down = try #require(waitFor(watcher, seconds: 10) { status in
+            if case .retrying = status.state { return true }
+            return false
+        })
+        guard case .retrying(let attempt, _, let reason) = down.state else { return }
+        #expect(attempt >= 1)
+        #expect(reason.contains("connection"))
+        // The last good findings stay visible while the server is down.
+        #expect(down.result != nil)
+
+        try cluster.startServer()
+        let back = try #require(waitFor(watcher, seconds: 20) { $0.state == .connected && $0.pollCount > before.pollCount + 0 && $0.generation > down.generation })
+        #expect(back.state == .connected)
+        #expect(back.result?.violations.isEmpty == true)
+    }
+}
