@@ -125,3 +125,25 @@ struct DashboardEndToEndTests {
         #expect(alternate.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }
+
+extension DashboardEndToEndTests {
+    @Test func closingThePaneEndsTheDashboard() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a int);")
+        let binary = try binaryPath()
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30",
+                      "env XDG_STATE_HOME=\(Self.shellQuote(folder.path + "/state")) \(Self.shellQuote(binary)) --dsn \(Self.shellQuote(dsn)) --contracts \(Self.shellQuote(folder.path)); sleep 60"])
+        _ = try #require(try tmux.waitFor("● connected"), "dashboard did not start")
+        // A shell stays in between (`; sleep`), as in a person's terminal: the dashboard is its child.
+        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let child = try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap { Int32($0) }
+        let pid = try #require(child, "no contractwatch process under the pane's shell")
+        tmux.kill()
+        // The dashboard must notice that its terminal is gone and exit, not linger forever.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, kill(pid, 0) == 0 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(kill(pid, 0) != 0, "contractwatch kept running after its terminal closed")
+    }
+}
