@@ -69,6 +69,9 @@ let package = Package(
             ]
         ),
 
+        // Timings as ratios against a floor measured in the same run (never in tests).
+        .executableTarget(name: "contractwatch-bench", dependencies: ["Dashboard", "Watch", "Checks", "Catalog", "Contracts"]),
+
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "WatchTests", dependencies: ["Watch"]),
         .testTarget(

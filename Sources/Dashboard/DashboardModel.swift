@@ -28,6 +28,8 @@ public struct VisibleContent: Sendable {
     public var rows: [ContentRow]
     public var selectedIndex: Int
     public var totalRows: Int
+    /// Natural column widths (header and a sample of rows), measured once per content change.
+    public var naturalWidths: [Int]
 }
 
 /// The whole UI state. Pure: keys and statuses in, effects out; the renderer draws it.
@@ -49,6 +51,8 @@ public struct DashboardModel: Sendable {
     public private(set) var lists: [Route: ListState] = [:]
     public private(set) var mode: Mode = .normal
     public private(set) var status: WatchStatus
+    /// Counts for the tab and status bars, computed once per status (not per frame).
+    public private(set) var summary: StatusSummary
     public private(set) var flash: Flash?
     public var paused: Bool
     public var interval: Double
@@ -69,6 +73,7 @@ public struct DashboardModel: Sendable {
 
     public init(status: WatchStatus, hints: [String] = []) {
         self.status = status
+        self.summary = StatusSummary(status)
         self.paused = status.paused
         self.interval = status.interval
         self.hints = hints
@@ -80,6 +85,7 @@ public struct DashboardModel: Sendable {
     public mutating func update(_ newStatus: WatchStatus) {
         guard newStatus.generation != status.generation else { return }
         status = newStatus
+        summary = StatusSummary(newStatus)
     }
 
     // MARK: - Visible content
@@ -107,13 +113,16 @@ public struct DashboardModel: Sendable {
             } else if state.sortReversed {
                 rows.reverse()
             }
-            view = VisibleContent(content: content, rows: rows, selectedIndex: 0, totalRows: content.rows.count)
+            view = VisibleContent(content: content, rows: rows, selectedIndex: 0, totalRows: content.rows.count,
+                                  naturalWidths: Renderer.naturalWidths(content.columns, rows: rows))
             cache = (key, view)
         }
         // Resolve the selection by identity; if that row is gone, stay at the same position.
         var index = state.selectedIndex
-        if let id = state.selectedID, let found = view.rows.firstIndex(where: { $0.id == id }) {
-            index = found
+        if let id = state.selectedID,
+           !(view.rows.indices.contains(index) && view.rows[index].id == id),
+           let found = view.rows.firstIndex(where: { $0.id == id }) {
+            index = found  // the row moved (a live update or a new sort): follow it
         }
         index = view.rows.isEmpty ? 0 : min(max(index, 0), view.rows.count - 1)
         state.selectedIndex = index
@@ -311,5 +320,27 @@ public struct DashboardModel: Sendable {
         if seconds < 1 { return "\(Int(seconds * 1000))ms" }
         if seconds < 60 { return seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds) }
         return "\(Int(seconds / 60))m"
+    }
+}
+
+/// What the tab bar and status bar count.
+public struct StatusSummary: Sendable, Hashable {
+    public var contracts = 0
+    public var invalidFiles = 0
+    public var tables = 0
+    public var violations = 0
+    public var breaking = 0
+    public var recent = 0
+    public var owners = 0
+
+    init(_ status: WatchStatus) {
+        invalidFiles = Set(status.contracts.errors.map(\.file)).count
+        contracts = status.contracts.contracts.count + invalidFiles
+        tables = status.snapshot?.relations.count ?? 0
+        let violations = status.result?.violations ?? []
+        self.violations = violations.count
+        breaking = violations.filter(\.breaking).count
+        recent = status.firstSeen.isEmpty ? 0 : violations.filter { status.isRecent($0.id) }.count
+        owners = Set(status.contracts.contracts.map { Screens.ownerKey($0.owner) }).count
     }
 }

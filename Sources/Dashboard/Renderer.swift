@@ -44,14 +44,9 @@ public enum Renderer {
     static func drawTabs(_ model: DashboardModel, on canvas: inout some Canvas) {
         canvas.fill(x: 0, y: 0, width: canvas.width, role: .tabInactive)
         var x = canvas.put(" contractwatch ", x: 0, y: 0, role: .title)
-        let result = model.status.result
         let screens = Screens(status: model.status)
-        let counts: [Route: Int] = [
-            .contracts: model.status.contracts.contracts.count + Set(model.status.contracts.errors.map(\.file)).count,
-            .tables: model.status.snapshot?.relations.count ?? 0,
-            .violations: result?.violations.count ?? 0,
-            .owners: screens.owners().count,
-        ]
+        let summary = model.summary
+        let counts: [Route: Int] = [.contracts: summary.contracts, .tables: summary.tables, .violations: summary.violations, .owners: summary.owners]
         let root = model.stack.first ?? .contracts
         for (index, route) in Route.roots.enumerated() {
             let label = " \(index + 1) \(screens.title(for: route)) \(counts[route] ?? 0) "
@@ -95,7 +90,7 @@ public enum Renderer {
         if headerLimit > 0 { y += 1 }
         guard y < bottom else { return }
 
-        let widths = layout(view.content.columns, rows: view.rows, around: view.selectedIndex, width: canvas.width - 1)
+        let widths = layout(view.content.columns, natural: view.naturalWidths, width: canvas.width - 1)
         // Column header.
         canvas.fill(x: 0, y: y, width: canvas.width, role: .tableHeader)
         drawCells(view.content.columns.map { RowCell($0.title) }, columns: view.content.columns, widths: widths, y: y, rowRole: .tableHeader, forceRole: true, on: &canvas)
@@ -126,22 +121,28 @@ public enum Renderer {
         }
     }
 
-    /// Column widths for `width` columns: natural widths (header and a sample of rows around the
-    /// selection, so widths do not jump while scrolling); when too wide, flexible columns shrink
-    /// from the right, then columns that still do not fit are dropped from the right.
-    public static func layout(_ columns: [ColumnSpec], rows: [ContentRow], around selected: Int, width: Int) -> [Int] {
-        guard !columns.isEmpty else { return [] }
-        var sample = Array(rows.prefix(200))
-        if rows.count > 200 {
-            let start = max(0, selected - 100)
-            sample += rows[start..<min(rows.count, start + 200)]
+    /// Natural widths: the header and the widest cell among the first rows and an even sample
+    /// of the rest (so widths do not jump while scrolling), within each column's min and max.
+    public static func naturalWidths(_ columns: [ColumnSpec], rows: [ContentRow]) -> [Int] {
+        var sample = Array(rows.prefix(300))
+        if rows.count > 300 {
+            let step = max(1, rows.count / 300)
+            sample += stride(from: 300, to: rows.count, by: step).map { rows[$0] }
         }
-        var widths = columns.enumerated().map { index, column in
+        return columns.enumerated().map { index, column in
             let widest = sample.reduce(TextWidth.of(column.title)) { current, row in
                 row.cells.indices.contains(index) ? max(current, TextWidth.of(row.cells[index].text)) : current
             }
             return min(max(widest, column.minWidth), column.maxWidth)
         }
+    }
+
+    /// Column widths for `width` columns from their natural widths: flexible columns shrink
+    /// (least important first), expendable ones may be hidden, spare room goes to the most
+    /// important columns.
+    public static func layout(_ columns: [ColumnSpec], natural naturalWidths: [Int], width: Int) -> [Int] {
+        guard !columns.isEmpty, naturalWidths.count == columns.count else { return columns.map { _ in 0 } }
+        var widths = naturalWidths
         func total() -> Int { widths.reduce(0) { $0 + $1 } + 2 * max(0, widths.filter { $0 > 0 }.count - 1) }
         // The least important flexible column gives way first (by default the rightmost).
         // Two passes: first down to half their natural width (sparing the most important
@@ -199,12 +200,11 @@ public enum Renderer {
         }
         // Most important first: what is broken, where, how fresh; the right end may be cut.
         var parts: [String] = []
-        if let result = status.result {
-            let breaking = result.violations.filter(\.breaking).count
-            var counts = "\(result.contracts.count) contracts · \(result.violations.count) violations"
-            let recent = result.violations.filter { status.isRecent($0.id) }.count
-            if !result.violations.isEmpty { counts += " (\(breaking) breaking\(recent == 0 ? "" : ", \(recent) new"))" }
-            if !result.contractErrors.isEmpty { counts += " · \(Set(result.contractErrors.map(\.file)).count) invalid" }
+        if status.result != nil {
+            let summary = model.summary
+            var counts = "\(summary.contracts) contracts · \(summary.violations) violations"
+            if summary.violations > 0 { counts += " (\(summary.breaking) breaking\(summary.recent == 0 ? "" : ", \(summary.recent) new"))" }
+            if summary.invalidFiles > 0 { counts += " · \(summary.invalidFiles) invalid" }
             parts.append(counts)
         }
         if let info = status.connection { parts.append(info.target) } else { parts.append(status.target) }

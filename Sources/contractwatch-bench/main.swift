@@ -1,0 +1,101 @@
+// contractwatch-bench: timings as ratios against a floor measured in the same run.
+// Run: swift run -c release contractwatch-bench
+//
+// Today it measures the dashboard's Violations screen with 10,000 findings on the in-memory
+// canvas (no terminal, no database), against the floor of filling an empty frame of the same
+// size. Nothing in the test suite asserts a time; this prints them.
+
+import Catalog
+import Checks
+import Contracts
+import Dashboard
+import Foundation
+import Watch
+
+func median(_ samples: [Double]) -> Double {
+    let sorted = samples.sorted()
+    return sorted[sorted.count / 2]
+}
+
+/// Median wall time of `body` in milliseconds over `repetitions` runs (after one warm-up).
+func measure(_ repetitions: Int = 31, _ body: () -> Void) -> Double {
+    body()
+    var samples: [Double] = []
+    for _ in 0..<repetitions {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    return median(samples)
+}
+
+/// 1,000 contracts × 10 columns, every column missing from its (existing) table: 10,000 findings.
+func statusWithFindings(_ count: Int) -> WatchStatus {
+    let perContract = 10
+    var contracts: [Contract] = []
+    var relations: [Relation] = []
+    for index in 0..<(count / perContract) {
+        let table = String(format: "t%05d", index)
+        contracts.append(Contract(
+            name: "contract-\(table)", file: "contracts/\(table).json",
+            owner: Owner(name: "Team \(index % 37)", email: "team\(index % 37)@example.com"),
+            table: ContractTable(catalog: nil, schema: "public", name: table),
+            columns: (0..<perContract).map { ContractColumn(name: "c\($0)", expectation: ColumnExpectation(dataType: "integer")) }))
+        relations.append(Relation(name: QualifiedName(schema: "public", name: table), kind: .table, columns: [
+            CatalogColumn(name: "id", position: 1, dataType: "integer", formattedType: "integer"),
+        ]))
+    }
+    let set = ContractSet(contracts: contracts, errors: [], fileCount: contracts.count)
+    let snapshot = CatalogSnapshot(database: DatabaseIdentity(name: "bench", serverVersion: "15"), relations: relations)
+    var status = WatchStatus(target: "bench", interval: 2)
+    status.contracts = set
+    status.snapshot = snapshot
+    status.result = Checker.check(set, against: snapshot)
+    status.state = .connected
+    status.lastPollAt = Date()
+    status.generation = 1
+    return status
+}
+
+let width = 120, height = 40
+let status = statusWithFindings(10_000)
+precondition(status.result?.violations.count == 10_000)
+let now = Date()
+
+let floor = measure {
+    var frame = Frame(width: width, height: height)
+    for y in 0..<height { frame.fill(x: 0, y: y, width: width, role: .row) }
+}
+
+var model = DashboardModel(status: status)
+_ = model.handle(.character("3"))
+let warm = measure {
+    var frame = Frame(width: width, height: height)
+    Renderer.draw(&model, on: &frame, now: now)
+}
+
+let keyAndRedraw = measure {
+    _ = model.handle(.down)
+    var frame = Frame(width: width, height: height)
+    Renderer.draw(&model, on: &frame, now: now)
+}
+
+var generation = 1
+let newPoll = measure(11) {
+    generation += 1
+    var next = status
+    next.generation = generation
+    model.update(next)
+    var frame = Frame(width: width, height: height)
+    Renderer.draw(&model, on: &frame, now: now)
+}
+
+func row(_ name: String, _ ms: Double) -> String {
+    name.padding(toLength: 58, withPad: " ", startingAt: 0) + String(format: "%9.3f ms  %7.1f× floor", ms, ms / floor)
+}
+print("contractwatch-bench — Violations screen, 10,000 findings, \(width)×\(height), medians")
+print(row("floor: fill an empty frame", floor))
+print(row("redraw, nothing changed (the 1 s tick)", warm))
+print(row("key (↓) + redraw", keyAndRedraw))
+print(row("new poll published: rebuild 10,000 rows + redraw", newPoll))
+print(String(format: "summary: redraw %.3f ms (%.1f× floor), key %.3f ms, new poll %.1f ms", warm, warm / floor, keyAndRedraw, newPoll))
