@@ -38,7 +38,8 @@ extension CheckReport {
         }
         let ok = result.contracts.filter { $0.status == .ok }
         if !ok.isEmpty {
-            lines.append("✓ \(ok.count) contract\(plural(ok.count)) hold: " + ok.map(\.name).joined(separator: ", "))
+            let shown = ok.prefix(10).map(\.name).joined(separator: ", ")
+            lines.append("✓ \(ok.count) contract\(plural(ok.count)) hold: " + shown + (ok.count > 10 ? " and \(ok.count - 10) more" : ""))
         }
         lines.append((result.isClean ? "OK: " : "FAILED: ") + summaryLine)
         return lines.joined(separator: "\n") + "\n"
