@@ -27,7 +27,7 @@ public enum Checker {
         }
         for file in Set(contracts.errors.map(\.file)).sorted() {
             outcomes.append(ContractOutcome(
-                contract: nil, name: Self.stem(file), file: file, format: .seedJSON,
+                contract: nil, name: contractStem(file), file: file, format: .seedJSON,
                 schema: nil, table: nil, status: .invalid, relationKind: nil
             ))
         }
@@ -132,10 +132,5 @@ public enum Checker {
             ))
         }
         return notices
-    }
-
-    static func stem(_ file: String) -> String {
-        let base = file.split(separator: "/").last.map(String.init) ?? file
-        return base.hasSuffix(".json") ? String(base.dropLast(5)) : base
     }
 }

@@ -74,6 +74,11 @@ public struct Violation: Sendable, Hashable, Identifiable {
     public var id: ViolationID { ViolationID(file: file, column: column, kind: kind) }
 
     public var qualifiedTable: QualifiedName { QualifiedName(schema: schema, name: table) }
+
+    /// `schema.table.column` (or the table alone), quoted where an identifier needs it.
+    public var location: String {
+        column.map { qualifiedTable.description + "." + QualifiedName.display($0) } ?? qualifiedTable.description
+    }
 }
 
 public enum NoticeKind: String, Sendable, Hashable, CaseIterable {

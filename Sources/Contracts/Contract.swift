@@ -124,6 +124,15 @@ public struct Contract: Sendable, Hashable, Identifiable {
     }
 }
 
+/// The file name without folder and extension: how an unreadable contract file is named.
+public func contractStem(_ file: String) -> String {
+    let base = file.split(separator: "/").last.map(String.init) ?? file
+    for suffix in [".json", ".yaml", ".yml"] where base.hasSuffix(suffix) {
+        return String(base.dropLast(suffix.count))
+    }
+    return base
+}
+
 /// A contract file that could not be read: where, and what to do about it.
 public struct ContractError: Error, Sendable, Hashable, CustomStringConvertible {
     public var file: String

@@ -75,7 +75,8 @@ public enum DDL {
     }
 
     /// The violation's column diff, then the whole table as DDL, `-` contract / `+` catalog.
-    public static func diff(violation: Violation, contract: Contract?, relation: Relation?, database: String) -> [Line] {
+    /// `violatedColumns`: the contract's columns with any violation (marked `-`/`+` in the DDL).
+    public static func diff(violation: Violation, contract: Contract?, relation: Relation?, violatedColumns: Set<String>, database: String) -> [Line] {
         var lines: [Line] = []
         let table = violation.qualifiedTable
         lines.append(Line(text: "--- contract  \(violation.contract)  (\(violation.file))", role: .diffHeader))
@@ -118,8 +119,6 @@ public enum DDL {
         }
         let keyword = relation.kind.isTable ? "TABLE" : relation.kind.label.uppercased()
         lines.append(Line(text: "   CREATE \(keyword) \(table) (", role: .diffContext))
-        let checked = Checker.check(contract, against: CatalogSnapshot(database: DatabaseIdentity(name: database, serverVersion: ""), relations: [relation]))
-        let violatedColumns = Set(checked.violations.compactMap(\.column))
         for column in contract.columns {
             let marker = column.name == violation.column ? "◀" : ""
             if let actual = relation.column(named: column.name) {

@@ -121,7 +121,7 @@ public struct Screens {
             let first = status.contracts.errors.first { $0.file == file }
             rows.append(ContentRow(id: file, cells: [
                 Self.statusCell(.invalid),
-                RowCell(Self.stem(file)),
+                RowCell(contractStem(file)),
                 RowCell(first.map { "\($0.line.map { "line \($0): " } ?? "")\($0.message)" } ?? "", role: .contractInvalid),
                 RowCell("—", role: .dim),
                 Self.count(0),
@@ -192,7 +192,7 @@ public struct Screens {
                 RowCell(isNew ? "●" : " ", role: .new, sort: .number(isNew ? 0 : 1)),
                 Self.severityCell(violation),
                 RowCell(violation.kind.rawValue),
-                RowCell(Self.where_(violation)),
+                RowCell(violation.location),
                 RowCell(violation.expected.description),
                 RowCell(violation.actual.description),
                 RowCell(violation.contract),
@@ -239,7 +239,7 @@ public struct Screens {
         guard let contract = contracts.first(where: { $0.file == file }) else {
             let errors = status.contracts.errors.filter { $0.file == file }
             return ScreenContent(
-                title: Self.stem(file),
+                title: contractStem(file),
                 header: [StyledLine.field("File", file), StyledLine.field("Status", "! invalid: this file could not be read", .contractInvalid)]
                     + errors.map { StyledLine([("  \($0.description)", .contractInvalid)]) },
                 columns: [ColumnSpec("COLUMN", min: 10)], rows: [], emptyMessage: "Fix the file; it is read again on every poll."
@@ -362,7 +362,7 @@ public struct Screens {
                         ("\(violation.kind.rawValue)  ", .value),
                         (violation.breaking ? "breaking for consumers" : "not breaking", violation.breaking ? .violationError : .dim)]),
             StyledLine.field("Message", violation.message),
-            StyledLine.field("Where", Self.where_(violation)),
+            StyledLine.field("Where", violation.location),
             StyledLine.field("Contract", "\(violation.contract) (\(violation.file))"),
             StyledLine.field("Expected", violation.expected.description + "    actual: " + violation.actual.description),
         ]
@@ -372,7 +372,8 @@ public struct Screens {
         }
         header += ownerCard(violation.owner)
         let relation = status.snapshot?.relation(violation.qualifiedTable)
-        let lines = DDL.diff(violation: violation, contract: contract, relation: relation, database: result?.database.name ?? "")
+        let lines = DDL.diff(violation: violation, contract: contract, relation: relation,
+                             violatedColumns: Set(violations(forFile: violation.file).compactMap(\.column)), database: result?.database.name ?? "")
         let rows = lines.enumerated().map { index, line in
             ContentRow(id: String(index), cells: [RowCell(line.text, role: line.role)], role: line.role, copyText: violation.owner?.email)
         }
@@ -394,7 +395,7 @@ public struct Screens {
         var rows: [ContentRow] = []
         for violation in found {
             rows.append(ContentRow(id: "v:" + Self.key(violation.id), cells: [
-                Self.severityCell(violation), RowCell(violation.kind.rawValue), RowCell(Self.where_(violation)), RowCell(violation.contract),
+                Self.severityCell(violation), RowCell(violation.kind.rawValue), RowCell(violation.location), RowCell(violation.contract),
             ], target: .violation(violation.id), copyText: summary.owner?.email, isNew: status.isRecent(violation.id)))
         }
         for contract in summary.contracts where violations(forFile: contract.file).isEmpty {
@@ -413,17 +414,8 @@ public struct Screens {
 
     // MARK: - Helpers
 
-    static func where_(_ violation: Violation) -> String {
-        let table = violation.qualifiedTable.description
-        return violation.column.map { table + "." + QualifiedName.display($0) } ?? table
-    }
-
     static func key(_ id: ViolationID) -> String {
         "\(id.file)|\(id.column ?? "")|\(id.kind.rawValue)"
     }
 
-    static func stem(_ file: String) -> String {
-        let base = file.split(separator: "/").last.map(String.init) ?? file
-        return base.hasSuffix(".json") ? String(base.dropLast(5)) : base
-    }
 }

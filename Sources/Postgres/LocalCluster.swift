@@ -154,45 +154,19 @@ public final class LocalCluster: Sendable {
         // Output goes to a file, not a pipe: the postmaster started by pg_ctl must not inherit
         // a pipe we would wait on.
         let outputPath = directory + "/\(tool).out"
-        let status = try Self.spawnAndWait(argv + arguments, outputPath: outputPath)
+        let status: Int32
+        do {
+            status = try ChildProcess.run(argv + arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"],
+                                          stdoutPath: outputPath)
+        } catch {
+            throw PostgresError(kind: .localCluster, message: error.description)
+        }
         guard status == 0 else {
             let said = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             let log = (try? String(contentsOfFile: serverLogPath, encoding: .utf8)) ?? ""
             let tail = (said + "\n" + log).split(separator: "\n").suffix(6).joined(separator: " | ")
             throw PostgresError(kind: .localCluster, message: "\(tool) failed (exit \(status)): \(tail)")
         }
-    }
-
-    /// posix_spawn + waitpid. Foundation's `Process` is not used on purpose: on Linux it can miss
-    /// the exit of a child whose grandchild (the postmaster) daemonizes, and then waits forever.
-    private static func spawnAndWait(_ argv: [String], outputPath: String) throws(PostgresError) -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let environment = ["PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"]
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup($0) } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment)
-        guard spawned == 0 else {
-            throw PostgresError(kind: .localCluster, message: "could not run \(argv[0]): \(String(cString: strerror(spawned)))")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
-            if errno != EINTR {
-                throw PostgresError(kind: .localCluster, message: "lost track of \(argv[0]): \(String(cString: strerror(errno)))")
-            }
-        }
-        // WIFEXITED / WEXITSTATUS are macros; decode the status word by hand.
-        let signal = status & 0x7F
-        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 
     private static func runuserPath() -> String {

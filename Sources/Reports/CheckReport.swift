@@ -52,11 +52,3 @@ public struct CheckReport: Sendable {
 }
 
 func plural(_ count: Int) -> String { count == 1 ? "" : "s" }
-
-extension Violation {
-    /// `public.table.column` (or the table alone), quoted where the identifier needs it.
-    var location: String {
-        let table = QualifiedName(schema: schema, name: self.table).description
-        return column.map { table + "." + QualifiedName.display($0) } ?? table
-    }
-}

@@ -120,8 +120,8 @@ func runBinary(_ arguments: [String], environment: [String: String] = [:]) throw
     try runProcess(try binaryPath(), arguments, environment: environment)
 }
 
-/// Runs a program to completion, capturing its output in temp files (not pipes: a daemon it
-/// starts, like a tmux server, would keep a pipe open forever) and reaping it with waitpid.
+/// Runs a program to completion (see `ChildProcess`: no pipes, a clean signal mask, so a tmux
+/// server it starts neither blocks us nor inherits the test thread's blocked signals).
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> BinaryRun {
     let base = NSTemporaryDirectory() + "cw-run-" + UUID().uuidString
     let outPath = base + ".out", errPath = base + ".err"
@@ -131,36 +131,9 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
     }
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-        argv.forEach { free($0) }
-        envp.forEach { free($0) }
-    }
-    // A clean signal mask: test-runner threads block signals, and a tmux server (and the
-    // programs in its panes) would inherit that.
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
     let start = Date()
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-    guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let signal = status & 0x7F
-    let code = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    let status = try ChildProcess.run([executable] + arguments, environment: env, stdoutPath: outPath, stderrPath: errPath)
     let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-    return BinaryRun(status: code, stdout: out, stderr: err, seconds: Date().timeIntervalSince(start))
+    return BinaryRun(status: status, stdout: out, stderr: err, seconds: Date().timeIntervalSince(start))
 }
