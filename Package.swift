@@ -29,7 +29,7 @@ let package = Package(
         // The only libpq user: connections, queries, errors, throwaway local clusters.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // Contract model and loaders (pure: parses bytes handed to it, plus a folder walker).
-        .target(name: "Contracts"),
+        .target(name: "Contracts", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Reads contract files from disk and hands the bytes to `Contracts`.
         .target(name: "ContractFiles", dependencies: ["Contracts"]),
         // Catalog snapshot model (pure).

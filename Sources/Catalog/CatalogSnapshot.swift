@@ -67,14 +67,17 @@ public struct CatalogColumn: Sendable, Hashable {
     public var primaryKeyPosition: Int?
     public var defaultExpression: String?
     public var comment: String?
+    /// A unique index (or primary key) on this column alone, without a predicate.
+    public var isUnique: Bool
 
     public init(
         name: String, position: Int, dataType: String, formattedType: String,
         characterMaximumLength: Int? = nil, numericPrecision: Int? = nil, numericScale: Int? = nil,
         datetimePrecision: Int? = nil, isNullable: Bool = true, isUpdatable: Bool = true,
         arrayElementType: String? = nil, primaryKeyPosition: Int? = nil,
-        defaultExpression: String? = nil, comment: String? = nil
+        defaultExpression: String? = nil, comment: String? = nil, isUnique: Bool = false
     ) {
+        self.isUnique = isUnique
         self.name = name
         self.position = position
         self.dataType = dataType

@@ -27,7 +27,8 @@ public enum Checker {
         }
         for file in Set(contracts.errors.map(\.file)).sorted() {
             outcomes.append(ContractOutcome(
-                contract: nil, name: contractStem(file), file: file, format: .seedJSON,
+                contract: nil, name: contractStem(file), file: file,
+                format: file.hasSuffix(".json") ? .seedJSON : .odcs,
                 schema: nil, table: nil, status: .invalid, relationKind: nil
             ))
         }
@@ -67,7 +68,11 @@ public enum Checker {
                     notice(.tableNameCase, "\(other.name) differs only in letter case; PostgreSQL names are case-sensitive once quoted")
                 }
             }
-            return (violations, notices, nil)
+            return (violations.map { violation in
+                var copy = violation
+                copy.consumers = contract.consumers
+                return copy
+            }, notices, nil)
         }
 
         if !relation.kind.isTable {
@@ -108,7 +113,11 @@ public enum Checker {
             }
             notice(.uncontractedColumn, column: column.name, detail)
         }
-        return (violations, notices, relation.kind)
+        return (violations.map { violation in
+            var copy = violation
+            copy.consumers = contract.consumers
+            return copy
+        }, notices, relation.kind)
     }
 
     private static func duplicates(_ contracts: [Contract]) -> [Notice] {

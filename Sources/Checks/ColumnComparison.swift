@@ -62,6 +62,21 @@ public enum ColumnComparison {
                 explanation: primaryKey ? "the contract says primary key, the column is not part of the primary key" : "the column is part of the primary key, which the contract does not ask for"
             ))
         }
+        if let position = expected.primaryKeyPosition, expected.primaryKey != false, actual.isPrimaryKey,
+           position != actual.primaryKeyPosition {
+            // Same key, other column order: joins still work, index usage may change.
+            found.append(Difference(
+                kind: .primaryKey, expected: .int(position), actual: actual.primaryKeyPosition.map(FindingValue.int) ?? .null, breaking: false,
+                explanation: "expected at position \(position) of the primary key, found at position \(actual.primaryKeyPosition ?? 0)"
+            ))
+        }
+        if let unique = expected.unique, unique != actual.isUnique {
+            // Consumers deduplicating or joining on a unique column break when duplicates may appear.
+            found.append(Difference(
+                kind: .unique, expected: .bool(unique), actual: .bool(actual.isUnique), breaking: unique,
+                explanation: unique ? "the contract says unique, the column has no unique index of its own" : "the column is unique, which the contract does not ask for"
+            ))
+        }
         if let updatable = expected.isUpdatable, updatable != actual.isUpdatable {
             found.append(Difference(
                 kind: .isUpdatable, expected: .bool(updatable), actual: .bool(actual.isUpdatable), breaking: false,

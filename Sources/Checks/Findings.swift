@@ -23,6 +23,7 @@ public enum ViolationKind: String, Sendable, Hashable, CaseIterable {
     case isUpdatable = "is_updatable"
     case primaryKey = "primary_key"
     case arrayElementType = "array_element_type"
+    case unique = "unique"
 }
 
 /// An expected or actual value, in the contract's vocabulary.
@@ -70,6 +71,11 @@ public struct Violation: Sendable, Hashable, Identifiable {
     public var breaking: Bool
     public var message: String
     public var owner: Owner?
+    /// What depends on the table downstream (from the contract).
+    public var consumers: [Consumer] = []
+
+    /// A breaking change to a table that something downstream depends on.
+    public var critical: Bool { breaking && !consumers.isEmpty }
 
     public var id: ViolationID { ViolationID(file: file, column: column, kind: kind) }
 

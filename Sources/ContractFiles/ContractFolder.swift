@@ -9,7 +9,8 @@ public enum ContractFolder {
         public var description: String { "contracts folder \(path): \(reason)" }
     }
 
-    /// Every `*.json` file directly in `path` (not hidden), sorted by name.
+    /// Every contract file (`*.json`, `*.yaml`, `*.yml`, not hidden) directly in `path`, and its
+    /// `owners.yaml`, sorted by name.
     public static func load(_ path: String) throws(NotAFolder) -> ContractSet {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -26,7 +27,7 @@ public enum ContractFolder {
         }
         var files: [(path: String, bytes: [UInt8])] = []
         var unreadable: [ContractError] = []
-        for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
+        for name in names.sorted() where ContractLoader.isContractFile(name) {
             // Paths are shown to people: `contracts/x.json`, not `./contracts/x.json`.
             var folder = path.hasSuffix("/") ? String(path.dropLast()) : path
             if folder.hasPrefix("./") { folder = String(folder.dropFirst(2)) }

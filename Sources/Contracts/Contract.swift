@@ -23,6 +23,84 @@ public struct Owner: Sendable, Hashable {
 public enum ContractFormat: String, Sendable, Hashable {
     /// The JSON spec v1.0.0 of the Data Contracts book, chapter 7.
     case seedJSON = "seed-json-v1"
+    /// The Open Data Contract Standard, v3.0.x to v3.2.0 (YAML).
+    case odcs = "odcs-v3"
+}
+
+/// The roles a contract can name (PyCharter's owner roles, plus the accountable owner).
+public enum OwnerRole: String, Sendable, Hashable, CaseIterable {
+    case owner
+    case businessOwner = "business_owner"
+    case buSME = "bu_sme"
+    case itApplicationOwner = "it_application_owner"
+    case itSME = "it_sme"
+    case supportLead = "support_lead"
+
+    public var label: String {
+        switch self {
+        case .owner: "Owner"
+        case .businessOwner: "Business owner"
+        case .buSME: "Business-unit SME"
+        case .itApplicationOwner: "IT application owner"
+        case .itSME: "IT SME"
+        case .supportLead: "Support lead"
+        }
+    }
+
+    /// Accepts `business_owner`, `business_owners`, `Business Owner`, `bu-sme`, `owner`…
+    public init?(spelling: String) {
+        let key = spelling.lowercased().filter { $0.isLetter }
+        switch key {
+        case "owner", "owners", "dataowner", "productowner", "contractowner": self = .owner
+        case "businessowner", "businessowners": self = .businessOwner
+        case "busme", "businessunitsme", "busmes", "businessunitsmes": self = .buSME
+        case "itapplicationowner", "itapplicationowners", "applicationowner": self = .itApplicationOwner
+        case "itsme", "itsmes": self = .itSME
+        case "supportlead", "supportleads", "support": self = .supportLead
+        default: return nil
+        }
+    }
+}
+
+/// A contract naming someone for a role: an id or email in the owners registry (or a name).
+public struct RoleReference: Sendable, Hashable {
+    public var role: OwnerRole
+    public var reference: String
+    public var location: SourceLocation?
+
+    public init(role: OwnerRole, reference: String, location: SourceLocation? = nil) {
+        self.role = role
+        self.reference = reference
+        self.location = location
+    }
+}
+
+/// Something downstream that depends on the contract's table (a dashboard, a model, a pipeline).
+public struct Consumer: Sendable, Hashable {
+    public var name: String
+    /// `dashboard`, `model`, `pipeline`, `report`, `service`… as written.
+    public var kind: String?
+    /// Who owns the consumer: an id or email in the owners registry, or a name.
+    public var owner: String?
+
+    public init(name: String, kind: String? = nil, owner: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.owner = owner
+    }
+}
+
+/// A support channel (ODCS `support[]`): where to reach the owners.
+public struct SupportChannel: Sendable, Hashable {
+    public var channel: String
+    public var tool: String?
+    public var url: String?
+
+    public init(channel: String, tool: String? = nil, url: String? = nil) {
+        self.channel = channel
+        self.tool = tool
+        self.url = url
+    }
 }
 
 /// The table a contract describes.
@@ -53,12 +131,19 @@ public struct ColumnExpectation: Sendable, Hashable {
     public var isUpdatable: Bool?
     /// `array_element.data_type` for `ARRAY` columns.
     public var arrayElementType: String?
+    /// 1-based position in a composite primary key (ODCS `primaryKeyPosition`).
+    public var primaryKeyPosition: Int?
+    /// The column alone must be unique (ODCS `unique`).
+    public var unique: Bool?
 
     public init(
         primaryKey: Bool? = nil, dataType: String? = nil, characterMaximumLength: Int? = nil,
         numericPrecision: Int? = nil, numericScale: Int? = nil, datetimePrecision: Int? = nil,
-        isNullable: Bool? = nil, isUpdatable: Bool? = nil, arrayElementType: String? = nil
+        isNullable: Bool? = nil, isUpdatable: Bool? = nil, arrayElementType: String? = nil,
+        primaryKeyPosition: Int? = nil, unique: Bool? = nil
     ) {
+        self.primaryKeyPosition = primaryKeyPosition
+        self.unique = unique
         self.primaryKey = primaryKey
         self.dataType = dataType
         self.characterMaximumLength = characterMaximumLength
@@ -102,14 +187,30 @@ public struct Contract: Sendable, Hashable, Identifiable {
     public var table: ContractTable
     /// In the order the file lists them.
     public var columns: [ContractColumn]
+    /// Further people named for roles (resolved against the owners registry).
+    public var roles: [RoleReference]
+    /// What depends on this table downstream.
+    public var consumers: [Consumer]
+    public var support: [SupportChannel]
+    /// ODCS `customProperties` (and the seed format's unknown top-level keys are ignored).
+    public var customProperties: [String: String]
+    /// Where the owner is written (for lint findings).
+    public var ownerLocation: SourceLocation?
 
     public var id: String { file }
 
     public init(
         name: String, file: String, format: ContractFormat = .seedJSON, specVersion: String = "1.0.0",
         namespace: String? = nil, dataAssetResourceName: String? = nil, doc: String? = nil,
-        title: String? = nil, owner: Owner? = nil, table: ContractTable, columns: [ContractColumn]
+        title: String? = nil, owner: Owner? = nil, table: ContractTable, columns: [ContractColumn],
+        roles: [RoleReference] = [], consumers: [Consumer] = [], support: [SupportChannel] = [],
+        customProperties: [String: String] = [:], ownerLocation: SourceLocation? = nil
     ) {
+        self.roles = roles
+        self.consumers = consumers
+        self.support = support
+        self.customProperties = customProperties
+        self.ownerLocation = ownerLocation
         self.name = name
         self.file = file
         self.format = format
@@ -162,10 +263,13 @@ public struct ContractSet: Sendable, Hashable {
     public var errors: [ContractError]
     /// How many candidate files were looked at (0 means the folder had no contracts at all).
     public var fileCount: Int
+    /// `owners.yaml` of the folder (empty when there is none).
+    public var registry: OwnersRegistry
 
-    public init(contracts: [Contract], errors: [ContractError], fileCount: Int) {
+    public init(contracts: [Contract], errors: [ContractError], fileCount: Int, registry: OwnersRegistry = .empty) {
         self.contracts = contracts
         self.errors = errors
         self.fileCount = fileCount
+        self.registry = registry
     }
 }

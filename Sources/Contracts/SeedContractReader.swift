@@ -27,14 +27,22 @@ public struct ContractErrors: Error, Sendable, Hashable {
 }
 
 private struct Reader {
-    let file: String
-    var errors: [ContractError] = []
+    var fields: FieldReader
+    var errors: [ContractError] { fields.errors }
 
-    init(file: String) { self.file = file }
+    init(file: String) { fields = FieldReader(file: file) }
+    var file: String { fields.file }
 
-    mutating func error(_ location: SourceLocation?, _ message: String) {
-        errors.append(ContractError(file: file, location: location, message: message))
+    mutating func error(_ location: SourceLocation?, _ message: String) { fields.error(location, message) }
+    mutating func string(_ node: PositionedJSON, _ key: String) -> String? { fields.string(node, key) }
+    mutating func optionalString(_ parent: PositionedJSON, _ key: String) -> String? { fields.optionalString(parent, key) }
+    mutating func requiredString(_ parent: PositionedJSON, _ key: String, in place: String, hint: String) -> String? {
+        fields.requiredString(parent, key, in: place, hint: hint)
     }
+    mutating func bool(_ node: PositionedJSON?, _ key: String, column: String) -> Bool? { fields.bool(node, key, column: column) }
+    mutating func yesNo(_ node: PositionedJSON?, _ key: String, column: String) -> Bool? { fields.yesNo(node, key, column: column) }
+    mutating func count(_ node: PositionedJSON?, _ key: String, column: String) -> Int? { fields.count(node, key, column: column) }
+    mutating func dataType(_ node: PositionedJSON, column: String) -> String? { fields.dataType(node, column: column) }
 
     mutating func contract(_ root: PositionedJSON) -> Contract? {
         guard root.members != nil else {
@@ -56,6 +64,8 @@ private struct Reader {
         let resource = optionalString(root, "dataAssetResourceName")
         let doc = optionalString(root, "doc")
         let owner = self.owner(root["owner"])
+        let roles = fields.roles(root["roles"])
+        let consumers = fields.consumers(root["consumers"])
 
         guard let schema = root["schema"] else {
             error(root.location, "missing \"schema\": a contract needs \"schema\" with \"table_name\" and \"properties\"")
@@ -78,7 +88,7 @@ private struct Reader {
             name: name, file: file, format: .seedJSON, specVersion: specVersion, namespace: namespace,
             dataAssetResourceName: resource, doc: doc, title: title, owner: owner,
             table: ContractTable(catalog: catalog, schema: tableSchema, name: tableName),
-            columns: columns
+            columns: columns, roles: roles, consumers: consumers, ownerLocation: root["owner"]?.location
         )
     }
 
@@ -156,8 +166,20 @@ private struct Reader {
         expectation.isUpdatable = yesNo(node["is_updatable"], "is_updatable", column: column)
         return expectation
     }
+}
 
-    // MARK: - Field readers (null means "not checked")
+/// Reads typed fields out of a positioned tree, collecting every problem with its location.
+/// Shared by the seed JSON and ODCS readers (and the owners registry).
+struct FieldReader {
+    let file: String
+    var errors: [ContractError] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func error(_ location: SourceLocation?, _ message: String) {
+        errors.append(ContractError(file: file, location: location, message: message))
+    }
+
 
     mutating func dataType(_ node: PositionedJSON, column: String) -> String? {
         if case .null = node.value { return nil }
@@ -240,6 +262,57 @@ private struct Reader {
         }
         return text
     }
+
+    /// `roles: {business_owner: "dana", it_sme: ["ops@x.org", "kim"]}`
+    mutating func roles(_ node: PositionedJSON?) -> [RoleReference] {
+        guard let node else { return [] }
+        if case .null = node.value { return [] }
+        guard let members = node.members else {
+            error(node.location, "\"roles\" must be a mapping of role to people, e.g. {\"business_owner\": \"dana\", \"it_sme\": [\"kim\"]}")
+            return []
+        }
+        var roles: [RoleReference] = []
+        for member in members {
+            guard let role = OwnerRole(spelling: member.key) else {
+                error(member.keyLocation, "unknown role \"\(member.key)\"; use " + OwnerRole.allCases.map(\.rawValue).joined(separator: ", "))
+                continue
+            }
+            let values: [PositionedJSON]
+            if case .array(let items) = member.value.value { values = items } else { values = [member.value] }
+            for value in values {
+                guard case .string(let reference) = value.value, !reference.trimmingSpaces.isEmpty else {
+                    error(value.location, "role \"\(member.key)\" must name people by id or email (a string or a list of strings)")
+                    continue
+                }
+                roles.append(RoleReference(role: role, reference: reference, location: value.location))
+            }
+        }
+        return roles
+    }
+
+    /// `consumers: [{name: "churn model", kind: model, owner: "ds-team"}]`
+    mutating func consumers(_ node: PositionedJSON?) -> [Consumer] {
+        guard let node else { return [] }
+        if case .null = node.value { return [] }
+        guard case .array(let items) = node.value else {
+            error(node.location, "\"consumers\" must be a list like [{\"name\": \"churn model\", \"kind\": \"model\", \"owner\": \"ds-team\"}]")
+            return []
+        }
+        var consumers: [Consumer] = []
+        for item in items {
+            if case .string(let name) = item.value {
+                consumers.append(Consumer(name: name))
+                continue
+            }
+            guard item.members != nil else {
+                error(item.location, "a consumer must be an object with \"name\" (and optionally \"kind\", \"owner\"), found \(item.kindName)")
+                continue
+            }
+            guard let name = requiredString(item, "name", in: "the consumer", hint: "name what depends on this table") else { continue }
+            consumers.append(Consumer(name: name, kind: optionalString(item, "kind"), owner: optionalString(item, "owner")))
+        }
+        return consumers
+    }
 }
 
 extension String {
@@ -252,17 +325,44 @@ extension String {
 }
 
 /// Turns a list of (path, bytes) into a `ContractSet`. Reading the folder is the caller's job
-/// (see `ContractFolder`), so this stays pure.
+/// (see `ContractFolder`), so this stays pure. `*.json` files are seed contracts, `*.yaml` and
+/// `*.yml` are ODCS contracts, and `owners.yaml` is the owners registry.
 public enum ContractLoader {
+    public static let registryNames: Set<String> = ["owners.yaml", "owners.yml"]
+
+    public static func isRegistry(_ path: String) -> Bool {
+        registryNames.contains(String(path.split(separator: "/").last ?? ""))
+    }
+
+    public static func isContractFile(_ name: String) -> Bool {
+        !name.hasPrefix(".") && (name.hasSuffix(".json") || name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+    }
+
     public static func load(_ files: [(path: String, bytes: [UInt8])]) -> ContractSet {
         var contracts: [Contract] = []
         var errors: [ContractError] = []
+        var registry = OwnersRegistry.empty
+        var contractFiles = 0
         for file in files.sorted(by: { $0.path < $1.path }) {
-            switch SeedContractReader.read(file.bytes, file: file.path) {
-            case .success(let contract): contracts.append(contract)
-            case .failure(let problems): errors.append(contentsOf: problems.errors)
+            if isRegistry(file.path) {
+                let (parsed, problems) = OwnersRegistry.parse(String(decoding: file.bytes, as: UTF8.self), file: file.path)
+                registry = parsed
+                errors.append(contentsOf: problems)
+                continue
+            }
+            contractFiles += 1
+            if file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") {
+                switch ODCSContractReader.read(String(decoding: file.bytes, as: UTF8.self), file: file.path) {
+                case .success(let found): contracts.append(contentsOf: found)
+                case .failure(let problems): errors.append(contentsOf: problems.errors)
+                }
+            } else {
+                switch SeedContractReader.read(file.bytes, file: file.path) {
+                case .success(let contract): contracts.append(contract)
+                case .failure(let problems): errors.append(contentsOf: problems.errors)
+                }
             }
         }
-        return ContractSet(contracts: contracts, errors: errors, fileCount: files.count)
+        return ContractSet(contracts: contracts, errors: errors, fileCount: contractFiles, registry: registry)
     }
 }

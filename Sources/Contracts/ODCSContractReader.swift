@@ -1,0 +1,235 @@
+/// Reads Open Data Contract Standard v3 files (v3.0.x to v3.2.0, YAML).
+///
+/// Each `schema[]` object is a table and becomes one contract; its `properties[]` are columns.
+/// `physicalType` gives the type expectations (parsed like the seed format's facets),
+/// `required` nullability, `primaryKey`/`primaryKeyPosition` and `unique` keys; `logicalType`
+/// alone is informational. The first `servers[]` entry of type postgres gives database and
+/// schema; `team` and `support` give the owner and roles; `customProperties` are kept.
+public enum ODCSContractReader {
+    public static func read(_ text: String, file: String) -> Result<[Contract], ContractErrors> {
+        let root: PositionedJSON
+        do {
+            root = try PositionedJSON.parseYAML(text)
+        } catch {
+            return .failure(ContractErrors([ContractError(file: file, location: error.location, message: error.message)]))
+        }
+        var reader = ODCSReader(fields: FieldReader(file: file))
+        let contracts = reader.contracts(root)
+        if reader.fields.errors.isEmpty { return .success(contracts) }
+        return .failure(ContractErrors(reader.fields.errors))
+    }
+
+    /// Whether an ODCS `apiVersion` is one this reader understands (v3.0.0 … v3.2.x).
+    public static func supports(apiVersion: String) -> Bool {
+        let numbers = apiVersion.lowercased().drop(while: { $0 == "v" }).split(separator: ".").compactMap { Int($0) }
+        guard numbers.count >= 2 else { return false }
+        return numbers[0] == 3 && numbers[1] <= 2
+    }
+}
+
+private struct ODCSReader {
+    var fields: FieldReader
+
+    mutating func contracts(_ root: PositionedJSON) -> [Contract] {
+        guard root.members != nil else {
+            fields.error(root.location, "an ODCS contract must be a YAML mapping, found \(root.kindName)")
+            return []
+        }
+        if let kind = root["kind"], case .string(let text) = kind.value, text != "DataContract" {
+            fields.error(kind.location, "kind is \"\(text)\"; an ODCS contract has kind: DataContract")
+        }
+        if let version = root["apiVersion"] {
+            if let text = fields.string(version, "apiVersion"), !ODCSContractReader.supports(apiVersion: text) {
+                fields.error(version.location, "unsupported apiVersion \"\(text)\"; contractwatch reads ODCS v3.0.0 to v3.2.0")
+            }
+        } else {
+            fields.error(root.location, "missing \"apiVersion\" (e.g. apiVersion: v3.1.0)")
+        }
+        let name = fields.optionalString(root, "name") ?? fields.optionalString(root, "id")
+        if name == nil { fields.error(root.location, "missing \"name\" (or \"id\"): every contract needs a name") }
+        let doc = description(root["description"])
+
+        // servers: the first postgres server names the database and schema.
+        var database: String?
+        var schemaName: String?
+        if let servers = root["servers"], case .array(let list) = servers.value {
+            for server in list where server.members != nil {
+                let type = fields.optionalString(server, "type")?.lowercased()
+                if type == "postgres" || type == "postgresql" {
+                    database = fields.optionalString(server, "database")
+                    schemaName = fields.optionalString(server, "schema")
+                    break
+                }
+            }
+        }
+
+        let (owner, roles) = team(root["team"])
+        let support = supportChannels(root["support"])
+        let consumers = fields.consumers(root["consumers"])
+        let custom = customProperties(root["customProperties"])
+
+        guard let objects = root["schema"] else {
+            fields.error(root.location, "missing \"schema\": list the tables as schema: [{name: …, properties: [...]}]")
+            return []
+        }
+        guard case .array(let list) = objects.value else {
+            fields.error(objects.location, "\"schema\" must be a list of objects (tables), found \(objects.kindName)")
+            return []
+        }
+        var contracts: [Contract] = []
+        for object in list {
+            guard object.members != nil else {
+                fields.error(object.location, "each schema entry must be an object with name and properties, found \(object.kindName)")
+                continue
+            }
+            guard let objectName = fields.requiredString(object, "name", in: "the schema object", hint: "name the table") else { continue }
+            let table = fields.optionalString(object, "physicalName") ?? objectName
+            let columns = properties(object["properties"], in: objectName)
+            let single = list.count == 1
+            contracts.append(Contract(
+                name: single ? (name ?? objectName) : "\(name ?? "contract").\(objectName)",
+                file: single ? fields.file : "\(fields.file)#\(objectName)",
+                format: .odcs,
+                specVersion: fields.optionalString(root, "apiVersion") ?? "v3",
+                namespace: fields.optionalString(root, "domain") ?? fields.optionalString(root, "dataProduct"),
+                dataAssetResourceName: fields.optionalString(root, "id"),
+                doc: description(object["description"]) ?? doc,
+                title: objectName,
+                owner: owner,
+                table: ContractTable(catalog: database, schema: schemaName ?? "public", name: table),
+                columns: columns, roles: roles, consumers: consumers, support: support,
+                customProperties: custom, ownerLocation: root["team"]?.location
+            ))
+        }
+        return contracts
+    }
+
+    mutating func description(_ node: PositionedJSON?) -> String? {
+        guard let node else { return nil }
+        switch node.value {
+        case .string(let text): return text
+        case .object: return fields.optionalString(node, "purpose") ?? fields.optionalString(node, "usage")
+        default: return nil
+        }
+    }
+
+    /// v3.0: `team: [{username, name, role}]`; v3.1+: `team: {name, members: [...]}`.
+    mutating func team(_ node: PositionedJSON?) -> (Owner?, [RoleReference]) {
+        guard let node else { return (nil, []) }
+        var teamName: String?
+        var members: [PositionedJSON] = []
+        switch node.value {
+        case .array(let items): members = items
+        case .object:
+            teamName = fields.optionalString(node, "name")
+            if let list = node["members"], case .array(let items) = list.value { members = items }
+        case .null: return (nil, [])
+        default:
+            fields.error(node.location, "\"team\" must be {name, members: [...]} (or a list of members in v3.0)")
+            return (nil, [])
+        }
+        var roles: [RoleReference] = []
+        var ownerMember: (name: String?, email: String?)?
+        for member in members where member.members != nil {
+            let username = fields.optionalString(member, "username")
+            let person = fields.optionalString(member, "name")
+            let email = fields.optionalString(member, "email") ?? (username?.contains("@") == true ? username : nil)
+            guard let reference = username ?? email ?? person else {
+                fields.error(member.location, "a team member needs a username (an id or email in the owners registry) or a name")
+                continue
+            }
+            let roleText = fields.optionalString(member, "role") ?? "owner"
+            guard let role = OwnerRole(spelling: roleText) else { continue }  // other roles (e.g. "analyst") are not ownership
+            if role == .owner, ownerMember == nil { ownerMember = (person ?? username, email) }
+            roles.append(RoleReference(role: role, reference: reference, location: member.location))
+        }
+        let owner: Owner?
+        if let teamName {
+            owner = Owner(name: teamName, email: ownerMember?.email)
+        } else if let ownerMember {
+            owner = Owner(name: ownerMember.name, email: ownerMember.email)
+        } else {
+            owner = nil
+        }
+        return (owner, roles.filter { $0.role != .owner || teamName != nil })
+    }
+
+    mutating func supportChannels(_ node: PositionedJSON?) -> [SupportChannel] {
+        guard let node, case .array(let items) = node.value else { return [] }
+        return items.compactMap { item in
+            guard item.members != nil, let channel = fields.optionalString(item, "channel") ?? fields.optionalString(item, "url") else { return nil }
+            return SupportChannel(channel: channel, tool: fields.optionalString(item, "tool"), url: fields.optionalString(item, "url"))
+        }
+    }
+
+    mutating func customProperties(_ node: PositionedJSON?) -> [String: String] {
+        guard let node, case .array(let items) = node.value else { return [:] }
+        var result: [String: String] = [:]
+        for item in items {
+            guard let key = fields.optionalString(item, "property") else { continue }
+            if let value = item["value"] { result[key] = Self.text(value) }
+        }
+        return result
+    }
+
+    static func text(_ node: PositionedJSON) -> String {
+        switch node.value {
+        case .string(let text), .number(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .null: return ""
+        case .array(let items): return items.map(text).joined(separator: ", ")
+        case .object(let members): return members.map { "\($0.key): \(text($0.value))" }.joined(separator: ", ")
+        }
+    }
+
+    mutating func properties(_ node: PositionedJSON?, in object: String) -> [ContractColumn] {
+        guard let node else {
+            fields.error(nil, "schema object \"\(object)\" has no properties")
+            return []
+        }
+        guard case .array(let items) = node.value else {
+            fields.error(node.location, "\"properties\" of \"\(object)\" must be a list of columns, found \(node.kindName)")
+            return []
+        }
+        var columns: [ContractColumn] = []
+        var seen: [String: SourceLocation] = [:]
+        for item in items {
+            guard item.members != nil else {
+                fields.error(item.location, "a property must be an object with a name, found \(item.kindName)")
+                continue
+            }
+            guard let logicalName = fields.requiredString(item, "name", in: "the property", hint: "name the column") else { continue }
+            let name = fields.optionalString(item, "physicalName") ?? logicalName
+            if let first = seen[name] {
+                fields.error(item.location, "column \"\(name)\" is listed twice (first at \(first))")
+                continue
+            }
+            seen[name] = item.location
+            var expectation = ColumnExpectation()
+            if let physical = item["physicalType"], let text = fields.string(physical, "physicalType") {
+                let parsed = PhysicalType.parse(text)
+                expectation.dataType = parsed.dataType
+                expectation.characterMaximumLength = parsed.characterMaximumLength
+                expectation.numericPrecision = parsed.numericPrecision
+                expectation.numericScale = parsed.numericScale
+                expectation.datetimePrecision = parsed.datetimePrecision
+                expectation.arrayElementType = parsed.arrayElementType
+            }
+            if expectation.dataType == nil || expectation.dataType == "ARRAY",
+               let items = item["items"], items.members != nil,
+               let elementType = fields.optionalString(items, "physicalType") {
+                expectation.dataType = "ARRAY"
+                expectation.arrayElementType = PhysicalType.parse(elementType).dataType
+            }
+            if let required = fields.bool(item["required"], "required", column: name) { expectation.isNullable = !required }
+            expectation.primaryKey = fields.bool(item["primaryKey"], "primaryKey", column: name)
+            expectation.unique = fields.bool(item["unique"], "unique", column: name)
+            if let position = fields.count(item["primaryKeyPosition"], "primaryKeyPosition", column: name), position > 0 {
+                expectation.primaryKeyPosition = position
+                if expectation.primaryKey == nil { expectation.primaryKey = true }
+            }
+            columns.append(ContractColumn(name: name, description: fields.optionalString(item, "description"), expectation: expectation, location: item.location))
+        }
+        return columns
+    }
+}
