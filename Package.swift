@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "Catalog"),
         // Reads a CatalogSnapshot from pg_catalog through `Postgres`.
         .target(name: "CatalogReader", dependencies: ["Catalog", "Postgres"]),
+        // Pure: writes contracts for live tables (`contractwatch init`).
+        .target(name: "Authoring", dependencies: ["Contracts", "Catalog"]),
         // Pure: contracts × snapshot → findings.
         .target(name: "Checks", dependencies: ["Contracts", "Catalog"]),
         // The background checker: DispatchSourceTimer poll loop, publishes immutable statuses.
@@ -64,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "contractwatch",
             dependencies: [
-                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports", "DemoDatabase", "Watch", "Dashboard", "Terminal", "BuiltInThemes",
+                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports", "DemoDatabase", "Watch", "Dashboard", "Terminal", "BuiltInThemes", "Authoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,7 +84,7 @@ let package = Package(
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Contracts", "Catalog", "Reports"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase", "Watch"],
+            dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase", "Watch", "Authoring"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -26,7 +26,8 @@ public enum CatalogReader {
                CASE WHEN c.relkind IN ('r', 'p') THEN true
                     WHEN c.relkind IN ('v', 'f') THEN pg_catalog.pg_column_is_updatable(c.oid, a.attnum, false)
                     ELSE false END AS updatable,
-               array_position(pk.indkey::int2[], a.attnum) AS pk_position,
+               -- int2vector subscripts start at 0: make the position 1-based
+               array_position(pk.indkey::int2[], a.attnum) - array_lower(pk.indkey::int2[], 1) + 1 AS pk_position,
                pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
                d.description AS column_comment,
                uq.indrelid IS NOT NULL AS is_unique

@@ -163,8 +163,14 @@ public struct ContractColumn: Sendable, Hashable {
     public var expectation: ColumnExpectation
     /// Where the column's key is written in the contract file.
     public var location: SourceLocation?
+    /// The type exactly as written (`data_type` or `physicalType`) and where, for lint.
+    public var declaredType: String?
+    public var declaredTypeLocation: SourceLocation?
 
-    public init(name: String, description: String? = nil, expectation: ColumnExpectation = ColumnExpectation(), location: SourceLocation? = nil) {
+    public init(name: String, description: String? = nil, expectation: ColumnExpectation = ColumnExpectation(), location: SourceLocation? = nil,
+                declaredType: String? = nil, declaredTypeLocation: SourceLocation? = nil) {
+        self.declaredType = declaredType
+        self.declaredTypeLocation = declaredTypeLocation
         self.name = name
         self.description = description
         self.expectation = expectation

@@ -228,7 +228,9 @@ private struct ODCSReader {
                 expectation.primaryKeyPosition = position
                 if expectation.primaryKey == nil { expectation.primaryKey = true }
             }
-            columns.append(ContractColumn(name: name, description: fields.optionalString(item, "description"), expectation: expectation, location: item.location))
+            columns.append(ContractColumn(name: name, description: fields.optionalString(item, "description"), expectation: expectation, location: item.location,
+                                          declaredType: item["physicalType"].flatMap { if case .string(let t) = $0.value { t } else { nil } },
+                                          declaredTypeLocation: item["physicalType"]?.location))
         }
         return columns
     }

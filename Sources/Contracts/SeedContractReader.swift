@@ -144,7 +144,9 @@ private struct Reader {
                     expectation.arrayElementType = dataType(type, column: member.key)
                 }
             }
-            columns.append(ContractColumn(name: member.key, description: description, expectation: expectation, location: member.keyLocation))
+            let typeNode = member.value["constraints"]?["data_type"]
+            columns.append(ContractColumn(name: member.key, description: description, expectation: expectation, location: member.keyLocation,
+                                          declaredType: expectation.dataType, declaredTypeLocation: typeNode?.location))
         }
         return columns
     }

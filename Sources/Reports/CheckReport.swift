@@ -45,6 +45,8 @@ public struct CheckReport: Sendable {
         parts.append("\(result.violations.count) violation\(plural(result.violations.count))" + (violated > 0 ? " in \(violated) contract\(plural(violated))" : ""))
         let breaking = result.violations.filter(\.breaking).count
         if breaking > 0 { parts.append("\(breaking) breaking") }
+        let critical = result.violations.filter(\.critical).count
+        if critical > 0 { parts.append("\(critical) critical") }
         parts.append("\(result.contractErrors.count) contract error\(plural(result.contractErrors.count))")
         parts.append("\(result.notices.count) notice\(plural(result.notices.count))")
         return parts.joined(separator: ", ")

@@ -38,12 +38,16 @@ extension CheckReport {
                     ("kind", .string(violation.kind.rawValue)),
                     ("severity", .string(violation.severity.rawValue)),
                     ("breaking", .bool(violation.breaking)),
+                    ("critical", .bool(violation.critical)),
                     ("expected", Self.json(violation.expected)),
                     ("actual", Self.json(violation.actual)),
                     ("message", .string(violation.message)),
                     ("owner", violation.owner.map { owner in
                         .object([("name", .optional(owner.name)), ("email", .optional(owner.email))])
                     } ?? .null),
+                    ("consumers", .array(violation.consumers.map { consumer in
+                        .object([("name", .string(consumer.name)), ("kind", .optional(consumer.kind)), ("owner", .optional(consumer.owner))])
+                    })),
                 ])
             })),
             ("notices", .array(result.notices.map { notice in
@@ -60,6 +64,7 @@ extension CheckReport {
                 ("contracts", .int(result.contracts.count)),
                 ("violations", .int(result.violations.count)),
                 ("breaking", .int(result.violations.filter(\.breaking).count)),
+                ("critical", .int(result.violations.filter(\.critical).count)),
                 ("contract_errors", .int(result.contractErrors.count)),
                 ("notices", .int(result.notices.count)),
             ])),

@@ -22,7 +22,7 @@ extension CheckReport {
                 let found = violations[outcome.file] ?? []
                 let owner = outcome.contract?.owner?.display ?? "(no owner)"
                 xml += ">\n      <failure type=\"contract_violation\" message=\"\(found.count) violation\(plural(found.count)); owner: \(Self.escape(owner))\">"
-                xml += Self.escape(found.map { "[\($0.severity.rawValue)] \($0.kind.rawValue) \($0.location): expected \($0.expected), actual \($0.actual). \($0.message)" }.joined(separator: "\n"))
+                xml += Self.escape(found.map { "[\($0.critical ? "critical" : $0.severity.rawValue)] \($0.kind.rawValue) \($0.location): expected \($0.expected), actual \($0.actual). \($0.message)" }.joined(separator: "\n"))
                 xml += "</failure>\n    </testcase>\n"
             case .invalid:
                 let found = contractErrors[outcome.file] ?? []

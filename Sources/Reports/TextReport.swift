@@ -15,8 +15,13 @@ extension CheckReport {
             lines.append("✗ \(outcome.name)  \(table)  (\(outcome.file))")
             lines.append("  owner: \(owner)")
             for violation in violations {
-                let tag = violation.breaking ? "breaking" : "non-breaking"
-                lines.append("  \(violation.severity.rawValue.uppercased().padding(8))\(violation.kind.rawValue.padding(25))\(violation.message) [\(tag)]")
+                var tag = violation.breaking ? "breaking" : "non-breaking"
+                if violation.critical { tag = "CRITICAL, breaking" }
+                let severity = violation.critical ? "CRITICAL" : violation.severity.rawValue.uppercased()
+                lines.append("  \(severity.padding(9))\(violation.kind.rawValue.padding(25))\(violation.message) [\(tag)]")
+            }
+            if let consumers = violations.first(where: \.breaking)?.consumers, !consumers.isEmpty {
+                lines.append("  at risk downstream: " + consumers.map(Self.describe).joined(separator: ", "))
             }
             lines.append("")
         }
@@ -43,6 +48,15 @@ extension CheckReport {
         }
         lines.append((result.isClean ? "OK: " : "FAILED: ") + summaryLine)
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension CheckReport {
+    static func describe(_ consumer: Consumer) -> String {
+        var text = consumer.name
+        if let kind = consumer.kind { text += " (\(kind))" }
+        if let owner = consumer.owner { text += " owned by \(owner)" }
+        return text
     }
 }
 

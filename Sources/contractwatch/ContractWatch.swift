@@ -9,7 +9,7 @@ struct ContractWatch: ParsableCommand {
             3 could not check (database unreachable, login refused, timeout).
             """,
         version: "0.1.0",
-        subcommands: [WatchCommand.self, CheckCommand.self, DemoCommand.self],
+        subcommands: [WatchCommand.self, CheckCommand.self, DemoCommand.self, LintCommand.self, InitCommand.self, OwnersCommand.self],
         defaultSubcommand: WatchCommand.self
     )
 }

@@ -23,9 +23,10 @@ struct ReportSnapshotTests {
             ("primary_image", ColumnExpectation(dataType: "text")),
             ("created_at", ColumnExpectation(dataType: "timestamp without time zone", isNullable: false)),
         ])
-        let orders = Build.contract("orders \"quoted\"", table: "orders <&>", schema: "Sales", file: "contracts/orders.json", [
+        var orders = Build.contract("orders \"quoted\"", table: "orders <&>", schema: "Sales", file: "contracts/orders.json", [
             ("total|net", ColumnExpectation(numericPrecision: 10, numericScale: 1)),
         ])
+        orders.consumers = [Consumer(name: "revenue dashboard", kind: "dashboard", owner: "bi-team")]
         let missing = Build.contract("gone", table: "gone", file: "contracts/gone.json", [("a", ColumnExpectation())])
         let error = ContractError(file: "contracts/broken.json", location: SourceLocation(line: 4, column: 7), message: "trailing comma before '}' is not allowed in JSON")
         let result = Checker.check(Build.set([images, orders, missing], errors: [error]), against: snap)

@@ -87,6 +87,8 @@ struct InformationSchemaParityTests {
         let snap = try snapshot(dsn)
         let composite = try #require(snap.relation(QualifiedName(schema: "public", name: "composite")))
         #expect(composite.primaryKey.map(\.name) == ["c", "a"])
+        #expect(composite.primaryKey.map(\.primaryKeyPosition) == [1, 2])
+        #expect(composite.column(named: "b")?.primaryKeyPosition == nil)
         #expect(composite.comment == "two-part key")
         #expect(composite.column(named: "b")?.comment == "the payload")
         #expect(snap.relation(QualifiedName(schema: "public", name: "mv"))?.kind == .materializedView)

@@ -62,6 +62,8 @@ enum Fixtures {
 
     static var bookObjectImages: String { get throws { try text("object_images_contract_spec.json") } }
     static var bookObjectImagesNormalized: String { get throws { try text("object_images_normalized_contract_spec.json") } }
+    static var odcsObjectImages: String { get throws { try text("object_images.odcs.yaml") } }
+    static var odcsObjectImagesNormalized: String { get throws { try text("object_images_normalized.odcs.yaml") } }
 }
 
 /// The repository root (for the shipped `contracts/`).

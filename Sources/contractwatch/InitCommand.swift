@@ -1,0 +1,123 @@
+import ArgumentParser
+import Authoring
+import Catalog
+import CatalogReader
+import ContractFiles
+import Contracts
+import Foundation
+import Postgres
+
+extension ContractTemplate.Format: ExpressibleByArgument {}
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Write contracts for live tables, with their current shape as the baseline.",
+        discussion: """
+            Reads the tables from the database (read-only) and writes one contract file per table \
+            into the contracts folder: column types, lengths, precisions, nullability, keys and \
+            comments (as descriptions). `init` then `check` is clean. Existing files are never \
+            overwritten without --force.
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var contractOptions: ContractOptions
+
+    @Option(name: .long, help: ArgumentHelp("A table to write a contract for (repeatable).", valueName: "SCHEMA.TABLE"))
+    var table: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Every table of this schema.", valueName: "NAME"))
+    var schema: String?
+
+    @Option(name: .long, help: "File format: seed (the book's JSON) or odcs (ODCS v3 YAML).")
+    var format: ContractTemplate.Format = .seed
+
+    @Option(name: .long, help: ArgumentHelp("Owner: an id or email from owners.yaml, or \"Name <email>\".", valueName: "OWNER"))
+    var owner: String?
+
+    @Flag(name: .long, help: "Overwrite existing contract files.")
+    var force = false
+
+    func validate() throws {
+        guard !table.isEmpty || schema != nil else { throw ValidationError("name tables with --table SCHEMA.TABLE (repeatable) or --schema NAME") }
+    }
+
+    func run() throws {
+        let folder = contractOptions.contracts
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let registry = (try? ContractFolder.load(folder).registry) ?? .empty
+        let resolvedOwner = try resolveOwner(registry)
+
+        let snapshot: CatalogSnapshot
+        do {
+            let connection = try Connection(ConnectionSettings(dsn: connection.dsn, connectTimeoutSeconds: connection.connectTimeout,
+                                                               statementTimeoutMilliseconds: connection.statementTimeout))
+            snapshot = try CatalogReader.snapshot(connection)
+        } catch {
+            throw CommandFailure.couldNotCheck(error.description)
+        }
+
+        var relations: [Relation] = []
+        for name in table {
+            let qualified = Self.parseTable(name)
+            guard let relation = snapshot.relation(qualified) else {
+                let similar = snapshot.relations(namedLike: qualified.name).map(\.name.description)
+                throw CommandFailure.usage("no table \(qualified) in database \(snapshot.database.name)" + (similar.isEmpty ? "" : " (did you mean \(similar.joined(separator: ", "))?)"))
+            }
+            relations.append(relation)
+        }
+        if let schema {
+            let found = snapshot.relations.filter { $0.name.schema == schema && $0.kind.isTable && !$0.isPartition }
+            guard !found.isEmpty else { throw CommandFailure.usage("schema \(schema) has no tables in database \(snapshot.database.name)") }
+            relations += found.filter { relation in !relations.contains { $0.name == relation.name } }
+        }
+
+        let planned = relations.map { relation in
+            (relation, folder + "/" + ContractTemplate.fileName(for: relation.name, format: format))
+        }
+        let existing = planned.map(\.1).filter { FileManager.default.fileExists(atPath: $0) }
+        if !existing.isEmpty && !force {
+            throw CommandFailure.usage("not overwriting \(existing.joined(separator: ", ")) (use --force)")
+        }
+        for (relation, path) in planned {
+            let text = ContractTemplate.render(relation, database: snapshot.database.name, owner: resolvedOwner, format: format)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            Output.write("wrote \(path) (\(relation.columns.count) columns)\n")
+        }
+        if resolvedOwner == nil {
+            Output.error("contractwatch: note: no --owner given; the contracts name no owner (lint will say so)")
+        }
+    }
+
+    /// `schema.table`, `table` (public), or `"Odd Schema"."Odd.Table"` with quotes.
+    static func parseTable(_ text: String) -> QualifiedName {
+        var parts: [String] = []
+        var current = ""
+        var quoted = false
+        var iterator = Array(text)[...]
+        while let character = iterator.popFirst() {
+            if character == "\"" {
+                if quoted, iterator.first == "\"" { current.append("\""); iterator.removeFirst() } else { quoted.toggle() }
+            } else if character == ".", !quoted {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        return parts.count >= 2 ? QualifiedName(schema: parts[0], name: parts[1...].joined(separator: ".")) : QualifiedName(schema: "public", name: parts[0])
+    }
+
+    func resolveOwner(_ registry: OwnersRegistry) throws -> Owner? {
+        guard let owner else { return nil }
+        if let person = registry.resolve(owner) { return Owner(name: person.name ?? person.id, email: person.email) }
+        if let open = owner.firstIndex(of: "<"), let close = owner.lastIndex(of: ">"), open < close {
+            let name = owner[..<open].trimmingCharacters(in: .whitespaces)
+            return Owner(name: name.isEmpty ? nil : name, email: String(owner[owner.index(after: open)..<close]))
+        }
+        if owner.contains("@") { return Owner(name: nil, email: owner) }
+        throw CommandFailure.usage("--owner \"\(owner)\" is not in owners.yaml; give an id or email from it, or \"Name <email>\"")
+    }
+}
