@@ -1,0 +1,241 @@
+import Contracts
+import Testing
+
+struct PhysicalTypeTests {
+    @Test(arguments: [
+        ("varchar(255)", "character varying", 255, nil, nil, nil, nil),
+        ("character varying(40)", "character varying", 40, nil, nil, nil, nil),
+        ("numeric(12,2)", "numeric", nil, 12, 2, nil, nil),
+        ("decimal(5)", "numeric", nil, 5, 0, nil, nil),
+        ("timestamp(3) with time zone", "timestamp with time zone", nil, nil, nil, 3, nil),
+        ("TIMESTAMPTZ(0)", "timestamp with time zone", nil, nil, nil, 0, nil),
+        ("timestamp", "timestamp without time zone", nil, nil, nil, nil, nil),
+        ("time(2) without time zone", "time without time zone", nil, nil, nil, 2, nil),
+        ("interval(3)", "interval", nil, nil, nil, 3, nil),
+        ("text[]", "ARRAY", nil, nil, nil, nil, "text"),
+        ("varchar(20)[]", "ARRAY", nil, nil, nil, nil, "character varying"),
+        ("array<int>", "ARRAY", nil, nil, nil, nil, "integer"),
+        ("bit(5)", "bit", 5, nil, nil, nil, nil),
+        ("int8", "bigint", nil, nil, nil, nil, nil),
+    ] as [(String, String, Int?, Int?, Int?, Int?, String?)])
+    func parses(text: String, type: String, length: Int?, precision: Int?, scale: Int?, datetime: Int?, element: String?) {
+        let parsed = PhysicalType.parse(text)
+        #expect(parsed.dataType == type)
+        #expect(parsed.characterMaximumLength == length)
+        #expect(parsed.numericPrecision == precision)
+        #expect(parsed.numericScale == scale)
+        #expect(parsed.datetimePrecision == datetime)
+        #expect(parsed.arrayElementType == element)
+        #expect(parsed.isKnown)
+    }
+
+    @Test func unknownNamesAreUserDefined() {
+        let parsed = PhysicalType.parse("mood")
+        #expect(parsed.dataType == "USER-DEFINED" && !parsed.isKnown)
+        #expect(PhysicalType.parse("mood[]").arrayElementType == "USER-DEFINED")
+    }
+}
+
+struct ODCSReaderTests {
+    func read(_ text: String, file: String = "c.odcs.yaml") -> Result<[Contract], ContractErrors> {
+        ODCSContractReader.read(text, file: file)
+    }
+
+    @Test func readsTablesColumnsKeysServerTeamSupportAndCustomProperties() throws {
+        let contracts = try read("""
+            apiVersion: v3.2.0
+            kind: DataContract
+            id: sales
+            name: sales
+            domain: commerce
+            servers:
+              - server: dev
+                type: snowflake
+              - server: prod
+                type: postgres
+                database: shop
+                schema: sales
+            team:
+              name: Sales Data
+              members:
+                - username: ana@shop.example
+                  name: Ana
+                  role: owner
+                - username: kim
+                  role: IT SME
+                - username: lee
+                  role: analyst
+            support:
+              - channel: "#sales-data"
+                tool: slack
+            customProperties:
+              - property: tier
+                value: gold
+            consumers:
+              - name: revenue dashboard
+                kind: dashboard
+                owner: bi
+            schema:
+              - name: orders
+                physicalName: orders_v2
+                properties:
+                  - name: id
+                    physicalType: bigint
+                    primaryKey: true
+                    primaryKeyPosition: 2
+                    required: true
+                  - name: region
+                    physicalType: text
+                    primaryKeyPosition: 1
+                  - name: code
+                    physicalType: char(4)
+                    unique: true
+                  - name: tags
+                    logicalType: array
+                    items:
+                      physicalType: text
+              - name: lines
+                properties:
+                  - name: order_id
+                    physicalType: bigint
+            """).get()
+        #expect(contracts.map(\.name) == ["sales.orders", "sales.lines"])
+        #expect(contracts.map(\.file) == ["c.odcs.yaml#orders", "c.odcs.yaml#lines"])
+        let orders = contracts[0]
+        #expect(orders.format == .odcs)
+        #expect(orders.table == ContractTable(catalog: "shop", schema: "sales", name: "orders_v2"))
+        #expect(orders.owner == Owner(name: "Sales Data", email: "ana@shop.example"))
+        #expect(orders.roles.map { "\($0.role.rawValue) \($0.reference)" } == ["owner ana@shop.example", "it_sme kim"])
+        #expect(orders.support == [SupportChannel(channel: "#sales-data", tool: "slack")])
+        #expect(orders.customProperties == ["tier": "gold"])
+        #expect(orders.consumers == [Consumer(name: "revenue dashboard", kind: "dashboard", owner: "bi")])
+        #expect(orders.columns[0].expectation == ColumnExpectation(primaryKey: true, dataType: "bigint", isNullable: false, primaryKeyPosition: 2))
+        #expect(orders.columns[1].expectation == ColumnExpectation(primaryKey: true, dataType: "text", primaryKeyPosition: 1))
+        #expect(orders.columns[2].expectation == ColumnExpectation(dataType: "character", characterMaximumLength: 4, unique: true))
+        #expect(orders.columns[3].expectation == ColumnExpectation(dataType: "ARRAY", arrayElementType: "text"))
+    }
+
+    @Test func v30TeamListNamesTheOwner() throws {
+        let contract = try read("""
+            apiVersion: v3.0.2
+            name: t
+            team:
+              - username: data-eng@museum.org
+                name: Data Engineering Team
+                role: owner
+            schema:
+              - name: t
+                properties:
+                  - name: a
+            """).get()[0]
+        #expect(contract.owner == Owner(name: "Data Engineering Team", email: "data-eng@museum.org"))
+        #expect(contract.table.schema == "public")
+    }
+
+    @Test func problemsPointAtTheLine() {
+        guard case .failure(let errors) = read("""
+            apiVersion: v4.0.0
+            kind: DataContract
+            name: t
+            schema:
+              - name: t
+                properties:
+                  - name: a
+                    required: maybe
+                  - physicalType: text
+            """) else { Issue.record("expected errors"); return }
+        #expect(errors.errors.map(\.description) == [
+            "c.odcs.yaml:1:13: unsupported apiVersion \"v4.0.0\"; contractwatch reads ODCS v3.0.0 to v3.2.0",
+            "c.odcs.yaml:8:19: \"required\" of \"a\" must be true or false, found a string",
+            "c.odcs.yaml:9:9: missing \"name\" in the property: name the column",
+        ])
+        guard case .failure(let syntax) = read("a: [1, 2\nb: 3") else { Issue.record("expected a syntax error"); return }
+        #expect(syntax.errors.first?.line == 2)
+        #expect(syntax.errors.first?.message.hasPrefix("invalid YAML") == true)
+    }
+}
+
+struct OwnersRegistryTests {
+    static let yaml = """
+        teams:
+          - id: data-eng
+            name: Data Engineering Team
+            email: data-eng@museum.org
+            channel: "#data-eng"
+            tool: slack
+            escalation: "PagerDuty: data-eng"
+        people:
+          - id: dana
+            name: Dana Reyes
+            email: Dana.Reyes@museum.org
+            team: data-eng
+          - id: dana
+            name: Other
+          - name: no id
+        """
+
+    @Test func resolvesByIdEmailOrNameAndReportsProblems() {
+        let (registry, errors) = OwnersRegistry.parse(Self.yaml, file: "owners.yaml")
+        #expect(registry.people.map(\.id) == ["data-eng", "dana"])
+        #expect(registry.resolve("dana")?.name == "Dana Reyes")
+        #expect(registry.resolve("dana.reyes@MUSEUM.org")?.id == "dana")
+        #expect(registry.resolve("Data Engineering Team")?.kind == .team)
+        #expect(registry.resolve("nobody") == nil)
+        #expect(registry.team(of: registry.resolve("dana")!)?.channel == "#data-eng")
+        #expect(errors.map(\.description) == [
+            "owners.yaml:13:9: duplicate id \"dana\" (first at 9:9)",
+            "owners.yaml:15:5: missing \"id\" in the person: give every person a short id contracts can refer to",
+        ])
+    }
+
+    @Test func contractRolesResolveAgainstTheRegistry() {
+        let (registry, _) = OwnersRegistry.parse(Self.yaml, file: "owners.yaml")
+        let contract = Contract(name: "c", file: "c.json", owner: Owner(name: "Data Engineering Team", email: "data-eng@museum.org"),
+                                table: ContractTable(catalog: nil, schema: "public", name: "t"), columns: [],
+                                roles: [RoleReference(role: .businessOwner, reference: "dana"), RoleReference(role: .itSME, reference: "kim")])
+        let roles = registry.roles(for: contract)
+        #expect(roles.map(\.role) == [.owner, .businessOwner, .itSME])
+        #expect(roles[0].person?.escalation == "PagerDuty: data-eng")
+        #expect(roles[1].person?.email == "Dana.Reyes@museum.org")
+        #expect(roles[2].person == nil)
+    }
+}
+
+struct LintTests {
+    func lint(_ files: [String: String]) -> [String] {
+        let set = ContractLoader.load(files.map { ($0.key, Array($0.value.utf8)) })
+        return ContractLint.lint(set).map(\.description)
+    }
+
+    @Test func catchesEachClassOfMistakeWithItsLine() {
+        let findings = lint([
+            "owners.yaml": "people:\n  - id: dana\n    email: dana@x.org\n",
+            "a.json": """
+                {"name": "orders", "owner": {"name": "Sales", "email": "sales@x.org"},
+                 "roles": {"business_owner": "dana", "it_sme": "kim"},
+                 "schema": {"table_name": "orders", "properties": {"id": {"constraints": {"data_type": "integr"}}}}}
+                """,
+            "b.json": #"{"name": "orders", "schema": {"table_name": "orders", "properties": {"id": {}}}}"#,
+            "c.odcs.yaml": "apiVersion: v3.1.0\nname: c\nschema:\n  - name: c\n    properties:\n      - name: id\n        physicalType: bigserail\n",
+            "d.json": "{\"name\": \"d\",\n \"schema\": {\"table_name\": \"d\", \"properties\": {},}}",
+        ])
+        #expect(findings == [
+            "a.json: duplicate-name: the contract name \"orders\" is also used by b.json",
+            "a.json: duplicate-table: public.orders is also described by b.json",
+            "a.json:2:48: unresolved-reference: it_sme \"kim\": it is not an id, email or name in owners.yaml",
+            "a.json:3:88: unknown-type: \"integr\" (column id) is not a PostgreSQL type name contractwatch knows; did you mean \"integer\"?",
+            "b.json: duplicate-name: the contract name \"orders\" is also used by a.json",
+            "b.json: duplicate-table: public.orders is also described by a.json",
+            "b.json:1:1: missing-owner: contract orders names no owner, so nobody is told when it breaks; add \"owner\": {\"name\": \"…\", \"email\": \"…\"}",
+            "c.odcs.yaml:1:1: missing-owner: contract c names no owner, so nobody is told when it breaks; add team: {name: …, members: [{username: …, role: owner}]}",
+            "c.odcs.yaml:7:23: unknown-type: \"bigserail\" (column id) is not a PostgreSQL type name contractwatch knows; did you mean \"bigint\"?",
+            "d.json:2:49: invalid-file: trailing comma before '}' is not allowed in JSON",
+        ])
+    }
+
+    @Test func cleanFolderHasNoFindings() {
+        #expect(lint([
+            "a.json": #"{"name": "a", "owner": {"name": "A", "email": "a@x.org"}, "schema": {"table_name": "a", "properties": {"id": {"constraints": {"data_type": "varchar"}}}}}"#,
+        ]) == [])
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// `init`, `lint` and `owners` through the real binary against a real PostgreSQL.
+struct ContractToolingTests {
+    static let zoo = #"""
+        CREATE TYPE mood AS ENUM ('sad', 'happy');
+        CREATE DOMAIN short_text AS varchar(30);
+        CREATE SCHEMA "Ventes";
+        CREATE TABLE "Ventes"."Café 表" (
+            "ID" integer, region text, "价格" numeric(8,2) NOT NULL, tags varchar(20)[], ints integer[],
+            at timestamptz(3), at0 timestamp(0), t time(2), iv interval(3), m mood, moods mood[], s short_text,
+            code char(4) UNIQUE, "quote""d" text, PRIMARY KEY (region, "ID"));
+        COMMENT ON COLUMN "Ventes"."Café 表"."价格" IS 'prix TTC';
+        CREATE TABLE plain (id bigserial PRIMARY KEY, b bit(5), vb varbit(9), x jsonb, d date, f real, n numeric);
+        CREATE TABLE parted (k int PRIMARY KEY) PARTITION BY RANGE (k);
+        CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (10);
+        """#
+
+    @Test(arguments: ["seed", "odcs"])
+    func initThenCheckIsClean(format: String) throws {
+        let dsn = try freshDatabase(Self.zoo)
+        let folder = try ContractDirectory([:])
+        let written = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--schema", "Ventes", "--table", "public.plain",
+                                     "--table", "parted", "--format", format, "--owner", "Ventes Team <ventes@example.com>"])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout.split(separator: "\n").count == 3)
+        let check = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path, "--format", "json"])
+        #expect(check.status == 0, "\(check.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
+        #expect((json["violations"] as? [Any])?.isEmpty == true)
+        #expect((json["contracts"] as? [[String: Any]])?.count == 3)
+        #expect((json["notices"] as? [Any])?.isEmpty == true)
+        // The generated contracts lint clean too (owner given, types known or user-defined).
+        let lint = try runBinary(["lint", folder.path])
+        #expect(lint.status == (format == "seed" ? 0 : 1), "\(lint.stdout)")
+        if format == "odcs" {
+            // ODCS names enums by their own name: lint says they are checked as USER-DEFINED.
+            #expect(lint.stdout.contains("\"mood\"") && lint.stdout.contains("USER-DEFINED"))
+        }
+
+        // A change after init is caught, in either format.
+        try migrate(dsn, #"ALTER TABLE "Ventes"."Café 表" ALTER COLUMN tags TYPE varchar(20); ALTER TABLE plain ALTER COLUMN n TYPE numeric(5,1);"#)
+        let after = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path])
+        #expect(after.status == 1)
+        #expect(after.stdout.contains("data_type") && after.stdout.contains("tags"))
+    }
+
+    @Test func initNeverOverwritesWithoutForce() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a int);")
+        let folder = try ContractDirectory(["t.json": "{}"])
+        let refused = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--table", "t"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("not overwriting") && refused.stderr.contains("--force"))
+        #expect(try String(contentsOfFile: folder.path + "/t.json", encoding: .utf8) == "{}")
+        #expect(try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--table", "t", "--force", "--owner", "a@b.org"]).status == 0)
+        #expect(try runBinary(["check", "--dsn", dsn, "--contracts", folder.path]).status == 0)
+        let missing = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--table", "T"])
+        #expect(missing.status == 2 && missing.stderr.contains("did you mean public.t"))
+    }
+
+    @Test func lintExitCodes() throws {
+        let clean = try ContractDirectory(["a.json": #"{"name": "a", "owner": {"name": "A", "email": "a@x.org"}, "schema": {"table_name": "a", "properties": {}}}"#])
+        #expect(try runBinary(["lint", clean.path]).status == 0)
+        try clean.write("b.json", #"{"name": "a", "schema": {"table_name": "b", "properties": {}}}"#)
+        let found = try runBinary(["lint", clean.path, "--format", "json"])
+        #expect(found.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [String: Any])
+        let rules = (json["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String }
+        #expect(rules == ["duplicate-name", "duplicate-name", "missing-owner"])
+        #expect(try runBinary(["lint", clean.path + "/nope"]).status == 2)
+    }
+
+    @Test func ownersCommandAnswersWhomToCall() throws {
+        let dsn = try freshDatabase("CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,2));")
+        let folder = try ContractDirectory([
+            "owners.yaml": """
+                teams:
+                  - id: sales-data
+                    name: Sales Data
+                    email: sales-data@x.org
+                    channel: "#sales-data"
+                    tool: slack
+                    escalation: "PagerDuty: sales-data"
+                people:
+                  - id: ana
+                    name: Ana Lima
+                    email: ana@x.org
+                    team: sales-data
+                """,
+            "orders.json": """
+                {"name": "orders", "owner": {"name": "Sales Data", "email": "sales-data@x.org"},
+                 "roles": {"business_owner": "ana", "support_lead": "nobody"},
+                 "consumers": [{"name": "revenue dashboard", "kind": "dashboard", "owner": "ana"}],
+                 "schema": {"table_name": "orders", "properties": {"id": {}, "total": {"constraints": {"numeric_scale": 2}}}}}
+                """,
+        ])
+        let text = try runBinary(["owners", "--contracts", folder.path, "--table", "public.orders"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("Owner                Sales Data <sales-data@x.org> · #sales-data (slack) · escalation: PagerDuty: sales-data"))
+        #expect(text.stdout.contains("Business owner       Ana Lima <ana@x.org> · team Sales Data"))
+        #expect(text.stdout.contains("Support lead         nobody  (not in owners.yaml)"))
+        let json = try runBinary(["owners", "--contracts", folder.path, "--contract", "orders", "--format", "json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let roles = try #require(list.first?["roles"] as? [[String: Any]])
+        #expect(roles.map { $0["role"] as? String } == ["owner", "business_owner", "support_lead"])
+        #expect(roles.map { $0["email"] as? String } == ["sales-data@x.org", "ana@x.org", nil])
+
+        // --broken checks first: nothing broken, nobody to call; then break it.
+        #expect(try runBinary(["owners", "--dsn", dsn, "--contracts", folder.path, "--broken"]).stdout.contains("nobody to call"))
+        try migrate(dsn, "ALTER TABLE orders ALTER COLUMN total TYPE numeric(10,0);")
+        let broken = try runBinary(["owners", "--dsn", dsn, "--contracts", folder.path, "--broken"])
+        #expect(broken.stdout.contains("✗ error numeric_scale public.orders.total"))
+        #expect(broken.stdout.contains("consumers: revenue dashboard (dashboard)"))
+        let check = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path, "--format", "json"])
+        let violations = try #require((try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["violations"] as? [[String: Any]])
+        #expect(violations.first?["critical"] as? Bool == true)
+    }
+}
