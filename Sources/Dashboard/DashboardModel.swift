@@ -1,3 +1,4 @@
+import Checks
 import Foundation
 import Watch
 
@@ -234,6 +235,18 @@ public struct DashboardModel: Sendable {
                 return [.copy(email)]
             }
             setFlash("nothing to copy here: select a contract, violation or owner", isError: true, now: now)
+        case .copyMessage:
+            var id: ViolationID?
+            if case .violation(let current) = route { id = current }
+            if id == nil {
+                let view = visible()
+                if view.rows.indices.contains(view.selectedIndex), case .violation(let selected)? = view.rows[view.selectedIndex].target { id = selected }
+            }
+            if let id, let message = Screens(status: status).message(for: id) {
+                setFlash("copied a message to the owners (\(message.split(separator: "\n").count) lines) to the clipboard", now: now)
+                return [.copy(message)]
+            }
+            setFlash("select a violation to write to its owners", isError: true, now: now)
         case .quit:
             return [.quit]
         }
@@ -341,6 +354,6 @@ public struct StatusSummary: Sendable, Hashable {
         self.violations = violations.count
         breaking = violations.filter(\.breaking).count
         recent = status.firstSeen.isEmpty ? 0 : violations.filter { status.isRecent($0.id) }.count
-        owners = Set(status.contracts.contracts.map { Screens.ownerKey($0.owner) }).count
+        owners = Screens(status: status).owners().count
     }
 }

@@ -12,7 +12,7 @@ public enum Command: Hashable, Sendable {
     case open, back
     case show(Route)
     case filter, sortNext, sortReverse, commandLine
-    case help, pollNow, intervalUp, intervalDown, pause, copy, quit
+    case help, pollNow, intervalUp, intervalDown, pause, copy, copyMessage, quit
 }
 
 public struct KeyBinding: Sendable {
@@ -47,6 +47,7 @@ public enum KeyMap {
         KeyBinding(keys: [.character("-")], label: "-", description: "poll more often", group: "Watch", command: .intervalDown),
         KeyBinding(keys: [.character(" ")], label: "space", description: "pause / resume polling", group: "Watch", command: .pause),
         KeyBinding(keys: [.character("y")], label: "y", description: "copy the owner's email", group: "Act", command: .copy),
+        KeyBinding(keys: [.character("m")], label: "m", description: "copy a message to the owners", group: "Act", command: .copyMessage),
         KeyBinding(keys: [.character("?")], label: "?", description: "this help", group: "Act", command: .help),
         KeyBinding(keys: [.character("q"), .control("c")], label: "q", description: "quit", group: "Act", command: .quit),
     ]

@@ -239,7 +239,7 @@ public enum Renderer {
             return
         }
         var hints: [(String, String)] = [("Enter", "open"), ("Esc", "back"), ("/", "filter"), ("s", "sort"), (":", "jump"),
-                                         ("R", "poll"), ("space", model.paused ? "resume" : "pause"), ("y", "copy email"), ("?", "help"), ("q", "quit")]
+                                         ("R", "poll"), ("space", model.paused ? "resume" : "pause"), ("y", "copy email"), ("m", "message"), ("?", "help"), ("q", "quit")]
         if model.stack.count == 1 { hints.remove(at: 1) }
         var x = 1
         for (key, action) in hints {

@@ -60,28 +60,97 @@ public struct Screens {
         return owner.email?.lowercased() ?? owner.name ?? "(no owner)"
     }
 
+    var registry: OwnersRegistry { status.contracts.registry }
+
+    /// Identity of someone named for a role: the registry id, else the reference as written.
+    static func personKey(_ role: ResolvedRole) -> String {
+        role.person.map { $0.email?.lowercased() ?? $0.id } ?? role.reference.lowercased()
+    }
+
+    /// Everyone named for any role on any contract, with what they hold.
     struct OwnerSummary {
         var key: String
-        var owner: Owner?
+        var person: Person?
+        var reference: String
+        var roles: [OwnerRole]
         var contracts: [Contract]
-        var display: String { owner?.display ?? "(no owner)" }
+        var display: String { person?.display ?? reference }
     }
 
     func owners() -> [OwnerSummary] {
         var byKey: [String: OwnerSummary] = [:]
+        var order: [String] = []
         for contract in contracts {
-            let key = Self.ownerKey(contract.owner)
-            byKey[key, default: OwnerSummary(key: key, owner: contract.owner, contracts: [])].contracts.append(contract)
+            let roles = registry.roles(for: contract)
+            if roles.isEmpty {
+                let key = "(no owner)"
+                if byKey[key] == nil { order.append(key) }
+                byKey[key, default: OwnerSummary(key: key, person: nil, reference: key, roles: [], contracts: [])].contracts.append(contract)
+            }
+            for role in roles {
+                let key = Self.personKey(role)
+                if byKey[key] == nil { order.append(key) }
+                var summary = byKey[key] ?? OwnerSummary(key: key, person: role.person, reference: role.reference, roles: [], contracts: [])
+                if !summary.roles.contains(role.role) { summary.roles.append(role.role) }
+                if !summary.contracts.contains(where: { $0.file == contract.file }) { summary.contracts.append(contract) }
+                byKey[key] = summary
+            }
         }
-        return byKey.values.sorted { $0.display.localizedLowercase < $1.display.localizedLowercase }
+        return order.compactMap { byKey[$0] }.sorted { $0.display.localizedLowercase < $1.display.localizedLowercase }
     }
 
-    func ownerCard(_ owner: Owner?) -> [StyledLine] {
-        [
-            StyledLine.field("Owner", owner?.name ?? "(not named in the contract)"),
-            StyledLine.field("Email", owner?.email ?? "—", owner?.email == nil ? .dim : .value),
-            StyledLine.field("Team", "—  (the seed format names one owner; see the owners registry)", .dim),
-        ]
+    /// One line per role: name, email, team, channel, escalation: the same people the `owners`
+    /// command prints.
+    func ownerCard(_ contract: Contract?) -> [StyledLine] {
+        guard let contract else { return [StyledLine.field("Owner", "(unknown contract)", .dim)] }
+        let roles = registry.roles(for: contract)
+        if roles.isEmpty {
+            return [StyledLine.field("Owner", "none: the contract names no owner (lint reports it)", .violationWarning)]
+        }
+        var lines: [StyledLine] = []
+        for role in roles {
+            let label = TextWidth.fit(role.role.label, to: 21)
+            guard let person = role.person else {
+                lines.append(StyledLine([(label, .label), (role.reference, .value), ("  (not in owners.yaml)", .violationWarning)]))
+                continue
+            }
+            var segments: [(String, Role)] = [(label, .label), (person.name ?? person.id, .value)]
+            if let email = person.email { segments.append(("  <\(email)>", .value)) }
+            var extra: [String] = []
+            if let team = registry.team(of: person)?.name ?? person.team { extra.append("team \(team)") }
+            if let channel = person.channel { extra.append(channel + (person.tool.map { " (\($0))" } ?? "")) }
+            if let escalation = person.escalation { extra.append("escalation: \(escalation)") }
+            if !extra.isEmpty { segments.append(("  · " + extra.joined(separator: " · "), .dim)) }
+            lines.append(StyledLine(segments))
+        }
+        return lines
+    }
+
+    func personCard(_ summary: OwnerSummary) -> [StyledLine] {
+        guard let person = summary.person else {
+            return [StyledLine.field("Name", summary.reference), StyledLine.field("Registry", "not in owners.yaml: add it to reach this person", .violationWarning)]
+        }
+        var lines = [StyledLine.field("Name", person.name ?? person.id), StyledLine.field("Email", person.email ?? "—", person.email == nil ? .dim : .value)]
+        if let team = registry.team(of: person)?.name ?? person.team { lines.append(StyledLine.field("Team", team)) }
+        if let channel = person.channel { lines.append(StyledLine.field("Channel", channel + (person.tool.map { " (\($0))" } ?? ""))) }
+        if let escalation = person.escalation { lines.append(StyledLine.field("Escalation", escalation)) }
+        if let notes = person.notes { lines.append(StyledLine.field("Notes", notes, .dim)) }
+        lines.append(StyledLine.field("Roles", summary.roles.map(\.label).joined(separator: ", ")))
+        return lines
+    }
+
+    static func openFor(_ status: WatchStatus, _ ids: [ViolationID]) -> RowCell {
+        let spans = ids.compactMap { status.openFor($0) }
+        guard let longest = spans.max(by: { $0.seconds < $1.seconds }) else { return RowCell("—", role: .dim, sort: .number(-1)) }
+        return RowCell((longest.exact ? "" : "≥") + duration(longest.seconds), sort: .number(longest.seconds))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86_400 { return "\(s / 3600)h\(s % 3600 / 60 > 0 ? " \(s % 3600 / 60)m" : "")" }
+        return "\(s / 86_400)d \(s % 86_400 / 3600)h"
     }
 
     static func statusCell(_ status: ContractStatus?) -> RowCell {
@@ -94,7 +163,8 @@ public struct Screens {
     }
 
     static func severityCell(_ violation: Violation) -> RowCell {
-        violation.severity == .error
+        if violation.critical { return RowCell("CRIT", role: .violationError, sort: .number(-1)) }
+        return violation.severity == .error
             ? RowCell("ERROR", role: .violationError, sort: .number(0))
             : RowCell("WARN", role: .violationWarning, sort: .number(1))
     }
@@ -214,20 +284,24 @@ public struct Screens {
         let rows = owners().map { summary in
             let found = summary.contracts.flatMap { violations(forFile: $0.file) }
             let breaking = found.filter(\.breaking).count
+            let person = summary.person
             return ContentRow(id: summary.key, cells: [
-                RowCell(summary.owner?.name ?? "(no owner)", role: summary.owner == nil ? .dim : nil),
-                RowCell(summary.owner?.email ?? "—", role: summary.owner?.email == nil ? .dim : nil),
+                RowCell(person?.name ?? summary.reference, role: person == nil ? .dim : nil),
+                RowCell(person?.email ?? "—", role: person?.email == nil ? .dim : nil),
+                RowCell(summary.roles.map(\.rawValue).joined(separator: ", ")),
+                RowCell(person?.channel ?? "—", role: person?.channel == nil ? .dim : nil),
                 Self.count(summary.contracts.count),
                 RowCell(String(found.count), role: found.isEmpty ? nil : .violationError, sort: .number(Double(found.count))),
                 RowCell(String(breaking), role: breaking > 0 ? .violationError : nil, sort: .number(Double(breaking))),
-                RowCell(summary.contracts.map(\.name).joined(separator: ", "), role: .dim),
-            ], target: .owner(summary.key), copyText: summary.owner?.email)
+                Self.openFor(status, found.map(\.id)),
+            ], target: .owner(summary.key), copyText: person?.email ?? (summary.reference.contains("@") ? summary.reference : nil))
         }
         return ScreenContent(
             title: "Owners",
-            columns: [ColumnSpec("OWNER", min: 10, max: 40, flexible: true), ColumnSpec("EMAIL", min: 10, max: 40, flexible: true),
+            columns: [ColumnSpec("OWNER", min: 10, max: 32, flexible: true, importance: -1), ColumnSpec("EMAIL", min: 10, max: 36, flexible: true, importance: -2),
+                      ColumnSpec("ROLES", min: 5, max: 30, flexible: true, importance: -5), ColumnSpec("CHANNEL", min: 7, max: 20, flexible: true, importance: -9),
                       ColumnSpec("CONTRACTS", min: 9, max: 9, alignRight: true), ColumnSpec("OPEN", min: 4, max: 6, alignRight: true),
-                      ColumnSpec("BREAKING", min: 8, max: 8, alignRight: true), ColumnSpec("CONTRACT NAMES", min: 10, max: 80, flexible: true)],
+                      ColumnSpec("BREAKING", min: 8, max: 8, alignRight: true), ColumnSpec("OPEN FOR", min: 8, max: 10, alignRight: true)],
             rows: rows,
             emptyMessage: "No contracts, so no owners."
         )
@@ -257,7 +331,10 @@ public struct Screens {
             StyledLine.field("Namespace", (contract.namespace ?? "—") + "   spec-version \(contract.specVersion)"),
         ]
         if let doc = contract.doc { header.append(StyledLine.field("Doc", doc)) }
-        header += ownerCard(contract.owner)
+        if !contract.consumers.isEmpty {
+            header.append(StyledLine.field("Consumers", contract.consumers.map { $0.name + ($0.kind.map { " (\($0))" } ?? "") }.joined(separator: ", ")))
+        }
+        header += ownerCard(contract)
         let rows = contract.columns.map { column in
             let actual = relation?.column(named: column.name)
             let columnViolations = found.filter { $0.column == column.name }
@@ -315,7 +392,7 @@ public struct Screens {
             let count = relation.columns.filter { described[$0.name] != nil }.count
             header.append(StyledLine.field("Coverage", "\(count) of \(relation.columns.count) columns described" + (found.isEmpty ? ", contract holds" : ", \(found.count) violation\(found.count == 1 ? "" : "s")"),
                                            found.isEmpty ? .contractOK : .contractViolated))
-            header += ownerCard(covering.first?.owner)
+            header += ownerCard(covering.first)
         }
         let rows = relation.columns.map { column in
             let columnViolations = found.filter { $0.column == column.name }
@@ -370,7 +447,15 @@ public struct Screens {
             let age = max(0, Int((status.lastPollAt ?? seen).timeIntervalSince(seen)))
             header.append(StyledLine([("● appeared while watching, \(age)s before the latest poll", status.isRecent(violation.id) ? .new : .dim)]))
         }
-        header += ownerCard(violation.owner)
+        if !violation.consumers.isEmpty {
+            header.append(StyledLine([(TextWidth.fit(violation.critical ? "CRITICAL" : "Consumers", to: 11), violation.critical ? .violationError : .label),
+                                      ("at risk: " + violation.consumers.map { $0.name + ($0.kind.map { " (\($0))" } ?? "") + ($0.owner.map { ", owner \($0)" } ?? "") }.joined(separator: "; "),
+                                       violation.critical ? .violationError : .value)]))
+        }
+        if let open = status.openFor(violation.id) {
+            header.append(StyledLine.field("Open for", (open.exact ? "" : "at least ") + Self.duration(open.seconds) + (open.exact ? "" : " (already open when watching started)")))
+        }
+        header += ownerCard(contract)
         let relation = status.snapshot?.relation(violation.qualifiedTable)
         let lines = DDL.diff(violation: violation, contract: contract, relation: relation,
                              violatedColumns: Set(violations(forFile: violation.file).compactMap(\.column)), database: result?.database.name ?? "")
@@ -389,26 +474,28 @@ public struct Screens {
             return ScreenContent(title: key, columns: [ColumnSpec("CONTRACT", min: 10)], rows: [], emptyMessage: "No contracts name this owner any more.")
         }
         let found = summary.contracts.flatMap { violations(forFile: $0.file) }
-        var header = ownerCard(summary.owner)
+        var header = personCard(summary)
         header.append(StyledLine.field("Open", "\(found.count) violation\(found.count == 1 ? "" : "s") (\(found.filter(\.breaking).count) breaking) in \(summary.contracts.count) contract\(summary.contracts.count == 1 ? "" : "s")",
                                        found.isEmpty ? .contractOK : .violationError))
+        let email = summary.person?.email
         var rows: [ContentRow] = []
         for violation in found {
             rows.append(ContentRow(id: "v:" + Self.key(violation.id), cells: [
                 Self.severityCell(violation), RowCell(violation.kind.rawValue), RowCell(violation.location), RowCell(violation.contract),
-            ], target: .violation(violation.id), copyText: summary.owner?.email, isNew: status.isRecent(violation.id)))
+                Self.openFor(status, [violation.id]),
+            ], target: .violation(violation.id), copyText: email, isNew: status.isRecent(violation.id)))
         }
         for contract in summary.contracts where violations(forFile: contract.file).isEmpty {
             rows.append(ContentRow(id: "c:" + contract.file, cells: [
                 RowCell("✓ ok", role: .contractOK, sort: .number(9)), RowCell("contract holds", role: .dim),
-                RowCell(QualifiedName(schema: contract.table.schema, name: contract.table.name).description), RowCell(contract.name),
-            ], target: .contract(file: contract.file), copyText: summary.owner?.email))
+                RowCell(QualifiedName(schema: contract.table.schema, name: contract.table.name).description), RowCell(contract.name), RowCell(""),
+            ], target: .contract(file: contract.file), copyText: email))
         }
         return ScreenContent(
             title: summary.display, header: header,
-            columns: [ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 26), ColumnSpec("WHERE", min: 10, max: 60, flexible: true),
-                      ColumnSpec("CONTRACT", min: 8, max: 50, flexible: true)],
-            rows: rows, emptyMessage: "", copyText: summary.owner?.email
+            columns: [ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 26), ColumnSpec("WHERE", min: 10, max: 60, flexible: true, importance: -1),
+                      ColumnSpec("CONTRACT", min: 8, max: 50, flexible: true), ColumnSpec("OPEN FOR", min: 8, max: 10, alignRight: true)],
+            rows: rows, emptyMessage: "", copyText: email
         )
     }
 

@@ -32,6 +32,15 @@ public struct WatchStatus: Sendable {
     /// poll are not listed: they are not news).
     public var firstSeen: [ViolationID: Date] = [:]
 
+    /// How long a violation has been open, and whether that is exact (it appeared while
+    /// watching) or a lower bound (it was already open at the first poll).
+    public func openFor(_ id: ViolationID) -> (seconds: Double, exact: Bool)? {
+        guard let at = lastPollAt else { return nil }
+        if let seen = firstSeen[id] { return (at.timeIntervalSince(seen), true) }
+        guard let since = watchingSince else { return nil }
+        return (at.timeIntervalSince(since), false)
+    }
+
     /// Appeared within `window` seconds of the latest poll: what the UI marks as new.
     public func isRecent(_ id: ViolationID, window: Double = 60) -> Bool {
         guard let seen = firstSeen[id], let at = lastPollAt else { return false }
@@ -39,6 +48,10 @@ public struct WatchStatus: Sendable {
     }
     public var interval: Double
     public var paused = false
+    /// The contracts folder being watched (for messages that say how to reproduce).
+    public var contractsFolder = "contracts"
+    /// When the first poll succeeded: violations open then have been open at least this long.
+    public var watchingSince: Date?
     /// A problem that is not a connection problem (unreadable contracts folder, query error).
     public var problem: String?
 

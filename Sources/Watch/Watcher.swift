@@ -45,7 +45,9 @@ public final class Watcher: Sendable {
         self.log = log
         let loop = PollLoop(interval: configuration.interval)
         worker = Mutex(Worker(loop: loop))
-        mailbox = Mutex(WatchStatus(target: Self.describe(configuration.settings), interval: loop.interval))
+        var status = WatchStatus(target: Self.describe(configuration.settings), interval: loop.interval)
+        status.contractsFolder = configuration.contractsFolder
+        mailbox = Mutex(status)
     }
 
     /// The most recent status. Never blocks on a poll.
@@ -154,6 +156,7 @@ public final class Watcher: Sendable {
                 status.result = result
                 status.snapshot = snapshot
                 status.lastPollAt = now
+                if status.watchingSince == nil { status.watchingSince = now }
                 status.lastPollSeconds = seconds
                 status.pollCount += 1
                 status.newViolations = previous.map { ids.subtracting($0) } ?? []

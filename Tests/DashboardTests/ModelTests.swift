@@ -65,7 +65,8 @@ struct ModelTests {
         #expect(byEmail == byEmail.sorted())
         _ = m.handle(.character("S"))
         #expect(m.visible().rows.map(\.id) == byEmail.reversed())
-        for _ in 0..<5 { _ = m.handle(.character("s")) }
+        let columns = m.visible().content.columns.count
+        for _ in 0..<(columns - 1) { _ = m.handle(.character("s")) }
         #expect(m.listState(.owners).sortColumn == nil)
         _ = m.handle(.character("S"))
         #expect(m.visible().rows.map(\.id) == natural)
@@ -230,3 +231,52 @@ struct TextWidthTests {
         #expect(frame.line(0) == "a表b  ")
     }
 }
+
+struct OwnershipConsistencyTests {
+    /// The owner card, the Owners screen and `contractwatch owners` all come from
+    /// `OwnersRegistry.roles(for:)`: the same people everywhere.
+    @Test func ownerCardAndOwnersScreenNameTheSamePeople() throws {
+        var status = StatusFixture.status
+        let (registry, errors) = OwnersRegistry.parse("""
+            teams:
+              - id: data-eng
+                name: Data Engineering Team
+                email: data-eng@museum.org
+                channel: "#data-eng"
+                tool: slack
+            people:
+              - id: maya
+                name: Maya Okafor
+                email: maya@museum.org
+                team: data-eng
+            """, file: "owners.yaml")
+        #expect(errors == [])
+        var contracts = status.contracts
+        contracts.registry = registry
+        let index = try #require(contracts.contracts.firstIndex { $0.table.name == "object_images" })
+        contracts.contracts[index].roles = [RoleReference(role: .businessOwner, reference: "maya"), RoleReference(role: .itSME, reference: "ghost")]
+        status.contracts = contracts
+        status.generation += 1
+        let screens = Screens(status: status)
+        let expected = registry.roles(for: contracts.contracts[index]).map { $0.person?.email ?? $0.reference }
+        #expect(expected == ["data-eng@museum.org", "maya@museum.org", "ghost"])
+
+        var model = DashboardModel(status: status)
+        for key: Key in [.character("3"), .down, .enter] { _ = model.handle(key) }
+        var frame = Frame(width: 140, height: 50)
+        Renderer.draw(&model, on: &frame, now: StatusFixture.pollTime)
+        for reference in expected { #expect(frame.text.contains(reference), "owner card lacks \(reference)") }
+        #expect(frame.text.contains("team Data Engineering Team"))
+        #expect(frame.text.contains("(not in owners.yaml)"))
+
+        let ownersScreen = screens.content(for: .owners).rows.map { $0.cells[1].text == "—" ? $0.cells[0].text : $0.cells[1].text }
+        for reference in expected { #expect(ownersScreen.contains(reference), "Owners screen lacks \(reference)") }
+
+        let id = try #require(status.result?.violations.first { $0.column == "primary_image" }?.id)
+        let message = try #require(screens.message(for: id))
+        #expect(message.hasPrefix("To: Data Engineering Team <data-eng@museum.org>\nCc: Maya Okafor <maya@museum.org> (business owner)\n"))
+        #expect(message.contains("Diff (- contract, + catalog):"))
+        #expect(message.contains("contractwatch check --contracts contracts --dsn \"host=/tmp/demo/run port=5432 dbname=postgres user=postgres\""))
+    }
+}
+import Contracts

@@ -1,5 +1,6 @@
 import Checks
 import ContractFiles
+import Contracts
 import DemoDatabase
 import Foundation
 import Postgres
@@ -153,6 +154,10 @@ struct BookScenarioTests {
         #expect(set.contracts.count == 9)
         #expect(Set(set.contracts.map(\.table.name)) == Set(DemoDatabase.tables))
         #expect(set.contracts.allSatisfy { $0.owner?.email?.contains("@") == true })
+        #expect(ContractLint.lint(set).map(\.description) == [], "the shipped contracts lint clean")
+        #expect(set.registry.people.count == 11)
+        let images = try #require(set.contracts.first { $0.table.name == "object_images" })
+        #expect(set.registry.roles(for: images).allSatisfy { $0.person != nil })
         let result = Checker.check(set, against: try snapshot(dsn))
         #expect(summarize(result.violations) == [])
         // The shipped contracts say table_catalog "postgres"; this database has another name.

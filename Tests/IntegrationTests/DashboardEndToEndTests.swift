@@ -82,6 +82,10 @@ struct DashboardEndToEndTests {
         #expect(detail.contains("data-eng@museum.org"))
         #expect(detail.contains("Data Engineering Team"))
         #expect(detail.contains("Violations › object_images.primary_image"))
+        #expect(detail.contains("Maya Okafor"), "the owner card lists every role from owners.yaml")
+        #expect(detail.contains("image model training pipeline"), "consumers at risk are shown")
+        try tmux.keys("m")
+        #expect(try tmux.waitFor("copied a message to the owners") != nil)
 
         // Resize to 40×12 and back.
         try tmux.run(["resize-window", "-t", tmux.session, "-x", "40", "-y", "12"])
@@ -97,6 +101,11 @@ struct DashboardEndToEndTests {
         try tmux.keys("?")
         #expect(try tmux.waitFor("copy the owner's email") != nil)
         try tmux.keys("Escape")
+
+        // The Owners screen lists the people of owners.yaml with their open violations.
+        try tmux.keys("4")
+        let owners = try #require(try tmux.waitFor("Priya Raman"))
+        #expect(owners.contains("Data Engineering Team") && owners.contains("Sam Whitfield"))
 
         // Quit: exit status 0 and the terminal restored (alternate screen off, dashboard gone).
         try tmux.keys("q")
