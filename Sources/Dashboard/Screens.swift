@@ -334,6 +334,9 @@ public struct Screens {
         if !contract.consumers.isEmpty {
             header.append(StyledLine.field("Consumers", contract.consumers.map { $0.name + ($0.kind.map { " (\($0))" } ?? "") }.joined(separator: ", ")))
         }
+        if !contract.customProperties.isEmpty {
+            header.append(StyledLine.field("Custom", contract.customProperties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "  "), .dim))
+        }
         header += ownerCard(contract)
         let rows = contract.columns.map { column in
             let actual = relation?.column(named: column.name)
