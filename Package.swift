@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "CatalogReader", dependencies: ["Catalog", "Postgres"]),
         // Pure: writes contracts for live tables (`contractwatch init`).
         .target(name: "Authoring", dependencies: ["Contracts", "Catalog"]),
+        // Pure: migration scripts for `preview` (statement splitting, what cannot be previewed).
+        .target(name: "Preview", dependencies: ["Checks"]),
         // Pure: contracts × snapshot → findings.
         .target(name: "Checks", dependencies: ["Contracts", "Catalog"]),
         // The background checker: DispatchSourceTimer poll loop, publishes immutable statuses.
@@ -66,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "contractwatch",
             dependencies: [
-                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports", "DemoDatabase", "Watch", "Dashboard", "Terminal", "BuiltInThemes", "Authoring",
+                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports", "DemoDatabase", "Watch", "Dashboard", "Terminal", "BuiltInThemes", "Authoring", "Preview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,6 +78,7 @@ let package = Package(
 
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "WatchTests", dependencies: ["Watch"]),
+        .testTarget(name: "PreviewTests", dependencies: ["Preview", "Checks"]),
         .testTarget(
             name: "DashboardTests",
             dependencies: ["Dashboard", "Terminal", "Watch", "Checks", "Catalog", "Contracts", "BuiltInThemes", "Postgres"],
@@ -84,7 +87,7 @@ let package = Package(
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Contracts", "Catalog", "Reports"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase", "Watch", "Authoring"],
+            dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase", "Watch", "Authoring", "Preview"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -13,7 +13,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check every contract once against the database (the CI gate).",
-        discussion: "Exit codes: 0 clean (notices allowed), 1 violations or contract errors, 2 usage error, 3 could not check."
+        discussion: "Exit codes: 0 clean (notices and, by default, non-breaking warnings allowed), 1 breaking violations (any with --fail-on warning) or contract errors, 2 usage error, 3 could not check."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -21,6 +21,9 @@ struct CheckCommand: ParsableCommand {
 
     @Option(name: .long, help: "Output format: text, json, junit or markdown.")
     var format: CheckReport.Format = .text
+
+    @Option(name: .customLong("fail-on"), help: "Fail on violations of this severity or worse: error (breaking, default) or warning (any).")
+    var failOn: FailOn = .error
 
     func run() throws {
         let settings = ConnectionSettings(
@@ -30,7 +33,7 @@ struct CheckCommand: ParsableCommand {
         )
         let report = try CheckRun.run(settings: settings, contractsFolder: contractOptions.contracts)
         Output.write(report.render(format))
-        if !report.result.isClean { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
+        if failOn.fails(report.result) { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
     }
 }
 

@@ -5,11 +5,11 @@ struct ContractWatch: ParsableCommand {
         commandName: "contractwatch",
         abstract: "Watch a live PostgreSQL catalog against a folder of data contracts.",
         discussion: """
-            Exit codes: 0 all contracts hold, 1 violations or contract errors, 2 usage error, \
-            3 could not check (database unreachable, login refused, timeout).
+            Exit codes: 0 all contracts hold, 1 breaking violations (any with --fail-on warning) or \
+            contract errors, 2 usage error, 3 could not check (database unreachable, login refused, timeout).
             """,
         version: "0.1.0",
-        subcommands: [WatchCommand.self, CheckCommand.self, DemoCommand.self, LintCommand.self, InitCommand.self, OwnersCommand.self],
+        subcommands: [WatchCommand.self, CheckCommand.self, DemoCommand.self, LintCommand.self, InitCommand.self, OwnersCommand.self, PreviewCommand.self],
         defaultSubcommand: WatchCommand.self
     )
 }

@@ -1,0 +1,181 @@
+import Checks
+
+/// Splits a SQL script into statements and says which cannot be previewed inside a transaction.
+/// Pure, and aware of what hides semicolons and keywords: '…' and E'…' strings, "…" identifiers,
+/// -- and nested /* */ comments, and $tag$ … $tag$ bodies.
+public struct MigrationScript: Sendable {
+    public struct Statement: Sendable, Hashable {
+        public var text: String
+        /// 1-based line where the statement starts.
+        public var line: Int
+        /// The first keywords, upper-cased (`ALTER TABLE`, `CREATE INDEX CONCURRENTLY`).
+        public var keywords: [String]
+    }
+
+    public struct Refusal: Sendable, Hashable, CustomStringConvertible {
+        public var line: Int
+        public var statement: String
+        public var reason: String
+        public var description: String { "line \(line): \(reason): \(statement)" }
+    }
+
+    public let statements: [Statement]
+
+    public init(_ sql: String) {
+        statements = Self.split(sql)
+    }
+
+    /// Statements `preview` must refuse: transaction control (it would end the preview's own
+    /// transaction and could commit) and commands PostgreSQL will not run in a transaction block.
+    public var refusals: [Refusal] {
+        statements.compactMap { statement in
+            let words = statement.keywords
+            func starts(_ prefix: [String]) -> Bool { Array(words.prefix(prefix.count)) == prefix }
+            func starts(_ prefix: String...) -> Bool { starts(prefix) }
+            let short = statement.text.count > 70 ? String(statement.text.prefix(67)) + "…" : statement.text
+            let control = ["BEGIN", "COMMIT", "ROLLBACK", "END", "ABORT", "SAVEPOINT", "RELEASE"]
+            if let first = words.first, control.contains(first) || starts("START", "TRANSACTION") || starts("PREPARE", "TRANSACTION")
+                || starts("COMMIT", "PREPARED") || starts("ROLLBACK", "PREPARED") || starts("SET", "TRANSACTION") {
+                return Refusal(line: statement.line, statement: short, reason: "transaction control is not allowed (preview runs the script in its own transaction and rolls it back)")
+            }
+            let outside: [[String]] = [
+                ["CREATE", "DATABASE"], ["DROP", "DATABASE"], ["ALTER", "SYSTEM"], ["CREATE", "TABLESPACE"], ["DROP", "TABLESPACE"],
+                ["VACUUM"], ["CREATE", "INDEX", "CONCURRENTLY"], ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY"],
+                ["DROP", "INDEX", "CONCURRENTLY"], ["REINDEX", "DATABASE"], ["REINDEX", "SYSTEM"],
+                ["CREATE", "SUBSCRIPTION"], ["DROP", "SUBSCRIPTION"], ["ALTER", "SUBSCRIPTION"],
+            ]
+            let upper = statement.text.uppercased()
+            if outside.contains(where: { starts($0) }) || (words.first == "REINDEX" && upper.contains("CONCURRENTLY"))
+                || (words.first == "ALTER" && upper.contains("DETACH PARTITION") && upper.contains("CONCURRENTLY")) {
+                return Refusal(line: statement.line, statement: short, reason: "cannot run inside a transaction block")
+            }
+            return nil
+        }
+    }
+
+    static func split(_ sql: String) -> [Statement] {
+        let characters = Array(sql)
+        var statements: [Statement] = []
+        var current = ""
+        var startLine = 1
+        var line = 1
+        var index = 0
+        var hasContent = false
+        var words: [String] = []
+        var word = ""
+
+        func finishWord() {
+            if !word.isEmpty, words.count < 6 { words.append(word.uppercased()) }
+            word = ""
+        }
+        func finishStatement() {
+            finishWord()
+            let text = current.trimmingCharacters(in: " \n\t\r")
+            if hasContent, !text.isEmpty {
+                statements.append(Statement(text: text.split(whereSeparator: \.isNewline).joined(separator: " "), line: startLine, keywords: words))
+            }
+            current = ""
+            words = []
+            hasContent = false
+        }
+
+        while index < characters.count {
+            let c = characters[index]
+            let next: Character? = index + 1 < characters.count ? characters[index + 1] : nil
+            if !hasContent && !c.isWhitespace && !(c == "-" && next == "-") && !(c == "/" && next == "*") {
+                hasContent = true
+                startLine = line
+            }
+            if c == "-" && next == "-" {  // line comment
+                while index < characters.count && !characters[index].isNewline { index += 1 }
+                continue
+            }
+            if c == "/" && next == "*" {  // nested block comment
+                var depth = 0
+                repeat {
+                    if characters[index] == "/", index + 1 < characters.count, characters[index + 1] == "*" { depth += 1; index += 2; continue }
+                    if characters[index] == "*", index + 1 < characters.count, characters[index + 1] == "/" { depth -= 1; index += 2; continue }
+                    if characters[index].isNewline { line += 1 }
+                    index += 1
+                } while index < characters.count && depth > 0
+                finishWord()
+                current.append(" ")
+                continue
+            }
+            if c == "'" || c == "\"" {  // string or quoted identifier ('' and "" escape themselves)
+                finishWord()
+                let escapes = c == "'" && (current.last == "E" || current.last == "e")
+                current.append(c)
+                index += 1
+                while index < characters.count {
+                    let d = characters[index]
+                    current.append(d)
+                    if d.isNewline { line += 1 }
+                    if escapes && d == "\\", index + 1 < characters.count { index += 1; current.append(characters[index]); index += 1; continue }
+                    if d == c {
+                        if index + 1 < characters.count, characters[index + 1] == c { index += 1; current.append(c) } else { break }
+                    }
+                    index += 1
+                }
+                index += 1
+                continue
+            }
+            if c == "$" {  // dollar quote: $tag$ … $tag$
+                var end = index + 1
+                while end < characters.count, characters[end] == "_" || characters[end].isLetter || characters[end].isNumber { end += 1 }
+                if end < characters.count, characters[end] == "$", !(characters[index + 1].isNumber) {
+                    let tag = String(characters[index...end])
+                    finishWord()
+                    current += tag
+                    index = end + 1
+                    while index < characters.count {
+                        if characters[index] == "$", String(characters[index..<min(characters.count, index + tag.count)]) == tag {
+                            current += tag
+                            index += tag.count
+                            break
+                        }
+                        if characters[index].isNewline { line += 1 }
+                        current.append(characters[index])
+                        index += 1
+                    }
+                    continue
+                }
+            }
+            if c == ";" {
+                finishStatement()
+                index += 1
+                continue
+            }
+            if c.isLetter || c == "_" { word.append(c) } else { finishWord() }
+            if c.isNewline { line += 1 }
+            current.append(c)
+            index += 1
+        }
+        finishStatement()
+        return statements
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var view = self[...]
+        while let first = view.first, set.contains(first) { view.removeFirst() }
+        while let last = view.last, set.contains(last) { view.removeLast() }
+        return String(view)
+    }
+}
+
+/// What a migration would change in the findings: compared by identity and values, so a
+/// violation whose actual value changes counts as fixed and introduced.
+public struct MigrationImpact: Sendable {
+    public var introduced: [Violation]
+    public var fixed: [Violation]
+
+    public init(before: CheckResult, after: CheckResult) {
+        struct Key: Hashable { var id: ViolationID; var expected: FindingValue; var actual: FindingValue }
+        let beforeKeys = Set(before.violations.map { Key(id: $0.id, expected: $0.expected, actual: $0.actual) })
+        let afterKeys = Set(after.violations.map { Key(id: $0.id, expected: $0.expected, actual: $0.actual) })
+        introduced = after.violations.filter { !beforeKeys.contains(Key(id: $0.id, expected: $0.expected, actual: $0.actual)) }
+        fixed = before.violations.filter { !afterKeys.contains(Key(id: $0.id, expected: $0.expected, actual: $0.actual)) }
+    }
+}

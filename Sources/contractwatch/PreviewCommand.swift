@@ -1,0 +1,124 @@
+import ArgumentParser
+import CatalogReader
+import Checks
+import ContractFiles
+import Contracts
+import Foundation
+import Postgres
+import Preview
+import Reports
+
+/// Which violations fail the gate: breaking ones (`error`, the default) or any (`warning`).
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case error, warning
+
+    func fails(_ result: CheckResult, violations: [Violation]? = nil) -> Bool {
+        if !result.contractErrors.isEmpty { return true }
+        let relevant = violations ?? result.violations
+        return self == .warning ? !relevant.isEmpty : relevant.contains { $0.severity == .error }
+    }
+}
+
+struct PreviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Report what a migration would break, without applying it.",
+        discussion: """
+            Runs MIGRATION.sql inside a transaction on a development database, takes the catalog \
+            snapshot inside that transaction, and always rolls back. Reports the violations the \
+            migration would introduce and those it would fix, in the formats and with the exit \
+            codes of `check`. This is the only command that opens a writable session. Scripts with \
+            transaction control (BEGIN, COMMIT…) or commands that cannot run in a transaction \
+            (CREATE INDEX CONCURRENTLY, VACUUM…) are refused before anything runs. Note that \
+            PostgreSQL never rolls back sequences: nextval() calls in the script stay advanced.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The migration script.", valueName: "MIGRATION.sql"))
+    var migration: String
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var contractOptions: ContractOptions
+
+    @Option(name: .long, help: "Output format: text, json, junit or markdown.")
+    var format: CheckReport.Format = .text
+
+    @Option(name: .customLong("fail-on"), help: "Fail on violations of this severity or worse: error (breaking) or warning.")
+    var failOn: FailOn = .error
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: migration) else {
+            throw CommandFailure.usage("cannot read \(migration)")
+        }
+        let sql = String(decoding: data, as: UTF8.self)
+        let script = MigrationScript(sql)
+        let refusals = script.refusals
+        if !refusals.isEmpty {
+            throw CommandFailure.usage("refusing to preview \(migration) (nothing was run):\n  " + refusals.map(\.description).joined(separator: "\n  "))
+        }
+        if script.statements.isEmpty { throw CommandFailure.usage("\(migration) has no SQL statements") }
+        let contracts: ContractSet
+        do { contracts = try ContractFolder.load(contractOptions.contracts) } catch { throw CommandFailure.usage(error.description) }
+
+        let settings = ConnectionSettings(dsn: connection.dsn, readOnly: false, connectTimeoutSeconds: connection.connectTimeout,
+                                          statementTimeoutMilliseconds: connection.statementTimeout)
+        let before: CheckResult
+        let after: CheckResult
+        do {
+            let session = try Connection(settings)
+            try session.execute(script: "BEGIN")
+            defer {
+                // Always roll back, whatever happened in between.
+                try? session.execute(script: "ROLLBACK")
+                Output.error("contractwatch preview: rolled back; the database is unchanged")
+            }
+            before = Checker.check(contracts, against: try CatalogReader.snapshot(session))
+            do {
+                try session.execute(script: sql)
+            } catch {
+                throw CommandFailure.couldNotCheck("the migration failed, so nothing can be previewed: \(error.description)")
+            }
+            after = Checker.check(contracts, against: try CatalogReader.snapshot(session))
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure.couldNotCheck("\(error)")
+        }
+        if sql.range(of: "nextval", options: .caseInsensitive) != nil || script.statements.contains(where: { $0.keywords.first == "INSERT" }) {
+            Output.error("contractwatch preview: note: sequences advanced by the script (nextval, serial columns) are not rolled back by PostgreSQL")
+        }
+
+        let impact = MigrationImpact(before: before, after: after)
+        var shown = after
+        shown.violations = impact.introduced
+        let report = CheckReport(result: shown, checkedAt: Date())
+        switch format {
+        case .json:
+            guard case .object(var members) = report.json() else { break }
+            members.insert(("preview", .object([
+                ("migration", .string(migration)),
+                ("rolled_back", .bool(true)),
+                ("introduced", .int(impact.introduced.count)),
+                ("fixed", .array(impact.fixed.map { violation in
+                    .object([("contract", .string(violation.contract)), ("schema", .string(violation.schema)), ("table", .string(violation.table)),
+                             ("column", .optional(violation.column)), ("kind", .string(violation.kind.rawValue))])
+                })),
+                ("violations_before", .int(before.violations.count)),
+                ("violations_after", .int(after.violations.count)),
+            ])), at: 1)
+            Output.write(JSONText.object(members).rendered() + "\n")
+        case .text:
+            var text = "contractwatch preview: \(migration) (\(script.statements.count) statement\(script.statements.count == 1 ? "" : "s"), run in a transaction and rolled back)\n"
+            text += "would introduce \(impact.introduced.count) violation\(impact.introduced.count == 1 ? "" : "s"), would fix \(impact.fixed.count)\n"
+            for violation in impact.fixed {
+                text += "  fixed: \(violation.kind.rawValue) \(violation.location) (\(violation.contract))\n"
+            }
+            Output.write(text + "\n" + report.render(.text))
+        case .junit, .markdown:
+            Output.write(report.render(format))
+        }
+        if failOn.fails(shown, violations: impact.introduced) {
+            throw CommandFailure(status: ExitStatus.violations, message: "the migration would break contracts")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import DemoDatabase
+import Foundation
+import Postgres
+import Testing
+
+/// `contractwatch preview` and `check --fail-on` through the real binary.
+struct PreviewCommandTests {
+    /// A fingerprint of everything a migration could change: the catalog rows of user relations
+    /// (pg_class, pg_attribute, pg_index, pg_constraint, pg_description) and every row of data.
+    func fingerprint(_ dsn: String) throws -> String {
+        let connection = try Connection(ConnectionSettings(dsn: dsn))
+        let catalog = try connection.query("""
+            SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+              SELECT format('%s %s %s %s %s', c.oid, c.relname, c.relkind, c.relfilenode, c.relnatts) AS x
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
+              UNION ALL SELECT format('%s %s %s %s %s %s %s', a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attisdropped)
+                FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
+              UNION ALL SELECT format('%s %s %s', i.indexrelid, i.indrelid, i.indkey) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
+              UNION ALL SELECT format('%s %s', conname, pg_get_constraintdef(oid)) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+              UNION ALL SELECT format('%s %s %s', objoid, objsubid, description) FROM pg_description) s
+            """)
+        let data = try connection.query("""
+            SELECT md5(concat_ws('|',
+              (SELECT string_agg(t::text, ',' ORDER BY object_id) FROM object_images t),
+              (SELECT string_agg(t::text, ',' ORDER BY object_id) FROM object t),
+              (SELECT string_agg(t::text, ',' ORDER BY object_id) FROM object_copyright t)))
+            """)
+        return (catalog.string(0, 0) ?? "") + "/" + (data.string(0, 0) ?? "")
+    }
+
+    func file(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "cw-migration-" + UUID().uuidString + ".sql"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func booksStepThreeMigrationWouldBreakTwoColumnsAndChangesNothing() throws {
+        let dsn = try freshDatabase(DemoDatabase.schemaSQL)
+        let before = try fingerprint(dsn)
+        let migration = try file("""
+            -- The book's step III: normalize object_images (and touch data, to prove it rolls back).
+            ALTER TABLE object_images RENAME COLUMN primary_image TO image;
+            ALTER TABLE object_images DROP COLUMN additional_images;
+            ALTER TABLE object_images ADD COLUMN is_primary_image boolean;
+            UPDATE object_images SET is_primary_image = true;
+            DELETE FROM object_copyright;
+            """)
+        let run = try runBinary(["preview", migration, "--dsn", dsn, "--contracts", repositoryRoot + "/contracts", "--format", "json"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("rolled back; the database is unchanged"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let violations = try #require(json["violations"] as? [[String: Any]])
+        #expect(violations.map { "\($0["kind"] ?? "") \($0["column"] ?? "")" } == ["column_missing primary_image", "column_missing additional_images"])
+        #expect((json["preview"] as? [String: Any])?["rolled_back"] as? Bool == true)
+        #expect(try fingerprint(dsn) == before, "the database changed")
+        // And the live check still holds: nothing was applied.
+        #expect(try runBinary(["check", "--dsn", dsn, "--contracts", repositoryRoot + "/contracts"]).status == 0)
+    }
+
+    @Test func reportsWhatAMigrationWouldFix() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer, b text NOT NULL);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [
+            ("a", #"{"constraints": {"data_type": "bigint"}}"#), ("b", #"{"constraints": {"is_nullable": true}}"#)])])
+        let fix = try file("ALTER TABLE t ALTER COLUMN a TYPE bigint;")
+        let run = try runBinary(["preview", fix, "--dsn", dsn, "--contracts", folder.path])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("would introduce 0 violations, would fix 1"))
+        #expect(run.stdout.contains("fixed: data_type public.t.a"))
+        // The remaining is_nullable difference is not breaking: check passes by default, fails with --fail-on warning.
+        #expect(try runBinary(["check", "--dsn", dsn, "--contracts", folder.path]).status == 1)
+        try migrate(dsn, "ALTER TABLE t ALTER COLUMN a TYPE bigint;")
+        #expect(try runBinary(["check", "--dsn", dsn, "--contracts", folder.path]).status == 0)
+        #expect(try runBinary(["check", "--dsn", dsn, "--contracts", folder.path, "--fail-on", "warning"]).status == 1)
+    }
+
+    @Test func refusesTransactionControlAndReportsFailedMigrations() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let before = try Connection(ConnectionSettings(dsn: dsn)).query("SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass").int(0, 0)
+        let control = try file("ALTER TABLE t ADD COLUMN b int;\nCOMMIT;\nDROP TABLE t;")
+        let refused = try runBinary(["preview", control, "--dsn", dsn, "--contracts", folder.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("line 2: transaction control is not allowed"))
+        #expect(refused.stderr.contains("nothing was run"))
+        let failing = try file("ALTER TABLE t ADD COLUMN b int;\nALTER TABLE nope ADD COLUMN c int;")
+        let failed = try runBinary(["preview", failing, "--dsn", dsn, "--contracts", folder.path])
+        #expect(failed.status == 3)
+        #expect(failed.stderr.contains("the migration failed") && failed.stderr.contains("nope"))
+        let after = try Connection(ConnectionSettings(dsn: dsn)).query("SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass").int(0, 0)
+        #expect(after == before)
+    }
+}

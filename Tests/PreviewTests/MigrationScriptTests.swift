@@ -1,0 +1,34 @@
+import Preview
+import Testing
+
+struct MigrationScriptTests {
+    @Test func splitsOnlyOnTopLevelSemicolons() {
+        let script = MigrationScript(#"""
+            -- rename; then drop
+            ALTER TABLE t RENAME COLUMN a TO "b;c";
+            /* a /* nested */ comment; */ UPDATE t SET note = 'it''s; fine' WHERE x = E'\';';
+            CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; COMMIT; $body$;
+            INSERT INTO t VALUES ($1)
+            """#)
+        #expect(script.statements.map(\.line) == [2, 3, 4, 5])
+        #expect(script.statements.map { $0.keywords.prefix(2).joined(separator: " ") } == ["ALTER TABLE", "UPDATE T", "CREATE FUNCTION", "INSERT INTO"])
+        #expect(script.statements[1].text.contains("'it''s; fine'"))
+        #expect(script.statements[2].text.hasSuffix("$body$ SELECT 1; COMMIT; $body$"))
+        #expect(script.refusals.isEmpty, "COMMIT inside a function body is not transaction control")
+    }
+
+    @Test(arguments: [
+        ("BEGIN;", "transaction control"), ("commit", "transaction control"), ("START TRANSACTION;", "transaction control"),
+        ("savepoint s1;", "transaction control"), ("ROLLBACK;", "transaction control"),
+        ("CREATE INDEX CONCURRENTLY i ON t (a);", "inside a transaction"), ("VACUUM t;", "inside a transaction"),
+        ("DROP DATABASE x;", "inside a transaction"), ("ALTER SYSTEM SET work_mem = '1MB';", "inside a transaction"),
+        ("REINDEX TABLE CONCURRENTLY t;", "inside a transaction"),
+        ("ALTER TABLE parted DETACH PARTITION parted_1 CONCURRENTLY;", "inside a transaction"),
+    ])
+    func refusesWhatCannotBePreviewed(sql: String, reason: String) {
+        let refusals = MigrationScript("ALTER TABLE t ADD COLUMN z int;\n" + sql).refusals
+        #expect(refusals.count == 1)
+        #expect(refusals.first?.line == 2)
+        #expect(refusals.first?.reason.contains(reason) == true)
+    }
+}
