@@ -105,8 +105,11 @@ public struct Relation: Sendable, Hashable {
     public var isPartition: Bool
     public var comment: String?
     public var columns: [CatalogColumn]
+    /// `pg_class.oid`: survives renames, so the change feed can tell a rename from drop + create.
+    public var oid: Int
 
-    public init(name: QualifiedName, kind: RelationKind, isPartition: Bool = false, comment: String? = nil, columns: [CatalogColumn]) {
+    public init(name: QualifiedName, kind: RelationKind, isPartition: Bool = false, comment: String? = nil, columns: [CatalogColumn], oid: Int = 0) {
+        self.oid = oid
         self.name = name
         self.kind = kind
         self.isPartition = isPartition

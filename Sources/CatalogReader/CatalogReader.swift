@@ -30,7 +30,8 @@ public enum CatalogReader {
                array_position(pk.indkey::int2[], a.attnum) - array_lower(pk.indkey::int2[], 1) + 1 AS pk_position,
                pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
                d.description AS column_comment,
-               uq.indrelid IS NOT NULL AS is_unique
+               uq.indrelid IS NOT NULL AS is_unique,
+               c.oid::int8 AS relation_oid
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_catalog.pg_attribute a
@@ -78,7 +79,7 @@ public enum CatalogReader {
                 if let finished = current { relations.append(finished) }
                 let kind = RelationKind(rawValue: result.string(row, 2) ?? "r") ?? .table
                 current = Relation(name: name, kind: kind, isPartition: result.bool(row, 3) ?? false,
-                                   comment: result.string(row, 4), columns: [])
+                                   comment: result.string(row, 4), columns: [], oid: result.int(row, 30) ?? 0)
             }
             guard let columnName = result.string(row, 5) else { continue }
             let facts = InformationSchemaVocabulary.TypeFacts(

@@ -12,6 +12,29 @@ public enum ConnectionState: Sendable, Equatable {
     case retrying(attempt: Int, retryAt: Date, reason: String)
 }
 
+/// A catalog change seen by the checker, with the violations it opened and closed.
+public struct ChangeEvent: Sendable, Hashable {
+    public var at: Date
+    public var change: CatalogChange
+    public var opened: [ViolationID]
+    public var closed: [ViolationID]
+
+    public init(at: Date, change: CatalogChange, opened: [ViolationID] = [], closed: [ViolationID] = []) {
+        self.at = at
+        self.change = change
+        self.opened = opened
+        self.closed = closed
+    }
+}
+
+/// What the last poll had to do.
+public enum PollKind: String, Sendable, Hashable {
+    /// Snapshot taken and checked.
+    case full
+    /// Nothing changed (WAL position or catalog fingerprint and contracts): snapshot skipped.
+    case unchanged
+}
+
 /// One immutable picture of what the checker knows, published after every poll. The UI takes
 /// the latest without blocking and never sees a half-updated one.
 public struct WatchStatus: Sendable {
@@ -48,6 +71,11 @@ public struct WatchStatus: Sendable {
     }
     public var interval: Double
     public var paused = false
+    public var lastPollKind: PollKind = .full
+    /// Catalog changes seen while watching, newest first.
+    public var changes: [ChangeEvent] = []
+    /// For violations that appeared while watching: the change that opened them.
+    public var causes: [ViolationID: String] = [:]
     /// The contracts folder being watched (for messages that say how to reproduce).
     public var contractsFolder = "contracts"
     /// When the first poll succeeded: violations open then have been open at least this long.

@@ -1,3 +1,4 @@
+import Catalog
 import CatalogReader
 import Checks
 import ContractFiles
@@ -32,7 +33,13 @@ public final class Watcher: Sendable {
         var timer: DispatchSourceTimer?
         var previousViolations: Set<ViolationID>?
         var firstSeen: [ViolationID: Date] = [:]
+        var walPosition: String?
+        var fingerprint: String?
+        var contracts: ContractSet?
     }
+
+    /// At most this many change events are kept in memory.
+    static let changeLimit = 1000
 
     private let configuration: Configuration
     private let queue = DispatchQueue(label: "contractwatch.checker", qos: .utility)
@@ -115,7 +122,8 @@ public final class Watcher: Sendable {
         }
     }
 
-    /// One poll: (re)connect if needed, snapshot, check, publish. Returns the outcome event.
+    /// One poll: (re)connect if needed; skip the snapshot when nothing changed (WAL position,
+    /// then catalog fingerprint, and the contract files); else snapshot, check, diff, publish.
     private func poll() -> PollLoop.Event {
         let started = Date()
         let contracts: ContractSet
@@ -131,8 +139,24 @@ public final class Watcher: Sendable {
                 if let existing = state.connection, existing.isConnected { return existing }
                 let fresh = try Connection(configuration.settings, onNotice: { [log] notice in log?.write("server notice: \(notice)") })
                 state.connection = fresh
+                state.walPosition = nil
+                state.fingerprint = nil
                 return fresh
             }
+            // Read the WAL position first: a change after this point is seen by the next poll.
+            let wal = CatalogFingerprint.walPosition(connection)
+            let known = worker.withLock { ($0.walPosition, $0.fingerprint, $0.contracts) }
+            let contractsSame = known.2 == contracts
+            var fingerprint: String?
+            if contractsSame, let wal, wal == known.0, known.1 != nil {
+                return publishUnchanged(started: started, problem: problem)
+            }
+            fingerprint = try CatalogFingerprint.fingerprint(connection)
+            if contractsSame, fingerprint == known.1 {
+                worker.withLock { $0.walPosition = wal }
+                return publishUnchanged(started: started, problem: problem)
+            }
+
             let snapshot = try CatalogReader.snapshot(connection)
             let result = Checker.check(contracts, against: snapshot)
             let ids = Set(result.violations.map(\.id))
@@ -144,9 +168,15 @@ public final class Watcher: Sendable {
                 }
                 state.firstSeen = state.firstSeen.filter { ids.contains($0.key) }
                 state.previousViolations = ids
+                state.walPosition = wal
+                state.fingerprint = fingerprint
+                state.contracts = contracts
                 return (previous, state.firstSeen)
             }
             let info = connection.info
+            // Diff outside the mailbox lock: the UI never waits for it.
+            let (oldSnapshot, oldViolations) = mailbox.withLock { ($0.snapshot, $0.result?.violations ?? []) }
+            let events = Self.events(from: oldSnapshot, to: snapshot, at: now, before: oldViolations, after: result.violations, previous: previous)
             let seconds = Date().timeIntervalSince(started)
             mailbox.withLock { status in
                 status.generation += 1
@@ -158,10 +188,20 @@ public final class Watcher: Sendable {
                 status.lastPollAt = now
                 if status.watchingSince == nil { status.watchingSince = now }
                 status.lastPollSeconds = seconds
+                status.lastPollKind = .full
                 status.pollCount += 1
                 status.newViolations = previous.map { ids.subtracting($0) } ?? []
                 status.firstSeen = firstSeen
                 status.problem = problem
+                if !events.isEmpty {
+                    status.changes = Array((events.reversed() + status.changes).prefix(Self.changeLimit))
+                    for event in events {
+                        for id in event.opened where status.causes[id] == nil {
+                            status.causes[id] = "\(event.change.kind.rawValue) \(event.change.location)" + (event.change.values.isEmpty ? "" : " (\(event.change.values))")
+                        }
+                    }
+                }
+                status.causes = status.causes.filter { ids.contains($0.key) }
             }
             return .succeeded
         } catch {
@@ -174,6 +214,38 @@ public final class Watcher: Sendable {
                 status.problem = problem
             }
             return .failed(reason: error.description)
+        }
+    }
+
+    private func publishUnchanged(started: Date, problem: String?) -> PollLoop.Event {
+        let now = Date()
+        mailbox.withLock { status in
+            status.generation += 1
+            status.state = .connected
+            status.lastPollAt = now
+            status.lastPollSeconds = now.timeIntervalSince(started)
+            status.lastPollKind = .unchanged
+            status.pollCount += 1
+            status.newViolations = []
+            status.problem = problem
+        }
+        return .succeeded
+    }
+
+    /// The catalog changes between two snapshots, each with the violations on its table that
+    /// this poll opened or closed.
+    static func events(from old: CatalogSnapshot?, to new: CatalogSnapshot, at time: Date,
+                       before: [Violation], after: [Violation], previous: Set<ViolationID>?) -> [ChangeEvent] {
+        guard let old, previous != nil else { return [] }
+        let changes = CatalogDiff.changes(from: old, to: new)
+        let afterIDs = Set(after.map(\.id)), beforeIDs = Set(before.map(\.id))
+        let opened = after.filter { !beforeIDs.contains($0.id) }
+        let closed = before.filter { !afterIDs.contains($0.id) }
+        return changes.map { change in
+            func touches(_ violation: Violation) -> Bool {
+                violation.qualifiedTable == change.table || (change.kind == .tableRenamed && violation.qualifiedTable.description == change.old)
+            }
+            return ChangeEvent(at: time, change: change, opened: opened.filter(touches).map(\.id), closed: closed.filter(touches).map(\.id))
         }
     }
 

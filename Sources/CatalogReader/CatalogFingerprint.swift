@@ -1,0 +1,50 @@
+import Postgres
+
+/// Cheap "did anything change?" probes, so an idle poll skips the snapshot and the checks.
+///
+/// `walPosition` changes on every write anywhere in the cluster (unchanged → nothing changed at
+/// all). `fingerprint` is an md5 over the catalog rows a snapshot is built from, so it changes
+/// exactly when a snapshot could: relations, columns (name, type, typmod, NOT NULL, default),
+/// keys and unique indexes, comments, schemas and domains. A hash, not max(xmin) or counts:
+/// those miss transactions committing out of xid order and renames or typmod changes.
+public enum CatalogFingerprint {
+    public static let query = """
+        SELECT pg_catalog.md5(pg_catalog.string_agg(x, '|' ORDER BY x)) FROM (
+          SELECT pg_catalog.format('n%s %s', n.oid, n.nspname) AS x
+            FROM pg_catalog.pg_namespace n WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+          UNION ALL
+          SELECT pg_catalog.format('c%s %s %s %s %s', c.oid, c.relname, c.relnamespace, c.relkind, c.relispartition)
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+          UNION ALL
+          SELECT pg_catalog.format('a%s %s %s %s %s %s %s', a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attisdropped)
+            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE a.attnum > 0 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+          UNION ALL
+          SELECT pg_catalog.format('i%s %s %s %s %s %s', i.indexrelid, i.indrelid, i.indisprimary, i.indisunique, i.indkey, i.indpred IS NULL)
+            FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+          UNION ALL
+          SELECT pg_catalog.format('d%s %s %s', d.objoid, d.objsubid, pg_catalog.md5(d.description))
+            FROM pg_catalog.pg_description d WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+          UNION ALL
+          SELECT pg_catalog.format('f%s %s %s', ad.adrelid, ad.adnum, pg_catalog.md5(pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)))
+            FROM pg_catalog.pg_attrdef ad
+          UNION ALL
+          SELECT pg_catalog.format('t%s %s %s %s %s', t.oid, t.typname, t.typbasetype, t.typtypmod, t.typnotnull)
+            FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+            WHERE t.typtype IN ('d', 'e') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+        ) AS rows
+        """
+
+    public static func fingerprint(_ connection: Connection) throws(PostgresError) -> String {
+        try connection.query(query).string(0, 0) ?? ""
+    }
+
+    /// The WAL insert position; nil on a standby (recovery) or if the function is not allowed.
+    public static func walPosition(_ connection: Connection) -> String? {
+        try? connection.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").string(0, 0)
+    }
+}
