@@ -285,7 +285,7 @@ public struct DashboardModel: Sendable {
         case .character(let character):
             mode = .command(text + String(character))
         case .tab:
-            let names = ["contracts", "tables", "violations", "owners", "quit"]
+            let names = ["contracts", "tables", "violations", "owners", "changes", "quit"]
             if let match = names.first(where: { $0.hasPrefix(text.lowercased()) }) { mode = .command(match) }
         case .enter:
             mode = .normal
@@ -296,6 +296,7 @@ public struct DashboardModel: Sendable {
             case "t", "table", "tables", "2": stack = [.tables]
             case "v", "violation", "violations", "3": stack = [.violations]
             case "o", "owner", "owners", "4": stack = [.owners]
+            case "ch", "change", "changes", "5": stack = [.changes]
             case "", "help", "h": if word != "" { mode = .help }
             default: setFlash("unknown command :\(word) (try :contracts, :tables, :violations, :owners, :q)", isError: true, now: now)
             }
@@ -345,6 +346,7 @@ public struct StatusSummary: Sendable, Hashable {
     public var breaking = 0
     public var recent = 0
     public var owners = 0
+    public var changes = 0
 
     init(_ status: WatchStatus) {
         invalidFiles = Set(status.contracts.errors.map(\.file)).count
@@ -355,5 +357,6 @@ public struct StatusSummary: Sendable, Hashable {
         breaking = violations.filter(\.breaking).count
         recent = status.firstSeen.isEmpty ? 0 : violations.filter { status.isRecent($0.id) }.count
         owners = Screens(status: status).owners().count
+        changes = status.changes.count
     }
 }

@@ -38,6 +38,7 @@ public enum KeyMap {
         KeyBinding(keys: [.character("2")], label: "2", description: "Tables (live catalog)", group: "Screens", command: .show(.tables)),
         KeyBinding(keys: [.character("3")], label: "3", description: "Violations", group: "Screens", command: .show(.violations)),
         KeyBinding(keys: [.character("4")], label: "4", description: "Owners", group: "Screens", command: .show(.owners)),
+        KeyBinding(keys: [.character("5")], label: "5", description: "Changes (catalog change feed)", group: "Screens", command: .show(.changes)),
         KeyBinding(keys: [.character(":")], label: ":", description: "jump (:violations, :q…)", group: "Screens", command: .commandLine),
         KeyBinding(keys: [.character("/")], label: "/", description: "filter (smart case)", group: "Find", command: .filter),
         KeyBinding(keys: [.character("s")], label: "s", description: "sort by the next column", group: "Find", command: .sortNext),

@@ -46,7 +46,7 @@ public enum Renderer {
         var x = canvas.put(" contractwatch ", x: 0, y: 0, role: .title)
         let screens = Screens(status: model.status)
         let summary = model.summary
-        let counts: [Route: Int] = [.contracts: summary.contracts, .tables: summary.tables, .violations: summary.violations, .owners: summary.owners]
+        let counts: [Route: Int] = [.contracts: summary.contracts, .tables: summary.tables, .violations: summary.violations, .owners: summary.owners, .changes: summary.changes]
         let root = model.stack.first ?? .contracts
         for (index, route) in Route.roots.enumerated() {
             let label = " \(index + 1) \(screens.title(for: route)) \(counts[route] ?? 0) "
@@ -210,7 +210,7 @@ public enum Renderer {
         if let info = status.connection { parts.append(info.target) } else { parts.append(status.target) }
         if let at = status.lastPollAt {
             let age = max(0, Int(now.timeIntervalSince(at)))
-            parts.append("polled \(age)s ago in \(Int(((status.lastPollSeconds ?? 0) * 1000).rounded()))ms")
+            parts.append("polled \(age)s ago in \(Int(((status.lastPollSeconds ?? 0) * 1000).rounded()))ms" + (status.lastPollKind == .unchanged ? " (no change)" : ""))
         }
         parts.append(model.paused ? "polling paused" : "every \(DashboardModel.format(seconds: model.interval))")
         if let problem = status.problem { parts.append("⚠ " + problem) }

@@ -7,12 +7,13 @@ public enum Route: Hashable, Sendable {
     case tables
     case violations
     case owners
+    case changes
     case contract(file: String)
     case table(QualifiedName)
     case violation(ViolationID)
     case owner(String)
 
-    public static let roots: [Route] = [.contracts, .tables, .violations, .owners]
+    public static let roots: [Route] = [.contracts, .tables, .violations, .owners, .changes]
 
     public var isRoot: Bool { Self.roots.contains(self) }
 }

@@ -1,5 +1,6 @@
 import Catalog
 import Checks
+import Foundation
 import Contracts
 import Watch
 
@@ -18,6 +19,7 @@ public struct Screens {
         case .tables: tableList()
         case .violations: violationList()
         case .owners: ownerList()
+        case .changes: changeList()
         case .contract(let file): contractDetail(file)
         case .table(let name): tableDetail(name)
         case .violation(let id): violationDetail(id)
@@ -32,6 +34,7 @@ public struct Screens {
         case .tables: "Tables"
         case .violations: "Violations"
         case .owners: "Owners"
+        case .changes: "Changes"
         case .contract(let file): contracts.first { $0.file == file }?.name ?? file
         case .table(let name): name.description
         case .violation(let id): Self.label(id, result: result)
@@ -307,6 +310,37 @@ public struct Screens {
         )
     }
 
+    func changeList() -> ScreenContent {
+        let violationsByID = Dictionary((result?.violations ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let rows = status.changes.enumerated().map { index, event in
+            var effect: [String] = []
+            if !event.opened.isEmpty { effect.append("opened " + event.opened.map { "\($0.kind.rawValue)\($0.column.map { " " + $0 } ?? "")" }.joined(separator: ", ")) }
+            if !event.closed.isEmpty { effect.append("closed " + event.closed.map { "\($0.kind.rawValue)\($0.column.map { " " + $0 } ?? "")" }.joined(separator: ", ")) }
+            let target: Route = event.opened.first(where: { violationsByID[$0] != nil }).map { .violation($0) } ?? .table(event.change.table)
+            return ContentRow(id: "\(event.at.timeIntervalSince1970)|\(index)|\(event.change.location)|\(event.change.kind.rawValue)", cells: [
+                RowCell(Self.clock(event.at), sort: .number(event.at.timeIntervalSince1970)),
+                RowCell(event.change.kind.rawValue, role: event.change.kind == .tableDropped || event.change.kind == .columnDropped ? .violationError : nil),
+                RowCell(event.change.location),
+                RowCell(event.change.values, role: .dim),
+                RowCell(effect.isEmpty ? "—" : effect.joined(separator: "; "), role: event.opened.isEmpty ? (event.closed.isEmpty ? .dim : .contractOK) : .violationError),
+            ], target: target)
+        }
+        return ScreenContent(
+            title: "Changes",
+            columns: [ColumnSpec("TIME", min: 8, max: 8), ColumnSpec("CHANGE", min: 12, max: 22), ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1),
+                      ColumnSpec("OLD → NEW", min: 10, max: 50, flexible: true, importance: -3), ColumnSpec("VIOLATIONS", min: 10, max: 60, flexible: true, importance: -2)],
+            rows: rows,
+            emptyMessage: "No catalog changes since watching started. Run a migration in another terminal to see them here."
+        )
+    }
+
+    /// `HH:MM:SS` in local time.
+    static func clock(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970) + TimeZone.current.secondsFromGMT(for: date)
+        let day = ((seconds % 86_400) + 86_400) % 86_400
+        return String(format: "%02d:%02d:%02d", day / 3600, day % 3600 / 60, day % 60)
+    }
+
     // MARK: - Details
 
     func contractDetail(_ file: String) -> ScreenContent {
@@ -456,7 +490,11 @@ public struct Screens {
                                        violation.critical ? .violationError : .value)]))
         }
         if let open = status.openFor(violation.id) {
-            header.append(StyledLine.field("Open for", (open.exact ? "" : "at least ") + Self.duration(open.seconds) + (open.exact ? "" : " (already open when watching started)")))
+            let since = status.firstSeen[violation.id].map { "open since \(Self.clock($0)), " } ?? ""
+            header.append(StyledLine.field("Open", since + (open.exact ? "for " : "for at least ") + Self.duration(open.seconds) + (open.exact ? "" : " (already open when watching started)")))
+        }
+        if let cause = status.causes[violation.id] {
+            header.append(StyledLine.field("Caused by", cause))
         }
         header += ownerCard(contract)
         let relation = status.snapshot?.relation(violation.qualifiedTable)
