@@ -43,13 +43,16 @@ public enum Renderer {
 
     static func drawTabs(_ model: DashboardModel, on canvas: inout some Canvas) {
         canvas.fill(x: 0, y: 0, width: canvas.width, role: .tabInactive)
-        var x = canvas.put(" contractwatch ", x: 0, y: 0, role: .title)
         let screens = Screens(status: model.status)
         let summary = model.summary
         let counts: [Route: Int] = [.contracts: summary.contracts, .tables: summary.tables, .violations: summary.violations, .owners: summary.owners, .changes: summary.changes]
+        let labels = Route.roots.enumerated().map { index, route in " \(index + 1) \(screens.title(for: route)) \(counts[route] ?? 0) " }
+        let title = " contractwatch "
+        let tabsWidth = labels.reduce(0) { $0 + TextWidth.of($1) + 1 }
+        // The tabs matter more than the name: drop the name when both do not fit.
+        var x = TextWidth.of(title) + tabsWidth + 8 <= canvas.width ? canvas.put(title, x: 0, y: 0, role: .title) : -1
         let root = model.stack.first ?? .contracts
-        for (index, route) in Route.roots.enumerated() {
-            let label = " \(index + 1) \(screens.title(for: route)) \(counts[route] ?? 0) "
+        for (route, label) in zip(Route.roots, labels) {
             x = canvas.put(label, x: x + 1, y: 0, role: route == root ? .tabActive : .tabInactive)
         }
         let help = " ? help "
