@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(name: "contractwatch-bench", dependencies: ["Dashboard", "Watch", "Checks", "Catalog", "Contracts"]),
 
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "WatchTests", dependencies: ["Watch"]),
+        .testTarget(name: "WatchTests", dependencies: ["Watch", "Catalog", "Checks"]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview", "Checks"]),
         .testTarget(
             name: "DashboardTests",

@@ -53,6 +53,12 @@ public struct ViolationID: Sendable, Hashable {
     public var file: String
     public var column: String?
     public var kind: ViolationKind
+
+    public init(file: String, column: String?, kind: ViolationKind) {
+        self.file = file
+        self.column = column
+        self.kind = kind
+    }
 }
 
 /// A difference between a contract and the catalog.
@@ -76,6 +82,24 @@ public struct Violation: Sendable, Hashable, Identifiable {
 
     /// A breaking change to a table that something downstream depends on.
     public var critical: Bool { breaking && !consumers.isEmpty }
+
+    public init(contract: String, file: String, schema: String, table: String, column: String?, kind: ViolationKind,
+                expected: FindingValue, actual: FindingValue, severity: Severity, breaking: Bool, message: String,
+                owner: Owner?, consumers: [Consumer] = []) {
+        self.contract = contract
+        self.file = file
+        self.schema = schema
+        self.table = table
+        self.column = column
+        self.kind = kind
+        self.expected = expected
+        self.actual = actual
+        self.severity = severity
+        self.breaking = breaking
+        self.message = message
+        self.owner = owner
+        self.consumers = consumers
+    }
 
     public var id: ViolationID { ViolationID(file: file, column: column, kind: kind) }
 

@@ -59,6 +59,8 @@ public struct DashboardModel: Sendable {
     public var interval: Double
     /// Extra lines for the help overlay and status bar (the demo's psql command).
     public var hints: [String]
+    /// `r`: the Violations screen lists resolved findings from the history too.
+    public private(set) var showResolved = false
     /// Body rows available in the last frame; PgUp/PgDn move by this much.
     public var pageSize = 10
 
@@ -66,6 +68,7 @@ public struct DashboardModel: Sendable {
 
     private struct CacheKey: Hashable {
         var generation: Int
+        var showResolved: Bool
         var route: Route
         var filter: String
         var sortColumn: Int?
@@ -93,12 +96,12 @@ public struct DashboardModel: Sendable {
 
     public mutating func visible() -> VisibleContent {
         var state = lists[route] ?? ListState()
-        let key = CacheKey(generation: status.generation, route: route, filter: state.filter, sortColumn: state.sortColumn, sortReversed: state.sortReversed)
+        let key = CacheKey(generation: status.generation, showResolved: showResolved, route: route, filter: state.filter, sortColumn: state.sortColumn, sortReversed: state.sortReversed)
         var view: VisibleContent
         if let cache, cache.key == key {
             view = cache.view
         } else {
-            let content = Screens(status: status).content(for: route)
+            let content = Screens(status: status, showResolved: showResolved).content(for: route)
             var rows = content.rows
             if !state.filter.isEmpty {
                 rows = rows.filter { Self.matches($0.filterText, state.filter) }
@@ -211,6 +214,10 @@ public struct DashboardModel: Sendable {
             lists[route] = state
         case .commandLine:
             mode = .command("")
+        case .toggleResolved:
+            showResolved.toggle()
+            stack = [.violations]
+            setFlash(showResolved ? "showing resolved findings from the history (r hides them)" : "hiding resolved findings", now: now)
         case .help:
             mode = .help
         case .pollNow:

@@ -11,7 +11,7 @@ public enum Command: Hashable, Sendable {
     case moveUp, moveDown, top, bottom, pageUp, pageDown
     case open, back
     case show(Route)
-    case filter, sortNext, sortReverse, commandLine
+    case filter, sortNext, sortReverse, commandLine, toggleResolved
     case help, pollNow, intervalUp, intervalDown, pause, copy, copyMessage, quit
 }
 
@@ -43,6 +43,7 @@ public enum KeyMap {
         KeyBinding(keys: [.character("/")], label: "/", description: "filter (smart case)", group: "Find", command: .filter),
         KeyBinding(keys: [.character("s")], label: "s", description: "sort by the next column", group: "Find", command: .sortNext),
         KeyBinding(keys: [.character("S")], label: "S", description: "reverse the sort", group: "Find", command: .sortReverse),
+        KeyBinding(keys: [.character("r")], label: "r", description: "show resolved findings too", group: "Find", command: .toggleResolved),
         KeyBinding(keys: [.character("R"), .control("r")], label: "R", description: "poll now", group: "Watch", command: .pollNow),
         KeyBinding(keys: [.character("+"), .character("=")], label: "+", description: "poll less often", group: "Watch", command: .intervalUp),
         KeyBinding(keys: [.character("-")], label: "-", description: "poll more often", group: "Watch", command: .intervalDown),

@@ -7,8 +7,13 @@ import Watch
 /// Builds each screen's content from a status. Pure: same status, same screen.
 public struct Screens {
     public let status: WatchStatus
+    /// The Violations screen also lists resolved findings from the history.
+    public let showResolved: Bool
 
-    public init(status: WatchStatus) { self.status = status }
+    public init(status: WatchStatus, showResolved: Bool = false) {
+        self.status = status
+        self.showResolved = showResolved
+    }
 
     var result: CheckResult? { status.result }
     var contracts: [Contract] { status.contracts.contracts }
@@ -272,13 +277,26 @@ public struct Screens {
                 RowCell(Self.ownerName(violation.owner), role: violation.owner == nil ? .dim : nil),
             ], target: .violation(violation.id), copyText: violation.owner?.email, isNew: isNew)
         }
+        var all = rows
+        if showResolved {
+            for record in status.history.resolved {
+                guard let kind = ViolationKind(rawValue: record.kind) else { continue }
+                let id = ViolationID(file: record.file, column: record.column, kind: kind)
+                let table = QualifiedName(schema: record.schema, name: record.table)
+                all.append(ContentRow(id: "resolved|" + record.key, cells: [
+                    RowCell(" "), RowCell("RESOLVED", role: .contractOK, sort: .number(5)), RowCell(record.kind),
+                    RowCell(record.column.map { table.description + "." + QualifiedName.display($0) } ?? table.description),
+                    RowCell(""), RowCell(record.resolvedAt.map { "at " + Self.stamp($0) } ?? ""), RowCell(record.contract), RowCell(""),
+                ], role: .dim, target: .violation(id)))
+            }
+        }
         return ScreenContent(
-            title: "Violations",
+            title: showResolved ? "Violations (with resolved)" : "Violations",
             columns: [ColumnSpec("", min: 1, max: 1), ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 24),
                       ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1), ColumnSpec("EXPECTED", min: 8, max: 30, flexible: true, importance: -4),
                       ColumnSpec("ACTUAL", min: 8, max: 30, flexible: true, importance: -3), ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true, importance: -9),
                       ColumnSpec("OWNER", min: 8, max: 32, flexible: true, importance: -2)],
-            rows: rows,
+            rows: all,
             emptyMessage: result == nil ? "Waiting for the first check…" : "No violations: every contract holds."
         )
     }
@@ -332,6 +350,11 @@ public struct Screens {
             rows: rows,
             emptyMessage: "No catalog changes since watching started. Run a migration in another terminal to see them here."
         )
+    }
+
+    /// `HH:MM:SS` today, `YYYY-MM-DD HH:MM` before.
+    static func stamp(_ date: Date) -> String {
+        Calendar.current.isDateInToday(date) ? clock(date) : date.formatted(.iso8601.year().month().day().dateSeparator(.dash)) + " " + String(clock(date).prefix(5))
     }
 
     /// `HH:MM:SS` in local time.
@@ -464,9 +487,19 @@ public struct Screens {
 
     func violationDetail(_ id: ViolationID) -> ScreenContent {
         guard let violation = result?.violations.first(where: { $0.id == id }) else {
+            var header = [StyledLine([("✓ This violation is resolved: the latest poll no longer finds it.", .contractOK)])]
+            if let record = status.history.record(for: id) {
+                header.append(StyledLine.field("Where", record.column.map { "\(record.schema).\(record.table).\($0)" } ?? "\(record.schema).\(record.table)"))
+                header.append(StyledLine.field("Contract", "\(record.contract) (\(record.file))"))
+                header.append(StyledLine.field("Opened", (record.firstSeenExact ? "" : "before ") + Self.stamp(record.firstSeen)))
+                if let resolved = record.resolvedAt {
+                    header.append(StyledLine.field("Resolved", Self.stamp(resolved) + " (open for \(record.firstSeenExact ? "" : "at least ")\(Self.duration(resolved.timeIntervalSince(record.firstSeen))))"))
+                }
+                if let cause = record.cause { header.append(StyledLine.field("Caused by", cause)) }
+            }
             return ScreenContent(
                 title: id.kind.rawValue,
-                header: [StyledLine([("✓ This violation is resolved: the latest poll no longer finds it.", .contractOK)])],
+                header: header,
                 columns: [ColumnSpec("DIFF", min: 10, max: 400, flexible: true)], rows: [], emptyMessage: "Esc goes back."
             )
         }
@@ -490,10 +523,10 @@ public struct Screens {
                                        violation.critical ? .violationError : .value)]))
         }
         if let open = status.openFor(violation.id) {
-            let since = status.firstSeen[violation.id].map { "open since \(Self.clock($0)), " } ?? ""
-            header.append(StyledLine.field("Open", since + (open.exact ? "for " : "for at least ") + Self.duration(open.seconds) + (open.exact ? "" : " (already open when watching started)")))
+            let since = status.openSince(violation.id).map { "open since \(Self.stamp($0)), " } ?? ""
+            header.append(StyledLine.field("Open", since + (open.exact ? "for " : "for at least ") + Self.duration(open.seconds) + (open.exact ? "" : " (already open when first watched)")))
         }
-        if let cause = status.causes[violation.id] {
+        if let cause = status.cause(violation.id) {
             header.append(StyledLine.field("Caused by", cause))
         }
         header += ownerCard(contract)

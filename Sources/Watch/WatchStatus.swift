@@ -59,9 +59,23 @@ public struct WatchStatus: Sendable {
     /// watching) or a lower bound (it was already open at the first poll).
     public func openFor(_ id: ViolationID) -> (seconds: Double, exact: Bool)? {
         guard let at = lastPollAt else { return nil }
+        if let record = history.record(for: id), record.isOpen {
+            return (at.timeIntervalSince(record.firstSeen), record.firstSeenExact)
+        }
         if let seen = firstSeen[id] { return (at.timeIntervalSince(seen), true) }
         guard let since = watchingSince else { return nil }
         return (at.timeIntervalSince(since), false)
+    }
+
+    /// When the violation opened (persisted history first, then this session).
+    public func openSince(_ id: ViolationID) -> Date? {
+        if let record = history.record(for: id), record.isOpen { return record.firstSeen }
+        return firstSeen[id]
+    }
+
+    /// The change that opened the violation, as remembered.
+    public func cause(_ id: ViolationID) -> String? {
+        causes[id] ?? history.record(for: id)?.cause
     }
 
     /// Appeared within `window` seconds of the latest poll: what the UI marks as new.
@@ -76,6 +90,8 @@ public struct WatchStatus: Sendable {
     public var changes: [ChangeEvent] = []
     /// For violations that appeared while watching: the change that opened them.
     public var causes: [ViolationID: String] = [:]
+    /// Lifecycles of this database's violations, kept across restarts (when a store is set).
+    public var history = ViolationHistory()
     /// The contracts folder being watched (for messages that say how to reproduce).
     public var contractsFolder = "contracts"
     /// When the first poll succeeded: violations open then have been open at least this long.

@@ -18,11 +18,14 @@ public final class Watcher: Sendable {
         public var settings: ConnectionSettings
         public var contractsFolder: String
         public var interval: Double
+        /// Where violation history is kept (nil: not kept, e.g. in tests that do not want it).
+        public var historyDirectory: String?
 
-        public init(settings: ConnectionSettings, contractsFolder: String, interval: Double) {
+        public init(settings: ConnectionSettings, contractsFolder: String, interval: Double, historyDirectory: String? = nil) {
             self.settings = settings
             self.contractsFolder = contractsFolder
             self.interval = interval
+            self.historyDirectory = historyDirectory
         }
     }
 
@@ -36,6 +39,8 @@ public final class Watcher: Sendable {
         var walPosition: String?
         var fingerprint: String?
         var contracts: ContractSet?
+        var history = ViolationHistory()
+        var store: HistoryStore?
     }
 
     /// At most this many change events are kept in memory.
@@ -78,11 +83,31 @@ public final class Watcher: Sendable {
     /// Stops the timer and closes the connection. Waits for a poll in progress to finish.
     public func stop() {
         queue.sync {
-            worker.withLock { state in
+            let (store, history) = worker.withLock { state in
                 state.timer?.cancel()
                 state.timer = nil
                 state.connection = nil
+                return (state.store, state.history)
             }
+            saveHistory(store, history)
+        }
+    }
+
+    private func saveHistory(_ store: HistoryStore?, _ history: ViolationHistory) {
+        guard let store else { return }
+        do { try store.save(history) } catch { log?.write("could not save history to \(store.path): \(error)") }
+    }
+
+    /// Opens the history of the connected database on first use (keyed by system identifier).
+    private func openHistory(_ connection: Connection) {
+        guard let directory = configuration.historyDirectory, worker.withLock({ $0.store == nil }) else { return }
+        let identity = (try? connection.query("SELECT system_identifier::text FROM pg_catalog.pg_control_system()").string(0, 0)) ?? nil
+        let info = connection.info
+        let store = HistoryStore(directory: directory, systemIdentifier: identity ?? "\(info.host)_\(info.port)", database: info.database)
+        let history = store.load()
+        worker.withLock { state in
+            state.store = store
+            state.history = history
         }
     }
 
@@ -143,6 +168,7 @@ public final class Watcher: Sendable {
                 state.fingerprint = nil
                 return fresh
             }
+            openHistory(connection)
             // Read the WAL position first: a change after this point is seen by the next poll.
             let wal = CatalogFingerprint.walPosition(connection)
             let known = worker.withLock { ($0.walPosition, $0.fingerprint, $0.contracts) }
@@ -177,6 +203,18 @@ public final class Watcher: Sendable {
             // Diff outside the mailbox lock: the UI never waits for it.
             let (oldSnapshot, oldViolations) = mailbox.withLock { ($0.snapshot, $0.result?.violations ?? []) }
             let events = Self.events(from: oldSnapshot, to: snapshot, at: now, before: oldViolations, after: result.violations, previous: previous)
+            var causes: [ViolationID: String] = [:]
+            for event in events {
+                for id in event.opened where causes[id] == nil {
+                    causes[id] = "\(event.change.kind.rawValue) \(event.change.location)" + (event.change.values.isEmpty ? "" : " (\(event.change.values))")
+                }
+            }
+            let appeared = previous.map { ids.subtracting($0) } ?? []
+            let (history, store, historyChanged) = worker.withLock { state in
+                let changed = state.history.apply(result.violations, at: now, appeared: appeared, causes: causes)
+                return (state.history, state.store, changed)
+            }
+            if historyChanged { saveHistory(store, history) }
             let seconds = Date().timeIntervalSince(started)
             mailbox.withLock { status in
                 status.generation += 1
@@ -195,13 +233,9 @@ public final class Watcher: Sendable {
                 status.problem = problem
                 if !events.isEmpty {
                     status.changes = Array((events.reversed() + status.changes).prefix(Self.changeLimit))
-                    for event in events {
-                        for id in event.opened where status.causes[id] == nil {
-                            status.causes[id] = "\(event.change.kind.rawValue) \(event.change.location)" + (event.change.values.isEmpty ? "" : " (\(event.change.values))")
-                        }
-                    }
                 }
-                status.causes = status.causes.filter { ids.contains($0.key) }
+                status.causes = status.causes.merging(causes) { old, _ in old }.filter { ids.contains($0.key) }
+                status.history = history
             }
             return .succeeded
         } catch {
@@ -219,12 +253,17 @@ public final class Watcher: Sendable {
 
     private func publishUnchanged(started: Date, problem: String?) -> PollLoop.Event {
         let now = Date()
+        let history = worker.withLock { state in
+            state.history.touch(at: now)
+            return state.history
+        }
         mailbox.withLock { status in
             status.generation += 1
             status.state = .connected
             status.lastPollAt = now
             status.lastPollSeconds = now.timeIntervalSince(started)
             status.lastPollKind = .unchanged
+            status.history = history
             status.pollCount += 1
             status.newViolations = []
             status.problem = problem

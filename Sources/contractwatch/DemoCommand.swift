@@ -48,6 +48,8 @@ struct DemoCommand: ParsableCommand {
             "  ALTER TABLE object_images RENAME COLUMN primary_image TO image;",
             "  ALTER TABLE object_images DROP COLUMN additional_images;",
         ]
-        try DashboardSession.run(settings: settings, contractsFolder: contractOptions.contracts, options: dashboard, hints: hints)
+        var options = dashboard
+        options.keepHistory = false  // the database is thrown away with the demo
+        try DashboardSession.run(settings: settings, contractsFolder: contractOptions.contracts, options: options, hints: hints)
     }
 }

@@ -18,6 +18,9 @@ struct DashboardOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No colours (same as NO_COLOR=1).")
     var noColor = false
 
+    /// The demo's databases are thrown away, so their history is not worth keeping.
+    var keepHistory = true
+
     func validate() throws {
         guard interval >= PollLoop.minimumInterval, interval <= PollLoop.maximumInterval else {
             throw ValidationError("--interval must be between \(PollLoop.minimumInterval) and \(Int(PollLoop.maximumInterval)) seconds")
@@ -60,7 +63,8 @@ enum DashboardSession {
         }
         log.write("dashboard started (contracts \(contractsFolder), interval \(options.interval)s, theme \(theme.name))")
 
-        let watcher = Watcher(Watcher.Configuration(settings: settings, contractsFolder: contractsFolder, interval: options.interval), log: log)
+        let watcher = Watcher(Watcher.Configuration(settings: settings, contractsFolder: contractsFolder, interval: options.interval,
+                                                    historyDirectory: options.keepHistory ? HistoryStore.defaultDirectory() : nil), log: log)
         watcher.start()
         defer { watcher.stop() }
 

@@ -69,3 +69,49 @@ struct WatcherTests {
         #expect(back.result?.violations.isEmpty == true)
     }
 }
+
+extension WatcherTests {
+    @Test func idlePollsSkipTheSnapshotAndHistorySurvivesARestart() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer, b text);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])])
+        let state = NSTemporaryDirectory() + "cw-history-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let configuration = Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25, historyDirectory: state)
+
+        var watcher = Watcher(configuration)
+        watcher.start()
+        _ = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
+        // Nothing changes: later polls skip the snapshot.
+        let idle = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 3 })
+        #expect(idle.lastPollKind == .unchanged)
+
+        try migrate(dsn, "ALTER TABLE t DROP COLUMN b;")
+        let broken = try #require(waitFor(watcher, seconds: 10) { $0.result?.violations.isEmpty == false })
+        #expect(broken.lastPollKind == .full)
+        let id = try #require(broken.result?.violations.first?.id)
+        let event = try #require(broken.changes.first)
+        #expect(event.change.kind == .columnDropped && event.change.location == "public.t.b")
+        #expect(event.opened == [id])
+        #expect(broken.cause(id) == "column dropped public.t.b (text)")
+        let openSince = try #require(broken.openSince(id))
+        #expect(broken.openFor(id)?.exact == true)
+        watcher.stop()
+
+        // A new dashboard on the same database remembers when it opened and why.
+        watcher = Watcher(configuration)
+        watcher.start()
+        let again = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
+        #expect(again.openSince(id) == openSince)
+        #expect(again.cause(id) == "column dropped public.t.b (text)")
+        #expect(again.openFor(id)?.exact == true)
+
+        // Reverting the migration resolves it, in the history too.
+        try migrate(dsn, "ALTER TABLE t ADD COLUMN b text;")
+        let fixed = try #require(waitFor(watcher, seconds: 10) { $0.result?.violations.isEmpty == true })
+        #expect(fixed.history.record(for: id)?.resolvedAt != nil)
+        #expect(fixed.changes.first?.closed == [id])
+        watcher.stop()
+        let files = try FileManager.default.contentsOfDirectory(atPath: state)
+        #expect(files.count == 1 && files[0].hasSuffix("-" + (fixed.connection?.database ?? "?") + ".json"))
+    }
+}

@@ -1,0 +1,84 @@
+import Catalog
+import Checks
+import Foundation
+import Testing
+import Watch
+
+struct CatalogDiffTests {
+    func column(_ name: String, _ position: Int, _ type: String = "integer", nullable: Bool = true, pk: Int? = nil, comment: String? = nil, def: String? = nil) -> CatalogColumn {
+        CatalogColumn(name: name, position: position, dataType: type, formattedType: type, isNullable: nullable, primaryKeyPosition: pk, defaultExpression: def, comment: comment)
+    }
+
+    func snapshot(_ relations: [Relation]) -> CatalogSnapshot {
+        CatalogSnapshot(database: DatabaseIdentity(name: "d", serverVersion: "15"), relations: relations)
+    }
+
+    @Test func tellsRenamesFromDropAndAddAndListsAlterations() {
+        let old = snapshot([
+            Relation(name: QualifiedName(schema: "public", name: "t"), kind: .table, columns: [
+                column("id", 1, pk: 1), column("primary_image", 2, "text"), column("additional_images", 3, "text[]"),
+                column("created_at", 4, "timestamp", nullable: false), column("note", 5, "text", comment: "old"),
+            ], oid: 10),
+            Relation(name: QualifiedName(schema: "public", name: "gone"), kind: .table, columns: [], oid: 11),
+            Relation(name: QualifiedName(schema: "public", name: "before"), kind: .table, columns: [], oid: 12),
+        ])
+        let new = snapshot([
+            Relation(name: QualifiedName(schema: "public", name: "t"), kind: .table, columns: [
+                column("id", 1), column("image", 2, "text"),
+                column("created_at", 4, "timestamp(3)", nullable: true, def: "now()"), column("note", 5, "text", comment: "new"),
+                column("is_primary_image", 6, "boolean"),
+            ], oid: 10),
+            Relation(name: QualifiedName(schema: "public", name: "after"), kind: .table, columns: [], oid: 12),
+            Relation(name: QualifiedName(schema: "public", name: "created"), kind: .view, columns: [column("a", 1)], oid: 13),
+        ])
+        let changes = CatalogDiff.changes(from: old, to: new).map { "\($0.kind.rawValue) \($0.location) \($0.values)" }
+        #expect(changes == [
+            "table renamed public.after public.before → public.after",
+            "table added public.created view, 1 columns",
+            "primary key changed public.t.id PK position 1 → not in PK",
+            "column renamed public.t.image primary_image → image",
+            "type changed public.t.created_at timestamp → timestamp(3)",
+            "nullability changed public.t.created_at not null → null",
+            "default changed public.t.created_at none → now()",
+            "comment changed public.t.note old → new",
+            "column added public.t.is_primary_image boolean",
+            "column dropped public.t.additional_images text[]",
+            "table dropped public.gone table, 0 columns",
+        ])
+    }
+}
+
+struct ViolationHistoryTests {
+    func violation(_ column: String) -> Violation {
+        Violation(contract: "c", file: "c.json", schema: "public", table: "t", column: column, kind: .columnMissing,
+                  expected: .present, actual: .absent, severity: .error, breaking: true, message: "m", owner: nil)
+    }
+
+    @Test func opensKeepsAndResolvesAndSurvivesARoundTrip() throws {
+        var history = ViolationHistory()
+        let t0 = Date(timeIntervalSince1970: 1_000), t1 = t0.addingTimeInterval(60), t2 = t0.addingTimeInterval(120)
+        let a = violation("a"), b = violation("b")
+        let opened = history.apply([a], at: t0, appeared: [], causes: [:])
+        let openedB = history.apply([a, b], at: t1, appeared: [b.id], causes: [b.id: "column dropped public.t.b"])
+        let unchanged = history.apply([a, b], at: t2, appeared: [], causes: [:])
+        #expect(opened && openedB)
+        #expect(!unchanged, "nothing opened or resolved")
+        let recordA = try #require(history.record(for: a.id))
+        #expect(recordA.firstSeen == t0 && !recordA.firstSeenExact && recordA.lastSeen == t2)
+        let recordB = try #require(history.record(for: b.id))
+        #expect(recordB.firstSeen == t1 && recordB.firstSeenExact && recordB.cause == "column dropped public.t.b")
+
+        let parsed = try #require(ViolationHistory.parse(history.json(database: "d")))
+        #expect(parsed == history)
+
+        let t3 = t2.addingTimeInterval(60)
+        let resolved = history.apply([a], at: t3, appeared: [], causes: [:])
+        #expect(resolved)
+        #expect(history.record(for: b.id)?.resolvedAt == t3)
+        #expect(history.resolved.map(\.key) == [ViolationHistory.key(b.id)])
+        // Reopened later: a new life with a new first-seen time.
+        let t4 = t3.addingTimeInterval(60)
+        history.apply([a, b], at: t4, appeared: [b.id], causes: [:])
+        #expect(history.record(for: b.id)?.firstSeen == t4 && history.record(for: b.id)?.isOpen == true)
+    }
+}
