@@ -83,6 +83,8 @@ struct DashboardEndToEndTests {
         #expect(detail.contains("Data Engineering Team"))
         #expect(detail.contains("Violations › object_images.primary_image"))
         #expect(detail.contains("Maya Okafor"), "the owner card lists every role from owners.yaml")
+        #expect(detail.contains("open since"))
+        #expect(detail.contains("Caused by  column dropped public.object_images.primary_image"))
         #expect(detail.contains("image model training pipeline"), "consumers at risk are shown")
         try tmux.keys("m")
         #expect(try tmux.waitFor("copied a message to the owners") != nil)
@@ -101,6 +103,11 @@ struct DashboardEndToEndTests {
         try tmux.keys("?")
         #expect(try tmux.waitFor("copy the owner's email") != nil)
         try tmux.keys("Escape")
+
+        // The Changes screen shows the migration and the violation it opened.
+        try tmux.keys("5")
+        let changes = try #require(try tmux.waitFor("column dropped"))
+        #expect(changes.contains("public.object_images.primary_image") && changes.contains("opened column_missing primary_image"))
 
         // The Owners screen lists the people of owners.yaml with their open violations.
         try tmux.keys("4")
