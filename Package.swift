@@ -43,7 +43,7 @@ let package = Package(
         // Pure: contracts × snapshot → findings.
         .target(name: "Checks", dependencies: ["Contracts", "Catalog"]),
         // The background checker: DispatchSourceTimer poll loop, publishes immutable statuses.
-        .target(name: "Watch", dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles"]),
+        .target(name: "Watch", dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Preview"]),
         // The built-in themes: the YAML files of `themes/`, embedded in the binary.
         .target(
             name: "BuiltInThemes",

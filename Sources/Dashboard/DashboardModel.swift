@@ -10,6 +10,9 @@ public enum Effect: Hashable, Sendable {
     case setInterval(Double)
     /// Copy to the clipboard (the terminal layer sends OSC 52).
     case copy(String)
+    /// Preview a migration file (run in a transaction and rolled back).
+    case preview(String)
+    case clearPreview
 }
 
 /// Selection, scroll, filter and sort of one screen. Selection is kept by row identity.
@@ -39,6 +42,8 @@ public struct DashboardModel: Sendable {
         case normal
         case filter
         case command(String)
+        /// Typing the path of a migration file to preview.
+        case previewPrompt(String)
         case help
     }
 
@@ -168,6 +173,22 @@ public struct DashboardModel: Sendable {
             return handleFilter(key)
         case .command(let text):
             return handleCommandLine(key, text, now: now)
+        case .previewPrompt(let text):
+            switch key {
+            case .escape: mode = .normal
+            case .backspace: mode = .previewPrompt(String(text.dropLast()))
+            case .character(let character): mode = .previewPrompt(text + String(character))
+            case .control("c"): return [.quit]
+            case .enter:
+                mode = .normal
+                let path = text.trimmingCharacters(in: .whitespaces)
+                guard !path.isEmpty else { return [] }
+                stack = [.violations]
+                setFlash("previewing \(path): running it in a transaction that is rolled back…", now: now)
+                return [.preview(path)]
+            default: break
+            }
+            return []
         case .normal:
             guard let command = KeyMap.command(for: key) else { return [] }
             return perform(command, now: now)
@@ -214,6 +235,11 @@ public struct DashboardModel: Sendable {
             lists[route] = state
         case .commandLine:
             mode = .command("")
+        case .previewMigration:
+            mode = .previewPrompt("")
+        case .clearPreview:
+            setFlash("preview cleared", now: now)
+            return [.clearPreview]
         case .toggleResolved:
             showResolved.toggle()
             stack = [.violations]

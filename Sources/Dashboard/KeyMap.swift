@@ -12,7 +12,7 @@ public enum Command: Hashable, Sendable {
     case open, back
     case show(Route)
     case filter, sortNext, sortReverse, commandLine, toggleResolved
-    case help, pollNow, intervalUp, intervalDown, pause, copy, copyMessage, quit
+    case help, pollNow, intervalUp, intervalDown, pause, copy, copyMessage, previewMigration, clearPreview, quit
 }
 
 public struct KeyBinding: Sendable {
@@ -45,6 +45,8 @@ public enum KeyMap {
         KeyBinding(keys: [.character("S")], label: "S", description: "reverse the sort", group: "Find", command: .sortReverse),
         KeyBinding(keys: [.character("r")], label: "r", description: "show resolved findings too", group: "Find", command: .toggleResolved),
         KeyBinding(keys: [.character("R"), .control("r")], label: "R", description: "poll now", group: "Watch", command: .pollNow),
+        KeyBinding(keys: [.character("p")], label: "p", description: "preview a migration file", group: "Watch", command: .previewMigration),
+        KeyBinding(keys: [.character("P")], label: "P", description: "clear the preview", group: "Watch", command: .clearPreview),
         KeyBinding(keys: [.character("+"), .character("=")], label: "+", description: "poll less often", group: "Watch", command: .intervalUp),
         KeyBinding(keys: [.character("-")], label: "-", description: "poll more often", group: "Watch", command: .intervalDown),
         KeyBinding(keys: [.character(" ")], label: "space", description: "pause / resume polling", group: "Watch", command: .pause),

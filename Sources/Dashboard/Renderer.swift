@@ -229,6 +229,11 @@ public enum Renderer {
             let end = canvas.put(filter + "▏", x: x, y: y, role: .value)
             canvas.put("  \(view.rows.count) of \(view.totalRows) match · Enter keeps · Esc clears", x: end, y: y, role: .dim)
             return
+        case .previewPrompt(let text):
+            let x = canvas.put(" preview migration file: ", x: 0, y: y, role: .prompt)
+            let end = canvas.put(text + "▏", x: x, y: y, role: .value)
+            canvas.put("  Enter runs it in a transaction and rolls back · Esc cancels", x: end, y: y, role: .dim)
+            return
         case .command(let text):
             let x = canvas.put(" :", x: 0, y: y, role: .prompt)
             let end = canvas.put(text + "▏", x: x, y: y, role: .value)

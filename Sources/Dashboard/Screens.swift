@@ -278,6 +278,23 @@ public struct Screens {
             ], target: .violation(violation.id), copyText: violation.owner?.email, isNew: isNew)
         }
         var all = rows
+        var header: [StyledLine] = []
+        if let preview = status.preview {
+            if let error = preview.error {
+                header.append(StyledLine([("Preview of \(preview.migration): ", .label), (error, .flashError)]))
+            } else {
+                header.append(StyledLine([("Preview of \(preview.migration) at \(Self.clock(preview.at)): ", .label),
+                                          ("would break \(preview.introduced.count)", preview.introduced.isEmpty ? .contractOK : .violationError),
+                                          (", would fix \(preview.fixed.count) (run in a transaction and rolled back; P clears)", .dim)]))
+            }
+            for violation in preview.introduced {
+                all.append(ContentRow(id: "preview|" + Self.key(violation.id), cells: [
+                    RowCell("◆", role: .flashError), RowCell("WOULD", role: .flashError, sort: .number(-2)), RowCell(violation.kind.rawValue),
+                    RowCell(violation.location), RowCell(violation.expected.description), RowCell(violation.actual.description),
+                    RowCell(violation.contract), RowCell(Self.ownerName(violation.owner)),
+                ], copyText: violation.owner?.email))
+            }
+        }
         if showResolved {
             for record in status.history.resolved {
                 guard let kind = ViolationKind(rawValue: record.kind) else { continue }
@@ -292,6 +309,7 @@ public struct Screens {
         }
         return ScreenContent(
             title: showResolved ? "Violations (with resolved)" : "Violations",
+            header: header,
             columns: [ColumnSpec("", min: 1, max: 1), ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 24),
                       ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1), ColumnSpec("EXPECTED", min: 8, max: 30, flexible: true, importance: -4),
                       ColumnSpec("ACTUAL", min: 8, max: 30, flexible: true, importance: -3), ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true, importance: -9),

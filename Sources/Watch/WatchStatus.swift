@@ -90,6 +90,8 @@ public struct WatchStatus: Sendable {
     public var changes: [ChangeEvent] = []
     /// For violations that appeared while watching: the change that opened them.
     public var causes: [ViolationID: String] = [:]
+    /// The last migration preview (`p`), shown as "would break" beside the live violations.
+    public var preview: PreviewOutcome?
     /// Lifecycles of this database's violations, kept across restarts (when a store is set).
     public var history = ViolationHistory()
     /// The contracts folder being watched (for messages that say how to reproduce).

@@ -46,7 +46,7 @@ public final class Watcher: Sendable {
     /// At most this many change events are kept in memory.
     static let changeLimit = 1000
 
-    private let configuration: Configuration
+    let configuration: Configuration
     private let queue = DispatchQueue(label: "contractwatch.checker", qos: .utility)
     private let worker: Mutex<Worker>
     private let mailbox: Mutex<WatchStatus>
@@ -92,6 +92,16 @@ public final class Watcher: Sendable {
             saveHistory(store, history)
         }
     }
+
+    func publishPreview(_ outcome: PreviewOutcome?) {
+        mailbox.withLock { status in
+            status.preview = outcome
+            status.generation += 1
+        }
+    }
+
+    /// Forgets the last preview.
+    public func clearPreview() { publishPreview(nil) }
 
     private func saveHistory(_ store: HistoryStore?, _ history: ViolationHistory) {
         guard let store else { return }

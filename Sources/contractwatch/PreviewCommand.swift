@@ -7,6 +7,7 @@ import Foundation
 import Postgres
 import Preview
 import Reports
+import Watch
 
 /// Which violations fail the gate: breaking ones (`error`, the default) or any (`warning`).
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
@@ -51,38 +52,20 @@ struct PreviewCommand: ParsableCommand {
             throw CommandFailure.usage("cannot read \(migration)")
         }
         let sql = String(decoding: data, as: UTF8.self)
-        let script = MigrationScript(sql)
-        let refusals = script.refusals
-        if !refusals.isEmpty {
-            throw CommandFailure.usage("refusing to preview \(migration) (nothing was run):\n  " + refusals.map(\.description).joined(separator: "\n  "))
-        }
-        if script.statements.isEmpty { throw CommandFailure.usage("\(migration) has no SQL statements") }
+        let script: MigrationScript
+        do { script = try MigrationPreview.validate(sql) } catch { throw CommandFailure.usage("\(migration): \(error.description)") }
         let contracts: ContractSet
         do { contracts = try ContractFolder.load(contractOptions.contracts) } catch { throw CommandFailure.usage(error.description) }
-
-        let settings = ConnectionSettings(dsn: connection.dsn, readOnly: false, connectTimeoutSeconds: connection.connectTimeout,
+        let settings = ConnectionSettings(dsn: connection.dsn, connectTimeoutSeconds: connection.connectTimeout,
                                           statementTimeoutMilliseconds: connection.statementTimeout)
         let before: CheckResult
         let after: CheckResult
         do {
-            let session = try Connection(settings)
-            try session.execute(script: "BEGIN")
-            defer {
-                // Always roll back, whatever happened in between.
-                try? session.execute(script: "ROLLBACK")
-                Output.error("contractwatch preview: rolled back; the database is unchanged")
-            }
-            before = Checker.check(contracts, against: try CatalogReader.snapshot(session))
-            do {
-                try session.execute(script: sql)
-            } catch {
-                throw CommandFailure.couldNotCheck("the migration failed, so nothing can be previewed: \(error.description)")
-            }
-            after = Checker.check(contracts, against: try CatalogReader.snapshot(session))
-        } catch let failure as CommandFailure {
-            throw failure
+            (before, after) = try MigrationPreview.run(sql, contracts: contracts, settings: settings)
+            Output.error("contractwatch preview: rolled back; the database is unchanged")
         } catch {
-            throw CommandFailure.couldNotCheck("\(error)")
+            if case .migrationFailed = error { Output.error("contractwatch preview: rolled back; the database is unchanged") }
+            throw CommandFailure.couldNotCheck(error.description)
         }
         if sql.range(of: "nextval", options: .caseInsensitive) != nil || script.statements.contains(where: { $0.keywords.first == "INSERT" }) {
             Output.error("contractwatch preview: note: sequences advanced by the script (nextval, serial columns) are not rolled back by PostgreSQL")

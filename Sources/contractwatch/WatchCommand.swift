@@ -152,6 +152,8 @@ enum UILoop {
                         case .setPaused(let paused): watcher.setPaused(paused)
                         case .setInterval(let seconds): watcher.setInterval(seconds)
                         case .copy(let text): pendingCopy = text
+                        case .preview(let path): watcher.preview(file: path)
+                        case .clearPreview: watcher.clearPreview()
                         }
                     }
                 }

@@ -280,3 +280,18 @@ struct OwnershipConsistencyTests {
     }
 }
 import Contracts
+
+struct PreviewKeyTests {
+    @Test func pAsksForAFileAndEnterPreviewsIt() {
+        var m = DashboardModel(status: StatusFixture.status)
+        _ = m.handle(.character("p"))
+        #expect(m.mode == .previewPrompt(""))
+        for character in "m.sql" { _ = m.handle(.character(character)) }
+        #expect(m.handle(.enter) == [.preview("m.sql")])
+        #expect(m.route == .violations)
+        #expect(m.handle(.character("P")) == [.clearPreview])
+        _ = m.handle(.character("p"))
+        _ = m.handle(.escape)
+        #expect(m.mode == .normal)
+    }
+}

@@ -115,3 +115,27 @@ extension WatcherTests {
         #expect(files.count == 1 && files[0].hasSuffix("-" + (fixed.connection?.database ?? "?") + ".json"))
     }
 }
+
+extension WatcherTests {
+    @Test func dashboardPreviewPublishesWhatAMigrationWouldBreak() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer, b text);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])])
+        let migration = folder.path + "/../cw-preview-\(UUID().uuidString).sql"
+        try "ALTER TABLE t DROP COLUMN b;".write(toFile: migration, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: migration) }
+        let watcher = Watcher(Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25))
+        watcher.start()
+        defer { watcher.stop() }
+        _ = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
+        watcher.preview(file: migration)
+        let previewed = try #require(waitFor(watcher, seconds: 10) { $0.preview != nil })
+        #expect(previewed.preview?.error == nil)
+        #expect(summarize(previewed.preview?.introduced ?? []) == ["column_missing t.b present→absent error"])
+        // Rolled back: the live check still holds.
+        Thread.sleep(forTimeInterval: 0.6)
+        #expect(watcher.latest.result?.violations.isEmpty == true)
+        watcher.preview(file: folder.path + "/missing.sql")
+        let failed = try #require(waitFor(watcher, seconds: 10) { $0.preview?.error != nil })
+        #expect(failed.preview?.error?.contains("cannot read") == true)
+    }
+}
