@@ -9,6 +9,20 @@ public enum ContractFolder {
         public var description: String { "contracts folder \(path): \(reason)" }
     }
 
+    /// A cheap signature of the folder's contract files (names, sizes, modification times): when
+    /// it is unchanged, the files need not be read and parsed again. nil if the folder is unreadable.
+    public static func signature(_ path: String) -> String? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return nil }
+        var parts: [String] = []
+        for name in names.sorted() where ContractLoader.isContractFile(name) {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + name)
+            let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            parts.append("\(name)\u{1}\(size)\u{1}\(modified)")
+        }
+        return parts.joined(separator: "\u{2}")
+    }
+
     /// Every contract file (`*.json`, `*.yaml`, `*.yml`, not hidden) directly in `path`, and its
     /// `owners.yaml`, sorted by name.
     public static func load(_ path: String) throws(NotAFolder) -> ContractSet {

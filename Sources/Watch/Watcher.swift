@@ -39,6 +39,7 @@ public final class Watcher: Sendable {
         var walPosition: String?
         var fingerprint: String?
         var contracts: ContractSet?
+        var contractsSignature: String?
         var history = ViolationHistory()
         var store: HistoryStore?
     }
@@ -163,11 +164,17 @@ public final class Watcher: Sendable {
         let started = Date()
         let contracts: ContractSet
         var problem: String?
-        do {
-            contracts = try ContractFolder.load(configuration.contractsFolder)
-        } catch {
-            contracts = ContractSet(contracts: [], errors: [], fileCount: 0)
-            problem = error.description
+        // Read and parse the contract files only when the folder changed.
+        let signature = ContractFolder.signature(configuration.contractsFolder)
+        if let signature, let cached = worker.withLock({ $0.contractsSignature == signature ? $0.contracts : nil }) {
+            contracts = cached
+        } else {
+            do {
+                contracts = try ContractFolder.load(configuration.contractsFolder)
+            } catch {
+                contracts = ContractSet(contracts: [], errors: [], fileCount: 0)
+                problem = error.description
+            }
         }
         do {
             let connection = try worker.withLock { state throws(PostgresError) -> Connection in
@@ -207,6 +214,7 @@ public final class Watcher: Sendable {
                 state.walPosition = wal
                 state.fingerprint = fingerprint
                 state.contracts = contracts
+                state.contractsSignature = signature
                 return (previous, state.firstSeen)
             }
             let info = connection.info

@@ -1,11 +1,15 @@
 // contractwatch-bench: timings as ratios against a floor measured in the same run.
-// Run: swift run -c release contractwatch-bench
+// Run: swift run -c release contractwatch-bench [--dsn DSN --contracts DIR]
 //
-// Today it measures the dashboard's Violations screen with 10,000 findings on the in-memory
-// canvas (no terminal, no database), against the floor of filling an empty frame of the same
-// size. Nothing in the test suite asserts a time; this prints them.
+// Always: the dashboard's Violations screen with 10,000 findings on the in-memory canvas, against
+// the floor of filling an empty frame. With --dsn: the poll pipeline on that database (idle poll
+// gate, catalog fingerprint, full snapshot + checks) beside the raw queries sent through libpq
+// with no decoding. Nothing in the test suite asserts a time; this prints them.
 
 import Catalog
+import CatalogReader
+import ContractFiles
+import Postgres
 import Checks
 import Contracts
 import Dashboard
@@ -90,7 +94,7 @@ let newPoll = measure(11) {
     Renderer.draw(&model, on: &frame, now: now)
 }
 
-func row(_ name: String, _ ms: Double) -> String {
+func row(_ name: String, _ ms: Double, floor: Double = floor) -> String {
     name.padding(toLength: 58, withPad: " ", startingAt: 0) + String(format: "%9.3f ms  %7.1f× floor", ms, ms / floor)
 }
 print("contractwatch-bench — Violations screen, 10,000 findings, \(width)×\(height), medians")
@@ -99,3 +103,36 @@ print(row("redraw, nothing changed (the 1 s tick)", warm))
 print(row("key (↓) + redraw", keyAndRedraw))
 print(row("new poll published: rebuild 10,000 rows + redraw", newPoll))
 print(String(format: "summary: redraw %.3f ms (%.1f× floor), key %.3f ms, new poll %.1f ms", warm, warm / floor, keyAndRedraw, newPoll))
+
+// MARK: - Database (optional)
+
+let arguments = CommandLine.arguments
+if let dsnIndex = arguments.firstIndex(of: "--dsn"), dsnIndex + 1 < arguments.count {
+    let dsn = arguments[dsnIndex + 1]
+    let folder = arguments.firstIndex(of: "--contracts").map { arguments[$0 + 1] } ?? "contracts"
+    do {
+        let connection = try Connection(ConnectionSettings(dsn: dsn))
+        let contracts = try ContractFolder.load(folder)
+        let tables = try connection.query("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'").int(0, 0) ?? 0
+        let wal = measure(51) { _ = CatalogFingerprint.walPosition(connection) }
+        let select1 = measure(51) { _ = try? connection.query("SELECT 1") }
+        let fingerprintRaw = measure(7) { _ = try? connection.query(CatalogFingerprint.query) }
+        let snapshotRaw = measure(7) { _ = try? connection.query(CatalogReader.snapshotQuery) }
+        let snapshot = measure(7) { _ = try? CatalogReader.snapshot(connection) }
+        let full = measure(7) {
+            if let snap = try? CatalogReader.snapshot(connection) { _ = Checker.check(contracts, against: snap) }
+        }
+        print("")
+        print("poll pipeline on \(tables) tables, \(contracts.contracts.count) contracts, medians")
+        print(row("floor: SELECT 1 round trip", select1, floor: select1))
+        print(row("idle poll gate: pg_current_wal_insert_lsn()", wal, floor: select1))
+        print(row("catalog fingerprint (raw query)", fingerprintRaw, floor: select1))
+        print(row("full snapshot query, raw (no decoding)", snapshotRaw, floor: select1))
+        print(row("full snapshot, decoded", snapshot, floor: select1))
+        print(row("full poll: snapshot + checks", full, floor: select1))
+        print(String(format: "summary: idle poll %.2f ms (%.1f× SELECT 1), fingerprint %.1f ms, full poll %.1f ms (%.2f× raw snapshot query)",
+                     wal, wal / select1, fingerprintRaw, full, full / snapshotRaw))
+    } catch {
+        print("database measurements skipped: \(error)")
+    }
+}
