@@ -163,3 +163,51 @@ extension DashboardEndToEndTests {
         #expect(kill(pid, 0) != 0, "contractwatch kept running after its terminal closed")
     }
 }
+
+extension DashboardEndToEndTests {
+    /// Issue 5 in tmux: restarting the dashboard keeps "open since" and the cause; reverting the
+    /// migration marks the finding resolved, and `r` lists it.
+    @Test func historySurvivesARestartAndRevertResolves() throws {
+        let dsn = try freshDatabase(DemoDatabase.schemaSQL)
+        let binary = try binaryPath()
+        let state = NSTemporaryDirectory() + "cw-e2e-history-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let command = "env XDG_STATE_HOME=\(Self.shellQuote(state)) TERM=xterm-256color \(Self.shellQuote(binary)) --dsn \(Self.shellQuote(dsn)) "
+            + "--contracts \(Self.shellQuote(repositoryRoot + "/contracts")) --interval 1; echo EXIT=$?; sleep 60"
+
+        var tmux = try Tmux()
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "130", "-y", "40", command])
+        _ = try #require(try tmux.waitFor("● connected"), "dashboard did not start")
+        try migrate(dsn, "ALTER TABLE object_images DROP COLUMN additional_images;")
+        _ = try #require(try tmux.waitFor("3 Violations 1"))
+        try tmux.keys("3")
+        _ = try #require(try tmux.waitFor("column_missing"))
+        try tmux.keys("Enter")
+        let first = try #require(try tmux.waitFor("Caused by"))
+        let since = try #require(first.split(separator: "\n").first { $0.contains("open since") }.map(String.init))
+        try tmux.keys("q")
+        _ = try #require(try tmux.waitFor("EXIT=0"))
+        tmux.kill()
+
+        tmux = try Tmux()
+        defer { tmux.kill() }
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "130", "-y", "40", command])
+        _ = try #require(try tmux.waitFor("3 Violations 1"), "restarted dashboard did not see the violation")
+        try tmux.keys("3")
+        _ = try #require(try tmux.waitFor("column_missing"))
+        try tmux.keys("Enter")
+        let again = try #require(try tmux.waitFor("Caused by  column dropped public.object_images.additional_images"))
+        let sinceAgain = again.split(separator: "\n").first { $0.contains("open since") }.map(String.init)
+        // Same opening time after the restart (the "for N s" part grows).
+        #expect(sinceAgain?.components(separatedBy: ", for").first == since.components(separatedBy: ", for").first)
+
+        try migrate(dsn, "ALTER TABLE object_images ADD COLUMN additional_images text[];")
+        _ = try #require(try tmux.waitFor("This violation is resolved"), "reverting did not resolve it")
+        try tmux.keys("Escape")
+        try tmux.keys("r")
+        let resolved = try #require(try tmux.waitFor("RESOLVED"))
+        #expect(resolved.contains("public.object_images.additional_images"))
+        try tmux.keys("q")
+        #expect(try tmux.waitFor("EXIT=0") != nil)
+    }
+}
