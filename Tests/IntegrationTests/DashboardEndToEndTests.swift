@@ -106,12 +106,14 @@ struct DashboardEndToEndTests {
 
         // The Changes screen shows the migration and the violation it opened.
         try tmux.keys("5")
-        let changes = try #require(try tmux.waitFor("column dropped"))
-        #expect(changes.contains("public.object_images.primary_image") && changes.contains("opened column_missing primary_image"))
+        // Wait for the Changes screen itself (its header), not text the previous screen also had.
+        let changes = try #require(try tmux.waitFor("OLD → NEW"))
+        #expect(changes.contains("public.object_images.primary_image") && changes.contains("opened column_missing primary_image"), "\(changes)")
 
         // The Owners screen lists the people of owners.yaml with their open violations.
         try tmux.keys("4")
-        let owners = try #require(try tmux.waitFor("Priya Raman"))
+        let owners = try #require(try tmux.waitFor("OPEN FOR"))
+        #expect(owners.contains("Priya Raman"))
         #expect(owners.contains("Data Engineering Team") && owners.contains("Sam Whitfield"))
 
         // Quit: exit status 0 and the terminal restored (alternate screen off, dashboard gone).
