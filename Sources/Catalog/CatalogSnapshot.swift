@@ -167,7 +167,4 @@ public struct CatalogSnapshot: Sendable {
         (byName[name.lowercased()] ?? []).map { relations[$0] }
     }
 
-    public var schemas: [String] {
-        Array(Set(relations.map(\.name.schema))).sorted()
-    }
 }

@@ -15,7 +15,6 @@ public enum Route: Hashable, Sendable {
 
     public static let roots: [Route] = [.contracts, .tables, .violations, .owners, .changes]
 
-    public var isRoot: Bool { Self.roots.contains(self) }
 }
 
 /// How a value sorts: numbers numerically, text case-insensitively.

@@ -63,11 +63,6 @@ public struct Screens {
         owner?.name ?? owner?.email ?? "(no owner)"
     }
 
-    static func ownerKey(_ owner: Owner?) -> String {
-        guard let owner else { return "(no owner)" }
-        return owner.email?.lowercased() ?? owner.name ?? "(no owner)"
-    }
-
     var registry: OwnersRegistry { status.contracts.registry }
 
     /// Identity of someone named for a role: the registry id, else the reference as written.

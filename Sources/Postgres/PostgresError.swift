@@ -43,11 +43,6 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         self.target = target
     }
 
-    /// True when checking could not happen at all (as opposed to a check that found problems).
-    public var isConnectionProblem: Bool {
-        kind == .connectionFailed || kind == .authenticationFailed || kind == .connectionLost
-            || kind == .invalidSettings
-    }
 
     public var description: String {
         var text = "\(kind)"
