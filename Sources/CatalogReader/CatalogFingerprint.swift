@@ -43,6 +43,36 @@ public enum CatalogFingerprint {
         try connection.query(query).string(0, 0) ?? ""
     }
 
+    /// The fingerprint of only the relations named in `names` (exact names, any schema): their
+    /// columns, keys, comments, defaults and domain types. One row per relation, built from
+    /// correlated subqueries that use the catalog indexes, so the cost follows the contracts,
+    /// not the catalog (a join would make the planner hash all of pg_attribute).
+    public static let scopedQuery = """
+        SELECT pg_catalog.md5(pg_catalog.string_agg(x, '|' ORDER BY x)) FROM (
+          SELECT pg_catalog.concat(
+            pg_catalog.format('c%s %s %s %s %s %s', c.oid, c.relname, c.relnamespace, n.nspname, c.relkind, c.relispartition),
+            (SELECT pg_catalog.string_agg(pg_catalog.format('a%s %s %s %s %s %s', a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attisdropped), ',' ORDER BY a.attnum)
+               FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0),
+            (SELECT pg_catalog.string_agg(pg_catalog.format('i%s %s %s %s %s', i.indexrelid, i.indisprimary, i.indisunique, i.indkey, i.indpred IS NULL), ',' ORDER BY i.indexrelid)
+               FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid),
+            (SELECT pg_catalog.string_agg(pg_catalog.format('d%s %s', d.objsubid, pg_catalog.md5(d.description)), ',' ORDER BY d.objsubid)
+               FROM pg_catalog.pg_description d WHERE d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass),
+            (SELECT pg_catalog.string_agg(pg_catalog.format('f%s %s', ad.adnum, pg_catalog.md5(pg_catalog.pg_get_expr(ad.adbin, ad.adrelid))), ',' ORDER BY ad.adnum)
+               FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = c.oid),
+            (SELECT pg_catalog.string_agg(pg_catalog.format('t%s %s %s %s', t.oid, t.typbasetype, t.typtypmod, t.typnotnull), ',' ORDER BY t.oid)
+               FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+               WHERE a.attrelid = c.oid AND a.attnum > 0 AND t.typtype = 'd')
+          ) AS x
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relname = ANY($1::text[])
+            AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+        ) AS rows
+        """
+
+    public static func fingerprint(_ connection: Connection, names: Set<String>) throws(PostgresError) -> String {
+        try connection.query(scopedQuery, [CatalogReader.arrayLiteral(names.sorted())]).string(0, 0) ?? ""
+    }
+
     /// The WAL insert position; nil on a standby (recovery) or if the function is not allowed.
     public static func walPosition(_ connection: Connection) -> String? {
         try? connection.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").string(0, 0)

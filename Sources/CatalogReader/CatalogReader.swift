@@ -1,3 +1,4 @@
+import Foundation
 import Catalog
 import Postgres
 
@@ -9,7 +10,25 @@ import Postgres
 public enum CatalogReader {
     /// Every relation in every user schema (not `pg_*`, not `information_schema`), tables with
     /// no columns included. Identifiers come back as data; nothing is interpolated.
-    public static let snapshotQuery = """
+    public static let snapshotQuery = snapshotQuery(scoped: false)
+
+    /// Relations by exact name in any schema ($1): index probes on pg_class that filter before
+    /// any join (an `IN (SELECT unnest(…))` semi-join was planned after joining every column).
+    static let exactNames = "AND c.relname = ANY($1::text[])"
+    /// Relations whose lower-cased name matches ($1): a scan of pg_class, only needed for the
+    /// "differs only in letter case" notice while a contracted table is missing. `lower()` follows
+    /// the database's locale (ASCII only under C); the periodic full snapshot finds the rest.
+    static let caseVariants = "AND pg_catalog.lower(c.relname) = ANY($1::text[])"
+
+    static func snapshotQuery(scoped: Bool) -> String {
+        snapshotQuery(filter: scoped ? exactNames : "")
+    }
+
+    static func snapshotQuery(filter: String) -> String {
+        baseSnapshotQuery.replacingOccurrences(of: "-- SCOPE", with: filter)
+    }
+
+    static let baseSnapshotQuery = """
         SELECT n.nspname, c.relname, c.relkind, c.relispartition,
                td.description AS table_comment,
                a.attname, a.attnum, a.attnotnull,
@@ -30,7 +49,11 @@ public enum CatalogReader {
                array_position(pk.indkey::int2[], a.attnum) - array_lower(pk.indkey::int2[], 1) + 1 AS pk_position,
                pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
                d.description AS column_comment,
-               uq.indrelid IS NOT NULL AS is_unique,
+               -- a unique index on this column alone (a PK counts), without predicate or expression;
+               -- per column through pg_index's indrelid index, so a scoped snapshot stays cheap
+               EXISTS (SELECT 1 FROM pg_catalog.pg_index ui
+                       WHERE ui.indrelid = c.oid AND ui.indisunique AND ui.indnkeyatts = 1
+                         AND ui.indkey[0] = a.attnum AND ui.indpred IS NULL AND ui.indexprs IS NULL) AS is_unique,
                c.oid::int8 AS relation_oid
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -51,13 +74,9 @@ public enum CatalogReader {
         -- a join, not obj_description(): that function runs a subquery per row (37% of the time)
         LEFT JOIN pg_catalog.pg_description td
                ON td.objoid = c.oid AND td.classoid = 'pg_catalog.pg_class'::regclass AND td.objsubid = 0
-        -- single-column unique indexes (a PK counts), without predicates or expressions
-        LEFT JOIN (SELECT DISTINCT ui.indrelid, ui.indkey[0] AS attnum
-                   FROM pg_catalog.pg_index ui
-                   WHERE ui.indisunique AND ui.indnkeyatts = 1 AND ui.indpred IS NULL AND ui.indexprs IS NULL) uq
-               ON uq.indrelid = c.oid AND uq.attnum = a.attnum
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
           AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+          -- SCOPE
         ORDER BY n.nspname, c.relname, a.attnum
         """
 
@@ -68,6 +87,31 @@ public enum CatalogReader {
             database: DatabaseIdentity(name: info.database, serverVersion: info.serverVersion),
             relations: decode(result)
         )
+    }
+
+    /// Only the relations named in `names` (exact names, any schema): what the checks need, at
+    /// a cost that follows the number of contracts, not the size of the catalog. When one of
+    /// `names` is missing everywhere, relations differing from it only in letter case are added
+    /// too, so the checks can say "did you mean".
+    public static func snapshot(_ connection: Connection, names: Set<String>) throws(PostgresError) -> CatalogSnapshot {
+        let info = connection.info
+        var relations = decode(try connection.query(snapshotQuery(filter: exactNames), [arrayLiteral(names.sorted())]))
+        let found = Set(relations.map(\.name.name))
+        let missing = names.subtracting(found)
+        if !missing.isEmpty {
+            let lowered = Set(missing.map { $0.lowercased() }).sorted()
+            let variants = decode(try connection.query(snapshotQuery(filter: caseVariants), [arrayLiteral(lowered)]))
+            relations += variants.filter { !found.contains($0.name.name) }
+        }
+        return CatalogSnapshot(
+            database: DatabaseIdentity(name: info.database, serverVersion: info.serverVersion),
+            relations: relations
+        )
+    }
+
+    /// `{"a","b\"c"}`: every element quoted, backslashes and quotes escaped.
+    static func arrayLiteral(_ values: [String]) -> String {
+        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
     }
 
     static func decode(_ result: QueryResult) -> [Relation] {

@@ -122,6 +122,11 @@ if let dsnIndex = arguments.firstIndex(of: "--dsn"), dsnIndex + 1 < arguments.co
         let full = measure(7) {
             if let snap = try? CatalogReader.snapshot(connection) { _ = Checker.check(contracts, against: snap) }
         }
+        let names = Set(contracts.contracts.map(\.table.name))
+        let scopedFingerprint = measure(11) { _ = try? CatalogFingerprint.fingerprint(connection, names: names) }
+        let scopedPoll = measure(11) {
+            if let snap = try? CatalogReader.snapshot(connection, names: names) { _ = Checker.check(contracts, against: snap) }
+        }
         print("")
         print("poll pipeline on \(tables) tables, \(contracts.contracts.count) contracts, medians")
         print(row("floor: SELECT 1 round trip", select1, floor: select1))
@@ -130,8 +135,10 @@ if let dsnIndex = arguments.firstIndex(of: "--dsn"), dsnIndex + 1 < arguments.co
         print(row("full snapshot query, raw (no decoding)", snapshotRaw, floor: select1))
         print(row("full snapshot, decoded", snapshot, floor: select1))
         print(row("full poll: snapshot + checks", full, floor: select1))
-        print(String(format: "summary: idle poll %.2f ms (%.1f× SELECT 1), fingerprint %.1f ms, full poll %.1f ms (%.2f× raw snapshot query)",
-                     wal, wal / select1, fingerprintRaw, full, full / snapshotRaw))
+        print(row("scoped fingerprint (contracted tables)", scopedFingerprint, floor: select1))
+        print(row("scoped poll: contracted tables + checks", scopedPoll, floor: select1))
+        print(String(format: "summary: idle poll %.2f ms (%.1f× SELECT 1), scoped fingerprint %.1f ms, scoped poll %.1f ms, full poll %.1f ms (%.2f× raw snapshot query)",
+                     wal, wal / select1, scopedFingerprint, scopedPoll, full, full / snapshotRaw))
     } catch {
         print("database measurements skipped: \(error)")
     }

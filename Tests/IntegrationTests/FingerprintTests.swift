@@ -1,3 +1,4 @@
+import Catalog
 import CatalogReader
 import Postgres
 import Testing
@@ -6,10 +7,10 @@ import Testing
 /// not change for data writes.
 struct FingerprintTests {
     static let base = """
-        CREATE TABLE t (id integer PRIMARY KEY, name varchar(10), note text, code text);
-        CREATE TABLE other (a int);
         CREATE TYPE mood AS ENUM ('a');
         CREATE DOMAIN short_text AS varchar(5);
+        CREATE TABLE t (id integer PRIMARY KEY, name varchar(10), note text, code text, s short_text);
+        CREATE TABLE other (a int);
         """
 
     @Test(arguments: [
@@ -35,9 +36,49 @@ struct FingerprintTests {
         let dsn = try freshDatabase(Self.base)
         let connection = try Connection(ConnectionSettings(dsn: dsn))
         let before = try CatalogFingerprint.fingerprint(connection)
-        #expect(before.count == 32)
+        // The scoped fingerprint covers the contracted names (in any schema).
+        let names: Set<String> = ["t", "other", "created", "renamed", "v", "T"]
+        let scopedBefore = try CatalogFingerprint.fingerprint(connection, names: names)
+        #expect(before.count == 32 && scopedBefore.count == 32)
         try migrate(dsn, ddl)
         #expect(try CatalogFingerprint.fingerprint(connection) != before, "\(kind) did not change the fingerprint")
+        #expect(try CatalogFingerprint.fingerprint(connection, names: names) != scopedBefore, "\(kind) did not change the scoped fingerprint")
+    }
+
+    @Test func theScopedFingerprintIgnoresOtherTables() throws {
+        let dsn = try freshDatabase(Self.base + "CREATE TABLE unrelated (x int);")
+        let connection = try Connection(ConnectionSettings(dsn: dsn))
+        let scoped = try CatalogFingerprint.fingerprint(connection, names: ["t"])
+        try migrate(dsn, "ALTER TABLE unrelated ADD COLUMN y int; CREATE TABLE more (z int); COMMENT ON TABLE other IS 'x';")
+        #expect(try CatalogFingerprint.fingerprint(connection, names: ["t"]) == scoped)
+        // … but a table of a contracted name appearing in another schema counts.
+        try migrate(dsn, #"CREATE SCHEMA s; CREATE TABLE s.t (a int);"#)
+        let withOther = try CatalogFingerprint.fingerprint(connection, names: ["t"])
+        #expect(withOther != scoped)
+        // A name differing only in case is not a contracted table: it only feeds a hint, which the
+        // periodic full snapshot refreshes; the scoped fingerprint stays cheap and exact.
+        try migrate(dsn, #"CREATE TABLE "T" (a int);"#)
+        #expect(try CatalogFingerprint.fingerprint(connection, names: ["t"]) == withOther)
+    }
+
+    @Test func theScopedSnapshotIsTheFullOneRestrictedToTheNames() throws {
+        let dsn = try freshDatabase(#"""
+            CREATE SCHEMA "Odd ""Schema""";
+            CREATE TABLE "Odd ""Schema"""."Café, {表}" (id int PRIMARY KEY, "a\b" text);
+            CREATE TABLE public."Café, {表}" (id int);
+            CREATE TABLE public."CAFé, {表}" (id int);
+            CREATE TABLE public.other (id int);
+            """#)
+        let connection = try Connection(ConnectionSettings(dsn: dsn))
+        let full = try CatalogReader.snapshot(connection)
+        let scoped = try CatalogReader.snapshot(connection, names: ["Café, {表}", "other"])
+        #expect(scoped.relations.map(\.name.description) == [#""Odd ""Schema"""."Café, {表}""#, #"public."Café, {表}""#, "public.other"])
+        for relation in scoped.relations {
+            #expect(full.relation(relation.name) == relation)
+        }
+        // A contracted name that exists nowhere: its case variants come along for the "did you mean" notice.
+        let missing = try CatalogReader.snapshot(connection, names: ["café, {表}"])
+        #expect(missing.relations.map(\.name.description) == [#""Odd ""Schema"""."Café, {表}""#, #"public."CAFé, {表}""#, #"public."Café, {表}""#].sorted())
     }
 
     @Test func dropNotNullAndDropDefaultChangeItToo() throws {
