@@ -29,8 +29,10 @@ public struct ChangeEvent: Sendable, Hashable {
 
 /// What the last poll had to do.
 public enum PollKind: String, Sendable, Hashable {
-    /// Snapshot taken and checked.
+    /// The whole catalog read and checked (on its own slower cadence, and on `R`).
     case full
+    /// Only the contracted tables read (their fingerprint changed) and checked.
+    case scoped
     /// Nothing changed (WAL position or catalog fingerprint and contracts): snapshot skipped.
     case unchanged
 }

@@ -20,12 +20,17 @@ public final class Watcher: Sendable {
         public var interval: Double
         /// Where violation history is kept (nil: not kept, e.g. in tests that do not want it).
         public var historyDirectory: String?
+        /// Seconds between reads of the whole catalog (the Tables screen, uncontracted tables);
+        /// polls in between read only the contracted tables. nil: 30 s or 10 intervals.
+        public var fullRefreshSeconds: Double?
 
-        public init(settings: ConnectionSettings, contractsFolder: String, interval: Double, historyDirectory: String? = nil) {
+        public init(settings: ConnectionSettings, contractsFolder: String, interval: Double, historyDirectory: String? = nil,
+                    fullRefreshSeconds: Double? = nil) {
             self.settings = settings
             self.contractsFolder = contractsFolder
             self.interval = interval
             self.historyDirectory = historyDirectory
+            self.fullRefreshSeconds = fullRefreshSeconds
         }
     }
 
@@ -37,8 +42,14 @@ public final class Watcher: Sendable {
         var previousViolations: Set<ViolationID>?
         var firstSeen: [ViolationID: Date] = [:]
         var walPosition: String?
+        /// Fingerprint of the contracted tables, and the names it covered.
         var fingerprint: String?
+        var fingerprintNames: Set<String> = []
         var contracts: ContractSet?
+        /// The last full catalog, with the contracted tables refreshed since.
+        var catalog: CatalogSnapshot?
+        var lastFullRead: Date?
+        var forceFull = true
         var contractsSignature: String?
         var history = ViolationHistory()
         var store: HistoryStore?
@@ -51,6 +62,8 @@ public final class Watcher: Sendable {
     private let queue = DispatchQueue(label: "contractwatch.checker", qos: .utility)
     private let worker: Mutex<Worker>
     private let mailbox: Mutex<WatchStatus>
+    /// Set by `pollNow()` (from the UI): the next poll reads the whole catalog.
+    private let fullReadRequested = Atomic<Bool>(false)
     private let log: EventLog?
 
     public init(_ configuration: Configuration, log: EventLog? = nil) {
@@ -122,7 +135,11 @@ public final class Watcher: Sendable {
         }
     }
 
-    public func pollNow() { send(.pollNow) }
+    /// Polls at once and reads the whole catalog (not only the contracted tables).
+    public func pollNow() {
+        fullReadRequested.store(true, ordering: .relaxed)
+        send(.pollNow)
+    }
     public func setPaused(_ paused: Bool) { send(paused ? .pause : .resume) }
     public func setInterval(_ seconds: Double) { send(.setInterval(seconds)) }
 
@@ -177,30 +194,58 @@ public final class Watcher: Sendable {
             }
         }
         do {
+            // Only this queue takes the worker lock (the UI uses `mailbox` and `fullReadRequested`),
+            // so connecting while holding it never blocks the UI.
             let connection = try worker.withLock { state throws(PostgresError) -> Connection in
                 if let existing = state.connection, existing.isConnected { return existing }
                 let fresh = try Connection(configuration.settings, onNotice: { [log] notice in log?.write("server notice: \(notice)") })
                 state.connection = fresh
                 state.walPosition = nil
                 state.fingerprint = nil
+                state.forceFull = true
                 return fresh
             }
             openHistory(connection)
-            // Read the WAL position first: a change after this point is seen by the next poll.
+            let names = Set(contracts.contracts.map(\.table.name))
+            let refreshEvery = configuration.fullRefreshSeconds ?? max(30, worker.withLock { $0.loop.interval } * 10)
+            let requested = fullReadRequested.exchange(false, ordering: .relaxed)
+            let known = worker.withLock { state in
+                (wal: state.walPosition, fingerprint: state.fingerprint, names: state.fingerprintNames, contracts: state.contracts,
+                 catalog: state.catalog,
+                 fullDue: requested || state.forceFull || state.lastFullRead.map { started.timeIntervalSince($0) >= refreshEvery } ?? true)
+            }
+            let contractsSame = known.contracts == contracts
+            // 1. Nothing written anywhere since the last poll: nothing to do.
             let wal = CatalogFingerprint.walPosition(connection)
-            let known = worker.withLock { ($0.walPosition, $0.fingerprint, $0.contracts) }
-            let contractsSame = known.2 == contracts
-            var fingerprint: String?
-            if contractsSame, let wal, wal == known.0, known.1 != nil {
+            if !known.fullDue, contractsSame, let wal, wal == known.wal, known.fingerprint != nil {
                 return publishUnchanged(started: started, problem: problem)
             }
-            fingerprint = try CatalogFingerprint.fingerprint(connection)
-            if contractsSame, fingerprint == known.1 {
-                worker.withLock { $0.walPosition = wal }
-                return publishUnchanged(started: started, problem: problem)
+            let snapshot: CatalogSnapshot
+            let kind: PollKind
+            let fingerprint = try CatalogFingerprint.fingerprint(connection, names: names)
+            if known.fullDue || known.catalog == nil {
+                // 2a. The whole catalog, on its own cadence.
+                snapshot = try CatalogReader.snapshot(connection)
+                kind = .full
+            } else {
+                // 2b. Only the contracted tables, and only when their fingerprint moved.
+                if contractsSame, fingerprint == known.fingerprint, names == known.names {
+                    worker.withLock { $0.walPosition = wal }
+                    return publishUnchanged(started: started, problem: problem)
+                }
+                let scoped = try CatalogReader.snapshot(connection, names: names)
+                snapshot = Self.merge(scoped, into: known.catalog!, names: names)
+                kind = .scoped
+            }
+            worker.withLock { state in
+                state.catalog = snapshot
+                state.fingerprintNames = names
+                if kind == .full {
+                    state.lastFullRead = started
+                    state.forceFull = false
+                }
             }
 
-            let snapshot = try CatalogReader.snapshot(connection)
             let result = Checker.check(contracts, against: snapshot)
             let ids = Set(result.violations.map(\.id))
             let now = Date()
@@ -244,7 +289,7 @@ public final class Watcher: Sendable {
                 status.lastPollAt = now
                 if status.watchingSince == nil { status.watchingSince = now }
                 status.lastPollSeconds = seconds
-                status.lastPollKind = .full
+                status.lastPollKind = kind
                 status.pollCount += 1
                 status.newViolations = previous.map { ids.subtracting($0) } ?? []
                 status.firstSeen = firstSeen
@@ -267,6 +312,14 @@ public final class Watcher: Sendable {
             }
             return .failed(reason: error.description)
         }
+    }
+
+    /// The last full catalog with the contracted tables replaced by their fresh versions.
+    static func merge(_ scoped: CatalogSnapshot, into catalog: CatalogSnapshot, names: Set<String>) -> CatalogSnapshot {
+        let fresh = Set(scoped.relations.map(\.oid))
+        let freshNames = Set(scoped.relations.map(\.name))
+        let kept = catalog.relations.filter { !names.contains($0.name.name) && !fresh.contains($0.oid) && !freshNames.contains($0.name) }
+        return CatalogSnapshot(database: scoped.database, relations: kept + scoped.relations)
     }
 
     private func publishUnchanged(started: Date, problem: String?) -> PollLoop.Event {

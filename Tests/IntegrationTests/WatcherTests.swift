@@ -1,3 +1,4 @@
+import Catalog
 import Checks
 import Foundation
 import Postgres
@@ -87,7 +88,7 @@ extension WatcherTests {
 
         try migrate(dsn, "ALTER TABLE t DROP COLUMN b;")
         let broken = try #require(waitFor(watcher, seconds: 10) { $0.result?.violations.isEmpty == false })
-        #expect(broken.lastPollKind == .full)
+        #expect(broken.lastPollKind == .scoped, "a change to a contracted table is read by a scoped poll")
         let id = try #require(broken.result?.violations.first?.id)
         let event = try #require(broken.changes.first)
         #expect(event.change.kind == .columnDropped && event.change.location == "public.t.b")
@@ -137,5 +138,60 @@ extension WatcherTests {
         watcher.preview(file: folder.path + "/missing.sql")
         let failed = try #require(waitFor(watcher, seconds: 10) { $0.preview?.error != nil })
         #expect(failed.preview?.error?.contains("cannot read") == true)
+    }
+}
+
+extension WatcherTests {
+    /// The scoped pipeline (WAL gate → fingerprint of the contracted tables → their snapshot)
+    /// notices every kind of DDL on a contracted table; other tables wait for a full read.
+    @Test func scopedPollsNoticeEveryDDLKindOnContractedTables() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (id integer PRIMARY KEY, name varchar(10), note text); CREATE TABLE t2 (a int); CREATE TABLE side (a int);")
+        let folder = try ContractDirectory([
+            "t.json": seedContract(name: "t", table: "t", columns: [("id", "{}")]),
+            "t2.json": seedContract(name: "t2", table: "t2", columns: [("a", "{}")]),
+            "later.json": seedContract(name: "later", table: "later", columns: [("a", "{}")]),
+        ])
+        let watcher = Watcher(Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25,
+                                                    fullRefreshSeconds: 3600))
+        watcher.start()
+        defer { watcher.stop() }
+        var last = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
+        func relation(_ status: WatchStatus, _ name: String) -> Relation? { status.snapshot?.relation(QualifiedName(schema: "public", name: name)) }
+
+        for (kind, ddl) in [
+            ("add column", "ALTER TABLE t ADD COLUMN extra int"), ("drop column", "ALTER TABLE t DROP COLUMN extra"),
+            ("rename column", "ALTER TABLE t RENAME COLUMN note TO remark"), ("alter type", "ALTER TABLE t ALTER COLUMN remark TYPE varchar(40)"),
+            ("alter typmod", "ALTER TABLE t ALTER COLUMN name TYPE varchar(20)"), ("set not null", "ALTER TABLE t ALTER COLUMN name SET NOT NULL"),
+            ("drop primary key", "ALTER TABLE t DROP CONSTRAINT t_pkey"), ("comment", "COMMENT ON COLUMN t.name IS 'who'"),
+        ] {
+            let before = relation(last, "t")
+            try migrate(dsn, ddl)
+            let seen = waitFor(watcher, seconds: 10) { relation($0, "t") != before }
+            #expect(seen != nil, "the poll missed: \(kind)")
+            #expect(seen?.lastPollKind == .scoped, "\(kind)")
+            last = seen ?? last
+        }
+        // Creating and dropping a contracted table.
+        try migrate(dsn, "CREATE TABLE later (a int)")
+        last = try #require(waitFor(watcher, seconds: 10) { relation($0, "later") != nil }, "create table missed")
+        try migrate(dsn, "DROP TABLE later")
+        last = try #require(waitFor(watcher, seconds: 10) { relation($0, "later") == nil }, "drop table missed")
+
+        // Two transactions committing out of xid order are both seen.
+        let first = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        let second = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        try first.execute(script: "BEGIN; SELECT txid_current(); ALTER TABLE t ADD COLUMN from_first int;")
+        try second.execute(script: "BEGIN; SELECT txid_current(); COMMENT ON TABLE t2 IS 'second'; COMMIT;")
+        _ = try #require(waitFor(watcher, seconds: 10) { relation($0, "t2")?.comment == "second" })
+        try first.execute(script: "COMMIT")
+        _ = try #require(waitFor(watcher, seconds: 10) { relation($0, "t")?.column(named: "from_first") != nil }, "the older transaction's commit was missed")
+
+        // An uncontracted table is not read by scoped polls; R (a full read) brings it in.
+        try migrate(dsn, "ALTER TABLE side ADD COLUMN b int")
+        Thread.sleep(forTimeInterval: 1)
+        #expect(relation(watcher.latest, "side")?.column(named: "b") == nil)
+        watcher.pollNow()
+        let full = try #require(waitFor(watcher, seconds: 10) { relation($0, "side")?.column(named: "b") != nil })
+        #expect(full.lastPollKind == .full)
     }
 }
