@@ -15,10 +15,10 @@ public enum ContractFolder {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return nil }
         var parts: [String] = []
         for name in names.sorted() where ContractLoader.isContractFile(name) {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + name)
-            let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
-            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            parts.append("\(name)\u{1}\(size)\u{1}\(modified)")
+            // stat(2) directly: Foundation's attributesOfItem costs ~20× more per file.
+            var info = stat()
+            guard stat(path + "/" + name, &info) == 0 else { parts.append(name); continue }
+            parts.append("\(name)\u{1}\(info.st_size)\u{1}\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)\u{1}\(info.st_ino)")
         }
         return parts.joined(separator: "\u{2}")
     }

@@ -265,7 +265,8 @@ public final class Watcher: Sendable {
             let info = connection.info
             // Diff outside the mailbox lock: the UI never waits for it.
             let (oldSnapshot, oldViolations) = mailbox.withLock { ($0.snapshot, $0.result?.violations ?? []) }
-            let events = Self.events(from: oldSnapshot, to: snapshot, at: now, before: oldViolations, after: result.violations, previous: previous)
+            let events = Self.events(from: oldSnapshot, to: snapshot, at: now, before: oldViolations, after: result.violations, previous: previous,
+                                     scope: kind == .scoped ? names : nil)
             var causes: [ViolationID: String] = [:]
             for event in events {
                 for id in event.opened where causes[id] == nil {
@@ -345,9 +346,14 @@ public final class Watcher: Sendable {
     /// The catalog changes between two snapshots, each with the violations on its table that
     /// this poll opened or closed.
     static func events(from old: CatalogSnapshot?, to new: CatalogSnapshot, at time: Date,
-                       before: [Violation], after: [Violation], previous: Set<ViolationID>?) -> [ChangeEvent] {
+                       before: [Violation], after: [Violation], previous: Set<ViolationID>?, scope: Set<String>? = nil) -> [ChangeEvent] {
         guard let old, previous != nil else { return [] }
-        let changes = CatalogDiff.changes(from: old, to: new)
+        // After a scoped poll only the contracted tables were re-read: diff just those.
+        func restrict(_ snapshot: CatalogSnapshot) -> CatalogSnapshot {
+            guard let scope else { return snapshot }
+            return CatalogSnapshot(database: snapshot.database, relations: snapshot.relations.filter { scope.contains($0.name.name) })
+        }
+        let changes = CatalogDiff.changes(from: restrict(old), to: restrict(new))
         let afterIDs = Set(after.map(\.id)), beforeIDs = Set(before.map(\.id))
         let opened = after.filter { !beforeIDs.contains($0.id) }
         let closed = before.filter { !afterIDs.contains($0.id) }

@@ -1,10 +1,14 @@
-// contractwatch-bench: timings as ratios against a floor measured in the same run.
-// Run: swift run -c release contractwatch-bench [--dsn DSN --contracts DIR]
+// contractwatch-bench: timings as ratios against baselines measured in the same run.
+// Run: swift build -c release && .build/release/contractwatch-bench [--sizes 1000,10000] [--dsn DSN --contracts DIR]
 //
-// Always: the dashboard's Violations screen with 10,000 findings on the in-memory canvas, against
-// the floor of filling an empty frame. With --dsn: the poll pipeline on that database (idle poll
-// gate, catalog fingerprint, full snapshot + checks) beside the raw queries sent through libpq
-// with no decoding. Nothing in the test suite asserts a time; this prints them.
+// 1. The dashboard's Violations screen with 10,000 findings on the in-memory canvas, against the
+//    floor of filling an empty frame.
+// 2. Without --dsn: for each size, a synthetic catalog in a throwaway cluster (schemas, types,
+//    arrays, composite keys, views, partitions, comments) with contracts for a tenth of the tables:
+//    `check` end to end vs the information_schema approach; snapshot vs its raw query; the
+//    background checker's idle poll and poll after one DDL vs the floor of their queries; DDL →
+//    finding latency at --interval 1; peak RSS. With --dsn: the poll pipeline on that database.
+// Nothing in the test suite asserts a time; this prints them.
 
 import Catalog
 import CatalogReader
@@ -104,42 +108,31 @@ print(row("key (↓) + redraw", keyAndRedraw))
 print(row("new poll published: rebuild 10,000 rows + redraw", newPoll))
 print(String(format: "summary: redraw %.3f ms (%.1f× floor), key %.3f ms, new poll %.1f ms", warm, warm / floor, keyAndRedraw, newPoll))
 
-// MARK: - Database (optional)
+
+// MARK: - Database measurements
 
 let arguments = CommandLine.arguments
-if let dsnIndex = arguments.firstIndex(of: "--dsn"), dsnIndex + 1 < arguments.count {
-    let dsn = arguments[dsnIndex + 1]
-    let folder = arguments.firstIndex(of: "--contracts").map { arguments[$0 + 1] } ?? "contracts"
-    do {
-        let connection = try Connection(ConnectionSettings(dsn: dsn))
-        let contracts = try ContractFolder.load(folder)
-        let tables = try connection.query("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'").int(0, 0) ?? 0
-        let wal = measure(51) { _ = CatalogFingerprint.walPosition(connection) }
-        let select1 = measure(51) { _ = try? connection.query("SELECT 1") }
-        let fingerprintRaw = measure(7) { _ = try? connection.query(CatalogFingerprint.query) }
-        let snapshotRaw = measure(7) { _ = try? connection.query(CatalogReader.snapshotQuery) }
-        let snapshot = measure(7) { _ = try? CatalogReader.snapshot(connection) }
-        let full = measure(7) {
-            if let snap = try? CatalogReader.snapshot(connection) { _ = Checker.check(contracts, against: snap) }
-        }
-        let names = Set(contracts.contracts.map(\.table.name))
-        let scopedFingerprint = measure(11) { _ = try? CatalogFingerprint.fingerprint(connection, names: names) }
-        let scopedPoll = measure(11) {
-            if let snap = try? CatalogReader.snapshot(connection, names: names) { _ = Checker.check(contracts, against: snap) }
-        }
-        print("")
-        print("poll pipeline on \(tables) tables, \(contracts.contracts.count) contracts, medians")
-        print(row("floor: SELECT 1 round trip", select1, floor: select1))
-        print(row("idle poll gate: pg_current_wal_insert_lsn()", wal, floor: select1))
-        print(row("catalog fingerprint (raw query)", fingerprintRaw, floor: select1))
-        print(row("full snapshot query, raw (no decoding)", snapshotRaw, floor: select1))
-        print(row("full snapshot, decoded", snapshot, floor: select1))
-        print(row("full poll: snapshot + checks", full, floor: select1))
-        print(row("scoped fingerprint (contracted tables)", scopedFingerprint, floor: select1))
-        print(row("scoped poll: contracted tables + checks", scopedPoll, floor: select1))
-        print(String(format: "summary: idle poll %.2f ms (%.1f× SELECT 1), scoped fingerprint %.1f ms, scoped poll %.1f ms, full poll %.1f ms (%.2f× raw snapshot query)",
-                     wal, wal / select1, scopedFingerprint, scopedPoll, full, full / snapshotRaw))
-    } catch {
-        print("database measurements skipped: \(error)")
-    }
+func argument(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 }
+
+var summary = [String(format: "redraw 10k findings %.2f ms (%.1f× floor)", warm, warm / floor)]
+do {
+    if let dsn = argument("--dsn") {
+        let report = try PipelineBench.run(dsn: dsn, contractsFolder: argument("--contracts") ?? "contracts", label: "given database")
+        summary.append(report.summary)
+    } else {
+        let sizes = (argument("--sizes") ?? "1000,10000").split(separator: ",").compactMap { Int($0) }
+        print("\nstarting a throwaway PostgreSQL…")
+        let cluster = try LocalCluster.start()
+        defer { cluster.stop() }
+        for size in sizes {
+            let report = try PipelineBench.synthetic(cluster: cluster, tables: size)
+            summary.append(report.summary)
+        }
+    }
+} catch {
+    print("database measurements failed: \(error)")
+}
+print("")
+print("SUMMARY: " + summary.joined(separator: " | "))

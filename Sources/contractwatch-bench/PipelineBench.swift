@@ -1,0 +1,187 @@
+import Authoring
+import Catalog
+import CatalogReader
+import Checks
+import ContractFiles
+import Contracts
+import Foundation
+import Postgres
+import Watch
+
+/// The poll pipeline and `check` on a real database, each beside its baseline from the same run.
+enum PipelineBench {
+    struct Report {
+        var summary: String
+    }
+
+    /// Builds a synthetic catalog of `tables` tables, writes contracts for a tenth of them, measures.
+    static func synthetic(cluster: LocalCluster, tables: Int) throws -> Report {
+        let database = "bench_\(tables)"
+        print("\nbuilding a synthetic catalog of \(tables) tables in \(database)…")
+        let dsn = try cluster.createDatabase(database)
+        let build = Date()
+        for chunk in SyntheticCatalog.sql(tables: tables) { try cluster.execute(chunk, in: database) }
+        try cluster.execute("ANALYZE", in: database)
+        print(String(format: "  created in %.1f s", Date().timeIntervalSince(build)))
+
+        // Contracts for every tenth table, written by `init`'s generator from the live catalog.
+        let folder = NSTemporaryDirectory() + "cw-bench-contracts-\(tables)-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let snapshot = try CatalogReader.snapshot(Connection(ConnectionSettings(dsn: dsn)))
+        var written = 0
+        for index in stride(from: 0, to: tables, by: 10) {
+            let (schema, table) = SyntheticCatalog.qualified(index)
+            guard let relation = snapshot.relation(QualifiedName(schema: schema, name: table)) else { continue }
+            let text = ContractTemplate.render(relation, database: database, owner: Owner(name: "Bench", email: "bench@example.com"), format: .seed)
+            try text.write(toFile: folder + "/" + ContractTemplate.fileName(for: relation.name, format: .seed), atomically: true, encoding: .utf8)
+            written += 1
+        }
+        print("  \(snapshot.relations.count) relations, \(written) contracts")
+        return try run(dsn: dsn, contractsFolder: folder, label: "\(tables) tables")
+    }
+
+    static func run(dsn: String, contractsFolder: String, label: String) throws -> Report {
+        let connection = try Connection(ConnectionSettings(dsn: dsn))
+        let contracts = try ContractFolder.load(contractsFolder)
+        let names = Set(contracts.contracts.map(\.table.name))
+        print("\npoll pipeline and check on \(label), \(contracts.contracts.count) contracts (medians)")
+
+        // check end to end (the real binary) vs the information_schema approach.
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("contractwatch").path
+        let sink = NSTemporaryDirectory() + "cw-bench-out"
+        var checkSeconds: Double?
+        if FileManager.default.isExecutableFile(atPath: binary) {
+            checkSeconds = measure(5) {
+                _ = try? ChildProcess.run([binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
+                                          environment: ProcessInfo.processInfo.environment, stdoutPath: sink)
+            }
+        }
+        let informationSchema = measure(3) { _ = try? informationSchemaCheck(dsn: dsn, contracts: contracts) }
+        let select1 = measure(51) { _ = try? connection.query("SELECT 1") }
+        let snapshotRaw = measure(5) { _ = try? connection.query(CatalogReader.snapshotQuery) }
+        let snapshotDecoded = measure(5) { _ = try? CatalogReader.snapshot(connection) }
+        let walRaw = measure(51) { _ = CatalogFingerprint.walPosition(connection) }
+        let scopedFingerprintRaw = measure(11) { _ = try? CatalogFingerprint.fingerprint(connection, names: names) }
+        let scopedSnapshotRaw = measure(11) { _ = try? CatalogReader.snapshot(connection, names: names) }
+
+        // The background checker for real: idle polls, then DDL → finding at --interval 1.
+        let watcher = Watcher(Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: contractsFolder, interval: 0.25,
+                                                    fullRefreshSeconds: 3600))
+        watcher.start()
+        var idle: [Double] = []
+        var seen = -1
+        let idleDeadline = Date().addingTimeInterval(8)
+        while idle.count < 20, Date() < idleDeadline {
+            let status = watcher.latest
+            if status.pollCount != seen {
+                seen = status.pollCount
+                if status.lastPollKind == .unchanged, let seconds = status.lastPollSeconds { idle.append(seconds * 1000) }
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        watcher.setInterval(1)
+        Thread.sleep(forTimeInterval: 1.2)
+        var latencies: [Double] = []
+        var afterDDL: [Double] = []
+        let writer = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        let targets = contracts.contracts.prefix(10)
+        for contract in targets {
+            let table = "\(SyntheticCatalog.quote(contract.table.schema)).\(SyntheticCatalog.quote(contract.table.name))"
+            let start = Date()
+            try writer.execute(script: "ALTER TABLE \(table) DROP COLUMN payload")
+            var found: WatchStatus?
+            while found == nil, Date().timeIntervalSince(start) < 10 {
+                let status = watcher.latest
+                if status.result?.violations.contains(where: { $0.table == contract.table.name && $0.column == "payload" }) == true { found = status }
+                else { Thread.sleep(forTimeInterval: 0.002) }
+            }
+            latencies.append(Date().timeIntervalSince(start) * 1000)
+            if let seconds = found?.lastPollSeconds { afterDDL.append(seconds * 1000) }
+            try writer.execute(script: "ALTER TABLE \(table) ADD COLUMN payload jsonb")
+            let revert = Date()
+            while Date().timeIntervalSince(revert) < 10,
+                  watcher.latest.result?.violations.contains(where: { $0.table == contract.table.name }) == true {
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+        }
+        watcher.stop()
+
+        let idleMedian = idle.isEmpty ? .nan : median(idle)
+        let afterMedian = afterDDL.isEmpty ? .nan : median(afterDDL)
+        let sorted = latencies.sorted()
+        let p50 = sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+        let p95 = sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
+        let rss = peakRSSMegabytes()
+
+        func line(_ name: String, _ ms: Double, _ baselineName: String, _ baseline: Double) {
+            print(name.padding(toLength: 46, withPad: " ", startingAt: 0)
+                  + String(format: "%10.2f ms   %6.2f× %@ (%.2f ms)", ms, ms / baseline, baselineName, baseline))
+        }
+        if let checkSeconds {
+            line("check, end to end (process)", checkSeconds, "information_schema approach", informationSchema)
+        } else {
+            print("check binary not found next to the bench (swift build -c release builds both)")
+        }
+        line("information_schema approach (same checks)", informationSchema, "check", checkSeconds ?? .nan)
+        line("full snapshot, decoded", snapshotDecoded, "its raw query", snapshotRaw)
+        line("idle poll (background checker)", idleMedian, "WAL query", walRaw)
+        line("poll after one DDL (scoped)", afterMedian, "its raw queries", scopedFingerprintRaw + scopedSnapshotRaw + walRaw)
+        line("DDL → finding p50 at --interval 1", p50, "interval", 1000)
+        line("DDL → finding p95 at --interval 1", p95, "interval", 1000)
+        print(String(format: "floor: SELECT 1 round trip %.3f ms; peak RSS so far %.0f MB", select1, rss))
+        let checkRatio = checkSeconds.map { informationSchema / $0 } ?? .nan
+        return Report(summary: String(format: "%@: check %.0f ms (%.1f× faster than information_schema), idle poll %.2f ms, DDL poll %.1f ms (%.2f× raw), DDL→finding p95 %.0f ms, RSS %.0f MB",
+                                      label, checkSeconds ?? .nan, checkRatio, idleMedian, afterMedian,
+                                      afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), p95, rss))
+    }
+
+    /// The usual approach (the book's): information_schema.columns for every table, primary keys
+    /// from table_constraints ⋈ key_column_usage, compared in memory. Returns the violation count.
+    static func informationSchemaCheck(dsn: String, contracts: ContractSet) throws -> Int {
+        let connection = try Connection(ConnectionSettings(dsn: dsn))
+        let columns = try connection.query("""
+            SELECT table_schema, table_name, column_name, data_type, character_maximum_length, numeric_precision,
+                   numeric_scale, datetime_precision, is_nullable, is_updatable
+            FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+            """)
+        let keys = try connection.query("""
+            SELECT kcu.table_schema, kcu.table_name, kcu.column_name
+            FROM information_schema.table_constraints tc
+            JOIN information_schema.key_column_usage kcu
+              ON kcu.constraint_schema = tc.constraint_schema AND kcu.constraint_name = tc.constraint_name AND kcu.table_name = tc.table_name
+            WHERE tc.constraint_type = 'PRIMARY KEY'
+            """)
+        var catalog: [String: (String, Int?, Int?, Int?, Int?, Bool, Bool)] = [:]
+        for row in 0..<columns.rowCount {
+            let key = "\(columns.string(row, 0) ?? "")|\(columns.string(row, 1) ?? "")|\(columns.string(row, 2) ?? "")"
+            catalog[key] = (columns.string(row, 3) ?? "", columns.int(row, 4), columns.int(row, 5), columns.int(row, 6), columns.int(row, 7),
+                            columns.string(row, 8) == "YES", columns.string(row, 9) == "YES")
+        }
+        var primary: Set<String> = []
+        for row in 0..<keys.rowCount { primary.insert("\(keys.string(row, 0) ?? "")|\(keys.string(row, 1) ?? "")|\(keys.string(row, 2) ?? "")") }
+        var violations = 0
+        for contract in contracts.contracts {
+            for column in contract.columns {
+                let key = "\(contract.table.schema)|\(contract.table.name)|\(column.name)"
+                guard let actual = catalog[key] else { violations += 1; continue }
+                let e = column.expectation
+                if let type = e.dataType, type != actual.0 { violations += 1 }
+                if let n = e.characterMaximumLength, n != actual.1 { violations += 1 }
+                if let n = e.numericPrecision, n != actual.2 { violations += 1 }
+                if let n = e.numericScale, n != actual.3 { violations += 1 }
+                if let n = e.datetimePrecision, n != actual.4 { violations += 1 }
+                if let nullable = e.isNullable, nullable != actual.5 { violations += 1 }
+                if let updatable = e.isUpdatable, updatable != actual.6 { violations += 1 }
+                if let pk = e.primaryKey, pk != primary.contains(key) { violations += 1 }
+            }
+        }
+        return violations
+    }
+
+    static func peakRSSMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+    }
+}
