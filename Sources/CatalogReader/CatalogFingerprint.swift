@@ -1,3 +1,4 @@
+import Catalog
 import Postgres
 
 /// Cheap "did anything change?" probes, so an idle poll skips the snapshot and the checks.
@@ -48,8 +49,7 @@ public enum CatalogFingerprint {
     /// correlated subqueries that use the catalog indexes, so the cost follows the contracts,
     /// not the catalog (a join would make the planner hash all of pg_attribute).
     public static let scopedQuery = """
-        SELECT pg_catalog.md5(pg_catalog.string_agg(x, '|' ORDER BY x)) FROM (
-          SELECT pg_catalog.concat(
+        SELECT n.nspname, c.relname, pg_catalog.md5(pg_catalog.concat(
             pg_catalog.format('c%s %s %s %s %s %s', c.oid, c.relname, c.relnamespace, n.nspname, c.relkind, c.relispartition),
             (SELECT pg_catalog.string_agg(pg_catalog.format('a%s %s %s %s %s %s', a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attisdropped), ',' ORDER BY a.attnum)
                FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0),
@@ -62,15 +62,34 @@ public enum CatalogFingerprint {
             (SELECT pg_catalog.string_agg(pg_catalog.format('t%s %s %s %s', t.oid, t.typbasetype, t.typtypmod, t.typnotnull), ',' ORDER BY t.oid)
                FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
                WHERE a.attrelid = c.oid AND a.attnum > 0 AND t.typtype = 'd')
-          ) AS x
-          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.relname = ANY($1::text[])
-            AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
-        ) AS rows
+          ))
+        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relname = ANY($1::text[])
+          AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
         """
 
+    /// One md5 per relation named in `names`, keyed by schema and name: a poll compares them with
+    /// the previous ones and re-reads only the relations that changed, appeared or disappeared.
+    public static func relationFingerprints(_ connection: Connection, names: Set<String>) throws(PostgresError) -> [QualifiedName: String] {
+        let result = try connection.query(scopedQuery, [CatalogReader.arrayLiteral(names.sorted())])
+        var fingerprints: [QualifiedName: String] = [:]
+        for row in 0..<result.rowCount {
+            fingerprints[QualifiedName(schema: result.string(row, 0) ?? "", name: result.string(row, 1) ?? "")] = result.string(row, 2) ?? ""
+        }
+        return fingerprints
+    }
+
+    /// The relation fingerprints of `names` folded into one value.
     public static func fingerprint(_ connection: Connection, names: Set<String>) throws(PostgresError) -> String {
-        try connection.query(scopedQuery, [CatalogReader.arrayLiteral(names.sorted())]).string(0, 0) ?? ""
+        try relationFingerprints(connection, names: names).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "|")
+    }
+
+    /// Names whose relations changed between two sets of relation fingerprints.
+    public static func changedNames(_ old: [QualifiedName: String], _ new: [QualifiedName: String]) -> Set<String> {
+        var changed: Set<String> = []
+        for (name, value) in new where old[name] != value { changed.insert(name.name) }
+        for name in old.keys where new[name] == nil { changed.insert(name.name) }
+        return changed
     }
 
     /// The WAL insert position; nil on a standby (recovery) or if the function is not allowed.

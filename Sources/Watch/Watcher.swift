@@ -42,8 +42,8 @@ public final class Watcher: Sendable {
         var previousViolations: Set<ViolationID>?
         var firstSeen: [ViolationID: Date] = [:]
         var walPosition: String?
-        /// Fingerprint of the contracted tables, and the names it covered.
-        var fingerprint: String?
+        /// Fingerprints of the contracted tables (one per relation), and the names they covered.
+        var fingerprint: [QualifiedName: String]?
         var fingerprintNames: Set<String> = []
         var contracts: ContractSet?
         /// The last full catalog, with the contracted tables refreshed since.
@@ -222,20 +222,26 @@ public final class Watcher: Sendable {
             }
             let snapshot: CatalogSnapshot
             let kind: PollKind
-            let fingerprint = try CatalogFingerprint.fingerprint(connection, names: names)
+            var reread: Set<String>?
+            let fingerprint = try CatalogFingerprint.relationFingerprints(connection, names: names)
             if known.fullDue || known.catalog == nil {
                 // 2a. The whole catalog, on its own cadence.
                 snapshot = try CatalogReader.snapshot(connection)
                 kind = .full
             } else {
-                // 2b. Only the contracted tables, and only when their fingerprint moved.
-                if contractsSame, fingerprint == known.fingerprint, names == known.names {
+                // 2b. Only the contracted tables whose fingerprint moved (all of them when the
+                // contracts changed).
+                let changed = contractsSame && names == known.names
+                    ? CatalogFingerprint.changedNames(known.fingerprint ?? [:], fingerprint)
+                    : names
+                if changed.isEmpty {
                     worker.withLock { $0.walPosition = wal }
                     return publishUnchanged(started: started, problem: problem)
                 }
-                let scoped = try CatalogReader.snapshot(connection, names: names)
-                snapshot = Self.merge(scoped, into: known.catalog!, names: names)
+                let scoped = try CatalogReader.snapshot(connection, names: changed)
+                snapshot = Self.merge(scoped, into: known.catalog!, names: changed)
                 kind = .scoped
+                reread = changed
             }
             worker.withLock { state in
                 state.catalog = snapshot
@@ -266,7 +272,7 @@ public final class Watcher: Sendable {
             // Diff outside the mailbox lock: the UI never waits for it.
             let (oldSnapshot, oldViolations) = mailbox.withLock { ($0.snapshot, $0.result?.violations ?? []) }
             let events = Self.events(from: oldSnapshot, to: snapshot, at: now, before: oldViolations, after: result.violations, previous: previous,
-                                     scope: kind == .scoped ? names : nil)
+                                     scope: reread)
             var causes: [ViolationID: String] = [:]
             for event in events {
                 for id in event.opened where causes[id] == nil {

@@ -39,7 +39,7 @@ struct FingerprintTests {
         // The scoped fingerprint covers the contracted names (in any schema).
         let names: Set<String> = ["t", "other", "created", "renamed", "v", "T"]
         let scopedBefore = try CatalogFingerprint.fingerprint(connection, names: names)
-        #expect(before.count == 32 && scopedBefore.count == 32)
+        #expect(before.count == 32 && !scopedBefore.isEmpty)
         try migrate(dsn, ddl)
         #expect(try CatalogFingerprint.fingerprint(connection) != before, "\(kind) did not change the fingerprint")
         #expect(try CatalogFingerprint.fingerprint(connection, names: names) != scopedBefore, "\(kind) did not change the scoped fingerprint")
