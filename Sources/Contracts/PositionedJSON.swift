@@ -237,6 +237,22 @@ public struct PositionedJSONParser {
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         let start = location
         advance()  // opening quote
+        // Fast path: most strings have no escapes; decode the bytes up to the closing quote once.
+        var end = offset
+        var plain = true
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { plain = false; break }
+            end += 1
+        }
+        if plain, end < bytes.count {
+            let text = String(decoding: bytes[offset..<end], as: UTF8.self)
+            // Columns count characters: bytes that do not continue a UTF-8 sequence.
+            column += bytes[offset..<end].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) } + 1
+            offset = end + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var run: [UInt8] = []
         func flush(_ run: inout [UInt8], into scalars: inout String.UnicodeScalarView) {
