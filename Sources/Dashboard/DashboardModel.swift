@@ -72,7 +72,9 @@ public struct DashboardModel: Sendable {
     private var cache: (key: CacheKey, view: VisibleContent)?
 
     private struct CacheKey: Hashable {
-        var generation: Int
+        var contentVersion: Int
+        /// "Open for" durations age while nothing changes: rebuild at most every 10 s for them.
+        var ageBucket: Int
         var showResolved: Bool
         var route: Route
         var filter: String
@@ -93,15 +95,17 @@ public struct DashboardModel: Sendable {
     /// Takes a newer status from the checker. The selection stays on the same item.
     public mutating func update(_ newStatus: WatchStatus) {
         guard newStatus.generation != status.generation else { return }
+        let contentChanged = newStatus.contentVersion != status.contentVersion
         status = newStatus
-        summary = StatusSummary(newStatus)
+        if contentChanged { summary = StatusSummary(newStatus) }
     }
 
     // MARK: - Visible content
 
     public mutating func visible() -> VisibleContent {
         var state = lists[route] ?? ListState()
-        let key = CacheKey(generation: status.generation, showResolved: showResolved, route: route, filter: state.filter, sortColumn: state.sortColumn, sortReversed: state.sortReversed)
+        let key = CacheKey(contentVersion: status.contentVersion, ageBucket: Int((status.lastPollAt?.timeIntervalSince1970 ?? 0) / 10),
+                           showResolved: showResolved, route: route, filter: state.filter, sortColumn: state.sortColumn, sortReversed: state.sortReversed)
         var view: VisibleContent
         if let cache, cache.key == key {
             view = cache.view

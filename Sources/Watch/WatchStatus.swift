@@ -42,6 +42,9 @@ public enum PollKind: String, Sendable, Hashable {
 public struct WatchStatus: Sendable {
     /// Increases with every publication; the UI redraws when it changes.
     public var generation: Int = 0
+    /// Increases only when what the screens show changed (findings, catalog, contracts, history,
+    /// preview), not for "nothing changed" polls: the UI rebuilds its rows only then.
+    public var contentVersion: Int = 0
     public var target: String
     public var connection: ConnectionInfo?
     public var state: ConnectionState = .connecting

@@ -111,6 +111,7 @@ public final class Watcher: Sendable {
         mailbox.withLock { status in
             status.preview = outcome
             status.generation += 1
+            status.contentVersion += 1
         }
     }
 
@@ -288,6 +289,7 @@ public final class Watcher: Sendable {
             let seconds = Date().timeIntervalSince(started)
             mailbox.withLock { status in
                 status.generation += 1
+                status.contentVersion += 1
                 status.connection = info
                 status.state = .connected
                 status.contracts = contracts
@@ -314,6 +316,7 @@ public final class Watcher: Sendable {
             worker.withLock { $0.connection = nil }
             log?.write("poll failed: \(error.description)")
             mailbox.withLock { status in
+                if status.contracts != contracts { status.contentVersion += 1 }
                 status.contracts = contracts
                 status.problem = problem
             }

@@ -93,6 +93,7 @@ let newPoll = measure(11) {
     generation += 1
     var next = status
     next.generation = generation
+    next.contentVersion = generation
     model.update(next)
     var frame = Frame(width: width, height: height)
     Renderer.draw(&model, on: &frame, now: now)

@@ -28,6 +28,7 @@ struct ModelTests {
         result.violations.insert(extra, at: 0)
         status.result = result
         status.generation += 1
+        status.contentVersion += 1
         m.update(status)
         #expect(selectedID(&m) == before)
         #expect(m.visible().selectedIndex == 2)
@@ -257,6 +258,7 @@ struct OwnershipConsistencyTests {
         contracts.contracts[index].roles = [RoleReference(role: .businessOwner, reference: "maya"), RoleReference(role: .itSME, reference: "ghost")]
         status.contracts = contracts
         status.generation += 1
+        status.contentVersion += 1
         let screens = Screens(status: status)
         let expected = registry.roles(for: contracts.contracts[index]).map { $0.person?.email ?? $0.reference }
         #expect(expected == ["data-eng@museum.org", "maya@museum.org", "ghost"])
