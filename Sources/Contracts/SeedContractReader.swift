@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Reads the JSON contract spec v1.0.0 of the Data Contracts book (chapter 7).
 ///
 /// Strict about what it understands (types of known fields), lenient about the rest: unknown
@@ -341,30 +344,36 @@ public enum ContractLoader {
     }
 
     public static func load(_ files: [(path: String, bytes: [UInt8])]) -> ContractSet {
-        var contracts: [Contract] = []
         var errors: [ContractError] = []
         var registry = OwnersRegistry.empty
-        var contractFiles = 0
-        for file in files.sorted(by: { $0.path < $1.path }) {
-            if isRegistry(file.path) {
-                let (parsed, problems) = OwnersRegistry.parse(String(decoding: file.bytes, as: UTF8.self), file: file.path)
-                registry = parsed
-                errors.append(contentsOf: problems)
-                continue
-            }
-            contractFiles += 1
-            if file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") {
-                switch ODCSContractReader.read(String(decoding: file.bytes, as: UTF8.self), file: file.path) {
-                case .success(let found): contracts.append(contentsOf: found)
-                case .failure(let problems): errors.append(contentsOf: problems.errors)
-                }
-            } else {
-                switch SeedContractReader.read(file.bytes, file: file.path) {
-                case .success(let contract): contracts.append(contract)
-                case .failure(let problems): errors.append(contentsOf: problems.errors)
-                }
+        let sorted = files.sorted(by: { $0.path < $1.path })
+        for file in sorted where isRegistry(file.path) {
+            let (parsed, problems) = OwnersRegistry.parse(String(decoding: file.bytes, as: UTF8.self), file: file.path)
+            registry = parsed
+            errors.append(contentsOf: problems)
+        }
+        let contractFiles = sorted.filter { !isRegistry($0.path) }
+        // Files parse independently: spread them over the cores, keep the file order.
+        let results = Mutex([Result<[Contract], ContractErrors>?](repeating: nil, count: contractFiles.count))
+        DispatchQueue.concurrentPerform(iterations: contractFiles.count) { index in
+            let result = parse(contractFiles[index])
+            results.withLock { $0[index] = result }
+        }
+        var contracts: [Contract] = []
+        for result in results.withLock({ $0 }) {
+            switch result {
+            case .success(let found)?: contracts.append(contentsOf: found)
+            case .failure(let problems)?: errors.append(contentsOf: problems.errors)
+            case nil: break
             }
         }
-        return ContractSet(contracts: contracts, errors: errors, fileCount: contractFiles, registry: registry)
+        return ContractSet(contracts: contracts, errors: errors, fileCount: contractFiles.count, registry: registry)
+    }
+
+    static func parse(_ file: (path: String, bytes: [UInt8])) -> Result<[Contract], ContractErrors> {
+        if file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") {
+            return ODCSContractReader.read(String(decoding: file.bytes, as: UTF8.self), file: file.path)
+        }
+        return SeedContractReader.read(file.bytes, file: file.path).map { [$0] }
     }
 }
