@@ -51,6 +51,8 @@ public final class Watcher: Sendable {
         var lastFullRead: Date?
         var forceFull = true
         var contractsSignature: String?
+        /// Cheaper than the signature where inotify exists: nothing changed → no stat at all.
+        var folderWatch: FolderWatch?
         var history = ViolationHistory()
         var store: HistoryStore?
     }
@@ -182,8 +184,14 @@ public final class Watcher: Sendable {
         let started = Date()
         let contracts: ContractSet
         var problem: String?
-        // Read and parse the contract files only when the folder changed.
-        let signature = ContractFolder.signature(configuration.contractsFolder)
+        // Read and parse the contract files only when the folder changed: first ask the inotify
+        // watch (one read), then compare the stat signature (one stat per file).
+        let quiet = worker.withLock { state -> Bool in
+            if state.folderWatch == nil { state.folderWatch = FolderWatch(configuration.contractsFolder) }
+            guard let watch = state.folderWatch, watch.isActive else { return false }
+            return !watch.hasChanges() && state.contracts != nil
+        }
+        let signature = quiet ? worker.withLock { $0.contractsSignature } : ContractFolder.signature(configuration.contractsFolder)
         if let signature, let cached = worker.withLock({ $0.contractsSignature == signature ? $0.contracts : nil }) {
             contracts = cached
         } else {

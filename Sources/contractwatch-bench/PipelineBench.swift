@@ -38,10 +38,12 @@ enum PipelineBench {
             written += 1
         }
         print("  \(snapshot.relations.count) relations, \(written) contracts")
-        return try run(dsn: dsn, contractsFolder: folder, label: "\(tables) tables")
+        return try run(dsn: dsn, contractsFolder: folder, label: "\(tables) tables", allowWrites: true)
     }
 
-    static func run(dsn: String, contractsFolder: String, label: String) throws -> Report {
+    /// `allowWrites`: only for the synthetic databases this bench creates. A database given with
+    /// --dsn is never written to, so the DDL → finding measurements are skipped there.
+    static func run(dsn: String, contractsFolder: String, label: String, allowWrites: Bool = false) throws -> Report {
         let connection = try Connection(ConnectionSettings(dsn: dsn))
         let contracts = try ContractFolder.load(contractsFolder)
         let names = Set(contracts.contracts.map(\.table.name))
@@ -84,12 +86,13 @@ enum PipelineBench {
         Thread.sleep(forTimeInterval: 1.2)
         var latencies: [Double] = []
         var afterDDL: [Double] = []
-        let writer = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
-        let targets = contracts.contracts.prefix(10)
+        let writer = allowWrites ? try Connection(ConnectionSettings(dsn: dsn, readOnly: false)) : nil
+        let targets = allowWrites ? contracts.contracts.prefix(10) : []
+        if !allowWrites { print("(DDL → finding not measured: a database given with --dsn is never written to)") }
         for contract in targets {
             let table = "\(SyntheticCatalog.quote(contract.table.schema)).\(SyntheticCatalog.quote(contract.table.name))"
             let start = Date()
-            try writer.execute(script: "ALTER TABLE \(table) DROP COLUMN payload")
+            try writer?.execute(script: "ALTER TABLE \(table) DROP COLUMN payload")
             var found: WatchStatus?
             while found == nil, Date().timeIntervalSince(start) < 10 {
                 let status = watcher.latest
@@ -98,7 +101,7 @@ enum PipelineBench {
             }
             latencies.append(Date().timeIntervalSince(start) * 1000)
             if let seconds = found?.lastPollSeconds { afterDDL.append(seconds * 1000) }
-            try writer.execute(script: "ALTER TABLE \(table) ADD COLUMN payload jsonb")
+            try writer?.execute(script: "ALTER TABLE \(table) ADD COLUMN payload jsonb")
             let revert = Date()
             while Date().timeIntervalSince(revert) < 10,
                   watcher.latest.result?.violations.contains(where: { $0.table == contract.table.name }) == true {
