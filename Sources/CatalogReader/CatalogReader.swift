@@ -117,6 +117,14 @@ public enum CatalogReader {
     static func decode(_ result: QueryResult) -> [Relation] {
         var relations: [Relation] = []
         var current: Relation?
+        // Type names repeat across thousands of columns: keep one copy of each (a large catalog
+        // otherwise holds ~125k separate heap strings for a few dozen distinct values).
+        var pool: [String: String] = [:]
+        func shared(_ text: String) -> String {
+            if let existing = pool[text] { return existing }
+            pool[text] = text
+            return text
+        }
         for row in 0..<result.rowCount {
             let name = QualifiedName(schema: result.string(row, 0) ?? "", name: result.string(row, 1) ?? "")
             if current?.name != name {
@@ -148,17 +156,17 @@ public enum CatalogReader {
             current?.columns.append(CatalogColumn(
                 name: columnName,
                 position: result.int(row, 6) ?? 0,
-                dataType: derived.dataType,
-                formattedType: result.string(row, 18) ?? derived.dataType,
+                dataType: shared(derived.dataType),
+                formattedType: shared(result.string(row, 18) ?? derived.dataType),
                 characterMaximumLength: derived.characterMaximumLength,
                 numericPrecision: derived.numericPrecision,
                 numericScale: derived.numericScale,
                 datetimePrecision: derived.datetimePrecision,
                 isNullable: !((result.bool(row, 7) ?? false) || (facts.isDomain && facts.domainNotNull)),
                 isUpdatable: result.bool(row, 25) ?? false,
-                arrayElementType: derived.arrayElementType,
+                arrayElementType: derived.arrayElementType.map(shared),
                 primaryKeyPosition: result.int(row, 26),
-                defaultExpression: result.string(row, 27),
+                defaultExpression: result.string(row, 27).map(shared),
                 comment: result.string(row, 28),
                 isUnique: result.bool(row, 29) ?? false
             ))
