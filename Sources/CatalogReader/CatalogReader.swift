@@ -80,12 +80,33 @@ public enum CatalogReader {
         ORDER BY n.nspname, c.relname, a.attnum
         """
 
+    /// Rows fetched per round trip when reading the whole catalog.
+    static let batchSize = 10_000
+
     public static func snapshot(_ connection: Connection) throws(PostgresError) -> CatalogSnapshot {
         let info = connection.info
-        let result = try connection.query(snapshotQuery)
+        // Through a cursor, in batches: holding the whole result of a 100k-column catalog in libpq
+        // while building the model would double the peak memory. A cursor needs a transaction:
+        // join the caller's if there is one (a preview's — never end it), else open our own.
+        let ownTransaction = !connection.isInTransaction
+        if ownTransaction { try connection.execute(script: "BEGIN READ ONLY") }
+        var decoder = Decoder()
+        do {
+            _ = try connection.query("DECLARE contractwatch_catalog NO SCROLL CURSOR FOR " + snapshotQuery)
+            while true {
+                let batch = try connection.query("FETCH \(batchSize) FROM contractwatch_catalog")
+                decoder.add(batch)
+                if batch.rowCount < batchSize { break }
+            }
+            _ = try connection.query("CLOSE contractwatch_catalog")
+            if ownTransaction { try connection.execute(script: "COMMIT") }
+        } catch {
+            if ownTransaction { try? connection.execute(script: "ROLLBACK") }
+            throw error
+        }
         return CatalogSnapshot(
             database: DatabaseIdentity(name: info.database, serverVersion: info.serverVersion),
-            relations: decode(result)
+            relations: decoder.finish()
         )
     }
 
@@ -115,16 +136,33 @@ public enum CatalogReader {
     }
 
     static func decode(_ result: QueryResult) -> [Relation] {
+        var decoder = Decoder()
+        decoder.add(result)
+        return decoder.finish()
+    }
+
+    /// Builds relations from snapshot rows, which arrive ordered by relation, possibly in several
+    /// batches (a relation may span two).
+    struct Decoder {
         var relations: [Relation] = []
         var current: Relation?
-        // Type names repeat across thousands of columns: keep one copy of each (a large catalog
-        // otherwise holds ~125k separate heap strings for a few dozen distinct values).
+        /// Type names repeat across thousands of columns: keep one copy of each (a large catalog
+        /// otherwise holds ~125k separate heap strings for a few dozen distinct values).
         var pool: [String: String] = [:]
-        func shared(_ text: String) -> String {
+
+        mutating func shared(_ text: String) -> String {
             if let existing = pool[text] { return existing }
             pool[text] = text
             return text
         }
+
+        mutating func finish() -> [Relation] {
+            if let finished = current { relations.append(finished) }
+            current = nil
+            return relations
+        }
+
+        mutating func add(_ result: QueryResult) {
         for row in 0..<result.rowCount {
             let name = QualifiedName(schema: result.string(row, 0) ?? "", name: result.string(row, 1) ?? "")
             if current?.name != name {
@@ -153,7 +191,7 @@ public enum CatalogReader {
                 elementInCatalog: result.bool(row, 24) ?? false
             )
             let derived = InformationSchemaVocabulary.derive(facts)
-            current?.columns.append(CatalogColumn(
+            let column = CatalogColumn(
                 name: columnName,
                 position: result.int(row, 6) ?? 0,
                 dataType: shared(derived.dataType),
@@ -164,14 +202,14 @@ public enum CatalogReader {
                 datetimePrecision: derived.datetimePrecision,
                 isNullable: !((result.bool(row, 7) ?? false) || (facts.isDomain && facts.domainNotNull)),
                 isUpdatable: result.bool(row, 25) ?? false,
-                arrayElementType: derived.arrayElementType.map(shared),
+                arrayElementType: derived.arrayElementType.map { shared($0) },
                 primaryKeyPosition: result.int(row, 26),
-                defaultExpression: result.string(row, 27).map(shared),
+                defaultExpression: result.string(row, 27).map { shared($0) },
                 comment: result.string(row, 28),
                 isUnique: result.bool(row, 29) ?? false
-            ))
+            )
+            current?.columns.append(column)
         }
-        if let finished = current { relations.append(finished) }
-        return relations
+        }
     }
 }

@@ -71,6 +71,13 @@ public final class Connection {
 
     public var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
 
+    /// Inside a transaction block (ours or a caller's, e.g. a migration preview): code that
+    /// needs one must then join it, never COMMIT or ROLLBACK it.
+    public var isInTransaction: Bool {
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
     /// Reconnects with the same parameters (and so the same session options).
     public func reset() throws(PostgresError) {
         PQreset(handle)

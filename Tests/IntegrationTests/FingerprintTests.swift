@@ -119,3 +119,19 @@ struct FingerprintTests {
         #expect(afterFirst != afterSecond, "the older transaction's commit was missed")
     }
 }
+
+extension FingerprintTests {
+    /// A migration preview snapshots inside its own transaction: the snapshot (read through a
+    /// cursor in batches) must join that transaction and never commit or end it.
+    @Test func snapshotInsideACallersTransactionLeavesItOpen() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a int);")
+        let session = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        try session.execute(script: "BEGIN; CREATE TABLE uncommitted (b int);")
+        let inside = try CatalogReader.snapshot(session)
+        #expect(inside.relation(QualifiedName(schema: "public", name: "uncommitted")) != nil)
+        #expect(session.isInTransaction, "the snapshot ended the caller's transaction")
+        try session.execute(script: "ROLLBACK")
+        let after = try CatalogReader.snapshot(Connection(ConnectionSettings(dsn: dsn)))
+        #expect(after.relation(QualifiedName(schema: "public", name: "uncommitted")) == nil)
+    }
+}
