@@ -92,6 +92,8 @@ public enum CatalogReader {
         if ownTransaction { try connection.execute(script: "BEGIN READ ONLY") }
         var decoder = Decoder()
         do {
+            // Cursors are planned for fast first rows (nested loops); we read every row.
+            _ = try connection.query("SET LOCAL cursor_tuple_fraction = 1.0")
             _ = try connection.query("DECLARE contractwatch_catalog NO SCROLL CURSOR FOR " + snapshotQuery)
             while true {
                 let batch = try connection.query("FETCH \(batchSize) FROM contractwatch_catalog")
