@@ -26,26 +26,15 @@ struct CheckCommand: ParsableCommand {
     var failOn: FailOn = .error
 
     func run() throws {
-        let settings = ConnectionSettings(
-            dsn: connection.dsn,
-            connectTimeoutSeconds: connection.connectTimeout,
-            statementTimeoutMilliseconds: connection.statementTimeout
-        )
-        let report = try CheckRun.run(settings: settings, contractsFolder: contractOptions.contracts)
+        let report = try CheckRun.run(settings: connection.settings(), contracts: contractOptions.load())
         Output.write(report.render(format))
         if failOn.fails(report.result) { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
     }
 }
 
-/// Load → connect → snapshot → check, with failures mapped to exit statuses.
+/// Connect → snapshot → check, with failures mapped to exit statuses.
 enum CheckRun {
-    static func run(settings: ConnectionSettings, contractsFolder: String) throws -> CheckReport {
-        let contracts: ContractSet
-        do {
-            contracts = try ContractFolder.load(contractsFolder)
-        } catch {
-            throw CommandFailure.usage(error.description)
-        }
+    static func run(settings: ConnectionSettings, contracts: ContractSet) throws -> CheckReport {
         do {
             let connection = try Connection(settings)
             // Only the contracted tables (and, for missing ones, their case variants): the cost

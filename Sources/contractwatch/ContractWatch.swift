@@ -1,4 +1,7 @@
 import ArgumentParser
+import ContractFiles
+import Contracts
+import Postgres
 
 struct ContractWatch: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +30,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("statement-timeout"), help: ArgumentHelp("Milliseconds a catalog query may run.", valueName: "MS"))
     var statementTimeout: Int = 30_000
 
+    /// The session these options describe (read-only unless a command must write, like preview).
+    func settings(readOnly: Bool = true) -> ConnectionSettings {
+        ConnectionSettings(dsn: dsn, readOnly: readOnly, connectTimeoutSeconds: connectTimeout,
+                           statementTimeoutMilliseconds: statementTimeout)
+    }
+
     func validate() throws {
         guard connectTimeout >= 1 else { throw ValidationError("--connect-timeout must be at least 1 second") }
         guard statementTimeout >= 100 else { throw ValidationError("--statement-timeout must be at least 100 ms") }
@@ -36,4 +45,9 @@ struct ConnectionOptions: ParsableArguments {
 struct ContractOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Folder of contract files.", valueName: "DIR"))
     var contracts: String = "./contracts"
+
+    /// The folder's contracts; a missing or unreadable folder is a usage error.
+    func load() throws -> ContractSet {
+        do { return try ContractFolder.load(contracts) } catch { throw CommandFailure.usage(error.description) }
+    }
 }

@@ -36,7 +36,7 @@ struct DemoCommand: ParsableCommand {
         defer { cluster.stop() }
         let settings = ConnectionSettings(dsn: cluster.connectionString())
         if check {
-            let report = try CheckRun.run(settings: settings, contractsFolder: contractOptions.contracts)
+            let report = try CheckRun.run(settings: settings, contracts: contractOptions.load())
             Output.write(report.render(format))
             if !report.result.isClean { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
             return

@@ -51,8 +51,7 @@ struct InitCommand: ParsableCommand {
 
         let snapshot: CatalogSnapshot
         do {
-            let connection = try Connection(ConnectionSettings(dsn: connection.dsn, connectTimeoutSeconds: connection.connectTimeout,
-                                                               statementTimeoutMilliseconds: connection.statementTimeout))
+            let connection = try Connection(connection.settings())
             snapshot = try CatalogReader.snapshot(connection)
         } catch {
             throw CommandFailure.couldNotCheck(error.description)

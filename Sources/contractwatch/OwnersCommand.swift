@@ -28,17 +28,8 @@ struct OwnersCommand: ParsableCommand {
     var format: LintCommand.LintFormat = .text
 
     func run() throws {
-        var result: CheckResult?
-        let set: ContractSet
-        if broken {
-            let settings = ConnectionSettings(dsn: connection.dsn, connectTimeoutSeconds: connection.connectTimeout,
-                                              statementTimeoutMilliseconds: connection.statementTimeout)
-            let report = try CheckRun.run(settings: settings, contractsFolder: contractOptions.contracts)
-            result = report.result
-            set = try ContractFolder.load(contractOptions.contracts)
-        } else {
-            do { set = try ContractFolder.load(contractOptions.contracts) } catch { throw CommandFailure.usage(error.description) }
-        }
+        let set = try contractOptions.load()
+        let result = broken ? try CheckRun.run(settings: connection.settings(), contracts: set).result : nil
         var contracts = set.contracts
         if let table {
             let name = InitCommand.parseTable(table)

@@ -55,9 +55,8 @@ struct PreviewCommand: ParsableCommand {
         let script: MigrationScript
         do { script = try MigrationPreview.validate(sql) } catch { throw CommandFailure.usage("\(migration): \(error.description)") }
         let contracts: ContractSet
-        do { contracts = try ContractFolder.load(contractOptions.contracts) } catch { throw CommandFailure.usage(error.description) }
-        let settings = ConnectionSettings(dsn: connection.dsn, connectTimeoutSeconds: connection.connectTimeout,
-                                          statementTimeoutMilliseconds: connection.statementTimeout)
+        contracts = try contractOptions.load()
+        let settings = connection.settings()
         let before: CheckResult
         let after: CheckResult
         do {

@@ -40,8 +40,7 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var dashboard: DashboardOptions
 
     func run() throws {
-        let settings = ConnectionSettings(dsn: connection.dsn, connectTimeoutSeconds: connection.connectTimeout,
-                                          statementTimeoutMilliseconds: connection.statementTimeout)
+        let settings = connection.settings()
         try DashboardSession.run(settings: settings, contractsFolder: contractOptions.contracts, options: dashboard, hints: [])
     }
 }
