@@ -38,7 +38,8 @@ struct DemoCommand: ParsableCommand {
         if check {
             let report = try CheckRun.run(settings: settings, contracts: contractOptions.load())
             Output.write(report.render(format))
-            if !report.result.isClean { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
+            // The same rule as `check` (breaking violations or contract errors fail).
+            if FailOn.error.fails(report.result) { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
             return
         }
         Output.error("contractwatch demo: try a migration from another terminal with:\n  \(cluster.psqlCommand())")
