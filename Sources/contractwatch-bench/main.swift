@@ -65,6 +65,14 @@ func statusWithFindings(_ count: Int) -> WatchStatus {
     return status
 }
 
+// `--emit-sql N`: print the synthetic catalog of N tables and stop (to profile by hand with psql,
+// `contractwatch init` and perf on a catalog that outlives the bench).
+if let index = CommandLine.arguments.firstIndex(of: "--emit-sql"), index + 1 < CommandLine.arguments.count,
+   let tables = Int(CommandLine.arguments[index + 1]) {
+    for chunk in SyntheticCatalog.sql(tables: tables) { print(chunk) }
+    exit(0)
+}
+
 let width = 120, height = 40
 let status = statusWithFindings(10_000)
 precondition(status.result?.violations.count == 10_000)

@@ -26,8 +26,11 @@ struct CheckCommand: ParsableCommand {
     var failOn: FailOn = .error
 
     func run() throws {
-        let report = try CheckRun.run(settings: connection.settings(), contracts: contractOptions.load())
+        var timings = PhaseTimings()
+        let report = try CheckRun.run(settings: connection.settings(), contracts: contractOptions, timings: &timings)
         Output.write(report.render(format))
+        timings.mark("report (\(format.rawValue))")
+        timings.finish()
         if failOn.fails(report.result) { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
     }
 }
@@ -35,14 +38,63 @@ struct CheckCommand: ParsableCommand {
 /// Connect → snapshot → check, with failures mapped to exit statuses.
 enum CheckRun {
     static func run(settings: ConnectionSettings, contracts: ContractSet) throws -> CheckReport {
+        var timings = PhaseTimings(enabled: false)
+        return try run(connecting: Result { () throws(PostgresError) in try Connection(settings) }, contracts: contracts, timings: &timings)
+    }
+
+    /// Reads the contract files on other threads while this one opens the session: the server's
+    /// fork and login overlap with the parsing. A contracts problem (a usage error) is reported
+    /// before a connection problem, as if they had run in order.
+    static func run(settings: ConnectionSettings, contracts options: ContractOptions, timings: inout PhaseTimings) throws -> CheckReport {
+        let loading = BackgroundWork { try options.load() }
+        let connection = Result { () throws(PostgresError) in try Connection(settings) }
+        timings.mark("connect")
+        let contracts = try loading.wait()
+        timings.mark("contracts (\(contracts.fileCount) files, beside the connect)")
+        return try run(connecting: connection, contracts: contracts, timings: &timings)
+    }
+
+    private static func run(connecting: Result<Connection, PostgresError>, contracts: ContractSet,
+                            timings: inout PhaseTimings) throws -> CheckReport {
         do {
-            let connection = try Connection(settings)
+            let connection = try connecting.get()
             // Only the contracted tables (and, for missing ones, their case variants): the cost
             // follows the contracts, not the size of the catalog.
             let snapshot = try CatalogReader.snapshot(connection, names: Set(contracts.contracts.map(\.table.name)))
-            return CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date())
+            timings.mark("catalog (\(snapshot.relations.count) relations)")
+            let result = Checker.check(contracts, against: snapshot)
+            timings.mark("checks")
+            return CheckReport(result: result, checkedAt: Date())
         } catch {
             throw CommandFailure.couldNotCheck(error.description)
         }
+    }
+}
+
+/// `CONTRACTWATCH_TIMINGS=1`: one stderr line with the wall time of each phase, for profiling
+/// and for `contractwatch-bench`'s breakdown of `check`. Off, it costs one clock read per mark.
+struct PhaseTimings {
+    private let enabled: Bool
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private let start: UInt64
+    private var phases: [(String, Double)] = []
+
+    init(enabled: Bool = ProcessInfo.processInfo.environment["CONTRACTWATCH_TIMINGS"] == "1") {
+        self.enabled = enabled
+        start = last
+    }
+
+    mutating func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        phases.append((phase, Double(now - last) / 1e6))
+        last = now
+    }
+
+    func finish() {
+        guard enabled else { return }
+        let total = Double(last - start) / 1e6
+        let parts = phases.map { String(format: "%@ %.2f ms", $0.0, $0.1) }
+        Output.error("contractwatch timings: " + parts.joined(separator: ", ") + String(format: "; total %.2f ms", total))
     }
 }

@@ -47,6 +47,20 @@ struct PositionedJSONTests {
         #expect(text == "a\"b\\c\né😀")
     }
 
+    /// Small objects find duplicates by scanning, large ones switch to a dictionary: both report
+    /// the first spelling, whether the duplicate comes before or after the switch.
+    @Test(arguments: [5, 31, 32, 33, 80])
+    func findsDuplicateKeysInObjectsOfAnySize(keys: Int) {
+        let members = (0..<keys).map { "\"k\($0)\": \($0)" }
+        for duplicate in [0, keys - 1] {
+            let text = "{" + (members + ["\"k\(duplicate)\": 0"]).joined(separator: ",") + "}"
+            let column = 2 + members.prefix(duplicate).reduce(0) { $0 + $1.count + 1 }
+            #expect(error(text)?.message == "duplicate key \"k\(duplicate)\" (first written at 1:\(column))")
+        }
+        let unique = "{" + members.joined(separator: ",") + "}"
+        #expect(error(unique) == nil)
+    }
+
     @Test(arguments: [
         ("{\"a\": 1,}", 1, 9, "trailing comma before '}'"),
         ("[1, 2,]", 1, 7, "trailing comma before ']'"),

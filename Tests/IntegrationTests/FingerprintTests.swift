@@ -68,11 +68,13 @@ struct FingerprintTests {
             CREATE TABLE public."Café, {表}" (id int);
             CREATE TABLE public."CAFé, {表}" (id int);
             CREATE TABLE public.other (id int);
+            CREATE TABLE public."q""uo\te" (id int DEFAULT 7, g int GENERATED ALWAYS AS (id + 1) STORED);
             """#)
         let connection = try Connection(ConnectionSettings(dsn: dsn))
         let full = try CatalogReader.snapshot(connection)
-        let scoped = try CatalogReader.snapshot(connection, names: ["Café, {表}", "other"])
-        #expect(scoped.relations.map(\.name.description) == [#""Odd ""Schema"""."Café, {表}""#, #"public."Café, {表}""#, "public.other"])
+        let scoped = try CatalogReader.snapshot(connection, names: ["Café, {表}", "other", #"q"uo\te"#])
+        #expect(scoped.relations.map(\.name.description) == [#""Odd ""Schema"""."Café, {表}""#, #"public."Café, {表}""#, "public.other", #"public."q""uo\te""#])
+        #expect(scoped.relation(QualifiedName(schema: "public", name: #"q"uo\te"#))?.columns.map(\.defaultExpression) == ["7", "(id + 1)"])
         for relation in scoped.relations {
             #expect(full.relation(relation.name) == relation)
         }

@@ -23,7 +23,8 @@ struct InformationSchemaParityTests {
             bo boolean, js json, jb jsonb, u uuid, m money, by bytea, ip inet, x xml,
             ta text[], ia integer[][], va varchar(20)[], tsa timestamp(2)[], ea mood[],
             e mood, p pair, st short_text, il int_list, ma money_amount,
-            gen integer GENERATED ALWAYS AS (i * 2) STORED, "Ünï ""q""" text
+            gen integer GENERATED ALWAYS AS (i * 2) STORED, "Ünï ""q""" text,
+            df text DEFAULT 'a''b', dn timestamptz DEFAULT now(), dx numeric DEFAULT (1.5 * 2), de mood DEFAULT 'ok'
         );
         CREATE TABLE parted (k int, v text, PRIMARY KEY (k)) PARTITION BY RANGE (k);
         CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (100);
@@ -38,7 +39,8 @@ struct InformationSchemaParityTests {
         let expected = try connection.query("""
             SELECT c.table_schema, c.table_name, c.column_name, c.data_type, c.character_maximum_length,
                    c.numeric_precision, c.numeric_scale, c.datetime_precision, c.is_nullable, c.is_updatable,
-                   coalesce(e.data_type, de.data_type) AS element_type
+                   coalesce(e.data_type, de.data_type) AS element_type,
+                   coalesce(c.column_default, c.generation_expression) AS default_or_generated
             FROM information_schema.columns c
             LEFT JOIN information_schema.element_types e
               ON (c.table_catalog, c.table_schema, c.table_name, 'TABLE', c.dtd_identifier)
@@ -72,9 +74,11 @@ struct InformationSchemaParityTests {
             if column.dataType == "ARRAY" {
                 #expect(column.arrayElementType == expected.string(row, 10), "\(label) element type")
             }
+            #expect(column.defaultExpression == expected.string(row, 11), "\(label) default")
             compared += 1
         }
         #expect(compared == expected.rowCount)
+        #expect(snap.relations.flatMap(\.columns).filter { $0.defaultExpression != nil }.count == 6)  // serial, the four DEFAULTs, the generated column
     }
 
     @Test func snapshotCarriesKeysKindsCommentsAndFormattedTypes() throws {
