@@ -60,7 +60,7 @@ enum CheckRun {
             let connection = try connecting.get()
             // Only the contracted tables (and, for missing ones, their case variants): the cost
             // follows the contracts, not the size of the catalog.
-            let snapshot = try CatalogReader.snapshot(connection, names: Set(contracts.contracts.map(\.table.name)))
+            let snapshot = try CatalogReader.snapshot(connection, names: Set(contracts.contracts.map(\.table.name)), detail: .checks)
             timings.mark("catalog (\(snapshot.relations.count) relations)")
             let result = Checker.check(contracts, against: snapshot)
             timings.mark("checks")

@@ -68,6 +68,8 @@ struct FingerprintTests {
             CREATE TABLE public."Café, {表}" (id int);
             CREATE TABLE public."CAFé, {表}" (id int);
             CREATE TABLE public.other (id int);
+            COMMENT ON TABLE public.other IS 'other table';
+            COMMENT ON COLUMN public.other.id IS 'its id';
             CREATE TABLE public."q""uo\te" (id int DEFAULT 7, g int GENERATED ALWAYS AS (id + 1) STORED);
             """#)
         let connection = try Connection(ConnectionSettings(dsn: dsn))
@@ -78,6 +80,19 @@ struct FingerprintTests {
         for relation in scoped.relations {
             #expect(full.relation(relation.name) == relation)
         }
+        // What `check` reads: the same relations without defaults and comments.
+        let forChecks = try CatalogReader.snapshot(connection, names: ["Café, {表}", "other", #"q"uo\te"#], detail: .checks)
+        #expect(forChecks.relations == scoped.relations.map { relation in
+            var relation = relation
+            relation.comment = nil
+            relation.columns = relation.columns.map { column in
+                var column = column
+                column.defaultExpression = nil
+                column.comment = nil
+                return column
+            }
+            return relation
+        })
         // A contracted name that exists nowhere: its case variants come along for the "did you mean" notice.
         let missing = try CatalogReader.snapshot(connection, names: ["café, {表}"])
         #expect(missing.relations.map(\.name.description) == [#""Odd ""Schema"""."Café, {表}""#, #"public."CAFé, {表}""#, #"public."Café, {表}""#].sorted())
