@@ -74,7 +74,7 @@ let package = Package(
         ),
 
         // Timings as ratios against a floor measured in the same run (never in tests).
-        .executableTarget(name: "contractwatch-bench", dependencies: ["Dashboard", "Watch", "Checks", "Catalog", "Contracts", "CatalogReader", "Postgres", "ContractFiles", "Authoring"]),
+        .executableTarget(name: "contractwatch-bench", dependencies: ["Dashboard", "Watch", "Checks", "Catalog", "Contracts", "CatalogReader", "Postgres", "ContractFiles", "Authoring", "Reports"]),
 
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "WatchTests", dependencies: ["Watch", "Catalog", "Checks"]),

@@ -159,6 +159,12 @@ public enum CatalogReader {
         )
     }
 
+    /// The SQL and parameter of `snapshot(_:names:detail:)`'s main query, to measure it raw
+    /// (`contractwatch-bench` sends it without decoding, as the floor of `check`).
+    public static func scopedSnapshotQuery(names: Set<String>, detail: Detail) -> (sql: String, parameter: String) {
+        (snapshotQuery(filter: exactNames, detail: detail), arrayLiteral(names.sorted()))
+    }
+
     /// `{"a","b\"c"}`: every element quoted, backslashes and quotes escaped.
     static func arrayLiteral(_ values: [String]) -> String {
         var literal = "{"

@@ -79,7 +79,9 @@ public struct PositionedJSONParser {
     private let bytes: [UInt8]
     private var offset = 0
     private var line = 1
-    private var column = 1
+    /// Offset of the first byte of the current line: columns are counted only when a location
+    /// is taken, not on every byte (that bookkeeping was most of the parsing time).
+    private var lineStart = 0
 
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> PositionedJSON {
         var parser = PositionedJSONParser(bytes: bytes)
@@ -95,7 +97,30 @@ public struct PositionedJSONParser {
         }
     }
 
-    private var location: SourceLocation { SourceLocation(line: line, column: column) }
+    /// Characters counted so far on the current line, up to `countedTo`: locations are taken
+    /// in increasing order, so each byte is counted once even on a very long (minified) line.
+    private var countedTo = 0
+    private var countedCharacters = 0
+
+    /// Where the parser is. Columns count characters: bytes that do not continue a UTF-8 sequence.
+    private mutating func here() -> SourceLocation {
+        if countedTo < lineStart || countedTo > offset {
+            countedTo = lineStart
+            countedCharacters = 0
+        }
+        while countedTo < offset {
+            if bytes[countedTo] & 0xC0 != 0x80 { countedCharacters += 1 }
+            countedTo += 1
+        }
+        return SourceLocation(line: line, column: countedCharacters + 1)
+    }
+
+    /// The same, for errors (from a non-mutating context; counted from the line start).
+    private var location: SourceLocation {
+        var characters = 0
+        for index in lineStart..<offset where bytes[index] & 0xC0 != 0x80 { characters += 1 }
+        return SourceLocation(line: line, column: characters + 1)
+    }
 
     private func fail(_ message: String, at where_: SourceLocation? = nil) -> JSONSyntaxError {
         JSONSyntaxError(location: where_ ?? location, message: message)
@@ -113,15 +138,11 @@ public struct PositionedJSONParser {
     }
 
     private mutating func advance() {
-        let byte = bytes[offset]
-        offset += 1
-        if byte == 0x0A {
+        if bytes[offset] == 0x0A {
             line += 1
-            column = 1
-        } else if byte & 0xC0 != 0x80 {
-            // Count characters: continuation bytes of a UTF-8 sequence do not move the column.
-            column += 1
+            lineStart = offset + 1
         }
+        offset += 1
     }
 
     private mutating func skipWhitespace() {
@@ -143,7 +164,7 @@ public struct PositionedJSONParser {
     private mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> PositionedJSON {
         guard depth < 256 else { throw fail("nesting is deeper than 256 levels") }
         guard offset < bytes.count else { throw fail("unexpected end of file; expected a value") }
-        let start = location
+        let start = here()
         switch bytes[offset] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
@@ -162,7 +183,7 @@ public struct PositionedJSONParser {
     }
 
     private mutating func expectWord(_ word: String) throws(JSONSyntaxError) {
-        let start = location
+        let start = here()
         for byte in word.utf8 {
             guard offset < bytes.count, bytes[offset] == byte else {
                 throw fail("invalid literal; expected `\(word)` (JSON literals are lower-case)", at: start)
@@ -172,7 +193,7 @@ public struct PositionedJSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> PositionedJSON {
-        let start = location
+        let start = here()
         advance()  // {
         var members: [PositionedJSON.Member] = []
         // Keys seen so far, for the duplicate-key error. Contract objects are small: a linear scan
@@ -191,7 +212,7 @@ public struct PositionedJSONParser {
             guard bytes[offset] == UInt8(ascii: "\"") else {
                 throw fail("expected a key in double quotes, found \(describeCurrent())")
             }
-            let keyLocation = location
+            let keyLocation = here()
             let key = try parseString()
             if let first = seen?[key] ?? (seen == nil ? members.first(where: { $0.key == key })?.keyLocation : nil) {
                 throw fail("duplicate key \"\(key)\" (first written at \(first))", at: keyLocation)
@@ -220,7 +241,7 @@ public struct PositionedJSONParser {
     }
 
     private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> PositionedJSON {
-        let start = location
+        let start = here()
         advance()  // [
         var items: [PositionedJSON] = []
         skipWhitespace()
@@ -242,7 +263,7 @@ public struct PositionedJSONParser {
     }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
-        let start = location
+        let start = here()
         advance()  // opening quote
         // Fast path: most strings have no escapes; decode the bytes up to the closing quote once.
         var end = offset
@@ -256,7 +277,6 @@ public struct PositionedJSONParser {
         if plain, end < bytes.count {
             let text = String(decoding: bytes[offset..<end], as: UTF8.self)
             // Columns count characters: bytes that do not continue a UTF-8 sequence.
-            column += bytes[offset..<end].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) } + 1
             offset = end + 1
             return text
         }
@@ -282,7 +302,7 @@ public struct PositionedJSONParser {
                 advance()
                 guard offset < bytes.count else { throw fail("unterminated string (it starts at \(start))", at: start) }
                 let escape = bytes[offset]
-                let escapeLocation = location
+                let escapeLocation = here()
                 advance()
                 switch escape {
                 case UInt8(ascii: "\""): scalars.append("\"")
@@ -338,7 +358,7 @@ public struct PositionedJSONParser {
 
     private mutating func parseNumber() throws(JSONSyntaxError) -> String {
         let startOffset = offset
-        let start = location
+        let start = here()
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         if bytes[offset] == UInt8(ascii: "-") { advance() }
         guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid number", at: start) }

@@ -15,8 +15,18 @@ struct LintCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Folder of contract files.", valueName: "DIR"))
-    var directory: String = "./contracts"
+    @Argument(help: ArgumentHelp("Folder of contract files (default: ./contracts).", valueName: "DIR"))
+    var directory: String?
+
+    /// The spelling every other command uses, so `lint --contracts DIR` works too.
+    @Option(name: .long, help: ArgumentHelp("Folder of contract files (same as DIR).", valueName: "DIR"))
+    var contracts: String?
+
+    func validate() throws {
+        if let directory, let contracts, directory != contracts {
+            throw ValidationError("give the folder once: either DIR or --contracts DIR")
+        }
+    }
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: LintFormat = .text
@@ -26,7 +36,7 @@ struct LintCommand: ParsableCommand {
     func run() throws {
         let set: ContractSet
         do {
-            set = try ContractFolder.load(directory)
+            set = try ContractFolder.load(directory ?? contracts ?? "./contracts")
         } catch {
             throw CommandFailure.usage(error.description)
         }

@@ -39,6 +39,14 @@ struct PositionedJSONTests {
         #expect(doc.members?[1].keyLocation == SourceLocation(line: 1, column: 11))
     }
 
+    @Test func locationsOnOneLongLineAndAfterIt() throws {
+        let doc = try parse("{\"表\": {\"é\": [1, \"ü\"]}, \"b\": 2,\n \"c\": {\"d\": 3}}")
+        #expect(doc.members?.map(\.keyLocation) == [SourceLocation(line: 1, column: 2), SourceLocation(line: 1, column: 24), SourceLocation(line: 2, column: 2)])
+        guard case .array(let items)? = doc["表"]?["é"]?.value else { Issue.record("no array"); return }
+        #expect(items.map(\.location) == [SourceLocation(line: 1, column: 14), SourceLocation(line: 1, column: 17)])
+        #expect(doc["c"]?["d"]?.location == SourceLocation(line: 2, column: 13))
+    }
+
     @Test func decodesEscapesAndSurrogatePairs() throws {
         let doc = try parse(#"["a\"b\\c\n\u00e9\ud83d\ude00"]"#)
         guard case .array(let items) = doc.value, case .string(let text) = items.first?.value else {

@@ -62,6 +62,8 @@ struct ContractToolingTests {
     @Test func lintExitCodes() throws {
         let clean = try ContractDirectory(["a.json": #"{"name": "a", "owner": {"name": "A", "email": "a@x.org"}, "schema": {"table_name": "a", "properties": {}}}"#])
         #expect(try runBinary(["lint", clean.path]).status == 0)
+        #expect(try runBinary(["lint", "--contracts", clean.path]).status == 0)  // the spelling of the other commands
+        #expect(try runBinary(["lint", clean.path, "--contracts", "/elsewhere"]).status == 2)
         try clean.write("b.json", #"{"name": "a", "schema": {"table_name": "b", "properties": {}}}"#)
         let found = try runBinary(["lint", clean.path, "--format", "json"])
         #expect(found.status == 1)
