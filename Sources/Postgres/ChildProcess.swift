@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs a program to completion with posix_spawn + wait4.
+/// Runs a program to completion with posix_spawn + waitpid.
 ///
 /// Foundation's `Process` is not used on purpose: on Linux it can miss the exit of a child whose
 /// own child daemonizes (the postmaster under pg_ctl, a tmux server) and wait forever, and pipes
@@ -14,12 +14,6 @@ public enum ChildProcess {
     /// Returns the exit status (128 + signal number when killed by a signal).
     public static func run(_ argv: [String], environment: [String: String],
                            stdoutPath: String, stderrPath: String? = nil) throws(Failure) -> Int32 {
-        try runMeasured(argv, environment: environment, stdoutPath: stdoutPath, stderrPath: stderrPath).status
-    }
-
-    /// The exit status and the child's peak resident memory in kilobytes (wait4's ru_maxrss).
-    public static func runMeasured(_ argv: [String], environment: [String: String], stdoutPath: String,
-                                   stderrPath: String? = nil) throws(Failure) -> (status: Int32, peakKilobytes: Int) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -50,14 +44,13 @@ public enum ChildProcess {
             throw Failure(description: "could not run \(argv[0]): \(String(cString: strerror(spawned)))")
         }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) == -1 {
+        while waitpid(pid, &status, 0) == -1 {
             if errno != EINTR {
                 throw Failure(description: "lost track of \(argv[0]): \(String(cString: strerror(errno)))")
             }
         }
         // WIFEXITED / WEXITSTATUS are macros; decode the status word by hand.
         let signal = status & 0x7F
-        return (signal == 0 ? (status >> 8) & 0xFF : 128 + signal, Int(usage.ru_maxrss))
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 }

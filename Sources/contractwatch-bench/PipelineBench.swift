@@ -79,14 +79,12 @@ enum PipelineBench {
             _ = CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date()).render(.json)
         }
         var breakdown: String?
-        var checkPeakMegabytes: Double?
         if FileManager.default.isExecutableFile(atPath: binary) {
             var environment = ProcessInfo.processInfo.environment
             environment["CONTRACTWATCH_TIMINGS"] = "1"
             let errors = NSTemporaryDirectory() + "cw-bench-err"
-            let measured = try? ChildProcess.runMeasured([binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
-                                                         environment: environment, stdoutPath: sink, stderrPath: errors)
-            checkPeakMegabytes = measured.map { Double($0.peakKilobytes) / 1024 }
+            _ = try? ChildProcess.run([binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
+                                      environment: environment, stdoutPath: sink, stderrPath: errors)
             breakdown = (try? String(contentsOfFile: errors, encoding: .utf8))?
                 .split(separator: "\n").first { $0.hasPrefix("contractwatch timings:") }
                 .map { String($0.dropFirst("contractwatch timings: ".count)) }
@@ -167,12 +165,11 @@ enum PipelineBench {
         line("poll after one DDL (scoped)", afterMedian, "its raw queries", scopedFingerprintRaw + scopedSnapshotRaw + walRaw)
         line("DDL → finding p50 at --interval 1", p50, "interval", 1000)
         line("DDL → finding p95 at --interval 1", p95, "interval", 1000)
-        print(String(format: "floor: SELECT 1 round trip %.3f ms; peak RSS: check process %.0f MB, this bench process so far %.0f MB (it also holds the baselines' results and runs the background checker)",
-                     select1, checkPeakMegabytes ?? .nan, rss))
+        print(String(format: "floor: SELECT 1 round trip %.3f ms; peak RSS so far %.0f MB", select1, rss))
         let checkRatio = checkSeconds.map { informationSchema / $0 } ?? .nan
-        return Report(summary: String(format: "%@: check %.0f ms (%.1f× faster than information_schema, %.2f× its raw query floor), idle poll %.2f ms, DDL poll %.1f ms (%.2f× raw), DDL→finding p95 %.0f ms, RSS check %.0f MB / bench with checker %.0f MB",
+        return Report(summary: String(format: "%@: check %.0f ms (%.1f× faster than information_schema, %.2f× its raw query floor), idle poll %.2f ms, DDL poll %.1f ms (%.2f× raw), DDL→finding p95 %.0f ms, RSS %.0f MB",
                                       label, checkSeconds ?? .nan, checkRatio, (checkSeconds ?? .nan) / checkFloor, idleMedian, afterMedian,
-                                      afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), p95, checkPeakMegabytes ?? .nan, rss))
+                                      afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), p95, rss))
     }
 
     /// The usual approach (the book's): information_schema.columns for every table, primary keys
