@@ -30,16 +30,6 @@ public enum CatalogReader {
     /// the database's locale (ASCII only under C); the periodic full snapshot finds the rest.
     static let caseVariants = "AND pg_catalog.lower(c.relname) = ANY($1::text[])"
 
-    static func snapshotQuery(filter: String, detail: Detail) -> String {
-        var query = baseSnapshotQuery.replacingOccurrences(of: "-- SCOPE", with: filter)
-        if detail == .checks {
-            for column in [defaultExpression + " AS default_expr", "td.description AS table_comment", "d.description AS column_comment"] {
-                query = query.replacingOccurrences(of: column, with: "NULL" + column[column.range(of: " AS ", options: .backwards)!.lowerBound...])
-            }
-        }
-        return query
-    }
-
     /// relid 0 unless the expression can name columns (generated columns): with a relid,
     /// pg_get_expr opens the table, and building those relcache entries in a fresh session was
     /// most of a scoped snapshot's time (a DEFAULT cannot reference columns).
@@ -47,9 +37,15 @@ public enum CatalogReader {
         CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) ELSE pg_get_expr(ad.adbin, ad.adrelid) END
         """
 
-    static let baseSnapshotQuery = """
+    /// The snapshot query for relations matching `filter` (an `AND …` on `c`, or "").
+    static func snapshotQuery(filter: String, detail: Detail) -> String {
+        let full = detail == .full
+        let tableComment = full ? "td.description" : "NULL"
+        let defaultExpression = full ? Self.defaultExpression : "NULL"
+        let columnComment = full ? "d.description" : "NULL"
+        return """
         SELECT n.nspname, c.relname, c.relkind, c.relispartition,
-               td.description AS table_comment,
+               \(tableComment) AS table_comment,
                a.attname, a.attnum, a.attnotnull,
                a.atttypid::int8, a.atttypmod,
                t.typtype, t.typnotnull, t.typbasetype::int8, t.typtypmod,
@@ -66,7 +62,7 @@ public enum CatalogReader {
                     ELSE false END AS updatable,
                array_position(keys.primary_key, a.attnum) AS pk_position,
                \(defaultExpression) AS default_expr,
-               d.description AS column_comment,
+               \(columnComment) AS column_comment,
                a.attnum = ANY(keys.unique_columns) AS is_unique,
                c.oid::int8 AS relation_oid
         FROM pg_catalog.pg_class c
@@ -104,8 +100,9 @@ public enum CatalogReader {
                ON td.objoid = c.oid AND td.classoid = 'pg_catalog.pg_class'::regclass AND td.objsubid = 0
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
           AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
-          -- SCOPE
+          \(filter)
         """
+    }
 
     /// Rows fetched per round trip when reading the whole catalog.
     static let batchSize = 10_000

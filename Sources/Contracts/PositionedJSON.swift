@@ -115,15 +115,8 @@ public struct PositionedJSONParser {
         return SourceLocation(line: line, column: countedCharacters + 1)
     }
 
-    /// The same, for errors (from a non-mutating context; counted from the line start).
-    private var location: SourceLocation {
-        var characters = 0
-        for index in lineStart..<offset where bytes[index] & 0xC0 != 0x80 { characters += 1 }
-        return SourceLocation(line: line, column: characters + 1)
-    }
-
-    private func fail(_ message: String, at where_: SourceLocation? = nil) -> JSONSyntaxError {
-        JSONSyntaxError(location: where_ ?? location, message: message)
+    private mutating func fail(_ message: String, at where_: SourceLocation? = nil) -> JSONSyntaxError {
+        JSONSyntaxError(location: where_ ?? here(), message: message)
     }
 
     private mutating func parseDocument() throws(JSONSyntaxError) -> PositionedJSON {
@@ -214,15 +207,13 @@ public struct PositionedJSONParser {
             }
             let keyLocation = here()
             let key = try parseString()
-            if let first = seen?[key] ?? (seen == nil ? members.first(where: { $0.key == key })?.keyLocation : nil) {
+            if let first = seen.map({ $0[key] }) ?? members.first(where: { $0.key == key })?.keyLocation {
                 throw fail("duplicate key \"\(key)\" (first written at \(first))", at: keyLocation)
             }
-            if seen != nil {
-                seen?[key] = keyLocation
-            } else if members.count == 32 {
+            if seen == nil, members.count >= 32 {
                 seen = Dictionary(members.map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { first, _ in first })
-                seen?[key] = keyLocation
             }
+            seen?[key] = keyLocation
             skipWhitespace()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else {
                 throw fail("expected ':' after the key \"\(key)\", found \(describeCurrent())")
@@ -276,7 +267,6 @@ public struct PositionedJSONParser {
         }
         if plain, end < bytes.count {
             let text = String(decoding: bytes[offset..<end], as: UTF8.self)
-            // Columns count characters: bytes that do not continue a UTF-8 sequence.
             offset = end + 1
             return text
         }
