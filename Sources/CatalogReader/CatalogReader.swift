@@ -141,10 +141,48 @@ public enum CatalogReader {
     /// `names` is missing everywhere, relations differing from it only in letter case are added
     /// too, so the checks can say "did you mean".
     public static func snapshot(_ connection: Connection, names: Set<String>, detail: Detail = .full) throws(PostgresError) -> CatalogSnapshot {
+        var batches = [Array(names)]
+        return try scopedSnapshot(connection, nameBatches: { batches.popLast() }, detail: detail)
+    }
+
+    /// The same snapshot for names that become known while it is read: `nextNames` blocks until
+    /// more names are known and returns nil when there are no more. Each batch is one statement,
+    /// sent as soon as the previous one is answered; the previous answer is decoded while the
+    /// server works on the next. `check` parses its contract files meanwhile, so the server starts
+    /// on the first tables instead of waiting for the last file. All batches read one
+    /// REPEATABLE READ transaction's catalog (the caller's, if it is in one).
+    public static func snapshot(_ connection: Connection, nameBatches nextNames: () -> [String]?,
+                                detail: Detail) throws(PostgresError) -> CatalogSnapshot {
+        let ownTransaction = !connection.isInTransaction
+        if ownTransaction { try connection.execute(script: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
+        do {
+            let snapshot = try scopedSnapshot(connection, nameBatches: nextNames, detail: detail)
+            if ownTransaction { try connection.execute(script: "COMMIT") }
+            return snapshot
+        } catch {
+            if ownTransaction { try? connection.execute(script: "ROLLBACK") }
+            throw error
+        }
+    }
+
+    private static func scopedSnapshot(_ connection: Connection, nameBatches nextNames: () -> [String]?,
+                                       detail: Detail) throws(PostgresError) -> CatalogSnapshot {
         let info = connection.info
-        var relations = decode(try connection.query(snapshotQuery(filter: exactNames, detail: detail), [arrayLiteral(names.sorted())]))
+        let sql = snapshotQuery(filter: exactNames, detail: detail)
+        var decoder = Decoder()
+        var requested: Set<String> = []
+        var answered: QueryResult?
+        while let batch = nextNames() {
+            let fresh = batch.filter { requested.insert($0).inserted }
+            if fresh.isEmpty { continue }
+            try connection.send(sql, [arrayLiteral(fresh.sorted())])
+            if let answered { decoder.add(answered) }
+            answered = try connection.receive()
+        }
+        if let answered { decoder.add(answered) }
+        var relations = decoder.finish()
         let found = Set(relations.map(\.name.name))
-        let missing = names.subtracting(found)
+        let missing = requested.subtracting(found)
         if !missing.isEmpty {
             let lowered = Set(missing.map { $0.lowercased() }).sorted()
             let variants = decode(try connection.query(snapshotQuery(filter: caseVariants, detail: detail), [arrayLiteral(lowered)]))

@@ -40,8 +40,8 @@ public enum ContractFolder {
     }
 
     /// Every contract file (`*.json`, `*.yaml`, `*.yml`, not hidden) directly in `path`, and its
-    /// `owners.yaml`, sorted by name.
-    public static func load(_ path: String) throws(NotAFolder) -> ContractSet {
+    /// `owners.yaml`, sorted by name. `parsed`: see `ContractLoader.load`.
+    public static func load(_ path: String, parsed: ContractLoader.ParsedHandler? = nil) throws(NotAFolder) -> ContractSet {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw NotAFolder(path: path, reason: "no such folder (use --contracts DIR)")
@@ -68,7 +68,7 @@ public enum ContractFolder {
                 unreadable.append(ContractError(file: filePath, location: nil, message: "cannot be read (permissions?)"))
             }
         }
-        var set = ContractLoader.load(files)
+        var set = ContractLoader.load(files, parsed: parsed)
         set.errors.append(contentsOf: unreadable)
         set.fileCount += unreadable.count
         return set

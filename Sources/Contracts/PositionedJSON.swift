@@ -39,7 +39,9 @@ public struct PositionedJSON: Sendable, Hashable {
 
     public subscript(key: String) -> PositionedJSON? {
         guard case .object(let members) = value else { return nil }
-        return members.last { $0.key == key }?.value
+        // Lengths first: a String comparison of two different keys is the slow path.
+        let length = key.utf8.count
+        return members.last { $0.key.utf8.count == length && $0.key == key }?.value
     }
 
     public var members: [Member]? {
@@ -95,7 +97,11 @@ public struct PositionedJSONParser {
         } else {
             self.bytes = bytes
         }
+        isASCII = self.bytes.allSatisfy { $0 < 0x80 }
     }
+
+    /// In an ASCII file (most contracts) a column is a byte offset: nothing to count.
+    private let isASCII: Bool
 
     /// Characters counted so far on the current line, up to `countedTo`: locations are taken
     /// in increasing order, so each byte is counted once even on a very long (minified) line.
@@ -104,6 +110,7 @@ public struct PositionedJSONParser {
 
     /// Where the parser is. Columns count characters: bytes that do not continue a UTF-8 sequence.
     private mutating func here() -> SourceLocation {
+        if isASCII { return SourceLocation(line: line, column: offset - lineStart + 1) }
         if countedTo < lineStart || countedTo > offset {
             countedTo = lineStart
             countedCharacters = 0

@@ -322,6 +322,10 @@ struct FieldReader {
 
 extension String {
     var trimmingSpaces: Substring {
+        // Most values start and end with a visible ASCII character: no Character walk needed.
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return self[...]
+        }
         var view = self[...]
         while view.first?.isWhitespace == true { view.removeFirst() }
         while view.last?.isWhitespace == true { view.removeLast() }
@@ -335,6 +339,9 @@ extension String {
 public enum ContractLoader {
     public static let registryNames: Set<String> = ["owners.yaml", "owners.yml"]
 
+    /// A file's contracts and how many files are left to parse (see `load`).
+    public typealias ParsedHandler = @Sendable (_ contracts: [Contract], _ filesLeft: Int) -> Void
+
     public static func isRegistry(_ path: String) -> Bool {
         registryNames.contains(String(path.split(separator: "/").last ?? ""))
     }
@@ -343,7 +350,10 @@ public enum ContractLoader {
         !name.hasPrefix(".") && (name.hasSuffix(".json") || name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
     }
 
-    public static func load(_ files: [(path: String, bytes: [UInt8])]) -> ContractSet {
+    /// `parsed` is called once per contract file as soon as it is read, from any thread, in no
+    /// particular order, with its contracts (none if it is invalid) and the number of files
+    /// still to parse: `check` starts reading their tables before the last file is parsed.
+    public static func load(_ files: [(path: String, bytes: [UInt8])], parsed: ParsedHandler? = nil) -> ContractSet {
         var errors: [ContractError] = []
         var registry = OwnersRegistry.empty
         let sorted = files.sorted(by: { $0.path < $1.path })
@@ -355,8 +365,13 @@ public enum ContractLoader {
         let contractFiles = sorted.filter { !isRegistry($0.path) }
         // Files parse independently: spread them over the cores, keep the file order.
         let results = Mutex([Result<[Contract], ContractErrors>?](repeating: nil, count: contractFiles.count))
+        let left = Atomic(contractFiles.count)
         DispatchQueue.concurrentPerform(iterations: contractFiles.count) { index in
             let result = parse(contractFiles[index])
+            if let parsed {
+                let contracts = (try? result.get()) ?? []
+                parsed(contracts, left.subtract(1, ordering: .relaxed).newValue)
+            }
             results.withLock { $0[index] = result }
         }
         var contracts: [Contract] = []

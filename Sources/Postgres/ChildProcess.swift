@@ -53,4 +53,15 @@ public enum ChildProcess {
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
+
+    /// A process's peak resident memory (VmHWM) in MB, `pid` "self" for this one; nil where
+    /// /proc is missing. Not getrusage: a spawned child's ru_maxrss starts at its parent's size.
+    public static func peakResidentMegabytes(pid: String = "self") -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({ Double($0) }) else {
+            return nil
+        }
+        return kilobytes / 1024
+    }
 }

@@ -89,13 +89,35 @@ public final class Connection {
     /// Runs one statement with `$1…$n` parameters sent separately from the SQL text.
     /// Results are in text format.
     public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
+        try send(sql, parameters)
+        return try receive()
+    }
+
+    /// Sends one statement (as `query`) without waiting: the caller works while the server runs
+    /// it, then collects the result with `receive()`. One statement in flight at a time.
+    public func send(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) {
         let copies = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { copies.forEach { free($0) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
-        let result = pointers.withUnsafeBufferPointer { buffer in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
+        let sent = pointers.withUnsafeBufferPointer { buffer in
+            PQsendQueryParams(handle, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
         }
-        return try check(result)
+        if sent != 1 { throw Self.lostError(handle, password: password) }
+    }
+
+    /// Waits for the result of the statement `send` sent.
+    public func receive() throws(PostgresError) -> QueryResult {
+        // One result per statement, then NULL; an error result is the one to report.
+        var kept: OpaquePointer?
+        while let result = PQgetResult(handle) {
+            if let previous = kept, PQresultStatus(previous) == PGRES_FATAL_ERROR {
+                PQclear(result)
+            } else {
+                if let previous = kept { PQclear(previous) }
+                kept = result
+            }
+        }
+        return try check(kept)
     }
 
     /// Runs a script of one or more statements (simple query protocol, no parameters).

@@ -33,7 +33,7 @@ public struct ConnectionSettings: Sendable, Equatable {
 
     /// Server options appended to whatever `options` the user set (in the DSN or `PGOPTIONS`).
     /// `jit=off`: JIT makes large catalog queries slower, never faster.
-    func sessionOptions(appendingTo userOptions: String?) -> String {
+    public func sessionOptions(appendingTo userOptions: String?) -> String {
         var parts: [String] = []
         if let userOptions, !userOptions.isEmpty { parts.append(userOptions) }
         if readOnly { parts.append("-c default_transaction_read_only=on") }

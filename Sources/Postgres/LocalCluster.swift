@@ -176,7 +176,7 @@ public final class LocalCluster: Sendable {
     }
 
     /// `CONTRACTWATCH_PG_BINDIR`, else the newest `/usr/lib/postgresql/*/bin` (Debian), else PATH.
-    static func findBinDirectory() throws(PostgresError) -> String {
+    public static func findBinDirectory() throws(PostgresError) -> String {
         let fileManager = FileManager.default
         if let configured = ProcessInfo.processInfo.environment["CONTRACTWATCH_PG_BINDIR"] {
             return configured

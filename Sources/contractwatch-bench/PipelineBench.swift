@@ -72,6 +72,18 @@ enum PipelineBench {
             guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
             _ = try? fresh.query(scoped.sql, [scoped.parameter])
         }
+        // The floor of `check` as a process: psql (C, libpq, the same session options) sending the
+        // same catalog query; its parameter written as a literal, as psql has no way to bind one.
+        var processFloor: Double?
+        if let psql = psqlPath() {
+            var environment = ProcessInfo.processInfo.environment
+            environment["PGOPTIONS"] = ConnectionSettings(dsn: dsn).sessionOptions(appendingTo: environment["PGOPTIONS"])
+            let sql = scoped.sql.replacingOccurrences(of: "$1::text[]", with: literal(scoped.parameter) + "::text[]")
+            processFloor = measure(5) {
+                _ = try? ChildProcess.run([psql, "-X", "-q", "-A", "-t", "-o", "/dev/null", "-d", dsn, "-c", sql],
+                                          environment: environment, stdoutPath: sink)
+            }
+        }
         // `check` in this process: the same phases without the process start.
         let checkInProcess = measure(5) {
             guard let contracts = try? ContractFolder.load(contractsFolder), let fresh = try? Connection(ConnectionSettings(dsn: dsn)),
@@ -89,6 +101,9 @@ enum PipelineBench {
                 .split(separator: "\n").first { $0.hasPrefix("contractwatch timings:") }
                 .map { String($0.dropFirst("contractwatch timings: ".count)) }
         }
+        let checkRSS = breakdown.flatMap(peakRSS(in:))
+        let dashboardRSS = FileManager.default.isExecutableFile(atPath: binary)
+            ? dashboardPeakRSS(binary: binary, dsn: dsn, contractsFolder: contractsFolder) : nil
         let select1 = measure(51) { _ = try? connection.query("SELECT 1") }
         let snapshotRaw = measure(5) { _ = try? connection.query(CatalogReader.snapshotQuery) }
         let snapshotDecoded = measure(5) { _ = try? CatalogReader.snapshot(connection) }
@@ -156,6 +171,11 @@ enum PipelineBench {
         } else {
             print("check binary not found next to the bench (make release builds both)")
         }
+        if let checkSeconds, let processFloor {
+            line("check, end to end (process)", checkSeconds, "psql sending its query", processFloor)
+        } else if processFloor == nil {
+            print("psql not found: no process floor (install postgresql-client)")
+        }
         line("check in this process (no process start)", checkInProcess, "raw query floor", checkFloor)
         line("information_schema approach (same checks)", informationSchema, "check", checkSeconds ?? .nan)
         line("raw query floor: connect + catalog query", checkFloor, "SELECT 1", select1)
@@ -165,11 +185,15 @@ enum PipelineBench {
         line("poll after one DDL (scoped)", afterMedian, "its raw queries", scopedFingerprintRaw + scopedSnapshotRaw + walRaw)
         line("DDL → finding p50 at --interval 1", p50, "interval", 1000)
         line("DDL → finding p95 at --interval 1", p95, "interval", 1000)
-        print(String(format: "floor: SELECT 1 round trip %.3f ms; peak RSS so far %.0f MB", select1, rss))
+        print(String(format: "floor: SELECT 1 round trip %.3f ms", select1))
+        func megabytes(_ value: Double?) -> String { value.map { String(format: "%.0f MB", $0) } ?? "n/a" }
+        print("peak RSS: check \(megabytes(checkRSS)); dashboard \(megabytes(dashboardRSS))"
+              + " (tmux, after start, the Tables screen and a poll now); this bench process \(megabytes(rss))")
         let checkRatio = checkSeconds.map { informationSchema / $0 } ?? .nan
-        return Report(summary: String(format: "%@: check %.0f ms (%.1f× faster than information_schema, %.2f× its raw query floor), idle poll %.2f ms, DDL poll %.1f ms (%.2f× raw), DDL→finding p95 %.0f ms, RSS %.0f MB",
-                                      label, checkSeconds ?? .nan, checkRatio, (checkSeconds ?? .nan) / checkFloor, idleMedian, afterMedian,
-                                      afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), p95, rss))
+        return Report(summary: String(format: "%@: check %.0f ms (%.1f× faster than information_schema, %.2f× psql sending its query, in-process %.2f× its raw query), idle poll %.2f ms, DDL poll %.1f ms (%.2f× raw), DDL→finding p95 %.0f ms, RSS check %@ / dashboard %@",
+                                      label, checkSeconds ?? .nan, checkRatio, (checkSeconds ?? .nan) / (processFloor ?? .nan), checkInProcess / checkFloor,
+                                      idleMedian, afterMedian, afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), p95,
+                                      megabytes(checkRSS), megabytes(dashboardRSS)))
     }
 
     /// The usual approach (the book's): information_schema.columns for every table, primary keys
@@ -213,6 +237,66 @@ enum PipelineBench {
             }
         }
         return violations
+    }
+
+    /// The real psql binary (Debian's `psql` on PATH is a Perl wrapper that costs ~20 ms).
+    static func psqlPath() -> String? {
+        guard let folder = try? LocalCluster.findBinDirectory() else { return nil }
+        let path = folder + "/psql"
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// A SQL string literal.
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// "…; peak RSS 40 MB" from `CONTRACTWATCH_TIMINGS=1`'s line.
+    static func peakRSS(in timings: String) -> Double? {
+        guard let range = timings.range(of: "peak RSS ") else { return nil }
+        return Double(timings[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+    }
+
+    /// The dashboard's peak RSS: the real binary in a private tmux server, after it connected,
+    /// showed the Tables screen (the whole catalog) and polled on request. nil without tmux.
+    static func dashboardPeakRSS(binary: String, dsn: String, contractsFolder: String) -> Double? {
+        guard let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return nil
+        }
+        let socket = "cw-bench-" + UUID().uuidString.prefix(8)
+        let screen = NSTemporaryDirectory() + "cw-bench-screen-" + socket
+        let state = NSTemporaryDirectory() + "cw-bench-state-" + socket
+        func run(_ arguments: [String]) -> Bool {
+            (try? ChildProcess.run([tmux, "-L", socket] + arguments, environment: ProcessInfo.processInfo.environment, stdoutPath: screen)) == 0
+        }
+        func shown() -> String { (try? String(contentsOfFile: screen, encoding: .utf8)) ?? "" }
+        func waitFor(_ text: String, seconds: Double) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if run(["capture-pane", "-p", "-t", "cw"]), shown().contains(text) { return true }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return false
+        }
+        defer {
+            _ = run(["kill-server"])
+            try? FileManager.default.removeItem(atPath: screen)
+            try? FileManager.default.removeItem(atPath: state)
+        }
+        let command = "exec env XDG_STATE_HOME=\(shellQuote(state)) TERM=xterm-256color \(shellQuote(binary)) watch --dsn \(shellQuote(dsn)) --contracts \(shellQuote(contractsFolder))"
+        guard run(["new-session", "-d", "-s", "cw", "-x", "160", "-y", "50", command]), waitFor("● connected", seconds: 30),
+              run(["list-panes", "-t", "cw", "-F", "#{pane_pid}"]), let pid = Int(shown().trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return nil
+        }
+        _ = run(["send-keys", "-t", "cw", "2"])
+        _ = waitFor("Tables", seconds: 5)
+        _ = run(["send-keys", "-t", "cw", "R"])
+        Thread.sleep(forTimeInterval: 3)
+        return ChildProcess.peakResidentMegabytes(pid: String(pid))
+    }
+
+    static func shellQuote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     static func peakRSSMegabytes() -> Double {

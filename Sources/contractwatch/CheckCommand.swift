@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import CatalogReader
 import Checks
 import ContractFiles
@@ -38,36 +39,44 @@ struct CheckCommand: ParsableCommand {
 /// Connect → snapshot → check, with failures mapped to exit statuses.
 enum CheckRun {
     static func run(settings: ConnectionSettings, contracts: ContractSet) throws -> CheckReport {
-        var timings = PhaseTimings(enabled: false)
-        return try run(connecting: Result { () throws(PostgresError) in try Connection(settings) }, contracts: contracts, timings: &timings)
-    }
-
-    /// Reads the contract files on other threads while this one opens the session: the server's
-    /// fork and login overlap with the parsing. A contracts problem (a usage error) is reported
-    /// before a connection problem, as if they had run in order.
-    static func run(settings: ConnectionSettings, contracts options: ContractOptions, timings: inout PhaseTimings) throws -> CheckReport {
-        let loading = BackgroundWork { try options.load() }
-        let connection = Result { () throws(PostgresError) in try Connection(settings) }
-        timings.mark("connect")
-        let contracts = try loading.wait()
-        timings.mark("contracts (\(contracts.fileCount) files, beside the connect)")
-        return try run(connecting: connection, contracts: contracts, timings: &timings)
-    }
-
-    private static func run(connecting: Result<Connection, PostgresError>, contracts: ContractSet,
-                            timings: inout PhaseTimings) throws -> CheckReport {
         do {
-            let connection = try connecting.get()
-            // Only the contracted tables (and, for missing ones, their case variants): the cost
-            // follows the contracts, not the size of the catalog.
-            let snapshot = try CatalogReader.snapshot(connection, names: Set(contracts.contracts.map(\.table.name)), detail: .checks)
-            timings.mark("catalog (\(snapshot.relations.count) relations)")
-            let result = Checker.check(contracts, against: snapshot)
-            timings.mark("checks")
-            return CheckReport(result: result, checkedAt: Date())
+            let connection = try Connection(settings)
+            return check(contracts, against: try CatalogReader.snapshot(connection, names: Set(contracts.contracts.map(\.table.name)), detail: .checks))
         } catch {
             throw CommandFailure.couldNotCheck(error.description)
         }
+    }
+
+    /// Reads the contract files on other threads while this one opens the session and reads the
+    /// catalog: the server's login and the first tables' rows overlap with the parsing (each
+    /// parsed file's table joins the next batch the catalog reader sends). A contracts problem
+    /// (a usage error) is reported before a database problem, as if they had run in order.
+    static func run(settings: ConnectionSettings, contracts options: ContractOptions, timings: inout PhaseTimings) throws -> CheckReport {
+        let tables = TableNameFeed()
+        let loading = BackgroundWork {
+            defer { tables.finish() }
+            return try options.load(parsed: { contracts, filesLeft in tables.add(contracts.map(\.table.name), filesLeft: filesLeft) })
+        }
+        let snapshot: CatalogSnapshot
+        do {
+            let connection = try Connection(settings)
+            timings.mark("connect")
+            // Only the contracted tables (and, for missing ones, their case variants): the cost
+            // follows the contracts, not the size of the catalog.
+            snapshot = try CatalogReader.snapshot(connection, nameBatches: tables.next, detail: .checks)
+        } catch {
+            _ = try loading.wait()
+            throw CommandFailure.couldNotCheck(error.description)
+        }
+        let contracts = try loading.wait()
+        timings.mark("catalog (\(snapshot.relations.count) relations) beside the contracts (\(contracts.fileCount) files)")
+        let report = check(contracts, against: snapshot)
+        timings.mark("checks")
+        return report
+    }
+
+    private static func check(_ contracts: ContractSet, against snapshot: CatalogSnapshot) -> CheckReport {
+        CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date())
     }
 }
 
@@ -95,6 +104,8 @@ struct PhaseTimings {
         guard enabled else { return }
         let total = Double(last - start) / 1e6
         let parts = phases.map { String(format: "%@ %.2f ms", $0.0, $0.1) }
-        Output.error("contractwatch timings: " + parts.joined(separator: ", ") + String(format: "; total %.2f ms", total))
+        Output.error("contractwatch timings: " + parts.joined(separator: ", ") + String(format: "; total %.2f ms", total)
+                     + (ChildProcess.peakResidentMegabytes().map { String(format: "; peak RSS %.0f MB", $0) } ?? ""))
     }
+
 }

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Synchronization
 import Testing
 
 struct SeedContractReaderTests {
@@ -117,6 +118,24 @@ struct SeedContractReaderTests {
         #expect(set.contracts.map(\.name) == ["b"])
         #expect(set.errors.map(\.file) == ["a.json"])
         #expect(set.fileCount == 2)
+    }
+
+    @Test func loaderReportsEachFileAsItIsParsed() {
+        let reports = Mutex<[(tables: [String], filesLeft: Int)]>([])
+        let files = (0..<40).map { index in
+            (String(format: "c%02d.json", index), Array(#"{"name": "c\#(index)", "schema": {"table_name": "t\#(index)", "properties": {}}}"#.utf8))
+        } + [("bad.json", Array("{".utf8)), ("owners.yaml", Array("people: []".utf8))]
+        let set = ContractLoader.load(files, parsed: { contracts, filesLeft in
+            reports.withLock { $0.append((contracts.map(\.table.name), filesLeft)) }
+        })
+        let seen = reports.withLock { $0 }
+        // Once per contract file (not the registry); the invalid one with no contracts.
+        #expect(seen.count == 41)
+        #expect(Set(seen.flatMap(\.tables)) == Set(set.contracts.map(\.table.name)))
+        #expect(seen.flatMap(\.tables).count == 40)
+        #expect(seen.filter(\.tables.isEmpty).count == 1)
+        // Every count from 40 down to 0 exactly once, whatever order the threads report in.
+        #expect(seen.map(\.filesLeft).sorted() == Array(0...40))
     }
 }
 

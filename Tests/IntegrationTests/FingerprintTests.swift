@@ -98,6 +98,33 @@ struct FingerprintTests {
         #expect(missing.relations.map(\.name.description) == [#""Odd ""Schema"""."Café, {表}""#, #"public."CAFé, {表}""#, #"public."Café, {表}""#].sorted())
     }
 
+    @Test func namesInBatchesReadTheSameSnapshotAsAllAtOnce() throws {
+        let dsn = try freshDatabase(#"""
+            CREATE TABLE public."Café, {表}" (id int PRIMARY KEY);
+            CREATE TABLE public."CAFé, {表}" (id int);
+            CREATE SCHEMA s;
+            CREATE TABLE s.other (id int, name text NOT NULL);
+            CREATE TABLE public.other (id bigint);
+            CREATE TABLE public."q""uo\te" (id int);
+            """#)
+        let connection = try Connection(ConnectionSettings(dsn: dsn))
+        let names: Set<String> = ["Café, {表}", "other", #"q"uo\te"#, "café, {表}", "absent"]
+        let atOnce = try CatalogReader.snapshot(connection, names: names, detail: .checks)
+        // Repeated names, an empty batch, a missing name (its case variants come at the end).
+        var batches: [[String]] = [["other"], [], ["Café, {表}", "other"], [#"q"uo\te"#, "café, {表}", "absent"]]
+        batches.reverse()
+        let batched = try CatalogReader.snapshot(connection, nameBatches: { batches.popLast() }, detail: .checks)
+        #expect(batched.relations == atOnce.relations)
+        #expect(batched.relations.count == 5)
+        #expect(!connection.isInTransaction, "its own transaction is over")
+        // Inside a caller's transaction it reads within it and leaves it open.
+        try connection.execute(script: "BEGIN")
+        var one: [[String]] = [["other"]]
+        _ = try CatalogReader.snapshot(connection, nameBatches: { one.popLast() }, detail: .checks)
+        #expect(connection.isInTransaction)
+        try connection.execute(script: "ROLLBACK")
+    }
+
     @Test func dropNotNullAndDropDefaultChangeItToo() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a int NOT NULL DEFAULT 1);")
         let connection = try Connection(ConnectionSettings(dsn: dsn))
