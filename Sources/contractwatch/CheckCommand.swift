@@ -52,10 +52,9 @@ enum CheckRun {
     /// parsed file's table joins the next batch the catalog reader sends). A contracts problem
     /// (a usage error) is reported before a database problem, as if they had run in order.
     static func run(settings: ConnectionSettings, contracts options: ContractOptions, timings: inout PhaseTimings) throws -> CheckReport {
-        let tables = TableNameFeed()
-        let loading = BackgroundWork {
-            defer { tables.finish() }
-            return try options.load(parsed: { contracts, filesLeft in tables.add(contracts.map(\.table.name), filesLeft: filesLeft) })
+        let loading = ContractFolderLoad(options.contracts)
+        func contracts() throws -> ContractSet {
+            do { return try loading.wait() } catch { throw CommandFailure.usage(error.description) }
         }
         let snapshot: CatalogSnapshot
         do {
@@ -63,14 +62,14 @@ enum CheckRun {
             timings.mark("connect")
             // Only the contracted tables (and, for missing ones, their case variants): the cost
             // follows the contracts, not the size of the catalog.
-            snapshot = try CatalogReader.snapshot(connection, nameBatches: tables.next, detail: .checks)
+            snapshot = try CatalogReader.snapshot(connection, nameBatches: loading.nextTableNames, detail: .checks)
         } catch {
-            _ = try loading.wait()
+            _ = try contracts()
             throw CommandFailure.couldNotCheck(error.description)
         }
-        let contracts = try loading.wait()
-        timings.mark("catalog (\(snapshot.relations.count) relations) beside the contracts (\(contracts.fileCount) files)")
-        let report = check(contracts, against: snapshot)
+        let contractSet = try contracts()
+        timings.mark("catalog (\(snapshot.relations.count) relations) beside the contracts (\(contractSet.fileCount) files)")
+        let report = check(contractSet, against: snapshot)
         timings.mark("checks")
         return report
     }

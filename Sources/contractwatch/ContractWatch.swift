@@ -47,8 +47,7 @@ struct ContractOptions: ParsableArguments {
     var contracts: String = "./contracts"
 
     /// The folder's contracts; a missing or unreadable folder is a usage error.
-    /// `parsed`: see `ContractLoader.load`.
-    func load(parsed: ContractLoader.ParsedHandler? = nil) throws -> ContractSet {
-        do { return try ContractFolder.load(contracts, parsed: parsed) } catch { throw CommandFailure.usage(error.description) }
+    func load() throws -> ContractSet {
+        do { return try ContractFolder.load(contracts) } catch { throw CommandFailure.usage(error.description) }
     }
 }

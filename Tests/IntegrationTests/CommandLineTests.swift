@@ -21,6 +21,11 @@ struct CommandLineTests {
         // Usage errors exit 2, not ArgumentParser's 64.
         #expect(try runBinary(["check", "--format", "yaml"]).status == 2)
         #expect(try runBinary(["check", "--dsn", dsn, "--contracts", folder.path + "/nope"]).status == 2)
+        // …even when the server is unreachable too: the contracts are read first, as if in order.
+        let nowhere = "host=" + NSTemporaryDirectory() + "no-server-" + UUID().uuidString + " dbname=x"
+        let both = try runBinary(["check", "--dsn", nowhere, "--contracts", folder.path + "/nope"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("no such folder"), "\(both.stderr)")
         #expect(try runBinary(["check", "--no-such-flag"]).status == 2)
     }
 
