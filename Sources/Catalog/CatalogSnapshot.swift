@@ -118,7 +118,9 @@ public struct Relation: Sendable, Hashable {
     }
 
     public func column(named name: String) -> CatalogColumn? {
-        columns.first { $0.name == name }
+        // Lengths first: comparing two different names is String's slow path.
+        let length = name.utf8.count
+        return columns.first { $0.name.utf8.count == length && $0.name == name }
     }
 
     public var primaryKey: [CatalogColumn] {

@@ -121,23 +121,24 @@ public enum Checker {
     }
 
     private static func duplicates(_ contracts: [Contract]) -> [Notice] {
-        var notices: [Notice] = []
-        var byTable: [QualifiedName: [Contract]] = [:]
-        var byName: [String: [Contract]] = [:]
-        for contract in contracts {
-            byTable[QualifiedName(schema: contract.table.schema, name: contract.table.name), default: []].append(contract)
-            byName[contract.name, default: []].append(contract)
+        // Indices, not copies of the contracts; only the groups of two or more are sorted.
+        var byTable: [QualifiedName: [Int]] = [:]
+        var byName: [String: [Int]] = [:]
+        for (index, contract) in contracts.enumerated() {
+            byTable[QualifiedName(schema: contract.table.schema, name: contract.table.name), default: []].append(index)
+            byName[contract.name, default: []].append(index)
         }
-        for (table, group) in byTable.sorted(by: { $0.key < $1.key }) where group.count > 1 {
+        var notices: [Notice] = []
+        for (table, group) in byTable.filter({ $0.value.count > 1 }).sorted(by: { $0.key < $1.key }) {
             notices.append(Notice(
-                contract: group[0].name, schema: table.schema, table: table.name, kind: .duplicateTableContract,
-                detail: "\(group.count) contracts describe \(table): " + group.map(\.file).joined(separator: ", ")
+                contract: contracts[group[0]].name, schema: table.schema, table: table.name, kind: .duplicateTableContract,
+                detail: "\(group.count) contracts describe \(table): " + group.map { contracts[$0].file }.joined(separator: ", ")
             ))
         }
-        for (name, group) in byName.sorted(by: { $0.key < $1.key }) where group.count > 1 {
+        for (name, group) in byName.filter({ $0.value.count > 1 }).sorted(by: { $0.key < $1.key }) {
             notices.append(Notice(
                 contract: name, kind: .duplicateContractName,
-                detail: "\(group.count) files use the contract name \"\(name)\": " + group.map(\.file).joined(separator: ", ")
+                detail: "\(group.count) files use the contract name \"\(name)\": " + group.map { contracts[$0].file }.joined(separator: ", ")
             ))
         }
         return notices

@@ -14,25 +14,52 @@ public indirect enum JSONText: Sendable, Hashable {
 
     /// Pretty-printed with two-space indentation.
     public func rendered(indent: String = "") -> String {
+        var out = ""
+        write(into: &out, indent: indent)
+        return out
+    }
+
+    /// Appends to one buffer: a large report (10,000 findings) is built without a string per
+    /// nested value.
+    private func write(into out: inout String, indent: String) {
         switch self {
         case .object(let members):
-            if members.isEmpty { return "{}" }
+            if members.isEmpty { out += "{}"; return }
             let inner = indent + "  "
-            let body = members.map { "\(inner)\(Self.quote($0.0)): \($0.1.rendered(indent: inner))" }
-            return "{\n" + body.joined(separator: ",\n") + "\n\(indent)}"
+            out += "{\n"
+            for (index, member) in members.enumerated() {
+                if index > 0 { out += ",\n" }
+                out += inner
+                Self.quote(member.0, into: &out)
+                out += ": "
+                member.1.write(into: &out, indent: inner)
+            }
+            out += "\n" + indent + "}"
         case .array(let items):
-            if items.isEmpty { return "[]" }
+            if items.isEmpty { out += "[]"; return }
             let inner = indent + "  "
-            return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
-        case .string(let text): return Self.quote(text)
-        case .int(let value): return String(value)
-        case .bool(let value): return value ? "true" : "false"
-        case .null: return "null"
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += ",\n" }
+                out += inner
+                item.write(into: &out, indent: inner)
+            }
+            out += "\n" + indent + "]"
+        case .string(let text): Self.quote(text, into: &out)
+        case .int(let value): out += String(value)
+        case .bool(let value): out += value ? "true" : "false"
+        case .null: out += "null"
         }
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
+    static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        // Most strings need no escape: append them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -46,6 +73,6 @@ public indirect enum JSONText: Sendable, Hashable {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out += "\""
     }
 }
