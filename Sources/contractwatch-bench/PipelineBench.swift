@@ -53,47 +53,54 @@ enum PipelineBench {
         // check end to end (the real binary) vs the information_schema approach.
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("contractwatch").path
         let sink = NSTemporaryDirectory() + "cw-bench-out"
-        var checkSeconds: Double?
-        if FileManager.default.isExecutableFile(atPath: binary) {
-            checkSeconds = measure(5) {
-                _ = try? ChildProcess.run([binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
-                                          environment: ProcessInfo.processInfo.environment, stdoutPath: sink)
-            }
-        }
+        let haveBinary = FileManager.default.isExecutableFile(atPath: binary)
         // The same work as `check`, for a fair comparison: read the contract files, connect,
         // query, compare. Only the process start is left out (in `check`'s favour it is not).
         let informationSchema = measure(3) {
             guard let contracts = try? ContractFolder.load(contractsFolder) else { return }
             _ = try? informationSchemaCheck(dsn: dsn, contracts: contracts)
         }
-        // The floor of `check`: a fresh session and its catalog query sent raw, no decoding.
+        // `check` and its floors, measured in interleaved rounds so that a drift of the machine's
+        // load moves a measurement and its baseline together.
         let scoped = CatalogReader.scopedSnapshotQuery(names: names, detail: .checks)
-        let checkFloor = measure(5) {
-            guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
-            _ = try? fresh.query(scoped.sql, [scoped.parameter])
+        var contenders: [(name: String, run: () -> Void)] = []
+        if haveBinary {
+            contenders.append(("check", {
+                _ = try? ChildProcess.run([binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
+                                          environment: ProcessInfo.processInfo.environment, stdoutPath: sink)
+            }))
         }
         // The floor of `check` as a process: psql (C, libpq, the same session options) sending the
         // same catalog query; its parameter written as a literal, as psql has no way to bind one.
-        var processFloor: Double?
         if let psql = psqlPath() {
             var environment = ProcessInfo.processInfo.environment
             environment["PGOPTIONS"] = ConnectionSettings(dsn: dsn).sessionOptions(appendingTo: environment["PGOPTIONS"])
             let sql = scoped.sql.replacingOccurrences(of: "$1::text[]", with: literal(scoped.parameter) + "::text[]")
-            processFloor = measure(5) {
+            contenders.append(("psql", {
                 _ = try? ChildProcess.run([psql, "-X", "-q", "-A", "-t", "-o", "/dev/null", "-d", dsn, "-c", sql],
                                           environment: environment, stdoutPath: sink)
-            }
+            }))
         }
         // `check` in this process: the same phases without the process start.
-        let checkInProcess = measure(5) {
+        contenders.append(("in-process", {
             let loading = ContractFolderLoad(contractsFolder)
             guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)),
                   let snapshot = try? CatalogReader.snapshot(fresh, nameBatches: loading.nextTableNames, detail: .checks),
                   let contracts = try? loading.wait() else { return }
             _ = CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date()).render(.json)
-        }
+        }))
+        // The floor of `check`: a fresh session and its catalog query sent raw, no decoding.
+        contenders.append(("floor", {
+            guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
+            _ = try? fresh.query(scoped.sql, [scoped.parameter])
+        }))
+        let medians = measureInterleaved(11, contenders)
+        let checkSeconds = medians["check"]
+        let processFloor = medians["psql"]
+        let checkInProcess = medians["in-process"] ?? .nan
+        let checkFloor = medians["floor"] ?? .nan
         var breakdown: String?
-        if FileManager.default.isExecutableFile(atPath: binary) {
+        if haveBinary {
             var environment = ProcessInfo.processInfo.environment
             environment["CONTRACTWATCH_TIMINGS"] = "1"
             let errors = NSTemporaryDirectory() + "cw-bench-err"
@@ -104,7 +111,7 @@ enum PipelineBench {
                 .map { String($0.dropFirst("contractwatch timings: ".count)) }
         }
         let checkRSS = breakdown.flatMap(peakRSS(in:))
-        let dashboardRSS = FileManager.default.isExecutableFile(atPath: binary)
+        let dashboardRSS = haveBinary
             ? dashboardPeakRSS(binary: binary, dsn: dsn, contractsFolder: contractsFolder) : nil
         let select1 = measure(51) { _ = try? connection.query("SELECT 1") }
         let snapshotRaw = measure(5) { _ = try? connection.query(CatalogReader.snapshotQuery) }

@@ -107,6 +107,20 @@ let newPoll = measure(11) {
     Renderer.draw(&model, on: &frame, now: now)
 }
 
+/// Medians in milliseconds of several bodies run in turn, `rounds` times (after one warm-up
+/// round): each sample of one is taken beside a sample of the others.
+func measureInterleaved(_ rounds: Int, _ bodies: [(name: String, run: () -> Void)]) -> [String: Double] {
+    var samples: [String: [Double]] = [:]
+    for round in 0...rounds {
+        for body in bodies {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body.run()
+            if round > 0 { samples[body.name, default: []].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
+        }
+    }
+    return samples.mapValues(median)
+}
+
 func row(_ name: String, _ ms: Double, floor: Double = floor) -> String {
     name.padding(toLength: 58, withPad: " ", startingAt: 0) + String(format: "%9.3f ms  %7.1f× floor", ms, ms / floor)
 }
