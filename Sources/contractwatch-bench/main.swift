@@ -25,16 +25,17 @@ func median(_ samples: [Double]) -> Double {
     return sorted[sorted.count / 2]
 }
 
+/// Wall time of one run of `body` in milliseconds.
+func elapsedMilliseconds(_ body: () -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+}
+
 /// Median wall time of `body` in milliseconds over `repetitions` runs (after one warm-up).
 func measure(_ repetitions: Int = 31, _ body: () -> Void) -> Double {
     body()
-    var samples: [Double] = []
-    for _ in 0..<repetitions {
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-    }
-    return median(samples)
+    return median((0..<repetitions).map { _ in elapsedMilliseconds(body) })
 }
 
 /// 1,000 contracts × 10 columns, every column missing from its (existing) table: 10,000 findings.
@@ -113,9 +114,8 @@ func measureInterleaved(_ rounds: Int, _ bodies: [(name: String, run: () -> Void
     var samples: [String: [Double]] = [:]
     for round in 0...rounds {
         for body in bodies {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body.run()
-            if round > 0 { samples[body.name, default: []].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
+            let milliseconds = elapsedMilliseconds(body.run)
+            if round > 0 { samples[body.name, default: []].append(milliseconds) }
         }
     }
     return samples.mapValues(median)
