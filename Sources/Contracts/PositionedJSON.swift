@@ -24,7 +24,9 @@ public struct PositionedJSON: Sendable, Hashable {
         public var value: PositionedJSON
     }
 
-    public indirect enum Value: Sendable, Hashable {
+    /// Not `indirect`: the recursive cases already hold arrays, and an indirect enum would box
+    /// every string and number in a heap allocation of its own.
+    public enum Value: Sendable, Hashable {
         case object([Member])
         case array([PositionedJSON])
         case string(String)
@@ -78,26 +80,42 @@ public struct JSONSyntaxError: Error, Sendable, Hashable {
 /// A small strict JSON parser (RFC 8259) over UTF-8 bytes that records locations.
 /// It also explains the usual hand-editing mistakes: trailing commas, comments, single quotes.
 public struct PositionedJSONParser {
-    private let bytes: [UInt8]
+    /// The document, valid for the one `parse` call (bounds are checked by the parser's own
+    /// `offset < bytes.count` tests; the array's checks on every byte cost a fifth of parsing).
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var offset = 0
     private var line = 1
     /// Offset of the first byte of the current line: columns are counted only when a location
     /// is taken, not on every byte (that bookkeeping was most of the parsing time).
     private var lineStart = 0
 
+    /// Members of the objects being parsed, innermost last: each finished object copies its own
+    /// members out once, instead of growing an array of its own 1, 2, 4, 8… members.
+    private var memberStack: [PositionedJSON.Member] = []
+    private var itemStack: [PositionedJSON] = []
+
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> PositionedJSON {
-        var parser = PositionedJSONParser(bytes: bytes)
-        return try parser.parseDocument()
+        let outcome = bytes.withUnsafeBufferPointer { buffer in
+            // Skip a UTF-8 byte-order mark.
+            let bom = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
+            var parser = PositionedJSONParser(bytes: bom ? UnsafeBufferPointer(rebasing: buffer[3...]) : buffer)
+            return Result { () throws(JSONSyntaxError) in try parser.parseDocument() }
+        }
+        return try outcome.get()
     }
 
-    private init(bytes: [UInt8]) {
-        // Skip a UTF-8 byte-order mark.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            self.bytes = Array(bytes.dropFirst(3))
-        } else {
-            self.bytes = bytes
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        // Eight bytes at a time: any high bit means a non-ASCII byte.
+        let raw = UnsafeRawBufferPointer(bytes)
+        var highBits: UInt64 = 0
+        var index = 0
+        while index + 8 <= raw.count {
+            highBits |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
         }
-        isASCII = self.bytes.allSatisfy { $0 < 0x80 }
+        while index < raw.count { highBits |= UInt64(raw[index]); index += 1 }
+        isASCII = highBits & 0x8080_8080_8080_8080 == 0
     }
 
     /// In an ASCII file (most contracts) a column is a byte offset: nothing to count.
@@ -148,7 +166,11 @@ public struct PositionedJSONParser {
     private mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
-            case 0x20, 0x09, 0x0A, 0x0D: advance()
+            case 0x20, 0x09, 0x0D: offset += 1
+            case 0x0A:
+                offset += 1
+                line += 1
+                lineStart = offset
             default: return
             }
         }
@@ -195,9 +217,11 @@ public struct PositionedJSONParser {
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> PositionedJSON {
         let start = here()
         advance()  // {
-        var members: [PositionedJSON.Member] = []
-        // Keys seen so far, for the duplicate-key error. Contract objects are small: a linear scan
-        // of `members` is cheaper than a dictionary per object until they are not.
+        // This object's members are memberStack[base...]. Keys seen so far, for the duplicate-key
+        // error: contract objects are small, a linear scan is cheaper than a dictionary per
+        // object until they are not.
+        let base = memberStack.count
+        defer { memberStack.removeSubrange(base...) }
         var seen: [String: SourceLocation]?
         skipWhitespace()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
@@ -214,11 +238,11 @@ public struct PositionedJSONParser {
             }
             let keyLocation = here()
             let key = try parseString()
-            if let first = seen.map({ $0[key] }) ?? members.first(where: { $0.key == key })?.keyLocation {
+            if let first = seen.map({ $0[key] }) ?? memberStack[base...].first(where: { $0.key == key })?.keyLocation {
                 throw fail("duplicate key \"\(key)\" (first written at \(first))", at: keyLocation)
             }
-            if seen == nil, members.count >= 32 {
-                seen = Dictionary(members.map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { first, _ in first })
+            if seen == nil, memberStack.count - base >= 32 {
+                seen = Dictionary(memberStack[base...].map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { first, _ in first })
             }
             seen?[key] = keyLocation
             skipWhitespace()
@@ -228,20 +252,21 @@ public struct PositionedJSONParser {
             advance()
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
-            members.append(PositionedJSON.Member(key: key, keyLocation: keyLocation, value: value))
+            memberStack.append(PositionedJSON.Member(key: key, keyLocation: keyLocation, value: value))
             skipWhitespace()
             guard offset < bytes.count else { throw fail("unexpected end of file; the object that starts at \(start) is not closed") }
             if bytes[offset] == UInt8(ascii: ",") { advance(); continue }
             if bytes[offset] == UInt8(ascii: "}") { advance(); break }
             throw fail("expected ',' or '}' after the value of \"\(key)\", found \(describeCurrent())")
         }
-        return PositionedJSON(value: .object(members), location: start)
+        return PositionedJSON(value: .object(Array(memberStack[base...])), location: start)
     }
 
     private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> PositionedJSON {
         let start = here()
         advance()  // [
-        var items: [PositionedJSON] = []
+        let base = itemStack.count
+        defer { itemStack.removeSubrange(base...) }
         skipWhitespace()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
             advance()
@@ -250,14 +275,14 @@ public struct PositionedJSONParser {
         while true {
             skipWhitespace()
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") { throw fail("trailing comma before ']' is not allowed in JSON") }
-            items.append(try parseValue(depth: depth + 1))
+            itemStack.append(try parseValue(depth: depth + 1))
             skipWhitespace()
             guard offset < bytes.count else { throw fail("unexpected end of file; the array that starts at \(start) is not closed") }
             if bytes[offset] == UInt8(ascii: ",") { advance(); continue }
             if bytes[offset] == UInt8(ascii: "]") { advance(); break }
             throw fail("expected ',' or ']' in the array, found \(describeCurrent())")
         }
-        return PositionedJSON(value: .array(items), location: start)
+        return PositionedJSON(value: .array(Array(itemStack[base...])), location: start)
     }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
@@ -273,7 +298,7 @@ public struct PositionedJSONParser {
             end += 1
         }
         if plain, end < bytes.count {
-            let text = String(decoding: bytes[offset..<end], as: UTF8.self)
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
             offset = end + 1
             return text
         }
@@ -376,6 +401,6 @@ public struct PositionedJSONParser {
             guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("an exponent must have digits", at: start) }
             while offset < bytes.count, isDigit(bytes[offset]) { advance() }
         }
-        return String(decoding: bytes[startOffset..<offset], as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[startOffset..<offset]), as: UTF8.self)
     }
 }

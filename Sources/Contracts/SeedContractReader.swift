@@ -354,20 +354,43 @@ public enum ContractLoader {
     /// particular order, with its contracts (none if it is invalid) and the number of files
     /// still to parse: `check` starts reading their tables before the last file is parsed.
     public static func load(_ files: [(path: String, bytes: [UInt8])], parsed: ParsedHandler? = nil) -> ContractSet {
+        let bytes = Dictionary(files.map { ($0.path, $0.bytes) }, uniquingKeysWith: { first, _ in first })
+        return load(paths: files.map(\.path), read: { path in bytes[path].map { .success($0) } ?? .failure(Unreadable(reason: "not given")) }, parsed: parsed)
+    }
+
+    /// Why a file could not be read ("No such file or directory", "is a folder, not a file").
+    public struct Unreadable: Error, Sendable {
+        public var reason: String
+        public init(reason: String) { self.reason = reason }
+    }
+
+    /// The same for files that `read` fetches, each on the thread that parses it: the first
+    /// contracts are parsed while the last files are still being read.
+    public static func load(paths: [String], read: @Sendable (String) -> Result<[UInt8], Unreadable>,
+                            parsed: ParsedHandler? = nil) -> ContractSet {
         var errors: [ContractError] = []
         var registry = OwnersRegistry.empty
-        let sorted = files.sorted(by: { $0.path < $1.path })
-        for file in sorted where isRegistry(file.path) {
-            let (parsed, problems) = OwnersRegistry.parse(String(decoding: file.bytes, as: UTF8.self), file: file.path)
+        let sorted = paths.sorted()
+        for path in sorted where isRegistry(path) {
+            let bytes: [UInt8]
+            switch read(path) {
+            case .success(let read): bytes = read
+            case .failure(let failure): errors.append(unreadable(path, failure)); continue
+            }
+            let (parsed, problems) = OwnersRegistry.parse(String(decoding: bytes, as: UTF8.self), file: path)
             registry = parsed
             errors.append(contentsOf: problems)
         }
-        let contractFiles = sorted.filter { !isRegistry($0.path) }
+        let contractFiles = sorted.filter { !isRegistry($0) }
         // Files parse independently: spread them over the cores, keep the file order.
         let results = Mutex([Result<[Contract], ContractErrors>?](repeating: nil, count: contractFiles.count))
         let left = Atomic(contractFiles.count)
         DispatchQueue.concurrentPerform(iterations: contractFiles.count) { index in
-            let result = parse(contractFiles[index])
+            let path = contractFiles[index]
+            let result: Result<[Contract], ContractErrors> = switch read(path) {
+            case .success(let bytes): parse((path, bytes))
+            case .failure(let failure): .failure(ContractErrors([unreadable(path, failure)]))
+            }
             if let parsed {
                 let contracts = (try? result.get()) ?? []
                 parsed(contracts, left.subtract(1, ordering: .relaxed).newValue)
@@ -383,6 +406,10 @@ public enum ContractLoader {
             }
         }
         return ContractSet(contracts: contracts, errors: errors, fileCount: contractFiles.count, registry: registry)
+    }
+
+    static func unreadable(_ path: String, _ failure: Unreadable) -> ContractError {
+        ContractError(file: path, location: nil, message: "cannot be read: \(failure.reason)")
     }
 
     static func parse(_ file: (path: String, bytes: [UInt8])) -> Result<[Contract], ContractErrors> {

@@ -47,6 +47,33 @@ struct PositionedJSONTests {
         #expect(doc["c"]?["d"]?.location == SourceLocation(line: 2, column: 13))
     }
 
+    @Test func skipsAByteOrderMarkAndCountsColumnsAfterIt() throws {
+        let doc = try PositionedJSONParser.parse([0xEF, 0xBB, 0xBF] + Array("{\"a\": 1}".utf8))
+        #expect(doc.location == SourceLocation(line: 1, column: 1))
+        #expect(doc.members?.first?.keyLocation == SourceLocation(line: 1, column: 2))
+        // A mark anywhere else is not skipped: it is not JSON.
+        #expect(error(" \u{FEFF}{}")?.location == SourceLocation(line: 1, column: 2))
+    }
+
+    /// Nested objects and arrays are built on shared stacks: each keeps exactly its own members
+    /// and items, also after an inner one ended (or was empty) in the middle of an outer one.
+    @Test func nestedObjectsAndArraysKeepTheirOwnMembers() throws {
+        let doc = try parse(#"{"a": {"b": {}, "c": [1, [], {"d": [2, 3]}, 4], "e": 5}, "f": [6], "g": {"h": 7}}"#)
+        #expect(doc.members?.map(\.key) == ["a", "f", "g"])
+        #expect(doc["a"]?.members?.map(\.key) == ["b", "c", "e"])
+        #expect(doc["a"]?["b"]?.members?.isEmpty == true)
+        guard case .array(let items)? = doc["a"]?["c"]?.value else { Issue.record("no array"); return }
+        #expect(items.map(\.kindName) == ["a number", "an array", "an object", "a number"])
+        guard case .array(let inner)? = items[2]["d"]?.value else { Issue.record("no inner array"); return }
+        #expect(inner.map(\.integerValue) == [2, 3])
+        #expect(inner.map(\.location) == [SourceLocation(line: 1, column: 37), SourceLocation(line: 1, column: 40)])
+        #expect(doc["a"]?["e"]?.integerValue == 5)
+        #expect(doc["g"]?["h"]?.integerValue == 7)
+        // A duplicate is looked for among the object's own keys only, not its parent's.
+        #expect(error(#"{"a": {"a": 1}, "b": {"a": {"a": 2}}}"#) == nil)
+        #expect(error(#"{"a": {"x": 1}, "b": {"x": 2, "x": 3}}"#)?.message == "duplicate key \"x\" (first written at 1:23)")
+    }
+
     @Test func decodesEscapesAndSurrogatePairs() throws {
         let doc = try parse(#"["a\"b\\c\n\u00e9\ud83d\ude00"]"#)
         guard case .array(let items) = doc.value, case .string(let text) = items.first?.value else {

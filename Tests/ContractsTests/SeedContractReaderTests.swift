@@ -120,6 +120,20 @@ struct SeedContractReaderTests {
         #expect(set.fileCount == 2)
     }
 
+    @Test func loaderReadsEachFileOnceAndExplainsAnUnreadableOne() {
+        let reads = Mutex<[String]>([])
+        let files = ["b.json": #"{"name": "b", "schema": {"table_name": "b", "properties": {}}}"#,
+                     "owners.yaml": "people: []", "a.json": #"{"name": "a", "schema": {"table_name": "a", "properties": {}}}"#]
+        let set = ContractLoader.load(paths: ["b.json", "gone.json", "owners.yaml", "a.json"], read: { path in
+            reads.withLock { $0.append(path) }
+            return files[path].map { .success(Array($0.utf8)) } ?? .failure(ContractLoader.Unreadable(reason: "Permission denied"))
+        })
+        #expect(set.contracts.map(\.name) == ["a", "b"], "in file order")
+        #expect(set.errors.map(\.description) == ["gone.json: cannot be read: Permission denied"])
+        #expect(set.fileCount == 3)
+        #expect(reads.withLock { $0 }.sorted() == ["a.json", "b.json", "gone.json", "owners.yaml"])
+    }
+
     @Test func loaderReportsEachFileAsItIsParsed() {
         let reports = Mutex<[(tables: [String], filesLeft: Int)]>([])
         let files = (0..<40).map { index in

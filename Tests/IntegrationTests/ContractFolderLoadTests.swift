@@ -36,6 +36,27 @@ struct ContractFolderLoadTests {
         #expect(batches.first?.count == ContractFolderLoad.smallTail)
     }
 
+    /// Files are read with open/read on the parsing threads: a large file is read whole, a
+    /// symlink is followed, and a folder or dangling link named like a contract is an error that
+    /// names it, beside the good contracts.
+    @Test func readsLargeFilesFollowsLinksAndExplainsWhatCannotBeRead() throws {
+        // ~200 KB: more than one read of the expected size plus the 64 KB chunks after it.
+        let columns = (0..<4000).map { #""column_\#($0)": {"constraints": {"data_type": "text"}}"# }.joined(separator: ",\n")
+        let large = #"{"name": "large", "schema": {"table_name": "large", "properties": {\#(columns)}}}"#
+        let folder = try ContractDirectory(["large.json": large, "small.json": Self.contract(1)])
+        try FileManager.default.createDirectory(atPath: folder.path + "/folder.json", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/linked.json", withDestinationPath: folder.path + "/small.json")
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/dangling.json", withDestinationPath: folder.path + "/nowhere.json")
+        let set = try folder.load()
+        #expect(set.contracts.map(\.table.name) == ["large", "t1", "t1"])
+        #expect(set.contracts.first?.columns.count == 4000)
+        #expect(set.errors.map(\.description) == [
+            folder.path + "/dangling.json: cannot be read: No such file or directory",
+            folder.path + "/folder.json: cannot be read: is a folder, not a file",
+        ])
+        #expect(set.fileCount == 5)
+    }
+
     @Test func aMissingFolderEndsTheNamesAndThrows() {
         let load = ContractFolderLoad(NSTemporaryDirectory() + "cw-no-such-folder-" + UUID().uuidString)
         #expect(Self.drain(load).isEmpty)
