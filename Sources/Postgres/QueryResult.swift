@@ -25,7 +25,9 @@ public final class QueryResult {
 
     public func string(_ row: Int, _ column: Int) -> String? {
         if isNull(row, column) { return nil }
-        return String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+        // libpq knows the length: no strlen over every value of a large snapshot.
+        let bytes = UnsafeRawPointer(PQgetvalue(result, Int32(row), Int32(column))!).assumingMemoryBound(to: UInt8.self)
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(PQgetlength(result, Int32(row), Int32(column)))), as: UTF8.self)
     }
 
     /// Parses a decimal integer in place; nil for NULL or anything that is not an integer.

@@ -51,7 +51,7 @@ enum PipelineBench {
         print("\npoll pipeline and check on \(label), \(contracts.contracts.count) contracts (medians)")
 
         // check end to end (the real binary) vs the information_schema approach.
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("contractwatch").path
+        let binary = checkBinary()
         let sink = NSTemporaryDirectory() + "cw-bench-out"
         let haveBinary = FileManager.default.isExecutableFile(atPath: binary)
         // The same work as `check`, for a fair comparison: read the contract files, connect,
@@ -60,41 +60,7 @@ enum PipelineBench {
             guard let contracts = try? ContractFolder.load(contractsFolder) else { return }
             _ = try? informationSchemaCheck(dsn: dsn, contracts: contracts)
         }
-        // `check` and its floors, measured in interleaved rounds so that a drift of the machine's
-        // load moves a measurement and its baseline together.
-        let scoped = CatalogReader.scopedSnapshotQuery(names: names, detail: .checks)
-        var contenders: [(name: String, run: () -> Void)] = []
-        if haveBinary {
-            contenders.append(("check", {
-                _ = try? ChildProcess.run([binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
-                                          environment: ProcessInfo.processInfo.environment, stdoutPath: sink)
-            }))
-        }
-        // The floor of `check` as a process: psql (C, libpq, the same session options) sending the
-        // same catalog query; its parameter written as a literal, as psql has no way to bind one.
-        if let psql = psqlPath() {
-            var environment = ProcessInfo.processInfo.environment
-            environment["PGOPTIONS"] = ConnectionSettings(dsn: dsn).sessionOptions(appendingTo: environment["PGOPTIONS"])
-            let sql = scoped.sql.replacingOccurrences(of: "$1::text[]", with: literal(scoped.parameter) + "::text[]")
-            contenders.append(("psql", {
-                _ = try? ChildProcess.run([psql, "-X", "-q", "-A", "-t", "-o", "/dev/null", "-d", dsn, "-c", sql],
-                                          environment: environment, stdoutPath: sink)
-            }))
-        }
-        // `check` in this process: the same phases without the process start.
-        contenders.append(("in-process", {
-            let loading = ContractFolderLoad(contractsFolder)
-            guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)),
-                  let snapshot = try? CatalogReader.snapshot(fresh, nameBatches: loading.nextTableNames, detail: .checks),
-                  let contracts = try? loading.wait() else { return }
-            _ = CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date()).render(.json)
-        }))
-        // The floor of `check`: a fresh session and its catalog query sent raw, no decoding.
-        contenders.append(("floor", {
-            guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
-            _ = try? fresh.query(scoped.sql, [scoped.parameter])
-        }))
-        let medians = measureInterleaved(11, contenders)
+        let medians = measureCheck(dsn: dsn, contractsFolder: contractsFolder, names: names, rounds: 11)
         let checkSeconds = medians["check"]
         let processFloor = medians["psql"]
         let checkInProcess = medians["in-process"] ?? .nan
@@ -203,6 +169,53 @@ enum PipelineBench {
                                       label, checkSeconds ?? .nan, checkRatio, (checkSeconds ?? .nan) / (processFloor ?? .nan), checkInProcess / checkFloor,
                                       idleMedian, afterMedian, afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), p95,
                                       megabytes(checkRSS), megabytes(dashboardRSS)))
+    }
+
+    /// The `contractwatch` binary built beside this bench.
+    static func checkBinary() -> String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("contractwatch").path
+    }
+
+    /// Medians of `check` and its floors, measured in interleaved rounds so that a drift of the
+    /// machine's load moves a measurement and its baseline together: "check" (the binary, if
+    /// built), "psql" (psql sending the same catalog query, if installed), "in-process" (`check`'s
+    /// phases in this process) and "floor" (a fresh session and the catalog query, no decoding).
+    static func measureCheck(dsn: String, contractsFolder: String, names: Set<String>, rounds: Int) -> [String: Double] {
+        let binary = checkBinary()
+        let sink = NSTemporaryDirectory() + "cw-bench-out"
+        let scoped = CatalogReader.scopedSnapshotQuery(names: names, detail: .checks)
+        var contenders: [(name: String, run: () -> Void)] = []
+        if FileManager.default.isExecutableFile(atPath: binary) {
+            contenders.append(("check", {
+                _ = try? ChildProcess.run([binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
+                                          environment: ProcessInfo.processInfo.environment, stdoutPath: sink)
+            }))
+        }
+        // The floor of `check` as a process: psql (C, libpq, the same session options) sending the
+        // same catalog query; its parameter written as a literal, as psql has no way to bind one.
+        if let psql = psqlPath() {
+            var environment = ProcessInfo.processInfo.environment
+            environment["PGOPTIONS"] = ConnectionSettings(dsn: dsn).sessionOptions(appendingTo: environment["PGOPTIONS"])
+            let sql = scoped.sql.replacingOccurrences(of: "$1::text[]", with: literal(scoped.parameter) + "::text[]")
+            contenders.append(("psql", {
+                _ = try? ChildProcess.run([psql, "-X", "-q", "-A", "-t", "-o", "/dev/null", "-d", dsn, "-c", sql],
+                                          environment: environment, stdoutPath: sink)
+            }))
+        }
+        // `check` in this process: the same phases without the process start.
+        contenders.append(("in-process", {
+            let loading = ContractFolderLoad(contractsFolder)
+            guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)),
+                  let snapshot = try? CatalogReader.snapshot(fresh, nameBatches: loading.nextTableNames, detail: .checks),
+                  let contracts = try? loading.wait() else { return }
+            _ = CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date()).render(.json)
+        }))
+        // The floor of `check`: a fresh session and its catalog query sent raw, no decoding.
+        contenders.append(("floor", {
+            guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
+            _ = try? fresh.query(scoped.sql, [scoped.parameter])
+        }))
+        return measureInterleaved(rounds, contenders)
     }
 
     /// The usual approach (the book's): information_schema.columns for every table, primary keys

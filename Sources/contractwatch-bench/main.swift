@@ -1,5 +1,6 @@
 // contractwatch-bench: timings as ratios against baselines measured in the same run.
 // Run: swift build -c release && .build/release/contractwatch-bench [--sizes 1000,10000] [--dsn DSN --contracts DIR]
+//      [--check-only [--rounds N]]: with --dsn, only `check` and its floors (N interleaved rounds, default 31)
 //
 // 1. The dashboard's Violations screen with 10,000 findings on the in-memory canvas, against the
 //    floor of filling an empty frame.
@@ -141,7 +142,20 @@ func argument(_ name: String) -> String? {
 
 var summary = [String(format: "redraw 10k findings %.2f ms (%.1f× floor)", warm, warm / floor)]
 do {
-    if let dsn = argument("--dsn") {
+    if let dsn = argument("--dsn"), arguments.contains("--check-only") {
+        // Only `check` and its floors, in more rounds: for profiling `check` by hand.
+        let folder = argument("--contracts") ?? "contracts"
+        let names = Set(try ContractFolder.load(folder).contracts.map(\.table.name))
+        let rounds = argument("--rounds").flatMap { Int($0) } ?? 31
+        let medians = PipelineBench.measureCheck(dsn: dsn, contractsFolder: folder, names: names, rounds: rounds)
+        let floor = medians["floor"] ?? .nan
+        for name in ["check", "psql", "in-process", "floor"] {
+            guard let ms = medians[name] else { continue }
+            print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%9.2f ms  %5.2f× floor", ms, ms / floor))
+        }
+        summary.append(String(format: "check %.2f× psql, in-process %.2f× floor",
+                              (medians["check"] ?? .nan) / (medians["psql"] ?? .nan), (medians["in-process"] ?? .nan) / floor))
+    } else if let dsn = argument("--dsn") {
         let report = try PipelineBench.run(dsn: dsn, contractsFolder: argument("--contracts") ?? "contracts", label: "given database")
         summary.append(report.summary)
     } else {
