@@ -65,8 +65,12 @@ public struct PositionedJSON: Sendable, Hashable {
 
     /// Whole numbers written as `32` or `32.0` (the book writes precisions as floats).
     public var integerValue: Int? {
-        guard case .number(let text) = value, let double = Double(text), double.rounded() == double,
-              abs(double) < 1e15 else { return nil }
+        guard case .number(let text) = value else { return nil }
+        // Plain digits (nearly every number in a contract) without a trip through Double.
+        if text.utf8.count <= 15, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return text.utf8.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        }
+        guard let double = Double(text), double.rounded() == double, abs(double) < 1e15 else { return nil }
         return Int(double)
     }
 }
@@ -221,7 +225,7 @@ public struct PositionedJSONParser {
         // error: contract objects are small, a linear scan is cheaper than a dictionary per
         // object until they are not.
         let base = memberStack.count
-        defer { memberStack.removeSubrange(base...) }
+        defer { memberStack.removeLast(memberStack.count - base) }
         var seen: [String: SourceLocation]?
         skipWhitespace()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
@@ -266,7 +270,7 @@ public struct PositionedJSONParser {
         let start = here()
         advance()  // [
         let base = itemStack.count
-        defer { itemStack.removeSubrange(base...) }
+        defer { itemStack.removeLast(itemStack.count - base) }
         skipWhitespace()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
             advance()

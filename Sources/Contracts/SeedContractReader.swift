@@ -129,25 +129,38 @@ private struct Reader {
                 error(member.keyLocation, "a column name cannot be empty")
                 continue
             }
-            guard member.value.members != nil else {
+            guard let fields = member.value.members else {
                 error(member.value.location, "column \"\(member.key)\" must be an object (use {} to only require that it exists), found \(member.value.kindName)")
                 continue
             }
-            let description = optionalString(member.value, "description")
+            // One pass over the column's keys (the last of a repeated key wins, as with lookups).
+            var descriptionNode: PositionedJSON?, constraints: PositionedJSON?, element: PositionedJSON?
+            for field in fields {
+                switch field.key {
+                case "description": descriptionNode = field.value
+                case "constraints": constraints = field.value
+                case "array_element": element = field.value
+                default: break
+                }
+            }
+            let description = descriptionNode.flatMap { node -> String? in
+                if case .null = node.value { return nil }
+                return string(node, "description")
+            }
             var expectation = ColumnExpectation()
-            if let constraints = member.value["constraints"] {
+            if let constraints {
                 expectation = self.expectation(constraints, column: member.key)
             }
-            if let element = member.value["array_element"], case .null = element.value {
+            if let element, case .null = element.value {
                 // explicit null: no element expectation
-            } else if let element = member.value["array_element"] {
+            } else if let element {
                 if element.members == nil {
                     error(element.location, "\"array_element\" of \"\(member.key)\" must be an object like {\"data_type\": \"text\"}, found \(element.kindName)")
                 } else if let type = element["data_type"] {
                     expectation.arrayElementType = dataType(type, column: member.key)
                 }
             }
-            let typeNode = member.value["constraints"]?["data_type"]
+            let typeNode = constraints?["data_type"]
             columns.append(ContractColumn(name: member.key, description: description, expectation: expectation, location: member.keyLocation,
                                           declaredType: expectation.dataType, declaredTypeLocation: typeNode?.location))
         }
@@ -161,14 +174,30 @@ private struct Reader {
             error(node.location, "\"constraints\" of \"\(column)\" must be an object, found \(node.kindName)")
             return expectation
         }
-        expectation.primaryKey = bool(node["primaryKey"], "primaryKey", column: column)
-        if let type = node["data_type"] { expectation.dataType = dataType(type, column: column) }
-        expectation.characterMaximumLength = count(node["character_maximum_length"], "character_maximum_length", column: column)
-        expectation.numericPrecision = count(node["numeric_precision"], "numeric_precision", column: column)
-        expectation.numericScale = count(node["numeric_scale"], "numeric_scale", column: column)
-        expectation.datetimePrecision = count(node["datetime_precision"], "datetime_precision", column: column)
-        expectation.isNullable = yesNo(node["is_nullable"], "is_nullable", column: column)
-        expectation.isUpdatable = yesNo(node["is_updatable"], "is_updatable", column: column)
+        // One pass over the keys, then each field in a fixed order (so are the errors).
+        var primaryKey: PositionedJSON?, dataType: PositionedJSON?, length: PositionedJSON?, precision: PositionedJSON?
+        var scale: PositionedJSON?, datetimePrecision: PositionedJSON?, nullable: PositionedJSON?, updatable: PositionedJSON?
+        for member in node.members ?? [] {
+            switch member.key {
+            case "primaryKey": primaryKey = member.value
+            case "data_type": dataType = member.value
+            case "character_maximum_length": length = member.value
+            case "numeric_precision": precision = member.value
+            case "numeric_scale": scale = member.value
+            case "datetime_precision": datetimePrecision = member.value
+            case "is_nullable": nullable = member.value
+            case "is_updatable": updatable = member.value
+            default: break
+            }
+        }
+        expectation.primaryKey = bool(primaryKey, "primaryKey", column: column)
+        if let dataType { expectation.dataType = self.dataType(dataType, column: column) }
+        expectation.characterMaximumLength = count(length, "character_maximum_length", column: column)
+        expectation.numericPrecision = count(precision, "numeric_precision", column: column)
+        expectation.numericScale = count(scale, "numeric_scale", column: column)
+        expectation.datetimePrecision = count(datetimePrecision, "datetime_precision", column: column)
+        expectation.isNullable = yesNo(nullable, "is_nullable", column: column)
+        expectation.isUpdatable = yesNo(updatable, "is_updatable", column: column)
         return expectation
     }
 }

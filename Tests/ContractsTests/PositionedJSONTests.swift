@@ -32,6 +32,11 @@ struct PositionedJSONTests {
         #expect(try parse("32.0").integerValue == 32)
         #expect(try parse("6e0").integerValue == 6)
         #expect(try parse("32.5").integerValue == nil)
+        #expect(try parse("0").integerValue == 0)
+        #expect(try parse("-7").integerValue == -7)
+        #expect(try parse("999999999999999").integerValue == 999_999_999_999_999)
+        #expect(try parse("1000000000000000").integerValue == nil, "1e15 and above are not counts")
+        #expect(try parse("\"32\"").integerValue == nil, "a string is not a number")
     }
 
     @Test func columnsCountCharactersNotBytes() throws {
