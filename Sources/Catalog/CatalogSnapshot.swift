@@ -118,9 +118,14 @@ public struct Relation: Sendable, Hashable {
     }
 
     public func column(named name: String) -> CatalogColumn? {
+        columnIndex(named: name).map { columns[$0] }
+    }
+
+    /// Where `column(named:)` is in `columns`.
+    public func columnIndex(named name: String) -> Int? {
         // Lengths first: comparing two different names is String's slow path.
         let length = name.utf8.count
-        return columns.first { $0.name.utf8.count == length && $0.name == name }
+        return columns.firstIndex { $0.name.utf8.count == length && $0.name == name }
     }
 
     public var primaryKey: [CatalogColumn] {

@@ -232,6 +232,8 @@ public enum CatalogReader {
         var pool: [String: String] = [:]
 
         mutating func shared(_ text: String) -> String {
+            // Up to 15 UTF-8 bytes a String is stored inline: nothing to share.
+            if text.utf8.count <= 15 { return text }
             if let existing = pool[text] { return existing }
             pool[text] = text
             return text

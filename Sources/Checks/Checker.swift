@@ -80,8 +80,10 @@ public enum Checker {
         }
 
         var missing: [ContractColumn] = []
+        // Which of the table's columns the contract describes (by position: no set of names).
+        var described = [Bool](repeating: false, count: relation.columns.count)
         for column in contract.columns {
-            guard let actual = relation.column(named: column.name) else {
+            guard let index = relation.columnIndex(named: column.name) else {
                 missing.append(column)
                 violations.append(Violation(
                     contract: contract.name, file: contract.file, schema: table.schema, table: table.name,
@@ -92,6 +94,8 @@ public enum Checker {
                 ))
                 continue
             }
+            described[index] = true
+            let actual = relation.columns[index]
             for difference in ColumnComparison.differences(column.expectation, actual) {
                 violations.append(Violation(
                     contract: contract.name, file: contract.file, schema: table.schema, table: table.name,
@@ -103,9 +107,8 @@ public enum Checker {
             }
         }
 
-        let described = Set(contract.columns.map(\.name))
         var unclaimed = missing
-        for column in relation.columns where !described.contains(column.name) {
+        for (index, column) in relation.columns.enumerated() where !described[index] {
             var detail = "\(column.name) (\(column.formattedType)) is in \(table) but not in the contract"
             if let index = unclaimed.firstIndex(where: { ColumnComparison.couldBeRenamed($0.expectation, to: column) }) {
                 detail += "; it may be the renamed \(unclaimed[index].name)"
