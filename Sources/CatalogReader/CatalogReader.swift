@@ -251,6 +251,10 @@ public enum CatalogReader {
         }
 
         mutating func add(_ result: QueryResult) {
+        if relations.isEmpty {  // a guess from the first batch (a dozen columns a relation) saves regrowing
+            relations.reserveCapacity(result.rowCount / 8)
+            positions.reserveCapacity(result.rowCount / 8)
+        }
         for row in 0..<result.rowCount {
             let oid = result.int(row, 30) ?? 0
             let position: Int

@@ -42,6 +42,11 @@ public enum ContractFolder {
     /// Every contract file (`*.json`, `*.yaml`, `*.yml`, not hidden) directly in `path`, and its
     /// `owners.yaml`, sorted by name. `parsed`: see `ContractLoader.load`.
     public static func load(_ path: String, parsed: ContractLoader.ParsedHandler? = nil) throws(NotAFolder) -> ContractSet {
+        ContractLoader.load(paths: try contractPaths(path), read: readFile, parsed: parsed)
+    }
+
+    /// The paths of the files `load` reads, sorted by name.
+    static func contractPaths(_ path: String) throws(NotAFolder) -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw NotAFolder(path: path, reason: "no such folder (use --contracts DIR)")
@@ -58,8 +63,7 @@ public enum ContractFolder {
         // Paths are shown to people: `contracts/x.json`, not `./contracts/x.json`.
         var folder = path.hasSuffix("/") ? String(path.dropLast()) : path
         if folder.hasPrefix("./") { folder = String(folder.dropFirst(2)) }
-        let paths = names.sorted().filter(ContractLoader.isContractFile).map { folder == "." ? $0 : folder + "/" + $0 }
-        return ContractLoader.load(paths: paths, read: readFile, parsed: parsed)
+        return names.sorted().filter(ContractLoader.isContractFile).map { folder == "." ? $0 : folder + "/" + $0 }
     }
 
     /// The whole file. open/fstat/read straight into the array: FileManager's

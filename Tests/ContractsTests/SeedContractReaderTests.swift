@@ -120,6 +120,20 @@ struct SeedContractReaderTests {
         #expect(set.fileCount == 2)
     }
 
+    /// The scan for table names is a hint for the catalog reader: it finds plain string values of
+    /// "table_name" wherever they are and leaves out what it cannot read without parsing.
+    @Test func tableNameHintsFindPlainValuesAndSkipTheRest() {
+        func hints(_ text: String) -> [String] { SeedContractReader.tableNameHints(Array(text.utf8)) }
+        #expect(hints(#"{"schema": {"table_name": "orders", "properties": {}}}"#) == ["orders"])
+        #expect(hints("{\n  \"schema\": {\n    \"table_name\"\t :\r\n \"tbl_ü_97\"\n  }\n}") == ["tbl_ü_97"])
+        #expect(hints(#"{"table_name": "a\"b"}"#) == [], "an escaped value is left to the parser")
+        #expect(hints(#"{"table_name": ""}"#) == [], "nothing to ask for")
+        #expect(hints(#"{"table_name": {"constraints": {}}, "x": "table_name", "table_names": "no"}"#) == [])
+        #expect(hints(#"{"properties": {"table_name": "col"}, "schema": {"table_name": "t"}}"#) == ["col", "t"], "a superset is fine")
+        #expect(hints(#"{"table_name": "unterminated"#) == [])
+        #expect(hints(#""table_name""#) == [])
+    }
+
     @Test func loaderReadsEachFileOnceAndExplainsAnUnreadableOne() {
         let reads = Mutex<[String]>([])
         let files = ["b.json": #"{"name": "b", "schema": {"table_name": "b", "properties": {}}}"#,

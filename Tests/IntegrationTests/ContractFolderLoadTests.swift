@@ -28,6 +28,38 @@ struct ContractFolderLoadTests {
         #expect(load.nextTableNames() == nil, "stays over")
     }
 
+    /// The scan's names come first, in one batch; a table the scan cannot see (an escaped name, an
+    /// ODCS file) follows once parsed; no name is handed out twice, even when two files share it.
+    @Test func scannedNamesFirstThenWhatOnlyTheParserSees() throws {
+        var files = Dictionary(uniqueKeysWithValues: (0..<100).map { (String(format: "c%03d.json", $0), Self.contract($0)) })
+        files["shared.json"] = #"{"name": "again", "schema": {"table_name": "t5", "properties": {}}}"#
+        files["escaped.json"] = #"{"name": "e", "schema": {"table_name": "t_\u00fc", "properties": {}}}"#
+        files["odcs.yaml"] = """
+            apiVersion: v3.0.2
+            kind: DataContract
+            id: y
+            name: y
+            version: 1.0.0
+            status: active
+            schema:
+              - name: from_yaml
+                physicalName: from_yaml
+                properties:
+                  - name: id
+                    physicalType: integer
+            """
+        let folder = try ContractDirectory(files)
+        let load = ContractFolderLoad(folder.path)
+        let batches = Self.drain(load)
+        let set = try load.wait()
+        #expect(set.errors.isEmpty, "\(set.errors)")
+        #expect(Set(batches.first ?? []) == Set((0..<100).map { "t\($0)" }))
+        #expect(Set(batches.dropFirst().flatMap { $0 }) == ["t_ü", "from_yaml"])
+        let all = batches.flatMap { $0 }
+        #expect(all.count == Set(all).count, "no name twice")
+        #expect(Set(all) == Set(set.contracts.map(\.table.name)))
+    }
+
     @Test func aSmallFolderIsOneBatch() throws {
         let folder = try ContractDirectory(Dictionary(uniqueKeysWithValues: (0..<ContractFolderLoad.smallTail).map { ("c\($0).json", Self.contract($0)) }))
         let load = ContractFolderLoad(folder.path)
