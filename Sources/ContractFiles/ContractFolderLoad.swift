@@ -57,8 +57,7 @@ public final class ContractFolderLoad: Sendable {
             let path = paths[index]
             let read = ContractFolder.readFile(path)
             if case .success(let bytes) = read, path.hasSuffix(".json") {
-                let hints = SeedContractReader.tableNameHints(bytes)
-                if !hints.isEmpty { names.withLock { $0 += hints } }
+                if let hint = SeedContractReader.tableNameHint(bytes) { names.withLock { $0.append(hint) } }
             }
             contents.withLock { $0[path] = read }
         }

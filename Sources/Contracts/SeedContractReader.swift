@@ -22,20 +22,20 @@ public enum SeedContractReader {
 
     public static let supportedMajorVersion = 1
 
-    /// Every plain string written as the value of a `"table_name"` key, found by scanning the
-    /// bytes (~1 µs for a typical file, against ~20 µs to parse it). `check` sends these names to
-    /// the server while the files are parsed. Only a hint: it may include names that are not a
-    /// contract's table (a column called `table_name` with a string value) and skips values
-    /// with escapes; the parsed contracts have the last word.
-    public static func tableNameHints(_ bytes: [UInt8]) -> [String] {
+    /// The first plain string written as the value of a `"table_name"` key, found by scanning the
+    /// bytes up to it (a seed contract names its table before its columns): a small fraction of
+    /// the cost of parsing the file. `check` sends these names to the server while the files are
+    /// parsed. Only a hint: it may be a column's value rather than the table, and values with
+    /// escapes are skipped; the parsed contracts have the last word.
+    public static func tableNameHint(_ bytes: [UInt8]) -> String? {
         let key = Array(#""table_name""#.utf8)
-        var hints: [String] = []
+        var hint: String?
         bytes.withUnsafeBufferPointer { buffer in
             func skipSpaces(_ index: inout Int) {
                 while index < buffer.count, buffer[index] == 0x20 || buffer[index] == 0x09 || buffer[index] == 0x0A || buffer[index] == 0x0D { index += 1 }
             }
             var index = 0
-            while index + key.count <= buffer.count {
+            while hint == nil, index + key.count <= buffer.count {
                 guard buffer[index] == key[0], buffer[index + 1] == key[1],
                       key.indices.allSatisfy({ buffer[index + $0] == key[$0] }) else { index += 1; continue }
                 var cursor = index + key.count
@@ -49,11 +49,10 @@ public enum SeedContractReader {
                 var end = start
                 while end < buffer.count, buffer[end] != UInt8(ascii: "\""), buffer[end] != UInt8(ascii: "\\"), buffer[end] >= 0x20 { end += 1 }
                 guard end < buffer.count, buffer[end] == UInt8(ascii: "\""), end > start else { continue }
-                hints.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self))
-                index = end + 1
+                hint = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
             }
         }
-        return hints
+        return hint
     }
 }
 

@@ -7,6 +7,7 @@ import Contracts
 import Foundation
 import Postgres
 import Reports
+import Synchronization
 import Watch
 
 /// The poll pipeline and `check` on a real database, each beside its baseline from the same run.
@@ -180,7 +181,9 @@ enum PipelineBench {
     /// machine's load moves a measurement and its baseline together: "check" (the binary, if
     /// built), "psql" (psql sending the same catalog query, if installed), "in-process" (`check`'s
     /// phases in this process) and "floor" (a fresh session and the catalog query, no decoding).
-    static func measureCheck(dsn: String, contractsFolder: String, names: Set<String>, rounds: Int) -> [String: Double] {
+    /// `parts`: also "contracts only" (the folder read and parsed) and "catalog only" (a fresh
+    /// session's snapshot of the contracted tables, names known, decoded): where the time goes.
+    static func measureCheck(dsn: String, contractsFolder: String, names: Set<String>, rounds: Int, parts: Bool = false) -> [String: Double] {
         let binary = checkBinary()
         let sink = NSTemporaryDirectory() + "cw-bench-out"
         let scoped = CatalogReader.scopedSnapshotQuery(names: names, detail: .checks)
@@ -202,20 +205,31 @@ enum PipelineBench {
                                           environment: environment, stdoutPath: sink)
             }))
         }
-        // `check` in this process: the same phases without the process start.
+        // `check` in this process: the same phases without the process start. Like the binary, it
+        // leaves its values to be freed after it is done (the binary exits without freeing them).
+        let kept = Mutex<[any Sendable]>([])
         contenders.append(("in-process", {
             let loading = ContractFolderLoad(contractsFolder)
             guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)),
                   let snapshot = try? CatalogReader.snapshot(fresh, nameBatches: loading.nextTableNames, detail: .checks),
                   let contracts = try? loading.wait() else { return }
-            _ = CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date()).render(.json)
+            let report = CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date())
+            let rendered = report.render(.json)
+            kept.withLock { $0 += [snapshot, contracts, report, rendered] as [any Sendable] }
         }))
+        if parts {
+            contenders.append(("contracts only", { _ = try? ContractFolderLoad(contractsFolder).wait() }))
+            contenders.append(("catalog only", {
+                guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
+                _ = try? CatalogReader.snapshot(fresh, names: names, detail: .checks)
+            }))
+        }
         // The floor of `check`: a fresh session and its catalog query sent raw, no decoding.
         contenders.append(("floor", {
             guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
             _ = try? fresh.query(scoped.sql, [scoped.parameter])
         }))
-        return measureInterleaved(rounds, contenders)
+        return measureInterleaved(rounds, contenders, between: { kept.withLock { $0.removeAll() } })
     }
 
     /// The usual approach (the book's): information_schema.columns for every table, primary keys

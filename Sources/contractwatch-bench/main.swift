@@ -1,6 +1,7 @@
 // contractwatch-bench: timings as ratios against baselines measured in the same run.
 // Run: swift build -c release && .build/release/contractwatch-bench [--sizes 1000,10000] [--dsn DSN --contracts DIR]
-//      [--check-only [--rounds N]]: with --dsn, only `check` and its floors (N interleaved rounds, default 31)
+//      [--check-only [--rounds N]]: with --dsn, only `check`, its floors and its two halves (the
+//      contracts alone, the catalog alone), N interleaved rounds (default 31)
 //
 // 1. The dashboard's Violations screen with 10,000 findings on the in-memory canvas, against the
 //    floor of filling an empty frame.
@@ -110,12 +111,14 @@ let newPoll = measure(11) {
 }
 
 /// Medians in milliseconds of several bodies run in turn, `rounds` times (after one warm-up
-/// round): each sample of one is taken beside a sample of the others.
-func measureInterleaved(_ rounds: Int, _ bodies: [(name: String, run: () -> Void)]) -> [String: Double] {
+/// round): each sample of one is taken beside a sample of the others. `between` runs after each
+/// body, untimed.
+func measureInterleaved(_ rounds: Int, _ bodies: [(name: String, run: () -> Void)], between: () -> Void = {}) -> [String: Double] {
     var samples: [String: [Double]] = [:]
     for round in 0...rounds {
         for body in bodies {
             let milliseconds = elapsedMilliseconds(body.run)
+            between()
             if round > 0 { samples[body.name, default: []].append(milliseconds) }
         }
     }
@@ -147,11 +150,11 @@ do {
         let folder = argument("--contracts") ?? "contracts"
         let names = Set(try ContractFolder.load(folder).contracts.map(\.table.name))
         let rounds = argument("--rounds").flatMap { Int($0) } ?? 31
-        let medians = PipelineBench.measureCheck(dsn: dsn, contractsFolder: folder, names: names, rounds: rounds)
+        let medians = PipelineBench.measureCheck(dsn: dsn, contractsFolder: folder, names: names, rounds: rounds, parts: true)
         let floor = medians["floor"] ?? .nan
-        for name in ["check", "psql", "in-process", "floor"] {
+        for name in ["check", "psql", "in-process", "floor", "contracts only", "catalog only"] {
             guard let ms = medians[name] else { continue }
-            print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%9.2f ms  %5.2f× floor", ms, ms / floor))
+            print(name.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%9.2f ms  %5.2f× floor", ms, ms / floor))
         }
         summary.append(String(format: "check %.2f× psql, in-process %.2f× floor",
                               (medians["check"] ?? .nan) / (medians["psql"] ?? .nan), (medians["in-process"] ?? .nan) / floor))

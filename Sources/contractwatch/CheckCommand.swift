@@ -7,6 +7,7 @@ import Contracts
 import Foundation
 import Postgres
 import Reports
+import Synchronization
 
 extension CheckReport.Format: ExpressibleByArgument {}
 
@@ -29,9 +30,11 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var timings = PhaseTimings()
         let report = try CheckRun.run(settings: connection.settings(), contracts: contractOptions, timings: &timings)
-        Output.write(report.render(format))
+        let rendered = report.render(format)
+        Output.write(rendered)
         timings.mark("report (\(format.rawValue))")
         timings.finish()
+        UntilExit.keep(report, rendered)
         if failOn.fails(report.result) { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
     }
 }
@@ -71,11 +74,23 @@ enum CheckRun {
         timings.mark("catalog (\(snapshot.relations.count) relations) beside the contracts (\(contractSet.fileCount) files)")
         let report = check(contractSet, against: snapshot)
         timings.mark("checks")
+        UntilExit.keep(snapshot, contractSet)
         return report
     }
 
     private static func check(_ contracts: ContractSet, against snapshot: CatalogSnapshot) -> CheckReport {
         CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date())
+    }
+}
+
+/// Values that live until the process exits. `check` ends right after its report: freeing the
+/// catalog snapshot, the contracts and the findings object by object first would only delay the
+/// exit that returns their memory at once (~7 ms of a 1,000-contract check).
+enum UntilExit {
+    private static let values = Mutex<[any Sendable]>([])
+
+    static func keep(_ kept: any Sendable...) {
+        values.withLock { $0 += kept }
     }
 }
 
