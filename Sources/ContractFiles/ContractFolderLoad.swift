@@ -38,7 +38,7 @@ public final class ContractFolderLoad: Sendable {
             let outcome = Result { () throws(ContractFolder.NotAFolder) in
                 let paths = try ContractFolder.contractPaths(path)
                 let contents = Self.readAndScan(paths) { self.addScanned($0) }
-                return ContractLoader.load(paths: paths, read: { contents[$0] ?? .failure(ContractLoader.Unreadable(reason: "vanished")) },
+                return ContractLoader.load(paths: paths, read: { contents[$0] ?? .failure(ContractLoader.Unreadable(reason: "not read")) },
                                            parsed: { contracts, filesLeft in self.addParsed(contracts.map(\.table.name), filesLeft: filesLeft) })
             }
             state.withLock {
@@ -65,11 +65,11 @@ public final class ContractFolderLoad: Sendable {
         return contents.withLock { $0 }
     }
 
+    /// The scan ends before any file is parsed: these are the first names known.
     private func addScanned(_ names: [String]) {
         state.withLock {
-            let fresh = names.filter { [known = $0.known] in !known.contains($0) }
-            $0.known.formUnion(fresh)
-            $0.scanned = Array(Set(fresh))
+            $0.known = Set(names)
+            $0.scanned = Array($0.known)
         }
         changed.signal()
     }
