@@ -10,17 +10,60 @@ public enum ContractTemplate {
         case odcs
     }
 
+    /// Where the contracts' tables live, as ODCS `servers[]` states it (host and port are
+    /// required for a postgres server by the ODCS v3 JSON schema).
+    public struct Server: Sendable, Hashable {
+        public var database: String
+        public var host: String
+        public var port: Int
+
+        public init(database: String, host: String, port: Int) {
+            self.database = database
+            self.host = host
+            self.port = port
+        }
+    }
+
     /// The file name for a table: `object_images.json`, `sales.orders.odcs.yaml`.
     public static func fileName(for table: QualifiedName, format: Format) -> String {
         let base = (table.schema == "public" ? table.name : "\(table.schema).\(table.name)")
-            .map { "/\\ \t\n".contains($0) ? "_" : $0 }
+            .map { "/\\ ".contains($0) || $0.asciiValue.map { $0 < 0x20 } == true ? "_" : $0 }
         return String(base) + (format == .seed ? ".json" : ".odcs.yaml")
     }
 
-    public static func render(_ relation: Relation, database: String, owner: Owner?, format: Format) -> String {
+    /// A file name per table, none equal to another or to a file in `existing` when letter case
+    /// is ignored (`dotted."table"` and `public."dotted.table"` both make `dotted.table.json`;
+    /// `Orders` and `orders` are one file on a case-insensitive disk). A clash gets `-2`, `-3`…
+    /// before the extension; `existing` files named exactly are kept (the caller refuses or
+    /// overwrites them), so a rerun writes the same names.
+    public static func fileNames(for tables: [QualifiedName], format: Format, existing: Set<String>) -> [(table: QualifiedName, file: String, renamedFrom: String?)] {
+        let existingFolded = Dictionary(existing.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var taken: Set<String> = []
+        return tables.map { table in
+            let natural = fileName(for: table, format: format)
+            let suffix = format == .seed ? ".json" : ".odcs.yaml"
+            let stem = String(natural.dropLast(suffix.count))
+            var candidate = natural
+            var counter = 1
+            func clashes(_ name: String) -> Bool {
+                let folded = name.lowercased()
+                if taken.contains(folded) { return true }
+                if let other = existingFolded[folded], other != name { return true }
+                return false
+            }
+            while clashes(candidate) {
+                counter += 1
+                candidate = "\(stem)-\(counter)\(suffix)"
+            }
+            taken.insert(candidate.lowercased())
+            return (table, candidate, candidate == natural ? nil : natural)
+        }
+    }
+
+    public static func render(_ relation: Relation, server: Server, owner: Owner?, format: Format) -> String {
         switch format {
-        case .seed: seed(relation, database: database, owner: owner)
-        case .odcs: odcs(relation, database: database, owner: owner)
+        case .seed: seed(relation, database: server.database, owner: owner)
+        case .odcs: odcs(relation, server: server, owner: owner)
         }
     }
 
@@ -36,16 +79,18 @@ public enum ContractTemplate {
                 ("primaryKey", .bool(column.isPrimaryKey)),
                 ("data_type", .string(column.dataType)),
             ]
-            if let n = column.characterMaximumLength { constraints.append(("character_maximum_length", .int(n))) }
-            if let n = column.numericPrecision { constraints.append(("numeric_precision", .int(n))) }
-            if let n = column.numericScale { constraints.append(("numeric_scale", .int(n))) }
-            if let n = column.datetimePrecision { constraints.append(("datetime_precision", .int(n))) }
+            constraints += modifiers(column.modifiers, of: column.dataType)
+            if let domain = column.domain { constraints.append(("domain_name", .string(domain.name))) }
+            if let type = column.userType { constraints.append(("udt_name", .string(type.name))) }
             constraints.append(("is_nullable", .bool(column.isNullable)))
             constraints.append(("is_updatable", .bool(column.isUpdatable)))
             var property: [(String, JSONText)] = []
             if let comment = column.comment { property.append(("description", .string(comment))) }
             property.append(("constraints", .object(constraints)))
-            if let element = column.arrayElementType { property.append(("array_element", .object([("data_type", .string(element))]))) }
+            if let element = column.arrayElementType {
+                let facets = modifiers(column.elementModifiers ?? TypeModifiers(), of: element)
+                property.append(("array_element", .object([("data_type", .string(element))] + facets)))
+            }
             return (column.name, .object(property))
         }
         var root: [(String, JSONText)] = [
@@ -68,33 +113,37 @@ public enum ContractTemplate {
         return JSONText.object(root).rendered() + "\n"
     }
 
-    // MARK: - ODCS YAML
-
-    /// The `physicalType` that reads back as exactly this column's information_schema facets.
-    public static func physicalType(_ column: CatalogColumn) -> String {
-        switch column.dataType {
-        case "ARRAY":
-            guard let element = column.arrayElementType, element != "USER-DEFINED" else { return column.formattedType }
-            return element + "[]"
-        case "USER-DEFINED":
-            return column.formattedType
-        case "character varying", "character", "bit", "bit varying":
-            return column.characterMaximumLength.map { "\(column.dataType)(\($0))" } ?? column.dataType
-        case "numeric":
-            guard let precision = column.numericPrecision else { return "numeric" }
-            return "numeric(\(precision),\(column.numericScale ?? 0))"
-        case "timestamp without time zone", "timestamp with time zone", "time without time zone", "time with time zone":
-            guard let precision = column.datetimePrecision else { return column.dataType }
-            let parts = column.dataType.split(separator: " ", maxSplits: 1)
-            return "\(parts[0])(\(precision)) \(parts.count > 1 ? parts[1] : "")"
-        case "interval":
-            return column.datetimePrecision.map { "interval(\($0))" } ?? "interval"
-        default:
-            return column.dataType
+    /// The modifiers of a type, with "unlimited" where the type takes a limit it does not have
+    /// (`varchar`, `numeric`, an interval with every field): narrowing those is a violation.
+    static func modifiers(_ m: TypeModifiers, of dataType: String) -> [(String, JSONText)] {
+        func limit(_ value: Int?) -> JSONText { value.map { .int($0) } ?? .string("unlimited") }
+        var facets: [(String, JSONText)] = []
+        if ["character varying", "character", "bit", "bit varying"].contains(dataType) {
+            facets.append(("character_maximum_length", limit(m.characterMaximumLength)))
         }
+        if dataType == "numeric" {
+            facets.append(("numeric_precision", limit(m.numericPrecision)))
+            facets.append(("numeric_scale", limit(m.numericScale)))
+        } else {
+            if let n = m.numericPrecision { facets.append(("numeric_precision", .int(n))) }
+            if let n = m.numericScale { facets.append(("numeric_scale", .int(n))) }
+        }
+        if let n = m.datetimePrecision { facets.append(("datetime_precision", .int(n))) }
+        if dataType == "interval" { facets.append(("interval_type", m.intervalType.map { .string($0) } ?? .string("unlimited"))) }
+        return facets
     }
 
-    static func odcs(_ relation: Relation, database: String, owner: Owner?) -> String {
+    // MARK: - ODCS YAML
+
+    /// The `physicalType` for a column: PostgreSQL's own `format_type` text (`character
+    /// varying(40)`, `numeric(5,-2)`, `interval day to second(2)`, `year`, `"Name"`, `mood[]`),
+    /// which `PhysicalType` reads back as exactly this column's facets.
+    public static func physicalType(_ column: CatalogColumn) -> String {
+        column.formattedType
+    }
+
+    static func odcs(_ relation: Relation, server: Server, owner: Owner?) -> String {
+        let database = server.database
         func q(_ text: String) -> String { JSONText.string(text).rendered() }  // JSON strings are valid YAML
         var lines: [String] = [
             "# Generated from the live catalog by contractwatch init; edit freely.",
@@ -106,14 +155,16 @@ public enum ContractTemplate {
             "status: active",
         ]
         if let comment = relation.comment { lines += ["description:", "  purpose: \(q(comment))"] }
-        lines += ["servers:", "  - server: \(q(database))", "    type: postgres", "    database: \(q(database))", "    schema: \(q(relation.name.schema))"]
+        lines += ["servers:", "  - server: \(q(database))", "    type: postgres", "    host: \(q(server.host))", "    port: \(server.port)",
+                  "    database: \(q(database))", "    schema: \(q(relation.name.schema))"]
         if let owner {
             lines += ["team:", "  name: \(q(owner.name ?? owner.email ?? "owner"))", "  members:"]
             lines += ["    - username: \(q(owner.email ?? owner.name ?? "owner"))", "      role: owner"]
             if let name = owner.name { lines.append("      name: \(q(name))") }
         }
         lines += ["schema:", "  - name: \(q(relation.name.name))", "    physicalName: \(q(relation.name.name))",
-                  "    physicalType: \(relation.kind.isTable ? "table" : relation.kind == .view ? "view" : "table")", "    properties:"]
+                  "    physicalType: \(relation.kind.isTable ? "table" : relation.kind == .view ? "view" : "table")",
+                  relation.columns.isEmpty ? "    properties: []" : "    properties:"]
         for column in relation.columns {
             lines.append("      - name: \(q(column.name))")
             if let comment = column.comment { lines.append("        description: \(q(comment))") }

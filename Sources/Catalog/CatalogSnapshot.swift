@@ -46,6 +46,26 @@ public enum RelationKind: String, Sendable, Hashable, CaseIterable {
     public var isTable: Bool { self == .table || self == .partitionedTable }
 }
 
+/// What a type's modifier says, in information_schema vocabulary (nil: no limit, or not a
+/// facet of the type). For an array, the column's typmod applies to the element
+/// (`varchar(10)[]`, `timestamp(3)[]`), which information_schema does not show.
+public struct TypeModifiers: Sendable, Hashable {
+    public var characterMaximumLength: Int?
+    public var numericPrecision: Int?
+    public var numericScale: Int?
+    public var datetimePrecision: Int?
+    public var intervalType: String?
+
+    public init(characterMaximumLength: Int? = nil, numericPrecision: Int? = nil, numericScale: Int? = nil,
+                datetimePrecision: Int? = nil, intervalType: String? = nil) {
+        self.characterMaximumLength = characterMaximumLength
+        self.numericPrecision = numericPrecision
+        self.numericScale = numericScale
+        self.datetimePrecision = datetimePrecision
+        self.intervalType = intervalType
+    }
+}
+
 /// One column as the catalog has it, in `information_schema.columns` vocabulary plus extras.
 public struct CatalogColumn: Sendable, Hashable {
     public var name: String
@@ -57,8 +77,22 @@ public struct CatalogColumn: Sendable, Hashable {
     public var formattedType: String
     public var characterMaximumLength: Int?
     public var numericPrecision: Int?
+    /// The real scale, negative too (`numeric(5,-2)`, PostgreSQL 15+), where information_schema
+    /// shows the raw 11-bit field (2046).
     public var numericScale: Int?
     public var datetimePrecision: Int?
+    /// `information_schema.columns.interval_type`: the fields an interval is restricted to
+    /// (`YEAR TO MONTH`); nil for an interval with every field and for other types.
+    public var intervalType: String?
+    /// For arrays: the element's modifiers (nil when the element has none to state).
+    public var elementModifiers: TypeModifiers?
+    /// The domain the column is declared with (`domain_schema`, `domain_name`).
+    public var domain: QualifiedName?
+    /// The type when it is not built in (`udt_schema`, `udt_name`): an enum, a composite, a
+    /// range, an array of those (`_mood`), the base type of a domain. nil for built-in types.
+    public var userType: QualifiedName?
+    /// For arrays: the element type when it is not built in (an enum, a domain…).
+    public var elementUserType: QualifiedName?
     public var isNullable: Bool
     public var isUpdatable: Bool
     /// For `ARRAY` columns: the element's `data_type` (`text`, `integer`, `USER-DEFINED`…).
@@ -73,10 +107,16 @@ public struct CatalogColumn: Sendable, Hashable {
     public init(
         name: String, position: Int, dataType: String, formattedType: String,
         characterMaximumLength: Int? = nil, numericPrecision: Int? = nil, numericScale: Int? = nil,
-        datetimePrecision: Int? = nil, isNullable: Bool = true, isUpdatable: Bool = true,
-        arrayElementType: String? = nil, primaryKeyPosition: Int? = nil,
-        defaultExpression: String? = nil, comment: String? = nil, isUnique: Bool = false
+        datetimePrecision: Int? = nil, intervalType: String? = nil, isNullable: Bool = true, isUpdatable: Bool = true,
+        arrayElementType: String? = nil, elementModifiers: TypeModifiers? = nil,
+        domain: QualifiedName? = nil, userType: QualifiedName? = nil, elementUserType: QualifiedName? = nil,
+        primaryKeyPosition: Int? = nil, defaultExpression: String? = nil, comment: String? = nil, isUnique: Bool = false
     ) {
+        self.intervalType = intervalType
+        self.elementModifiers = elementModifiers
+        self.domain = domain
+        self.userType = userType
+        self.elementUserType = elementUserType
         self.isUnique = isUnique
         self.name = name
         self.position = position
@@ -95,6 +135,12 @@ public struct CatalogColumn: Sendable, Hashable {
     }
 
     public var isPrimaryKey: Bool { primaryKeyPosition != nil }
+
+    /// The column's own type modifiers.
+    public var modifiers: TypeModifiers {
+        TypeModifiers(characterMaximumLength: characterMaximumLength, numericPrecision: numericPrecision,
+                      numericScale: numericScale, datetimePrecision: datetimePrecision, intervalType: intervalType)
+    }
 }
 
 /// A table, view, materialized view or foreign table with its columns in `attnum` order.

@@ -57,7 +57,9 @@ public enum InformationSchemaVocabulary {
         public var numericPrecision: Int?
         public var numericScale: Int?
         public var datetimePrecision: Int?
+        public var intervalType: String?
         public var arrayElementType: String?
+        public var elementModifiers: TypeModifiers?
     }
 
     // Type oids used by the information_schema helper functions.
@@ -85,8 +87,19 @@ public enum InformationSchemaVocabulary {
             dataType = "USER-DEFINED"
         }
         var element: String?
+        var elementModifiers: TypeModifiers?
         if dataType == "ARRAY" {
             element = facts.elementInCatalog ? facts.elementTypeName : "USER-DEFINED"
+            // An array's typmod is its element's: `varchar(10)[]` has typmod 14.
+            let elementType = facts.isDomain ? facts.baseElement : facts.typeElement
+            let modifiers = TypeModifiers(
+                characterMaximumLength: characterMaximumLength(elementType, trueTypmod),
+                numericPrecision: numericPrecision(elementType, trueTypmod),
+                numericScale: numericScale(elementType, trueTypmod),
+                datetimePrecision: datetimePrecision(elementType, trueTypmod),
+                intervalType: intervalType(elementType, trueTypmod)
+            )
+            if modifiers != TypeModifiers() { elementModifiers = modifiers }
         }
         return Derived(
             dataType: dataType,
@@ -94,7 +107,9 @@ public enum InformationSchemaVocabulary {
             numericPrecision: numericPrecision(trueType, trueTypmod),
             numericScale: numericScale(trueType, trueTypmod),
             datetimePrecision: datetimePrecision(trueType, trueTypmod),
-            arrayElementType: element
+            intervalType: intervalType(trueType, trueTypmod),
+            arrayElementType: element,
+            elementModifiers: elementModifiers
         )
     }
 
@@ -119,12 +134,39 @@ public enum InformationSchemaVocabulary {
         }
     }
 
-    /// `_pg_numeric_scale`
+    /// `_pg_numeric_scale`, except that the scale is read as PostgreSQL 15 stores it: 11 bits,
+    /// signed (`numeric(5,-2)` has scale -2, where information_schema shows 2046).
     static func numericScale(_ type: Int, _ typmod: Int) -> Int? {
         if type == int2 || type == int4 || type == int8 { return 0 }
-        if type == numeric { return typmod == -1 ? nil : (typmod - 4) & 65535 }
+        if type == numeric { return typmod == -1 ? nil : (((typmod - 4) & 0x7FF) ^ 1024) - 1024 }
         return nil
     }
+
+    /// `information_schema.columns.interval_type`, from the range bits of an interval's typmod
+    /// (`INTERVAL_MASK` of PostgreSQL's datetime.h: MONTH 1, YEAR 2, DAY 3, HOUR 10, MINUTE 11,
+    /// SECOND 12); nil for every field (`INTERVAL_FULL_RANGE`) and for other types.
+    static func intervalType(_ type: Int, _ typmod: Int) -> String? {
+        guard type == interval, typmod >= 0 else { return nil }
+        return intervalFieldNames[(typmod >> 16) & 0x7FFF]
+    }
+
+    /// The range bits of `interval_type` names (`YEAR TO MONTH` → YEAR|MONTH); every field for nil.
+    public static func intervalFieldMask(_ name: String?) -> Int? {
+        guard let name else { return 0x7FFF }
+        return intervalFieldMasks[name]
+    }
+
+    static let intervalFieldMasks = Dictionary(uniqueKeysWithValues: intervalFieldNames.map { ($0.value, $0.key) })
+
+    static let intervalFieldNames: [Int: String] = {
+        let month = 1 << 1, year = 1 << 2, day = 1 << 3, hour = 1 << 10, minute = 1 << 11, second = 1 << 12
+        return [
+            year: "YEAR", month: "MONTH", day: "DAY", hour: "HOUR", minute: "MINUTE", second: "SECOND",
+            year | month: "YEAR TO MONTH", day | hour: "DAY TO HOUR", day | hour | minute: "DAY TO MINUTE",
+            day | hour | minute | second: "DAY TO SECOND", hour | minute: "HOUR TO MINUTE",
+            hour | minute | second: "HOUR TO SECOND", minute | second: "MINUTE TO SECOND",
+        ]
+    }()
 
     /// `_pg_datetime_precision`
     static func datetimePrecision(_ type: Int, _ typmod: Int) -> Int? {

@@ -64,7 +64,10 @@ public enum CatalogReader {
                \(defaultExpression) AS default_expr,
                \(columnComment) AS column_comment,
                a.attnum = ANY(keys.unique_columns) AS is_unique,
-               c.oid::int8 AS relation_oid
+               c.oid::int8 AS relation_oid,
+               tn.nspname AS type_schema, t.typname AS type_own_name,
+               btn.nspname AS base_schema, bt.typname AS base_own_name,
+               etn.nspname AS elem_schema, et.typname AS elem_own_name
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         -- Keys once per relation through pg_index's indrelid index (OFFSET 0 keeps it a per-row
@@ -290,6 +293,14 @@ public enum CatalogReader {
                 elementInCatalog: result.bool(row, 24) ?? false
             )
             let derived = InformationSchemaVocabulary.derive(facts)
+            // Type names only for types that are not built in (the pool keeps one copy each).
+            func userType(_ inCatalog: Bool, _ schema: Int, _ name: Int) -> QualifiedName? {
+                if inCatalog { return nil }
+                return QualifiedName(schema: shared(result.string(row, schema) ?? ""), name: shared(result.string(row, name) ?? ""))
+            }
+            let domain = facts.isDomain ? userType(false, 31, 32) : nil
+            let udt = facts.isDomain ? userType(facts.baseInCatalog, 33, 34) : userType(facts.typeInCatalog, 31, 32)
+            let elementUserType = derived.dataType == "ARRAY" ? userType(facts.elementInCatalog, 35, 36) : nil
             let column = CatalogColumn(
                 name: columnName,
                 position: result.int(row, 6) ?? 0,
@@ -299,9 +310,12 @@ public enum CatalogReader {
                 numericPrecision: derived.numericPrecision,
                 numericScale: derived.numericScale,
                 datetimePrecision: derived.datetimePrecision,
+                intervalType: derived.intervalType,
                 isNullable: !((result.bool(row, 7) ?? false) || (facts.isDomain && facts.domainNotNull)),
                 isUpdatable: result.bool(row, 25) ?? false,
                 arrayElementType: derived.arrayElementType.map { shared($0) },
+                elementModifiers: derived.elementModifiers,
+                domain: domain, userType: udt, elementUserType: elementUserType,
                 primaryKeyPosition: result.int(row, 26),
                 defaultExpression: result.string(row, 27).map { shared($0) },
                 comment: result.string(row, 28),

@@ -19,6 +19,7 @@ public enum ViolationKind: String, Sendable, Hashable, CaseIterable {
     case numericPrecision = "numeric_precision"
     case numericScale = "numeric_scale"
     case datetimePrecision = "datetime_precision"
+    case intervalType = "interval_type"
     case isNullable = "is_nullable"
     case isUpdatable = "is_updatable"
     case primaryKey = "primary_key"

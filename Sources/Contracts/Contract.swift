@@ -117,42 +117,124 @@ public struct ContractTable: Sendable, Hashable {
     }
 }
 
+/// A length, precision, scale or interval range a contract states. `unlimited` is what
+/// information_schema shows as NULL (`varchar`, `numeric`, `bit varying` without a modifier, an
+/// interval with every field): it is checked, so narrowing it is a violation. A facet the
+/// contract omits is nil instead, and not checked.
+public enum Limit<Value: Sendable & Hashable>: Sendable, Hashable {
+    case unlimited
+    case limited(Value)
+
+    /// The stated value, nil for `unlimited`.
+    public var value: Value? {
+        if case .limited(let value) = self { return value }
+        return nil
+    }
+}
+
+/// What a contract expects of a type's modifiers: of the column's type, or of an array's
+/// element type. nil fields were not stated and are not checked.
+public struct ModifierExpectation: Sendable, Hashable {
+    public var characterMaximumLength: Limit<Int>?
+    public var numericPrecision: Limit<Int>?
+    public var numericScale: Limit<Int>?
+    public var datetimePrecision: Int?
+    /// `interval_type` spelling (`YEAR TO MONTH`); `unlimited` is an interval with every field.
+    public var intervalType: Limit<String>?
+
+    public init(characterMaximumLength: Limit<Int>? = nil, numericPrecision: Limit<Int>? = nil, numericScale: Limit<Int>? = nil,
+                datetimePrecision: Int? = nil, intervalType: Limit<String>? = nil) {
+        self.characterMaximumLength = characterMaximumLength
+        self.numericPrecision = numericPrecision
+        self.numericScale = numericScale
+        self.datetimePrecision = datetimePrecision
+        self.intervalType = intervalType
+    }
+
+    public var isEmpty: Bool { self == ModifierExpectation() }
+}
+
+/// A type named by its name rather than by information_schema's `data_type`: a domain, an enum,
+/// a composite or range type (ODCS `physicalType: year`, `"Name"`, `sales.mood`).
+public struct TypeName: Sendable, Hashable, CustomStringConvertible {
+    public var schema: String?
+    public var name: String
+    /// Written in SQL double quotes: matched exactly. Unquoted names match as written or folded
+    /// to lower case (PostgreSQL folds unquoted names; generated ODCS files keep a domain's case).
+    public var quoted: Bool
+
+    public init(schema: String? = nil, name: String, quoted: Bool = false) {
+        self.schema = schema
+        self.name = name
+        self.quoted = quoted
+    }
+
+    /// Whether a catalog type `(schema, name)` is this one.
+    public func matches(schema actualSchema: String, name actualName: String) -> Bool {
+        func same(_ written: String, _ actual: String) -> Bool {
+            written == actual || (!quoted && written.lowercased() == actual)
+        }
+        if let schema, !same(schema, actualSchema) { return false }
+        return same(name, actualName)
+    }
+
+    public var description: String {
+        func show(_ part: String) -> String {
+            quoted ? "\"" + part.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" : part
+        }
+        return (schema.map { show($0) + "." } ?? "") + show(name)
+    }
+}
+
 /// What a contract expects of one column. A nil field was omitted and is not checked.
 public struct ColumnExpectation: Sendable, Hashable {
     public var primaryKey: Bool?
     /// In `information_schema.columns` vocabulary (aliases such as `varchar` are accepted and
     /// compared through `DataTypeVocabulary`), as written.
     public var dataType: String?
-    public var characterMaximumLength: Int?
-    public var numericPrecision: Int?
-    public var numericScale: Int?
-    public var datetimePrecision: Int?
+    /// Length, precision, scale, datetime precision and interval fields of the column's type.
+    public var modifiers: ModifierExpectation
     public var isNullable: Bool?
     public var isUpdatable: Bool?
     /// `array_element.data_type` for `ARRAY` columns.
     public var arrayElementType: String?
+    /// The element's modifiers for `ARRAY` columns (`varchar(10)[]`).
+    public var elementModifiers: ModifierExpectation
+    /// A type named by name (ODCS `physicalType: mood`): the column must be of that domain or
+    /// type. When the name is also a built-in spelling (`Name`), `dataType` holds the built-in
+    /// and the column may be either.
+    public var typeName: TypeName?
+    /// The same for an array's element (`mood[]`).
+    public var elementTypeName: TypeName?
+    /// `domain_name` (information_schema): the column must be declared with this domain.
+    public var domainName: String?
+    /// `udt_name` (information_schema): the name of the column's type (`mood`, `_mood`, `int4`).
+    public var udtName: String?
     /// 1-based position in a composite primary key (ODCS `primaryKeyPosition`).
     public var primaryKeyPosition: Int?
     /// The column alone must be unique (ODCS `unique`).
     public var unique: Bool?
 
     public init(
-        primaryKey: Bool? = nil, dataType: String? = nil, characterMaximumLength: Int? = nil,
-        numericPrecision: Int? = nil, numericScale: Int? = nil, datetimePrecision: Int? = nil,
+        primaryKey: Bool? = nil, dataType: String? = nil, modifiers: ModifierExpectation = ModifierExpectation(),
         isNullable: Bool? = nil, isUpdatable: Bool? = nil, arrayElementType: String? = nil,
+        elementModifiers: ModifierExpectation = ModifierExpectation(), typeName: TypeName? = nil,
+        elementTypeName: TypeName? = nil, domainName: String? = nil, udtName: String? = nil,
         primaryKeyPosition: Int? = nil, unique: Bool? = nil
     ) {
-        self.primaryKeyPosition = primaryKeyPosition
-        self.unique = unique
         self.primaryKey = primaryKey
         self.dataType = dataType
-        self.characterMaximumLength = characterMaximumLength
-        self.numericPrecision = numericPrecision
-        self.numericScale = numericScale
-        self.datetimePrecision = datetimePrecision
+        self.modifiers = modifiers
         self.isNullable = isNullable
         self.isUpdatable = isUpdatable
         self.arrayElementType = arrayElementType
+        self.elementModifiers = elementModifiers
+        self.typeName = typeName
+        self.elementTypeName = elementTypeName
+        self.domainName = domainName
+        self.udtName = udtName
+        self.primaryKeyPosition = primaryKeyPosition
+        self.unique = unique
     }
 }
 

@@ -5,6 +5,10 @@ public enum ContractLint {
             /// The file does not parse or does not validate.
             case invalid = "invalid-file"
             case unknownType = "unknown-type"
+            /// A spelling that reads differently from what PostgreSQL would make of it.
+            case typeSpelling = "type-spelling"
+            /// An ODCS v2 key, or a key of another contract format.
+            case otherFormatKey = "other-format-key"
             case duplicateName = "duplicate-name"
             case duplicateTable = "duplicate-table"
             case missingOwner = "missing-owner"
@@ -47,17 +51,26 @@ public enum ContractLint {
             byTable["\(contract.table.schema).\(contract.table.name)", default: []].append(contract)
             for column in contract.columns {
                 guard let written = column.declaredType else { continue }
-                let known = contract.format == .odcs ? PhysicalType.parse(written).isKnown : DataTypeVocabulary.canonical(written) != nil
-                if !known {
-                    var message = "\"\(written)\" (column \(column.name)) is not a PostgreSQL type name contractwatch knows"
+                let location = column.declaredTypeLocation ?? column.location
+                if contract.format == .odcs {
+                    let parsed = PhysicalType.parse(written)
+                    for note in parsed.notes { findings.append(Finding(file: file, location, .typeSpelling, "column \(column.name): \(note)")) }
+                    // A name that is not built in names a domain, enum or composite type, unless
+                    // it is a near miss of a built-in (`integr`).
+                    let name = parsed.elementTypeName ?? parsed.typeName
+                    if parsed.dataType == nil || parsed.arrayElementType == "USER-DEFINED", let name, name.schema == nil, !name.quoted,
+                       let suggestion = suggest(name.name) {
+                        findings.append(Finding(file: file, location, .unknownType,
+                                                "\"\(written)\" (column \(column.name)) is not a built-in type; did you mean \"\(suggestion)\"? (if it is a domain, enum or composite type, ignore this)"))
+                    }
+                } else if DataTypeVocabulary.canonical(written) == nil {
+                    var message = "\"\(written)\" (column \(column.name)) is not an information_schema data_type"
                     if let suggestion = suggest(written) {
                         message += "; did you mean \"\(suggestion)\"?"
-                    } else if contract.format == .odcs {
-                        message += "; it is checked as USER-DEFINED (an enum, domain or composite type)"
                     } else {
-                        message += "; use the information_schema spelling (integer, character varying, ARRAY, USER-DEFINED…)"
+                        message += "; use the information_schema spelling (integer, character varying, ARRAY, USER-DEFINED…) and name a domain or enum with domain_name/udt_name"
                     }
-                    findings.append(Finding(file: file, column.declaredTypeLocation ?? column.location, .unknownType, message))
+                    findings.append(Finding(file: file, location, .unknownType, message))
                 }
             }
             if contract.owner == nil {
@@ -98,12 +111,14 @@ public enum ContractLint {
         file.split(separator: "#", maxSplits: 1).first.map(String.init) ?? file
     }
 
-    /// The closest known type name, if it is close enough to be a typo.
+    /// The closest built-in type name, if the name is a near miss of it: one edit away, or two
+    /// for names of eight letters or more (`integr`, `timestmap`). Farther names are left alone:
+    /// `year`, `mood` or `flag` are likely domains and enums, not typos of `real` or `money`.
     public static func suggest(_ written: String) -> String? {
         let lower = written.lowercased().split(separator: "(").first.map { String($0).trimmingSpacesString } ?? written.lowercased()
         let candidates = Array(DataTypeVocabulary.canonicalNames) + Array(DataTypeVocabulary.aliases.keys)
         let scored = candidates.map { ($0, distance(lower, $0.lowercased())) }.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-        guard let (best, score) = scored, score <= max(2, lower.count / 4), score > 0 else { return nil }
+        guard let (best, score) = scored, score > 0, score <= (lower.count >= 8 ? 2 : 1) else { return nil }
         return DataTypeVocabulary.aliases[best] ?? best
     }
 

@@ -183,10 +183,9 @@ private struct ODCSReader {
     }
 
     mutating func properties(_ node: PositionedJSON?, in object: String) -> [ContractColumn] {
-        guard let node else {
-            fields.error(nil, "schema object \"\(object)\" has no properties")
-            return []
-        }
+        // A schema object without properties is valid ODCS: the table only has to exist.
+        guard let node else { return [] }
+        if case .null = node.value { return [] }
         guard case .array(let items) = node.value else {
             fields.error(node.location, "\"properties\" of \"\(object)\" must be a list of columns, found \(node.kindName)")
             return []
@@ -208,23 +207,32 @@ private struct ODCSReader {
             var expectation = ColumnExpectation()
             if let physical = item["physicalType"], let text = fields.string(physical, "physicalType") {
                 let parsed = PhysicalType.parse(text)
+                for problem in parsed.problems { fields.error(physical.location, "physicalType of \"\(name)\": \(problem)") }
                 expectation.dataType = parsed.dataType
-                expectation.characterMaximumLength = parsed.characterMaximumLength
-                expectation.numericPrecision = parsed.numericPrecision
-                expectation.numericScale = parsed.numericScale
-                expectation.datetimePrecision = parsed.datetimePrecision
+                expectation.modifiers = parsed.modifiers
                 expectation.arrayElementType = parsed.arrayElementType
+                expectation.elementModifiers = parsed.elementModifiers
+                expectation.typeName = parsed.typeName
+                expectation.elementTypeName = parsed.elementTypeName
             }
-            if expectation.dataType == nil || expectation.dataType == "ARRAY",
-               let items = item["items"], items.members != nil,
-               let elementType = fields.optionalString(items, "physicalType") {
+            if expectation.dataType == nil && expectation.typeName == nil || expectation.dataType == "ARRAY",
+               let items = item["items"], items.members != nil, let itemsType = items["physicalType"],
+               let elementText = fields.string(itemsType, "items.physicalType") {
+                let element = PhysicalType.parse(elementText)
+                for problem in element.problems { fields.error(itemsType.location, "items.physicalType of \"\(name)\": \(problem)") }
                 expectation.dataType = "ARRAY"
-                expectation.arrayElementType = PhysicalType.parse(elementType).dataType
+                expectation.typeName = nil
+                expectation.arrayElementType = element.dataType ?? "USER-DEFINED"
+                expectation.elementModifiers = element.modifiers
+                expectation.elementTypeName = element.typeName
             }
             if let required = fields.bool(item["required"], "required", column: name) { expectation.isNullable = !required }
             expectation.primaryKey = fields.bool(item["primaryKey"], "primaryKey", column: name)
             expectation.unique = fields.bool(item["unique"], "unique", column: name)
-            if let position = fields.count(item["primaryKeyPosition"], "primaryKeyPosition", column: name), position > 0 {
+            // -1 is ODCS's default: "not part of a positioned key".
+            let positionNode = item["primaryKeyPosition"]
+            if positionNode?.integerValue != -1,
+               let position = fields.count(positionNode, "primaryKeyPosition", column: name), position > 0 {
                 expectation.primaryKeyPosition = position
                 if expectation.primaryKey == nil { expectation.primaryKey = true }
             }

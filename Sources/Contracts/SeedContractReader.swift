@@ -189,8 +189,9 @@ private struct Reader {
             } else if let element {
                 if element.members == nil {
                     error(element.location, "\"array_element\" of \"\(member.key)\" must be an object like {\"data_type\": \"text\"}, found \(element.kindName)")
-                } else if let type = element["data_type"] {
-                    expectation.arrayElementType = dataType(type, column: member.key)
+                } else {
+                    if let type = element["data_type"] { expectation.arrayElementType = dataType(type, column: member.key) }
+                    expectation.elementModifiers = modifiers(element, column: member.key + " (array element)")
                 }
             }
             let typeNode = constraints?["data_type"]
@@ -208,16 +209,11 @@ private struct Reader {
             return expectation
         }
         // One pass over the keys, then each field in a fixed order (so are the errors).
-        var primaryKey: PositionedJSON?, dataType: PositionedJSON?, length: PositionedJSON?, precision: PositionedJSON?
-        var scale: PositionedJSON?, datetimePrecision: PositionedJSON?, nullable: PositionedJSON?, updatable: PositionedJSON?
+        var primaryKey: PositionedJSON?, dataType: PositionedJSON?, nullable: PositionedJSON?, updatable: PositionedJSON?
         for member in node.members ?? [] {
             switch member.key {
             case "primaryKey": primaryKey = member.value
             case "data_type": dataType = member.value
-            case "character_maximum_length": length = member.value
-            case "numeric_precision": precision = member.value
-            case "numeric_scale": scale = member.value
-            case "datetime_precision": datetimePrecision = member.value
             case "is_nullable": nullable = member.value
             case "is_updatable": updatable = member.value
             default: break
@@ -225,13 +221,45 @@ private struct Reader {
         }
         expectation.primaryKey = bool(primaryKey, "primaryKey", column: column)
         if let dataType { expectation.dataType = self.dataType(dataType, column: column) }
-        expectation.characterMaximumLength = count(length, "character_maximum_length", column: column)
-        expectation.numericPrecision = count(precision, "numeric_precision", column: column)
-        expectation.numericScale = count(scale, "numeric_scale", column: column)
-        expectation.datetimePrecision = count(datetimePrecision, "datetime_precision", column: column)
+        expectation.modifiers = modifiers(node, column: column)
         expectation.isNullable = yesNo(nullable, "is_nullable", column: column)
         expectation.isUpdatable = yesNo(updatable, "is_updatable", column: column)
+        expectation.domainName = optionalString(node, "domain_name")
+        expectation.udtName = optionalString(node, "udt_name")
         return expectation
+    }
+
+    /// The type modifiers of a `constraints` or `array_element` object: numbers, or "unlimited"
+    /// where information_schema shows NULL for a type without a modifier.
+    mutating func modifiers(_ node: PositionedJSON, column: String) -> ModifierExpectation {
+        var length: PositionedJSON?, precision: PositionedJSON?, scale: PositionedJSON?
+        var datetimePrecision: PositionedJSON?, interval: PositionedJSON?
+        for member in node.members ?? [] {
+            switch member.key {
+            case "character_maximum_length": length = member.value
+            case "numeric_precision": precision = member.value
+            case "numeric_scale": scale = member.value
+            case "datetime_precision": datetimePrecision = member.value
+            case "interval_type": interval = member.value
+            default: break
+            }
+        }
+        var modifiers = ModifierExpectation()
+        modifiers.characterMaximumLength = fields.limit(length, "character_maximum_length", column: column)
+        modifiers.numericPrecision = fields.limit(precision, "numeric_precision", column: column)
+        modifiers.numericScale = fields.limit(scale, "numeric_scale", column: column, allowNegative: true)
+        modifiers.datetimePrecision = count(datetimePrecision, "datetime_precision", column: column)
+        if let interval, let text = fields.optionalText(interval, "interval_type") {
+            let names = text.split(separator: " ").joined(separator: " ").uppercased()
+            if names == "UNLIMITED" {
+                modifiers.intervalType = .unlimited
+            } else if PhysicalType.Scalar.intervalFieldNames.contains(names) {
+                modifiers.intervalType = .limited(names)
+            } else {
+                error(interval.location, "\"interval_type\" of \"\(column)\" must be interval fields such as \"YEAR TO MONTH\" or \"DAY TO SECOND\", or \"unlimited\" (every field)")
+            }
+        }
+        return modifiers
     }
 }
 
@@ -290,6 +318,24 @@ struct FieldReader {
         return nil
     }
 
+    /// A whole number, or "unlimited" (no limit, as information_schema's NULL for `varchar`).
+    mutating func limit(_ node: PositionedJSON?, _ key: String, column: String, allowNegative: Bool = false) -> Limit<Int>? {
+        guard let node else { return nil }
+        if case .string(let text) = node.value {
+            if text.lowercased() == "unlimited" { return .unlimited }
+            error(node.location, "\"\(key)\" of \"\(column)\" must be a number or \"unlimited\", found \"\(text)\"")
+            return nil
+        }
+        if allowNegative, case .number = node.value {
+            guard let value = node.integerValue else {
+                error(node.location, "\"\(key)\" of \"\(column)\" must be a whole number (negative is fine: numeric(5,-2))")
+                return nil
+            }
+            return .limited(value)
+        }
+        return count(node, key, column: column).map { .limited($0) }
+    }
+
     /// Non-negative whole numbers; `32` and `32.0` are the same.
     mutating func count(_ node: PositionedJSON?, _ key: String, column: String) -> Int? {
         guard let node else { return nil }
@@ -312,7 +358,11 @@ struct FieldReader {
     }
 
     mutating func optionalString(_ parent: PositionedJSON, _ key: String) -> String? {
-        guard let node = parent[key] else { return nil }
+        parent[key].flatMap { optionalText($0, key) }
+    }
+
+    /// A string, or nil for `null`.
+    mutating func optionalText(_ node: PositionedJSON, _ key: String) -> String? {
         if case .null = node.value { return nil }
         return string(node, key)
     }

@@ -24,9 +24,22 @@ extension PositionedJSON {
     private static func convert(_ node: Node) -> PositionedJSON {
         switch node {
         case .mapping(let mapping):
-            let members = mapping.map { key, value in
-                Member(key: key.string ?? "\(key)", keyLocation: location(key), value: convert(value))
+            var members: [Member] = []
+            var merged: [Member] = []
+            for (key, value) in mapping {
+                // A merge key (`<<: *defaults`, or a list of them) adds the keys the mapping does
+                // not write itself; of several merged mappings, the first one wins.
+                if key.string == "<<", key.scalar?.style == .plain {
+                    let sources: [Node] = if case .sequence(let list) = value { Array(list) } else { [value] }
+                    for source in sources {
+                        if case .object(let inner) = convert(source).value { merged += inner }
+                    }
+                    continue
+                }
+                members.append(Member(key: key.string ?? "\(key)", keyLocation: location(key), value: convert(value)))
             }
+            var keys = Set(members.map(\.key))
+            members += merged.filter { keys.insert($0.key).inserted }
             return PositionedJSON(value: .object(members), location: location(node))
         case .sequence(let sequence):
             return PositionedJSON(value: .array(sequence.map(convert)), location: location(node))

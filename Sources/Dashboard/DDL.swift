@@ -12,19 +12,45 @@ public enum DDL {
     /// `integer, precision 32, not null, PK` — only what the contract states.
     public static func expectedShape(_ e: ColumnExpectation) -> String {
         var parts: [String] = []
-        if let type = e.dataType {
-            parts.append(type == "ARRAY" || type.lowercased() == "array" ? "ARRAY of \(e.arrayElementType ?? "any")" : type)
-        } else if let element = e.arrayElementType {
+        if let name = e.typeName {
+            parts.append(name.description)
+        } else if let type = e.dataType {
+            parts.append(type == "ARRAY" || type.lowercased() == "array" ? "ARRAY of \(e.elementTypeName?.description ?? e.arrayElementType ?? "any")" : type)
+        } else if let element = e.elementTypeName?.description ?? e.arrayElementType {
             parts.append("ARRAY of \(element)")
         }
-        if let n = e.characterMaximumLength { parts.append("length \(n)") }
-        if let n = e.numericPrecision { parts.append("precision \(n)") }
-        if let n = e.numericScale { parts.append("scale \(n)") }
-        if let n = e.datetimePrecision { parts.append("datetime precision \(n)") }
+        if let domain = e.domainName { parts.append("domain \(domain)") }
+        if let udt = e.udtName { parts.append("type \(udt)") }
+        parts += modifierFacets(e.modifiers).map { "\($0.label) \($0.value)" }
+        parts += modifierFacets(e.elementModifiers).map { "element \($0.label) \($0.value)" }
         if let nullable = e.isNullable { parts.append(nullable ? "null" : "not null") }
         if let pk = e.primaryKey { parts.append(pk ? "PK" : "not PK") }
         if let updatable = e.isUpdatable, !updatable { parts.append("read-only") }
         return parts.isEmpty ? "(must exist)" : parts.joined(separator: ", ")
+    }
+
+    /// The modifiers a contract states, as (facet key, short label, value) in the contract's words.
+    static func modifierFacets(_ m: ModifierExpectation) -> [(key: String, label: String, value: String)] {
+        func text(_ limit: Limit<Int>) -> String { limit.value.map(String.init) ?? "unlimited" }
+        var facets: [(String, String, String)] = []
+        if let v = m.characterMaximumLength { facets.append(("character_maximum_length", "length", text(v))) }
+        if let v = m.numericPrecision { facets.append(("numeric_precision", "precision", text(v))) }
+        if let v = m.numericScale { facets.append(("numeric_scale", "scale", text(v))) }
+        if let v = m.datetimePrecision { facets.append(("datetime_precision", "datetime precision", String(v))) }
+        if let v = m.intervalType { facets.append(("interval_type", "fields", v.value ?? "unlimited")) }
+        return facets.map { (key: $0.0, label: $0.1, value: $0.2) }
+    }
+
+    /// The same modifiers as the catalog has them (nil: no limit).
+    static func modifierValue(_ key: String, _ m: TypeModifiers) -> String {
+        func text(_ value: Int?) -> String { value.map(String.init) ?? "unlimited" }
+        return switch key {
+        case "character_maximum_length": text(m.characterMaximumLength)
+        case "numeric_precision": text(m.numericPrecision)
+        case "numeric_scale": text(m.numericScale)
+        case "datetime_precision": m.datetimePrecision.map(String.init) ?? "null"
+        default: m.intervalType ?? "unlimited"
+        }
     }
 
     /// `character varying(40), not null, PK`
@@ -38,28 +64,48 @@ public enum DDL {
 
     /// The facets a contract states, as `name: value` lines, with the catalog's values beside.
     static func facets(_ e: ColumnExpectation, _ c: CatalogColumn?) -> [(name: String, expected: String, actual: String?)] {
-        func text(_ value: Int?) -> String { value.map(String.init) ?? "null" }
         var facets: [(String, String, String?)] = []
-        if let v = e.dataType { facets.append(("data_type", v, c?.dataType)) }
-        if let v = e.arrayElementType { facets.append(("array_element.data_type", v, c.map { $0.arrayElementType ?? "null" })) }
-        if let v = e.characterMaximumLength { facets.append(("character_maximum_length", String(v), c.map { text($0.characterMaximumLength) })) }
-        if let v = e.numericPrecision { facets.append(("numeric_precision", String(v), c.map { text($0.numericPrecision) })) }
-        if let v = e.numericScale { facets.append(("numeric_scale", String(v), c.map { text($0.numericScale) })) }
-        if let v = e.datetimePrecision { facets.append(("datetime_precision", String(v), c.map { text($0.datetimePrecision) })) }
+        if let v = e.typeName { facets.append(("type", v.description, c.map { $0.domain?.description ?? $0.formattedType })) }
+        if let v = e.dataType, e.typeName == nil { facets.append(("data_type", v, c?.dataType)) }
+        if let v = e.domainName { facets.append(("domain_name", v, c.map { $0.domain?.name ?? "null" })) }
+        if let v = e.udtName { facets.append(("udt_name", v, c.map { $0.userType?.name ?? $0.dataType })) }
+        if let v = e.elementTypeName { facets.append(("array_element.type", v.description, c.map { $0.elementUserType?.description ?? $0.arrayElementType ?? "null" })) }
+        if let v = e.arrayElementType, e.elementTypeName == nil { facets.append(("array_element.data_type", v, c.map { $0.arrayElementType ?? "null" })) }
+        for facet in modifierFacets(e.modifiers) {
+            facets.append((facet.key, facet.value, c.map { modifierValue(facet.key, $0.modifiers) }))
+        }
+        for facet in modifierFacets(e.elementModifiers) {
+            facets.append(("array_element." + facet.key, facet.value, c.map { modifierValue(facet.key, $0.elementModifiers ?? TypeModifiers()) }))
+        }
         if let v = e.isNullable { facets.append(("is_nullable", String(v), c.map { String($0.isNullable) })) }
         if let v = e.isUpdatable { facets.append(("is_updatable", String(v), c.map { String($0.isUpdatable) })) }
         if let v = e.primaryKey { facets.append(("primaryKey", String(v), c.map { String($0.isPrimaryKey) })) }
         return facets.map { (name: $0.0, expected: $0.1, actual: $0.2) }
     }
 
+    /// A type with the modifiers a contract states, as DDL writes it (`character varying(10)`).
+    static func typeText(_ dataType: String?, _ name: TypeName?, _ m: ModifierExpectation) -> String {
+        if let name { return name.description }
+        var type = dataType.map { DataTypeVocabulary.canonical($0) ?? $0 } ?? "‹any type›"
+        let interval = m.intervalType?.value.map { " " + $0.lowercased() } ?? ""
+        if type == "interval" { type += interval }
+        if let n = m.characterMaximumLength?.value { type += "(\(n))" }
+        if type == "numeric", let p = m.numericPrecision?.value { type += m.numericScale?.value.map { "(\(p),\($0))" } ?? "(\(p))" }
+        if let p = m.datetimePrecision, p != 6 {
+            if type.hasPrefix("time"), let space = type.firstIndex(of: " ") {
+                type.insert(contentsOf: "(\(p))", at: space)  // timestamp(3) without time zone
+            } else if type.hasPrefix("interval") {
+                type += "(\(p))"
+            }
+        }
+        return type
+    }
+
     /// One column as a DDL line from the contract: `name type NOT NULL PRIMARY KEY`.
     static func contractLine(_ column: ContractColumn) -> String {
         let e = column.expectation
-        var type = e.dataType.map { DataTypeVocabulary.canonical($0) ?? $0 } ?? "‹any type›"
-        if type == "ARRAY" { type = (e.arrayElementType ?? "‹any›") + "[]" }
-        if let n = e.characterMaximumLength { type += "(\(n))" }
-        if type == "numeric", let p = e.numericPrecision { type += e.numericScale.map { "(\(p),\($0))" } ?? "(\(p))" }
-        if let p = e.datetimePrecision, type.hasPrefix("time") { type += "(\(p))" }
+        var type = typeText(e.dataType, e.typeName, e.modifiers)
+        if type == "ARRAY" { type = typeText(e.arrayElementType ?? "‹any›", e.elementTypeName, e.elementModifiers) + "[]" }
         var line = QualifiedName.display(column.name) + " " + type
         if e.isNullable == false { line += " NOT NULL" }
         if e.primaryKey == true { line += " PRIMARY KEY" }
@@ -141,9 +187,11 @@ public enum DDL {
     }
 
     static func same(_ facet: String, _ expected: String, _ actual: String) -> Bool {
+        if facet == "type" || facet == "array_element.type" { return expected == actual || expected.lowercased() == actual }
         if facet == "data_type" || facet == "array_element.data_type" {
             return DataTypeVocabulary.matches(expected: expected, actual: actual)
         }
         return expected == actual
     }
 }
+

@@ -35,7 +35,7 @@ enum PipelineBench {
         for index in stride(from: 0, to: tables, by: 10) {
             let (schema, table) = SyntheticCatalog.qualified(index)
             guard let relation = snapshot.relation(QualifiedName(schema: schema, name: table)) else { continue }
-            let text = ContractTemplate.render(relation, database: database, owner: Owner(name: "Bench", email: "bench@example.com"), format: .seed)
+            let text = ContractTemplate.render(relation, server: ContractTemplate.Server(database: database, host: "localhost", port: 5432), owner: Owner(name: "Bench", email: "bench@example.com"), format: .seed)
             try text.write(toFile: folder + "/" + ContractTemplate.fileName(for: relation.name, format: .seed), atomically: true, encoding: .utf8)
             written += 1
         }
@@ -263,10 +263,10 @@ enum PipelineBench {
                 guard let actual = catalog[key] else { violations += 1; continue }
                 let e = column.expectation
                 if let type = e.dataType, type != actual.0 { violations += 1 }
-                if let n = e.characterMaximumLength, n != actual.1 { violations += 1 }
-                if let n = e.numericPrecision, n != actual.2 { violations += 1 }
-                if let n = e.numericScale, n != actual.3 { violations += 1 }
-                if let n = e.datetimePrecision, n != actual.4 { violations += 1 }
+                if let n = e.modifiers.characterMaximumLength, n.value != actual.1 { violations += 1 }
+                if let n = e.modifiers.numericPrecision, n.value != actual.2 { violations += 1 }
+                if let n = e.modifiers.numericScale, n.value != actual.3 { violations += 1 }
+                if let n = e.modifiers.datetimePrecision, n != actual.4 { violations += 1 }
                 if let nullable = e.isNullable, nullable != actual.5 { violations += 1 }
                 if let updatable = e.isUpdatable, updatable != actual.6 { violations += 1 }
                 if let pk = e.primaryKey, pk != primary.contains(key) { violations += 1 }

@@ -50,9 +50,12 @@ struct InitCommand: ParsableCommand {
         let resolvedOwner = try resolveOwner(registry)
 
         let snapshot: CatalogSnapshot
+        let server: ContractTemplate.Server
         do {
             let connection = try Connection(connection.settings())
             snapshot = try CatalogReader.snapshot(connection)
+            let info = connection.info
+            server = ContractTemplate.Server(database: info.database, host: info.host, port: Int(info.port) ?? 5432)
         } catch {
             throw CommandFailure.couldNotCheck(error.description)
         }
@@ -72,17 +75,18 @@ struct InitCommand: ParsableCommand {
             relations += found.filter { relation in !relations.contains { $0.name == relation.name } }
         }
 
-        let planned = relations.map { relation in
-            (relation, folder + "/" + ContractTemplate.fileName(for: relation.name, format: format))
-        }
-        let existing = planned.map(\.1).filter { FileManager.default.fileExists(atPath: $0) }
+        let present = Set((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+        let names = ContractTemplate.fileNames(for: relations.map(\.name), format: format, existing: present)
+        let existing = names.map(\.file).filter { present.contains($0) }.map { folder + "/" + $0 }
         if !existing.isEmpty && !force {
             throw CommandFailure.usage("not overwriting \(existing.joined(separator: ", ")) (use --force)")
         }
-        for (relation, path) in planned {
-            let text = ContractTemplate.render(relation, database: snapshot.database.name, owner: resolvedOwner, format: format)
+        for (relation, name) in zip(relations, names) {
+            let path = folder + "/" + name.file
+            let text = ContractTemplate.render(relation, server: server, owner: resolvedOwner, format: format)
             try text.write(toFile: path, atomically: true, encoding: .utf8)
-            Output.write("wrote \(path) (\(relation.columns.count) columns)\n")
+            let renamed = name.renamedFrom.map { "; \($0) is taken by another table (names differ only in case or dots)" } ?? ""
+            Output.write("wrote \(path) (\(relation.name), \(relation.columns.count) columns\(renamed))\n")
         }
         if resolvedOwner == nil {
             Output.error("contractwatch: note: no --owner given; the contracts name no owner (lint will say so)")

@@ -56,14 +56,14 @@ struct CheckerTests {
     @Test func unboundedActualIsNotBreaking() {
         let snap = Build.snapshot([Build.table("t", [Build.column("s", "character varying"), Build.column("n", "numeric")])])
         let contract = Build.contract("c", table: "t", [
-            ("s", ColumnExpectation(dataType: "varchar", characterMaximumLength: 40)),
-            ("n", ColumnExpectation(dataType: "decimal", numericPrecision: 12, numericScale: 2)),
+            ("s", ColumnExpectation(dataType: "varchar", modifiers: ModifierExpectation(characterMaximumLength: .limited(40)))),
+            ("n", ColumnExpectation(dataType: "decimal", modifiers: ModifierExpectation(numericPrecision: .limited(12), numericScale: .limited(2)))),
         ])
         let result = Checker.check(Build.set([contract]), against: snap)
+        // numeric(12,2) → numeric is one change (the limit went away), reported once.
         #expect(lines(result.violations) == [
-            "character_maximum_length s 40→null warning",
-            "numeric_precision n 12→null warning",
-            "numeric_scale n 2→null warning",
+            "character_maximum_length s 40→unlimited warning",
+            "numeric_precision n 12→unlimited warning",
         ])
         #expect(result.violations.allSatisfy { !$0.breaking })
     }
@@ -71,7 +71,7 @@ struct CheckerTests {
     @Test func typeChangeIsReportedOnceWithoutFacetNoise() {
         let snap = Build.snapshot([Build.table("t", [Build.column("a", "integer", precision: 32, scale: 0)])])
         let contract = Build.contract("c", table: "t", [
-            ("a", ColumnExpectation(dataType: "character varying", characterMaximumLength: 10, numericPrecision: 64, isNullable: true)),
+            ("a", ColumnExpectation(dataType: "character varying", modifiers: ModifierExpectation(characterMaximumLength: .limited(10), numericPrecision: .limited(64)), isNullable: true)),
         ])
         #expect(lines(Checker.check(Build.set([contract]), against: snap).violations) == ["data_type a character varying→integer error"])
     }
@@ -105,7 +105,7 @@ struct CheckerTests {
     }
 
     @Test func violationIdentityIgnoresValues() {
-        let contract = Build.contract("c", table: "t", [("a", ColumnExpectation(characterMaximumLength: 10))])
+        let contract = Build.contract("c", table: "t", [("a", ColumnExpectation(modifiers: ModifierExpectation(characterMaximumLength: .limited(10))))])
         let first = Checker.check(Build.set([contract]), against: Build.snapshot([Build.table("t", [Build.column("a", "character varying", length: 5)])]))
         let second = Checker.check(Build.set([contract]), against: Build.snapshot([Build.table("t", [Build.column("a", "character varying", length: 7)])]))
         #expect(first.violations.map(\.id) == second.violations.map(\.id))

@@ -19,12 +19,12 @@ struct ReportSnapshotTests {
             Build.table("orders <&>", schema: "Sales", [Build.column("total|net", "numeric", position: 1, precision: 8, scale: 2, nullable: true)]),
         ], database: "museum")
         let images = Build.contract("object-images-contract-spec", table: "object_images", catalog: "museum", file: "contracts/object_images.json", [
-            ("object_id", ColumnExpectation(primaryKey: true, dataType: "integer", numericPrecision: 32, isNullable: false)),
+            ("object_id", ColumnExpectation(primaryKey: true, dataType: "integer", modifiers: ModifierExpectation(numericPrecision: .limited(32)), isNullable: false)),
             ("primary_image", ColumnExpectation(dataType: "text")),
             ("created_at", ColumnExpectation(dataType: "timestamp without time zone", isNullable: false)),
         ])
         var orders = Build.contract("orders \"quoted\"", table: "orders <&>", schema: "Sales", file: "contracts/orders.json", [
-            ("total|net", ColumnExpectation(numericPrecision: 10, numericScale: 1)),
+            ("total|net", ColumnExpectation(modifiers: ModifierExpectation(numericPrecision: .limited(10), numericScale: .limited(1)))),
         ])
         orders.consumers = [Consumer(name: "revenue dashboard", kind: "dashboard", owner: "bi-team")]
         let missing = Build.contract("gone", table: "gone", file: "contracts/gone.json", [("a", ColumnExpectation())])

@@ -2,37 +2,93 @@ import Contracts
 import Testing
 
 struct PhysicalTypeTests {
-    @Test(arguments: [
-        ("varchar(255)", "character varying", 255, nil, nil, nil, nil),
-        ("character varying(40)", "character varying", 40, nil, nil, nil, nil),
-        ("numeric(12,2)", "numeric", nil, 12, 2, nil, nil),
-        ("decimal(5)", "numeric", nil, 5, 0, nil, nil),
-        ("timestamp(3) with time zone", "timestamp with time zone", nil, nil, nil, 3, nil),
-        ("TIMESTAMPTZ(0)", "timestamp with time zone", nil, nil, nil, 0, nil),
-        ("timestamp", "timestamp without time zone", nil, nil, nil, nil, nil),
-        ("time(2) without time zone", "time without time zone", nil, nil, nil, 2, nil),
-        ("interval(3)", "interval", nil, nil, nil, 3, nil),
-        ("text[]", "ARRAY", nil, nil, nil, nil, "text"),
-        ("varchar(20)[]", "ARRAY", nil, nil, nil, nil, "character varying"),
-        ("array<int>", "ARRAY", nil, nil, nil, nil, "integer"),
-        ("bit(5)", "bit", 5, nil, nil, nil, nil),
-        ("int8", "bigint", nil, nil, nil, nil, nil),
-    ] as [(String, String, Int?, Int?, Int?, Int?, String?)])
-    func parses(text: String, type: String, length: Int?, precision: Int?, scale: Int?, datetime: Int?, element: String?) {
-        let parsed = PhysicalType.parse(text)
-        #expect(parsed.dataType == type)
-        #expect(parsed.characterMaximumLength == length)
-        #expect(parsed.numericPrecision == precision)
-        #expect(parsed.numericScale == scale)
-        #expect(parsed.datetimePrecision == datetime)
-        #expect(parsed.arrayElementType == element)
-        #expect(parsed.isKnown)
+    /// `type len=… prec=… scale=… dt=… fields=… [element …] name=…` with `∞` for unlimited.
+    static func describe(_ parsed: PhysicalType.Parsed) -> String {
+        func modifiers(_ m: ModifierExpectation) -> String {
+            func limit(_ l: Limit<Int>) -> String { l.value.map(String.init) ?? "∞" }
+            var parts: [String] = []
+            if let v = m.characterMaximumLength { parts.append("len=\(limit(v))") }
+            if let v = m.numericPrecision { parts.append("prec=\(limit(v))") }
+            if let v = m.numericScale { parts.append("scale=\(limit(v))") }
+            if let v = m.datetimePrecision { parts.append("dt=\(v)") }
+            if let v = m.intervalType { parts.append("fields=\(v.value ?? "∞")") }
+            return parts.joined(separator: " ")
+        }
+        var parts = [parsed.dataType ?? "-"]
+        let own = modifiers(parsed.modifiers)
+        if !own.isEmpty { parts.append(own) }
+        if let name = parsed.typeName { parts.append("name=\(name)") }
+        if let element = parsed.arrayElementType {
+            parts.append("[\(element)\(parsed.elementTypeName.map { " name=\($0)" } ?? "")\(modifiers(parsed.elementModifiers).isEmpty ? "" : " " + modifiers(parsed.elementModifiers))]")
+        }
+        if !parsed.problems.isEmpty { parts.append("problems=\(parsed.problems.count)") }
+        return parts.joined(separator: " ")
     }
 
-    @Test func unknownNamesAreUserDefined() {
-        let parsed = PhysicalType.parse("mood")
-        #expect(parsed.dataType == "USER-DEFINED" && !parsed.isKnown)
-        #expect(PhysicalType.parse("mood[]").arrayElementType == "USER-DEFINED")
+    @Test(arguments: [
+        // PostgreSQL's own reading: no modifier on varchar/numeric/varbit means no limit.
+        ("varchar", "character varying len=∞"),
+        ("varchar(255)", "character varying len=255"),
+        ("character varying(40)", "character varying len=40"),
+        ("bit varying", "bit varying len=∞"),
+        ("varbit(8)", "bit varying len=8"),
+        ("char", "character len=1"),
+        ("character(10)", "character len=10"),
+        ("bit", "bit len=1"),
+        ("numeric", "numeric prec=∞ scale=∞"),
+        ("numeric(12,2)", "numeric prec=12 scale=2"),
+        ("decimal(5)", "numeric prec=5 scale=0"),
+        ("numeric(5,-2)", "numeric prec=5 scale=-2"),
+        ("timestamp(3) with time zone", "timestamp with time zone dt=3"),
+        ("TIMESTAMPTZ(0)", "timestamp with time zone dt=0 name=TIMESTAMPTZ"),
+        ("timestamp", "timestamp without time zone dt=6"),
+        ("time(2) without time zone", "time without time zone dt=2"),
+        ("interval", "interval dt=6 fields=∞"),
+        ("interval(3)", "interval dt=3 fields=∞"),
+        ("interval year to month", "interval dt=6 fields=YEAR TO MONTH"),
+        ("interval day to second(2)", "interval dt=2 fields=DAY TO SECOND"),
+        ("float(10)", "real"),
+        ("float(40)", "double precision"),
+        ("int8", "bigint"),
+        ("pg_catalog.int4", "integer"),
+        ("\"char\"", "\"char\""),
+        // arrays, with their element's modifiers
+        ("text[]", "ARRAY [text]"),
+        ("varchar(20)[]", "ARRAY [character varying len=20]"),
+        ("timestamp(3)[]", "ARRAY [timestamp without time zone dt=3]"),
+        ("integer[][]", "ARRAY [integer]"),
+        ("int[3]", "ARRAY [integer]"),
+        ("integer array", "ARRAY [integer]"),
+        ("array<int>", "ARRAY [integer]"),
+        ("mood[]", "ARRAY [USER-DEFINED name=mood]"),
+        // the official ODCS examples' spellings (JDBC metadata)
+        ("varchar[15]", "character varying len=15"),
+        ("varchar[2147483647]", "character varying len=∞"),
+        ("bpchar", "character"),
+        ("serial", "integer"),
+        // names of domains, enums and composites stay exact
+        ("year", "- name=year"),
+        ("Name", "name name=Name"),
+        ("\"Name\"", "- name=\"Name\""),
+        ("sales.mood", "- name=sales.mood"),
+        ("\"Odd Schema\".\"Mood\"", "- name=\"Odd Schema\".\"Mood\""),
+        // what PostgreSQL would reject
+        ("varchar(abc)", "character varying problems=1"),
+        ("numeric(10,2,3)", "numeric problems=1"),
+        ("timestamp(9)", "timestamp without time zone dt=9 problems=1"),
+        ("integer(10)", "integer problems=1"),
+        ("interval fortnight", "interval dt=6 problems=1"),
+    ] as [(String, String)])
+    func parses(text: String, expected: String) {
+        #expect(Self.describe(PhysicalType.parse(text)) == expected, "\(text)")
+    }
+
+    @Test func jdbcLengthSpellingCarriesANote() {
+        #expect(PhysicalType.parse("varchar[15]").notes.count == 1)
+        #expect(PhysicalType.parse("varchar(15)").notes.isEmpty)
+        #expect(PhysicalType.parse("mood").isKnown == false)
+        #expect(PhysicalType.parse("mood[]").isKnown == false)
+        #expect(PhysicalType.parse("text[]").isKnown)
     }
 }
 
@@ -111,7 +167,7 @@ struct ODCSReaderTests {
         #expect(orders.consumers == [Consumer(name: "revenue dashboard", kind: "dashboard", owner: "bi")])
         #expect(orders.columns[0].expectation == ColumnExpectation(primaryKey: true, dataType: "bigint", isNullable: false, primaryKeyPosition: 2))
         #expect(orders.columns[1].expectation == ColumnExpectation(primaryKey: true, dataType: "text", primaryKeyPosition: 1))
-        #expect(orders.columns[2].expectation == ColumnExpectation(dataType: "character", characterMaximumLength: 4, unique: true))
+        #expect(orders.columns[2].expectation == ColumnExpectation(dataType: "character", modifiers: ModifierExpectation(characterMaximumLength: .limited(4)), unique: true))
         #expect(orders.columns[3].expectation == ColumnExpectation(dataType: "ARRAY", arrayElementType: "text"))
     }
 
@@ -223,12 +279,12 @@ struct LintTests {
             "a.json: duplicate-name: the contract name \"orders\" is also used by b.json",
             "a.json: duplicate-table: public.orders is also described by b.json",
             "a.json:2:48: unresolved-reference: it_sme \"kim\": it is not an id, email or name in owners.yaml",
-            "a.json:3:88: unknown-type: \"integr\" (column id) is not a PostgreSQL type name contractwatch knows; did you mean \"integer\"?",
+            "a.json:3:88: unknown-type: \"integr\" (column id) is not an information_schema data_type; did you mean \"integer\"?",
             "b.json: duplicate-name: the contract name \"orders\" is also used by a.json",
             "b.json: duplicate-table: public.orders is also described by a.json",
             "b.json:1:1: missing-owner: contract orders names no owner, so nobody is told when it breaks; add \"owner\": {\"name\": \"…\", \"email\": \"…\"}",
             "c.odcs.yaml:1:1: missing-owner: contract c names no owner, so nobody is told when it breaks; add team: {name: …, members: [{username: …, role: owner}]}",
-            "c.odcs.yaml:7:23: unknown-type: \"bigserail\" (column id) is not a PostgreSQL type name contractwatch knows; did you mean \"bigint\"?",
+            "c.odcs.yaml:7:23: unknown-type: \"bigserail\" (column id) is not a built-in type; did you mean \"bigint\"? (if it is a domain, enum or composite type, ignore this)",
             "d.json:2:49: invalid-file: trailing comma before '}' is not allowed in JSON",
         ])
     }

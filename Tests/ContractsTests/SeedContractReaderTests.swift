@@ -31,10 +31,10 @@ struct SeedContractReaderTests {
         #expect(contract.title == "Object Images Table Schema")
         #expect(contract.columns.map(\.name) == ["object_id", "primary_image", "additional_images", "created_at"])
         #expect(contract.columns[0].expectation == ColumnExpectation(
-            primaryKey: true, dataType: "integer", numericPrecision: 32, isNullable: false, isUpdatable: true))
+            primaryKey: true, dataType: "integer", modifiers: ModifierExpectation(numericPrecision: .limited(32)), isNullable: false, isUpdatable: true))
         #expect(contract.columns[2].expectation.dataType == "ARRAY")
         #expect(contract.columns[2].expectation.arrayElementType == "text")
-        #expect(contract.columns[3].expectation.datetimePrecision == 6)
+        #expect(contract.columns[3].expectation.modifiers.datetimePrecision == 6)
         #expect(contract.columns[3].location?.line == 51)
     }
 
@@ -88,8 +88,8 @@ struct SeedContractReaderTests {
             "c.json:2:19: unsupported spec-version \"2.0.0\"; this version of contractwatch reads spec-version 1.x",
             "c.json:1:1: missing \"name\" in the contract: every contract needs a name, e.g. \"name\": \"orders-contract\"",
             "c.json:3:12: \"owner\" must be an object like {\"name\": \"…\", \"email\": \"…\"}, found a string",
-            "c.json:7:50: \"numeric_precision\" of \"a\" must be a number, found a string",
-            "c.json:8:46: \"numeric_scale\" of \"b\" must be a whole number ≥ 0 (32 and 32.0 are both fine)",
+            "c.json:7:50: \"numeric_precision\" of \"a\" must be a number or \"unlimited\", found \"32\"",
+            "c.json:8:46: \"numeric_scale\" of \"b\" must be a whole number (negative is fine: numeric(5,-2))",
             "c.json:8:66: \"is_nullable\" of \"b\" must be true/false (or \"YES\"/\"NO\"), found a string",
             "c.json:9:43: \"primaryKey\" of \"c\" must be true or false, found a string",
             "c.json:9:63: \"data_type\" of \"c\" must be a string such as \"integer\" or \"character varying\", found a number",

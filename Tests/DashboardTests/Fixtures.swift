@@ -43,10 +43,10 @@ enum StatusFixture {
             doc: "Image URLs for museum objects.", owner: owner,
             table: ContractTable(catalog: "postgres", schema: "public", name: "object_images"),
             columns: [
-                ContractColumn(name: "object_id", expectation: ColumnExpectation(primaryKey: true, dataType: "integer", numericPrecision: 32, isNullable: false)),
+                ContractColumn(name: "object_id", expectation: ColumnExpectation(primaryKey: true, dataType: "integer", modifiers: ModifierExpectation(numericPrecision: .limited(32)), isNullable: false)),
                 ContractColumn(name: "primary_image", expectation: ColumnExpectation(primaryKey: false, dataType: "text", isNullable: true)),
                 ContractColumn(name: "additional_images", expectation: ColumnExpectation(dataType: "ARRAY", arrayElementType: "text")),
-                ContractColumn(name: "created_at", expectation: ColumnExpectation(dataType: "timestamp without time zone", datetimePrecision: 6, isNullable: false)),
+                ContractColumn(name: "created_at", expectation: ColumnExpectation(dataType: "timestamp without time zone", modifiers: ModifierExpectation(datetimePrecision: 6), isNullable: false)),
             ])
         let object = Contract(
             name: "object-contract-spec", file: "contracts/object_contract_spec.json",

@@ -31,19 +31,18 @@ struct ContractToolingTests {
         #expect((json["violations"] as? [Any])?.isEmpty == true)
         #expect((json["contracts"] as? [[String: Any]])?.count == 3)
         #expect((json["notices"] as? [Any])?.isEmpty == true)
-        // The generated contracts lint clean too (owner given, types known or user-defined).
+        // The generated contracts lint clean too: lint never flags what init writes (an enum or
+        // domain named by its own name is a type name, not a typo).
         let lint = try runBinary(["lint", folder.path])
-        #expect(lint.status == (format == "seed" ? 0 : 1), "\(lint.stdout)")
-        if format == "odcs" {
-            // ODCS names enums by their own name: lint says they are checked as USER-DEFINED.
-            #expect(lint.stdout.contains("\"mood\"") && lint.stdout.contains("USER-DEFINED"))
-        }
+        #expect(lint.status == 0, "\(lint.stdout)")
 
         // A change after init is caught, in either format.
         try migrate(dsn, #"ALTER TABLE "Ventes"."Café 表" ALTER COLUMN tags TYPE varchar(20); ALTER TABLE plain ALTER COLUMN n TYPE numeric(5,1);"#)
         let after = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path])
         #expect(after.status == 1)
         #expect(after.stdout.contains("data_type") && after.stdout.contains("tags"))
+        // numeric (no limit) → numeric(5,1) narrows: init wrote "unlimited", so it is caught.
+        #expect(after.stdout.contains("numeric_precision") && after.stdout.contains("n: expected numeric_precision no limit, found 5"))
     }
 
     @Test func initNeverOverwritesWithoutForce() throws {

@@ -158,7 +158,7 @@ struct EdgeCaseTests {
             "character_maximum_length t.code 50→20 error",
             "character_maximum_length t.name 100→200 warning",
             "numeric_precision t.price 10→8 error",
-            "numeric_scale t.ratio 4→6 warning",
+            "numeric_scale t.ratio 4→6 error",  // 8 integer digits become 6
             "datetime_precision t.at 6→3 error",
             "array_element_type t.tags text→integer error",
             "is_nullable t.must false→true error",
