@@ -83,7 +83,8 @@ public enum ColumnComparison {
             if expected.dataType == nil { return mismatch(name.description, actual.formattedType) }
         }
         if let type = expected.dataType, !DataTypeVocabulary.matches(expected: type, actual: actual.dataType) {
-            return mismatch(type, actual.dataType)
+            // Neither the domain `Name` nor the built-in `name`: say it as the contract wrote it.
+            return mismatch(expected.typeName?.description ?? type, actual.dataType)
         }
         if let domain = expected.domainName, domain != actual.domain?.name {
             return Difference(kind: .dataType, expected: .text(domain), actual: actual.domain.map { .text($0.name) } ?? .null, breaking: true,

@@ -226,7 +226,9 @@ private struct ODCSReader {
                 expectation.elementModifiers = element.modifiers
                 expectation.elementTypeName = element.typeName
             }
-            if let required = fields.bool(item["required"], "required", column: name) { expectation.isNullable = !required }
+            // `required: true` promises NOT NULL. `required: false` is ODCS's default: written or
+            // not, it promises nothing (generated files write it on every column, NOT NULL or not).
+            if fields.bool(item["required"], "required", column: name) == true { expectation.isNullable = false }
             expectation.primaryKey = fields.bool(item["primaryKey"], "primaryKey", column: name)
             expectation.unique = fields.bool(item["unique"], "unique", column: name)
             // -1 is ODCS's default: "not part of a positioned key".

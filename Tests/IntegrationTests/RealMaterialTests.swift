@@ -1,0 +1,59 @@
+import Checks
+import Foundation
+import Testing
+
+/// Contracts and schemas nobody on this project wrote: the official ODCS AdventureWorks example
+/// against the AdventureWorks schema it was generated from (see Fixtures/adventureworks).
+struct RealMaterialTests {
+    static let folder = Fixtures.directory + "/adventureworks"
+
+    func adventureWorks() throws -> String {
+        try freshDatabase(try String(contentsOfFile: Self.folder + "/adventureworks.sql", encoding: .utf8))
+    }
+
+    func officialExample() throws -> ContractDirectory {
+        try ContractDirectory(["adventureworks.odcs.yaml": try String(contentsOfFile: Self.folder + "/postgresql-adventureworks-contract.odcs.yaml", encoding: .utf8)])
+    }
+
+    @Test func officialODCSExampleReadsAndHoldsExceptWhereItDropsPrecisions() throws {
+        let dsn = try adventureWorks()
+        let contracts = try officialExample().load()
+        #expect(contracts.errors.map(\.description) == [])
+        #expect(contracts.contracts.count == 68)
+        let result = Checker.check(contracts, against: try snapshot(dsn))
+        // Domains named in physicalType (`Name`, `Flag`, `Phone`, `AccountNumber`…) match their
+        // columns; `varchar[15]` is a length; `required: false` promises nothing. What remains is
+        // true of the file: it writes `numeric` (no limit) for six numeric(8,2)/(9,4) columns.
+        #expect(summarize(result.violations) == [
+            "numeric_precision billofmaterials.perassemblyqty unlimited→8 error",
+            "numeric_precision location.availability unlimited→8 error",
+            "numeric_precision product.weight unlimited→8 error",
+            "numeric_precision workorderrouting.actualresourcehrs unlimited→9 error",
+            "numeric_precision purchaseorderdetail.receivedqty unlimited→8 error",
+            "numeric_precision purchaseorderdetail.rejectedqty unlimited→8 error",
+        ])
+        #expect(summarize(result.notices) == [])
+    }
+
+    @Test func officialODCSExampleCatchesRealChanges() throws {
+        let dsn = try adventureWorks()
+        let contracts = try officialExample().load()
+        try migrate(dsn, """
+            -- the schema's views (left in their schemas) would refuse the type changes
+            DROP SCHEMA pe, hr, pr, pu, sa, humanresources, person, production, purchasing, sales CASCADE;
+            ALTER TABLE department ALTER COLUMN name TYPE text;
+            ALTER TABLE employee ALTER COLUMN jobtitle TYPE varchar(30);
+            ALTER TABLE employee ALTER COLUMN salariedflag TYPE boolean;
+            ALTER TABLE person ALTER COLUMN persontype TYPE varchar(2);
+            ALTER TABLE employeepayhistory RENAME COLUMN rate TO hourly_rate;
+            """)
+        let found = Checker.check(contracts, against: try snapshot(dsn)).violations.filter { $0.kind != .numericPrecision }
+        #expect(summarize(found) == [
+            "data_type department.name Name→text error",
+            "character_maximum_length employee.jobtitle 50→30 error",
+            "data_type employee.salariedflag Flag→boolean error",
+            "column_missing employeepayhistory.rate present→absent error",
+            "data_type person.persontype character→character varying error",
+        ])
+    }
+}
