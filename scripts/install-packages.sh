@@ -3,7 +3,9 @@
 # those that are missing (never an upgrade). Uses sudo when not root.
 set -euo pipefail
 
-needed=(pkg-config libpq-dev libncursesw5-dev postgresql tmux locales)
+# python3-jsonschema and python3-yaml: the tests validate generated ODCS files against the
+# official JSON schema with them.
+needed=(pkg-config libpq-dev libncursesw5-dev postgresql tmux locales python3-jsonschema python3-yaml)
 missing=()
 for package in "${needed[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

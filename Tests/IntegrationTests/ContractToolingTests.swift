@@ -118,3 +118,56 @@ struct ContractToolingTests {
         #expect(violations.first?["critical"] as? Bool == true)
     }
 }
+
+/// What `init --format odcs` writes is valid ODCS for other tools: it validates against the
+/// official ODCS v3.1.0 JSON schema (vendored in Fixtures/odcs), checked by Python's jsonschema.
+struct ODCSSchemaTests {
+    /// A Python with jsonschema and PyYAML (scripts/install-packages.sh installs Debian's).
+    func python() throws -> String {
+        for candidate in ["/usr/bin/env", "/usr/bin/python3"] {
+            let arguments = candidate == "/usr/bin/env" ? ["python3", "-c", "import jsonschema, yaml"] : ["-c", "import jsonschema, yaml"]
+            if let run = try? runProcess(candidate, arguments), run.status == 0 {
+                return candidate
+            }
+        }
+        Issue.record("no python3 with jsonschema and yaml; run scripts/install-packages.sh")
+        throw CancellationError()
+    }
+
+    /// One line per file: `name: OK` or `name: path: message` per schema error.
+    func validate(_ folder: String) throws -> [String] {
+        let script = """
+            import glob, json, os, sys, jsonschema, yaml
+            schema = json.load(open(sys.argv[1]))
+            validator = jsonschema.validators.validator_for(schema)(schema)
+            for path in sorted(glob.glob(os.path.join(sys.argv[2], '*.yaml'))):
+                errors = list(validator.iter_errors(yaml.safe_load(open(path))))
+                name = os.path.basename(path)
+                print(name + ': OK' if not errors else '\\n'.join(name + ': ' + '/'.join(map(str, e.path)) + ': ' + e.message for e in errors))
+            """
+        let executable = try python()
+        let schema = Fixtures.directory + "/odcs/odcs-json-schema-v3.1.0.json"
+        let arguments = (executable == "/usr/bin/env" ? ["python3"] : []) + ["-c", script, schema, folder]
+        let run = try runProcess(executable, arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        return run.stdout.split(separator: "\n").map(String.init)
+    }
+
+    @Test func initWritesFilesTheOfficialSchemaAccepts() throws {
+        let dsn = try freshDatabase(ContractToolingTests.zoo + "CREATE TABLE empty ();")
+        let folder = try ContractDirectory([:])
+        let written = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--schema", "Ventes", "--table", "public.plain",
+                                     "--table", "empty", "--format", "odcs", "--owner", "Ventes Team <ventes@example.com>"])
+        #expect(written.status == 0, "\(written.stderr)")
+        let valid = try validate(folder.path)
+        #expect(valid == ["Ventes.Café_表.odcs.yaml: OK", "empty.odcs.yaml: OK", "plain.odcs.yaml: OK"])
+
+        // The validator does reject: a postgres server without its host is not valid ODCS.
+        let plain = folder.path + "/plain.odcs.yaml"
+        let text = try String(contentsOfFile: plain, encoding: .utf8)
+        try text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("    host:") }
+            .joined(separator: "\n").write(toFile: plain, atomically: true, encoding: .utf8)
+        let rejected = try validate(folder.path)
+        #expect(rejected.contains { $0.hasPrefix("plain.odcs.yaml: servers/0: 'host' is a required property") }, "\(rejected)")
+    }
+}
