@@ -50,7 +50,9 @@ public enum Checker {
         }
 
         if let catalog = contract.table.catalog, !catalog.isEmpty, catalog != snapshot.database.name {
-            notice(.catalogMismatch, "the contract names database \"\(catalog)\" (table_catalog) but the connected database is \"\(snapshot.database.name)\"; checked against \"\(snapshot.database.name)\"")
+            // In the words of the contract's own format.
+            let key = contract.format == .odcs ? "servers[].database" : "table_catalog"
+            notice(.catalogMismatch, "the contract names database \"\(catalog)\" (\(key)) but the connected database is \"\(snapshot.database.name)\"; checked against \"\(snapshot.database.name)\"")
         }
 
         guard let relation = snapshot.relation(table) else {
@@ -63,7 +65,7 @@ public enum Checker {
             ))
             for other in snapshot.relations(namedLike: table.name) where other.name != table {
                 if other.name.name == table.name {
-                    notice(.tableInOtherSchema, "a \(other.kind.label) named \(QualifiedName.display(table.name)) exists in schema \(QualifiedName.display(other.name.schema)): \(other.name); is table_schema right?")
+                    notice(.tableInOtherSchema, "a \(other.kind.label) named \(QualifiedName.display(table.name)) exists in schema \(QualifiedName.display(other.name.schema)): \(other.name); is \(contract.format == .odcs ? "servers[].schema" : "table_schema") right?")
                 } else {
                     notice(.tableNameCase, "\(other.name) differs only in letter case; PostgreSQL names are case-sensitive once quoted")
                 }

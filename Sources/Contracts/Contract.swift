@@ -260,6 +260,20 @@ public struct ContractColumn: Sendable, Hashable {
     }
 }
 
+/// Something a reader noticed that is not an error, for `lint`: a key of another format or
+/// version (`isNullable` in an ODCS v3 file), a spelling read other than PostgreSQL reads it.
+public struct ContractNote: Sendable, Hashable {
+    public var location: SourceLocation?
+    public var rule: ContractLint.Finding.Rule
+    public var message: String
+
+    public init(location: SourceLocation?, rule: ContractLint.Finding.Rule, message: String) {
+        self.location = location
+        self.rule = rule
+        self.message = message
+    }
+}
+
 /// A data contract: what one table must look like, and who owns it.
 public struct Contract: Sendable, Hashable, Identifiable {
     public var name: String
@@ -284,6 +298,8 @@ public struct Contract: Sendable, Hashable, Identifiable {
     public var customProperties: [String: String]
     /// Where the owner is written (for lint findings).
     public var ownerLocation: SourceLocation?
+    /// What the reader noticed beyond errors (`lint` reports it).
+    public var notes: [ContractNote] = []
 
     public var id: String { file }
 
@@ -292,8 +308,9 @@ public struct Contract: Sendable, Hashable, Identifiable {
         namespace: String? = nil, dataAssetResourceName: String? = nil, doc: String? = nil,
         title: String? = nil, owner: Owner? = nil, table: ContractTable, columns: [ContractColumn],
         roles: [RoleReference] = [], consumers: [Consumer] = [], support: [SupportChannel] = [],
-        customProperties: [String: String] = [:], ownerLocation: SourceLocation? = nil
+        customProperties: [String: String] = [:], ownerLocation: SourceLocation? = nil, notes: [ContractNote] = []
     ) {
+        self.notes = notes
         self.roles = roles
         self.consumers = consumers
         self.support = support

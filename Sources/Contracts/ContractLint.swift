@@ -54,7 +54,6 @@ public enum ContractLint {
                 let location = column.declaredTypeLocation ?? column.location
                 if contract.format == .odcs {
                     let parsed = PhysicalType.parse(written)
-                    for note in parsed.notes { findings.append(Finding(file: file, location, .typeSpelling, "column \(column.name): \(note)")) }
                     // A name that is not built in names a domain, enum or composite type, unless
                     // it is a near miss of a built-in (`integr`).
                     let name = parsed.elementTypeName ?? parsed.typeName
@@ -73,6 +72,7 @@ public enum ContractLint {
                     findings.append(Finding(file: file, location, .unknownType, message))
                 }
             }
+            findings += contract.notes.map { Finding(file: file, $0.location, $0.rule, $0.message) }
             if contract.owner == nil {
                 let hint = contract.format == .odcs ? "add team: {name: …, members: [{username: …, role: owner}]}" : "add \"owner\": {\"name\": \"…\", \"email\": \"…\"}"
                 findings.append(Finding(file: file, contract.ownerLocation ?? SourceLocation(line: 1, column: 1), .missingOwner,

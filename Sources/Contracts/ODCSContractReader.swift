@@ -29,10 +29,23 @@ public enum ODCSContractReader {
 
 private struct ODCSReader {
     var fields: FieldReader
+    /// Notes for the schema object being read.
+    var notes: [ContractNote] = []
+
+    /// ODCS v2 column keys and what v3 calls them.
+    static let versionTwoKeys: [(key: String, v3: String)] = [
+        ("isNullable", "required (its opposite: required: true means NOT NULL)"), ("isUnique", "unique"),
+        ("isPrimaryKey", "primaryKey"), ("isPrimary", "primaryKey"), ("column", "name"),
+    ]
 
     mutating func contracts(_ root: PositionedJSON) -> [Contract] {
         guard root.members != nil else {
             fields.error(root.location, "an ODCS contract must be a YAML mapping, found \(root.kindName)")
+            return []
+        }
+        if let specification = root["dataContractSpecification"] {
+            let version = ODCSReader.text(specification)
+            fields.error(specification.location, "this is a Data Contract Specification file (dataContractSpecification: \(version)), not ODCS; contractwatch reads ODCS v3 YAML and the book's JSON: convert it with `datacontract export --format odcs`")
             return []
         }
         if let kind = root["kind"], case .string(let text) = kind.value, text != "DataContract" {
@@ -69,7 +82,8 @@ private struct ODCSReader {
         let custom = customProperties(root["customProperties"])
 
         guard let objects = root["schema"] else {
-            fields.error(root.location, "missing \"schema\": list the tables as schema: [{name: …, properties: [...]}]")
+            let v2 = root["dataset"] != nil ? " (\"dataset\" is ODCS v2; v3 calls it \"schema\" and a table's columns \"properties\")" : ""
+            fields.error(root.location, "missing \"schema\": list the tables as schema: [{name: …, properties: [...]}]" + v2)
             return []
         }
         guard case .array(let list) = objects.value else {
@@ -84,6 +98,10 @@ private struct ODCSReader {
             }
             guard let objectName = fields.requiredString(object, "name", in: "the schema object", hint: "name the table") else { continue }
             let table = fields.optionalString(object, "physicalName") ?? objectName
+            if object["properties"] == nil, let v2 = object["columns"] {
+                fields.error(v2.location, "\"columns\" is ODCS v2; in v3 a table's columns are \"properties\" (a list of {name, physicalType, required…})")
+            }
+            notes = []
             let columns = properties(object["properties"], in: objectName)
             let single = list.count == 1
             contracts.append(Contract(
@@ -98,7 +116,7 @@ private struct ODCSReader {
                 owner: owner,
                 table: ContractTable(catalog: database, schema: schemaName ?? "public", name: table),
                 columns: columns, roles: roles, consumers: consumers, support: support,
-                customProperties: custom, ownerLocation: root["team"]?.location
+                customProperties: custom, ownerLocation: root["team"]?.location, notes: notes
             ))
         }
         return contracts
@@ -208,6 +226,7 @@ private struct ODCSReader {
             if let physical = item["physicalType"], let text = fields.string(physical, "physicalType") {
                 let parsed = PhysicalType.parse(text)
                 for problem in parsed.problems { fields.error(physical.location, "physicalType of \"\(name)\": \(problem)") }
+                notes += parsed.notes.map { ContractNote(location: physical.location, rule: .typeSpelling, message: "column \(name): \($0)") }
                 expectation.dataType = parsed.dataType
                 expectation.modifiers = parsed.modifiers
                 expectation.arrayElementType = parsed.arrayElementType
@@ -232,6 +251,11 @@ private struct ODCSReader {
             expectation.primaryKey = fields.bool(item["primaryKey"], "primaryKey", column: name)
             expectation.unique = fields.bool(item["unique"], "unique", column: name)
             // -1 is ODCS's default: "not part of a positioned key".
+            for (key, v3) in Self.versionTwoKeys {
+                guard let node = item[key] else { continue }
+                notes.append(ContractNote(location: node.location, rule: .otherFormatKey,
+                                          message: "column \(name): \"\(key)\" is ODCS v2 and is not read; ODCS v3 says \(v3)"))
+            }
             let positionNode = item["primaryKeyPosition"]
             if positionNode?.integerValue != -1,
                let position = fields.count(positionNode, "primaryKeyPosition", column: name), position > 0 {

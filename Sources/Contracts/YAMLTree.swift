@@ -8,8 +8,10 @@ extension PositionedJSON {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw Self.syntaxError(error, in: text)
         } catch {
-            throw Self.syntaxError(from: "\(error)")
+            throw JSONSyntaxError(location: SourceLocation(line: 1, column: 1), message: "invalid YAML: \(error)")
         }
         guard let node else {
             throw JSONSyntaxError(location: SourceLocation(line: 1, column: 1), message: "the file is empty")
@@ -58,14 +60,56 @@ extension PositionedJSON {
         }
     }
 
-    /// Yams reports `LINE:COLUMN: error: …`; keep the location and a one-line message.
-    static func syntaxError(from description: String) -> JSONSyntaxError {
-        let parts = description.split(separator: ":", maxSplits: 2)
-        if parts.count == 3, let line = Int(parts[0]), let column = Int(parts[1]) {
-            let message = parts[2].split(separator: "\n").first.map { String($0) } ?? "invalid YAML"
-            let cleaned = message.replacingOccurrences(of: " error: ", with: "").trimmingCharacters(in: .whitespaces)
-            return JSONSyntaxError(location: SourceLocation(line: line, column: column), message: "invalid YAML: " + cleaned)
+    /// libyaml's own problem text at its own line and column, with its context ("while parsing a
+    /// flow node at 7:7"); a duplicate key at the duplicate.
+    static func syntaxError(_ error: YamlError, in text: String) -> JSONSyntaxError {
+        func at(_ mark: Mark) -> SourceLocation { SourceLocation(line: mark.line, column: mark.column) }
+        func message(_ problem: String, _ context: YamlError.Context?) -> String {
+            var text = "invalid YAML: " + problem
+            if let context { text += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
+            return text
         }
-        return JSONSyntaxError(location: SourceLocation(line: 1, column: 1), message: "invalid YAML: " + (description.split(separator: "\n").first.map(String.init) ?? description))
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            return JSONSyntaxError(location: at(mark), message: message(problem, context))
+        case .reader(let problem, let offset, _, _):
+            let prefix = offset.map { Array(text.utf8.prefix($0)) } ?? []
+            let line = prefix.filter { $0 == 0x0A }.count + 1
+            let column = prefix.count - (prefix.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+            return JSONSyntaxError(location: SourceLocation(line: line, column: column), message: "invalid YAML: " + problem)
+        case .duplicatedKeysInMapping(let keys, let context):
+            let first = at(context.mark)
+            let key = keys.first ?? ""
+            return JSONSyntaxError(location: duplicateKey(key, after: first, in: text) ?? first,
+                                   message: "duplicate key \"\(key)\" (first at \(first.line):\(first.column)); a key may appear once in a mapping")
+        default:
+            return JSONSyntaxError(location: SourceLocation(line: 1, column: 1), message: "invalid YAML: \(error)")
+        }
+    }
+
+    /// Where `key` is written again in the block mapping whose first `key` is at `first`: the
+    /// next line that starts with it at the same column, before the mapping ends (a line indented
+    /// less). Yams reports only the first occurrence.
+    static func duplicateKey(_ key: String, after first: SourceLocation, in text: String) -> SourceLocation? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line >= 1, first.line <= lines.count else { return nil }
+        let indent = first.column - 1
+        for number in first.line..<lines.count {
+            let line = lines[number]
+            let content = line.drop { $0 == " " }
+            if content.isEmpty || content.hasPrefix("#") { continue }
+            let leading = line.count - content.count
+            if leading < indent { return nil }
+            guard leading == indent else { continue }
+            guard let colon = content.firstIndex(of: ":") else { continue }
+            var written = content[..<colon]
+            while written.last == " " { written.removeLast() }
+            if written.count >= 2, let quote = written.first, quote == "\"" || quote == "'", written.last == quote {
+                written = written.dropFirst().dropLast()
+            }
+            if written == key { return SourceLocation(line: number + 1, column: first.column) }
+        }
+        return nil
     }
 }

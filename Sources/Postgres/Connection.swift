@@ -157,11 +157,23 @@ public final class Connection {
         var message = PostgresError.clean(raw, redacting: password)
         // libpq prefixes "connection to server at … failed: "; the target is reported separately.
         if let range = message.range(of: " failed: ") { message = String(message[range.upperBound...]) }
-        // A FATAL from the server means it was reached and refused us: auth, role or database.
+        // A FATAL from the server means it was reached and refused us: an unknown database, or
+        // the login (password, role, pg_hba). A server starting up or out of connections was
+        // reached too, but may take us soon: that is a connection failure (retried).
         let refusedByServer = raw.contains("FATAL:")
         message = message.replacingOccurrences(of: "FATAL:  ", with: "")
+        let kind: PostgresError.Kind
+        if !refusedByServer {
+            kind = .connectionFailed
+        } else if message.hasPrefix("database \""), message.contains("\" does not exist") {
+            kind = .databaseNotFound
+        } else if message.contains("the database system is") || message.contains("too many clients") || message.contains("remaining connection slots") {
+            kind = .connectionFailed
+        } else {
+            kind = .authenticationFailed
+        }
         return PostgresError(
-            kind: refusedByServer ? .authenticationFailed : .connectionFailed,
+            kind: kind,
             message: message,
             target: target(connection)
         )

@@ -9,8 +9,10 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         let raw: String
         /// The server could not be reached (refused, no such host or socket, timed out).
         public static let connectionFailed = Kind(raw: "connection failed")
-        /// The server answered but refused the login (password, pg_hba, unknown role or database).
+        /// The server answered but refused the login (password, pg_hba, unknown role).
         public static let authenticationFailed = Kind(raw: "authentication failed")
+        /// The server answered, but has no database of that name.
+        public static let databaseNotFound = Kind(raw: "database not found")
         /// The settings could not be parsed (bad conninfo string or URI).
         public static let invalidSettings = Kind(raw: "invalid connection settings")
         /// The connection broke while in use (server restart, network loss).

@@ -97,6 +97,76 @@ struct ODCSReaderTests {
         ODCSContractReader.read(text, file: file)
     }
 
+    func errors(_ text: String) -> [String] {
+        guard case .failure(let errors) = read(text) else { return [] }
+        return errors.errors.map(\.description)
+    }
+
+    @Test func defaultsAndShortFormsOfValidODCSAreRead() throws {
+        let contracts = try read("""
+            apiVersion: v3.1.0
+            kind: DataContract
+            id: c
+            status: active
+            version: 1.0.0
+            x-defaults: &text
+              physicalType: varchar(40)
+              required: true
+            schema:
+              - name: exists_only
+              - name: t
+                properties:
+                  - name: a
+                    physicalType: integer
+                    primaryKey: true
+                    primaryKeyPosition: -1
+                  - name: b
+                    <<: *text
+                  - name: c
+                    <<: *text
+                    physicalType: text
+                  - name: d
+                    physicalType: text
+                    required: false
+            """).get()
+        #expect(contracts.map(\.title) == ["exists_only", "t"])
+        #expect(contracts[0].columns.isEmpty)
+        let columns = contracts[1].columns
+        // -1 is ODCS's "not positioned"
+        #expect(columns[0].expectation == ColumnExpectation(primaryKey: true, dataType: "integer"))
+        // merged keys apply; a key written beside the merge wins
+        #expect(columns[1].expectation == ColumnExpectation(dataType: "character varying", modifiers: ModifierExpectation(characterMaximumLength: .limited(40)), isNullable: false))
+        #expect(columns[2].expectation == ColumnExpectation(dataType: "text", isNullable: false))
+        // required: false is the default: it promises nothing
+        #expect(columns[3].expectation == ColumnExpectation(dataType: "text"))
+    }
+
+    @Test func otherFormatsAndVersionsAreNamed() throws {
+        #expect(errors("dataContractSpecification: 1.1.0\nid: x\nmodels:\n  t:\n    fields: {}\n") == [
+            "c.odcs.yaml:1:28: this is a Data Contract Specification file (dataContractSpecification: 1.1.0), not ODCS; contractwatch reads ODCS v3 YAML and the book's JSON: convert it with `datacontract export --format odcs`",
+        ])
+        #expect(errors("apiVersion: v3.0.0\nkind: DataContract\nid: x\nschema:\n  - name: t\n    columns:\n      - column: a\n").first?
+            .contains("\"columns\" is ODCS v2; in v3 a table's columns are \"properties\"") == true)
+        let contract = try #require(try read("apiVersion: v3.0.0\nid: x\nschema:\n  - name: t\n    properties:\n      - name: a\n        isNullable: false\n        isUnique: true\n").get().first)
+        #expect(contract.notes.map { "\($0.location?.line ?? 0) \($0.rule.rawValue) \($0.message)" } == [
+            "7 other-format-key column a: \"isNullable\" is ODCS v2 and is not read; ODCS v3 says required (its opposite: required: true means NOT NULL)",
+            "8 other-format-key column a: \"isUnique\" is ODCS v2 and is not read; ODCS v3 says unique",
+        ])
+    }
+
+    @Test func yamlErrorsKeepLibyamlsTextAndPlace() {
+        #expect(errors("apiVersion: v3.1.0\nschema: [\n  - name: t\n") == [
+            "c.odcs.yaml:3:3: invalid YAML: did not find expected node content (while parsing a flow node at 3:3)",
+        ])
+        #expect(errors("apiVersion: v3.1.0\nid: x\nschema:\n  - name: t\n    properties:\n      - name: a\n        physicalType: int\n        physicalType: text\n") == [
+            "c.odcs.yaml:8:9: duplicate key \"physicalType\" (first at 7:9); a key may appear once in a mapping",
+        ])
+        #expect(errors("apiVersion: v3.1.0\nid: x\nschema:\n  - name: t\n    properties:\n      - name: a\n        physicalType: varchar(abc)\n      - name: b\n        physicalType: numeric(10,2,3)\n") == [
+            "c.odcs.yaml:7:23: physicalType of \"a\": \"abc\" in varchar(abc) is not a whole number",
+            "c.odcs.yaml:9:23: physicalType of \"b\": numeric(10,2,3) takes a precision and an optional scale",
+        ])
+    }
+
     @Test func readsTablesColumnsKeysServerTeamSupportAndCustomProperties() throws {
         let contracts = try read("""
             apiVersion: v3.2.0
@@ -286,6 +356,17 @@ struct LintTests {
             "c.odcs.yaml:1:1: missing-owner: contract c names no owner, so nobody is told when it breaks; add team: {name: …, members: [{username: …, role: owner}]}",
             "c.odcs.yaml:7:23: unknown-type: \"bigserail\" (column id) is not a built-in type; did you mean \"bigint\"? (if it is a domain, enum or composite type, ignore this)",
             "d.json:2:49: invalid-file: trailing comma before '}' is not allowed in JSON",
+        ])
+    }
+
+    @Test func typeNamesAreSuggestedOnlyForNearMissesOfBuiltIns() {
+        let properties = ["year", "mood", "Flag", "\\\"Name\\\"", "timestmap", "integr", "varchar[15]"].enumerated()
+            .map { "      - name: c\($0.offset)\n        physicalType: \"\($0.element)\"" }.joined(separator: "\n")
+        let findings = lint(["t.odcs.yaml": "apiVersion: v3.1.0\nid: t\nteam: {name: T, members: [{username: t@x.org, role: owner}]}\nschema:\n  - name: t\n    properties:\n" + properties + "\n"])
+        #expect(findings == [
+            "t.odcs.yaml:16:23: unknown-type: \"timestmap\" (column c4) is not a built-in type; did you mean \"timestamp without time zone\"? (if it is a domain, enum or composite type, ignore this)",
+            "t.odcs.yaml:18:23: unknown-type: \"integr\" (column c5) is not a built-in type; did you mean \"integer\"? (if it is a domain, enum or composite type, ignore this)",
+            "t.odcs.yaml:20:23: type-spelling: column c6: varchar[15] is read as varchar(15), as generated ODCS files mean it; PostgreSQL reads it as an array: write varchar(15), or varchar[] for an array",
         ])
     }
 

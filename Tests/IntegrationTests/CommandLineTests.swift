@@ -51,6 +51,17 @@ struct CommandLineTests {
         #expect(!run.stderr.contains("hunter2-secret"))
     }
 
+    @Test func missingDatabaseSaysSoNotAuthentication() throws {
+        let dsn = try freshDatabase()
+        let folder = try ContractDirectory([:])
+        let name = dsn.split(separator: " ").first { $0.hasPrefix("dbname=") } ?? ""
+        let run = try runBinary(["check", "--dsn", dsn.replacingOccurrences(of: String(name), with: "dbname=no_such_db"), "--contracts", folder.path])
+        #expect(run.status == 3)
+        #expect(run.stderr.hasPrefix("contractwatch: could not check: database not found"), "\(run.stderr)")
+        #expect(run.stderr.contains("\"no_such_db\" does not exist"))
+        #expect(!run.stderr.contains("authentication"))
+    }
+
     @Test func everyFormatRendersTheSameFindings() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer, b text);")
         let folder = try ContractDirectory([
