@@ -207,6 +207,7 @@ public final class Connection {
             sqlState: sqlState,
             detail: field(Int32(cw_PG_DIAG_MESSAGE_DETAIL)),
             hint: field(Int32(cw_PG_DIAG_MESSAGE_HINT)),
+            context: field(Int32(cw_PG_DIAG_CONTEXT)),
             target: target(connection)
         )
     }

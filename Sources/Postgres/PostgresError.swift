@@ -32,11 +32,15 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
     public var sqlState: String?
     public var detail: String?
     public var hint: String?
+    /// The server's CONTEXT (which function or statement it was in). Not in `description`: it
+    /// can quote SQL; `preview` shows it for the user's own migration.
+    public var context: String?
     /// Where we tried to connect, e.g. `user@host:5432/db` (never a password).
     public var target: String?
 
     public init(kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
-                hint: String? = nil, target: String? = nil) {
+                hint: String? = nil, context: String? = nil, target: String? = nil) {
+        self.context = context
         self.kind = kind
         self.message = message
         self.sqlState = sqlState
@@ -51,6 +55,7 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         if let target { text += " (\(target))" }
         text += ": \(message)"
         if let sqlState, kind != .connectionFailed { text += " [SQLSTATE \(sqlState)]" }
+        if let detail { text += " (detail: \(detail))" }
         if let hint { text += " (hint: \(hint))" }
         return text
     }

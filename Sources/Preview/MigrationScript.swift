@@ -2,7 +2,9 @@ import Checks
 
 /// Splits a SQL script into statements and says which cannot be previewed inside a transaction.
 /// Pure, and aware of what hides semicolons and keywords: '…' and E'…' strings, "…" identifiers,
-/// -- and nested /* */ comments, and $tag$ … $tag$ bodies.
+/// -- and nested /* */ comments, $tag$ … $tag$ bodies, and the SQL-standard bodies of
+/// `CREATE FUNCTION … BEGIN ATOMIC … END` (pg_dump writes them for PostgreSQL 14+), which it
+/// follows the way psql does. A psql meta-command (`\set`) is a statement of its own.
 public struct MigrationScript: Sendable {
     public struct Statement: Sendable, Hashable {
         public var text: String
@@ -33,6 +35,9 @@ public struct MigrationScript: Sendable {
             func starts(_ prefix: [String]) -> Bool { Array(words.prefix(prefix.count)) == prefix }
             func starts(_ prefix: String...) -> Bool { starts(prefix) }
             let short = statement.text.count > 70 ? String(statement.text.prefix(67)) + "…" : statement.text
+            if let first = words.first, first.hasPrefix("\\") {
+                return Refusal(line: statement.line, statement: short, reason: "\(first) is a psql meta-command, not SQL (preview runs SQL statements only; psql variables and includes are not supported)")
+            }
             let control = ["BEGIN", "COMMIT", "ROLLBACK", "END", "ABORT", "SAVEPOINT", "RELEASE"]
             if let first = words.first, control.contains(first) || starts("START", "TRANSACTION") || starts("PREPARE", "TRANSACTION")
                 || starts("COMMIT", "PREPARED") || starts("ROLLBACK", "PREPARED") || starts("SET", "TRANSACTION") {
@@ -63,10 +68,29 @@ public struct MigrationScript: Sendable {
         var hasContent = false
         var words: [String] = []
         var word = ""
+        // psql's rule for SQL-standard bodies: in CREATE [OR REPLACE] FUNCTION|PROCEDURE, outside
+        // parentheses, BEGIN (and CASE within it) opens a block that END closes; a semicolon in
+        // a block does not end the statement.
+        var leadingWords: [String] = []
+        var wordCount = 0
+        var parenthesisDepth = 0
+        var blockDepth = 0
 
         func finishWord() {
-            if !word.isEmpty, words.count < 6 { words.append(word.uppercased()) }
+            guard !word.isEmpty else { return }
+            let upper = word.uppercased()
             word = ""
+            if words.count < 6 { words.append(upper) }
+            if wordCount < 4, ["CREATE", "FUNCTION", "PROCEDURE", "OR", "REPLACE"].contains(upper) { leadingWords.append(upper) }
+            wordCount += 1
+            let routine = leadingWords.starts(with: ["CREATE", "FUNCTION"]) || leadingWords.starts(with: ["CREATE", "PROCEDURE"])
+                || leadingWords.starts(with: ["CREATE", "OR", "REPLACE", "FUNCTION"]) || leadingWords.starts(with: ["CREATE", "OR", "REPLACE", "PROCEDURE"])
+            guard routine, parenthesisDepth == 0 else { return }
+            if upper == "BEGIN" || (upper == "CASE" && blockDepth > 0) {
+                blockDepth += 1
+            } else if upper == "END", blockDepth > 0 {
+                blockDepth -= 1
+            }
         }
         func finishStatement() {
             finishWord()
@@ -77,6 +101,10 @@ public struct MigrationScript: Sendable {
             current = ""
             words = []
             hasContent = false
+            leadingWords = []
+            wordCount = 0
+            parenthesisDepth = 0
+            blockDepth = 0
         }
 
         while index < characters.count {
@@ -141,7 +169,23 @@ public struct MigrationScript: Sendable {
                     continue
                 }
             }
+            if c == "\\" {  // a psql meta-command runs to the end of the line
+                finishStatement()
+                var command = ""
+                while index < characters.count && !characters[index].isNewline { command.append(characters[index]); index += 1 }
+                let name = command.prefix { !$0.isWhitespace }
+                statements.append(Statement(text: command, line: line, keywords: [String(name)]))
+                continue
+            }
+            if c == "(" { finishWord(); parenthesisDepth += 1 }
+            if c == ")" { finishWord(); parenthesisDepth = max(0, parenthesisDepth - 1) }
             if c == ";" {
+                finishWord()
+                if blockDepth > 0 {
+                    current.append(c)
+                    index += 1
+                    continue
+                }
                 finishStatement()
                 index += 1
                 continue
@@ -176,6 +220,10 @@ public struct MigrationImpact: Sendable {
         let beforeKeys = Set(before.violations.map { Key(id: $0.id, expected: $0.expected, actual: $0.actual) })
         let afterKeys = Set(after.violations.map { Key(id: $0.id, expected: $0.expected, actual: $0.actual) })
         introduced = after.violations.filter { !beforeKeys.contains(Key(id: $0.id, expected: $0.expected, actual: $0.actual)) }
-        fixed = before.violations.filter { !afterKeys.contains(Key(id: $0.id, expected: $0.expected, actual: $0.actual)) }
+        // A finding on a table the migration drops is not fixed: the table is missing instead.
+        let goneTables = Set(after.violations.filter { $0.kind == .tableMissing }.map(\.file))
+        fixed = before.violations.filter {
+            !afterKeys.contains(Key(id: $0.id, expected: $0.expected, actual: $0.actual)) && !goneTables.contains($0.file)
+        }
     }
 }

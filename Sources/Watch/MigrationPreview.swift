@@ -24,8 +24,9 @@ public enum MigrationPreview {
         case refused([MigrationScript.Refusal])
         case empty
         case unreadable(String)
-        /// The migration itself failed; it was rolled back.
-        case migrationFailed(PostgresError)
+        /// The migration itself failed at a statement (1-based, of `count`, at a file line); it
+        /// was rolled back.
+        case migrationFailed(PostgresError, statement: Int, count: Int, line: Int)
         case database(PostgresError)
 
         public var description: String {
@@ -33,7 +34,11 @@ public enum MigrationPreview {
             case .refused(let refusals): "refusing to preview (nothing was run): " + refusals.map(\.description).joined(separator: "; ")
             case .empty: "the script has no SQL statements"
             case .unreadable(let path): "cannot read \(path)"
-            case .migrationFailed(let error): "the migration failed, so nothing can be previewed (rolled back): \(error.description)"
+            case .migrationFailed(let error, let statement, let count, let line):
+                "the migration failed at statement \(statement) of \(count) (line \(line)), so nothing can be previewed (rolled back): "
+                    + "\(error.message)" + (error.sqlState.map { " [SQLSTATE \($0)]" } ?? "")
+                    + (error.detail.map { "; DETAIL: \($0)" } ?? "") + (error.hint.map { "; HINT: \($0)" } ?? "")
+                    + (error.context.map { "; CONTEXT: \($0)" } ?? "")
             case .database(let error): error.description
             }
         }
@@ -50,7 +55,7 @@ public enum MigrationPreview {
 
     /// Before and after results of `sql` against `contracts`; the transaction is always rolled back.
     public static func run(_ sql: String, contracts: ContractSet, settings: ConnectionSettings) throws(Failure) -> (before: CheckResult, after: CheckResult) {
-        _ = try validate(sql)
+        let script = try validate(sql)
         var writable = settings
         writable.readOnly = false
         let session: Connection
@@ -63,10 +68,13 @@ public enum MigrationPreview {
         defer { try? session.execute(script: "ROLLBACK") }
         do {
             let before = Checker.check(contracts, against: try CatalogReader.snapshot(session))
-            do {
-                try session.execute(script: sql)
-            } catch {
-                throw Failure.migrationFailed(error)
+            // One statement at a time, so a failure names its statement and line.
+            for (offset, statement) in script.statements.enumerated() {
+                do {
+                    try session.execute(script: statement.text)
+                } catch {
+                    throw Failure.migrationFailed(error, statement: offset + 1, count: script.statements.count, line: statement.line)
+                }
             }
             let after = Checker.check(contracts, against: try CatalogReader.snapshot(session))
             return (before, after)

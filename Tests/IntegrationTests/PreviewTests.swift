@@ -90,4 +90,45 @@ struct PreviewCommandTests {
         let after = try Connection(ConnectionSettings(dsn: dsn)).query("SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass").int(0, 0)
         #expect(after == before)
     }
+
+    @Test func aFailingMigrationNamesItsStatementLineAndTheServersExplanation() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer, b text); CREATE VIEW v AS SELECT b FROM t;")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let migration = try file("""
+            ALTER TABLE t ADD COLUMN c int;
+
+            -- the view needs b
+            ALTER TABLE t DROP COLUMN b;
+            """)
+        let run = try runBinary(["preview", migration, "--dsn", dsn, "--contracts", folder.path])
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("the migration failed at statement 2 of 2 (line 4)"), "\(run.stderr)")
+        #expect(run.stderr.contains("DETAIL: view v depends on column b of table t"))
+        #expect(run.stderr.contains("HINT: Use DROP ... CASCADE"))
+        #expect(run.stderr.contains("rolled back"))
+    }
+
+    @Test func aDroppedTableIsMissingNotFixed() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "bigint"}}"#)])])
+        let run = try runBinary(["preview", try file("DROP TABLE t;"), "--dsn", dsn, "--contracts", folder.path])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("would introduce 1 violation, would fix 0"), "\(run.stdout)")
+        #expect(run.stdout.contains("table_missing"))
+    }
+
+    @Test func aStandardSQLFunctionBodyPreviews() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let migration = try file("""
+            CREATE FUNCTION grade(score integer) RETURNS text LANGUAGE sql IMMUTABLE
+            BEGIN ATOMIC
+              SELECT CASE WHEN score > 50 THEN 'pass' ELSE 'fail' END;
+            END;
+            ALTER TABLE t ADD COLUMN b text;
+            """)
+        let run = try runBinary(["preview", migration, "--dsn", dsn, "--contracts", folder.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("(2 statements, run in a transaction and rolled back)"))
+    }
 }

@@ -31,4 +31,31 @@ struct MigrationScriptTests {
         #expect(refusals.first?.line == 2)
         #expect(refusals.first?.reason.contains(reason) == true)
     }
+
+    @Test func standardSQLBodiesAreOneStatementNotTransactionControl() {
+        // As pg_dump writes them for PostgreSQL 14+: semicolons and END inside BEGIN ATOMIC.
+        let script = MigrationScript("""
+            CREATE FUNCTION public.grade(score integer) RETURNS text
+                LANGUAGE sql IMMUTABLE
+                BEGIN ATOMIC
+                 SELECT CASE WHEN (score > 50) THEN 'pass'::text ELSE 'fail'::text END AS "case";
+                 SELECT 'x';
+                END;
+            CREATE OR REPLACE PROCEDURE public.touch(n int) LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (n); END;
+            ALTER TABLE t ADD COLUMN z int;
+            BEGIN;
+            """)
+        #expect(script.statements.map(\.line) == [1, 7, 8, 9])
+        #expect(script.statements[0].text.hasSuffix("END"))
+        #expect(script.refusals.map(\.line) == [9], "only the real BEGIN is transaction control")
+    }
+
+    @Test func psqlMetaCommandsAreNamed() {
+        let script = MigrationScript("\\set ON_ERROR_STOP on\nALTER TABLE t ADD COLUMN z int;\n\\i other.sql\n")
+        #expect(script.statements.map(\.line) == [1, 2, 3])
+        #expect(script.refusals.map { "\($0.line) \($0.reason.prefix { $0 != "(" })" } == [
+            "1 \\set is a psql meta-command, not SQL ",
+            "3 \\i is a psql meta-command, not SQL ",
+        ])
+    }
 }
