@@ -251,10 +251,10 @@ private struct ODCSReader {
             expectation.primaryKey = fields.bool(item["primaryKey"], "primaryKey", column: name)
             expectation.unique = fields.bool(item["unique"], "unique", column: name)
             // -1 is ODCS's default: "not part of a positioned key".
-            for (key, v3) in Self.versionTwoKeys {
-                guard let node = item[key] else { continue }
-                notes.append(ContractNote(location: node.location, rule: .otherFormatKey,
-                                          message: "column \(name): \"\(key)\" is ODCS v2 and is not read; ODCS v3 says \(v3)"))
+            for member in item.members ?? [] {
+                guard let v3 = Self.versionTwoKeys.first(where: { $0.key == member.key })?.v3 else { continue }
+                notes.append(ContractNote(location: member.keyLocation, rule: .otherFormatKey,
+                                          message: "column \(name): \"\(member.key)\" is ODCS v2 and is not read; ODCS v3 says \(v3)"))
             }
             let positionNode = item["primaryKeyPosition"]
             if positionNode?.integerValue != -1,

@@ -57,3 +57,22 @@ struct RealMaterialTests {
         ])
     }
 }
+
+/// datacontract-cli's own Postgres fixture (see Fixtures/datacontract-cli): an ODCS v3 file that
+/// still uses v2 keys, against the table it tests.
+struct OtherToolFixtureTests {
+    @Test func datacontractCLIFixtureIsReadAndExplained() throws {
+        let folder = Fixtures.directory + "/datacontract-cli"
+        let dsn = try freshDatabase(try String(contentsOfFile: folder + "/data.sql", encoding: .utf8))
+        let contracts = try ContractDirectory(["odcs.yaml": try String(contentsOfFile: folder + "/odcs.yaml", encoding: .utf8)])
+        let set = try contracts.load()
+        #expect(set.errors.map(\.description) == [])
+        let result = Checker.check(set, against: try snapshot(dsn))
+        // `physicalType: varchar` is PostgreSQL's varchar without a limit; the column has one.
+        #expect(summarize(result.violations) == ["character_maximum_length my_table.field_one unlimited→10 error"])
+        // v2's isNullable/isUnique are not read as v3 keys: lint points at their v3 names.
+        let lint = try runBinary(["lint", contracts.path])
+        #expect(lint.stdout.contains("odcs.yaml:17:5: other-format-key: column field_one: \"isNullable\" is ODCS v2 and is not read; ODCS v3 says required"), "\(lint.stdout)")
+        #expect(lint.stdout.contains("odcs.yaml:18:5: other-format-key: column field_one: \"isUnique\" is ODCS v2"))
+    }
+}
