@@ -134,7 +134,12 @@ public enum ColumnComparison {
             default: false
             }
             let breaking = exact || narrower
-            let reason = exact ? "; \(dataType)(n) is an exact width" : narrower ? " (shorter)" : " (longer)"
+            let reason = switch (exact, length.value, actual.characterMaximumLength) {
+            case (true, _, _): "; \(dataType)(n) is an exact width"
+            case (false, nil, _): " (limited where the contract has no limit)"
+            case (false, _, nil): " (no limit)"
+            default: narrower ? " (shorter)" : " (longer)"
+            }
             found.append(Difference(kind: .characterMaximumLength, expected: value(length), actual: value(actual.characterMaximumLength), breaking: breaking,
                                     explanation: "\(subject)expected character_maximum_length \(text(length.value)), found \(text(actual.characterMaximumLength))\(reason)"))
         }

@@ -147,5 +147,7 @@ struct ColumnShapeTests {
         ])
         let scale = try #require(seedFindings.first { $0.kind == .numericScale })
         #expect(scale.message.contains("integer digits 8 → 6"))
+        let length = try #require(seedFindings.first { $0.kind == .characterMaximumLength })
+        #expect(length.message == "v: expected character_maximum_length no limit, found 100 (limited where the contract has no limit)")
     }
 }
