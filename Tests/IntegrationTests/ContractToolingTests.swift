@@ -45,6 +45,16 @@ struct ContractToolingTests {
         #expect(after.stdout.contains("numeric_precision") && after.stdout.contains("n: expected numeric_precision no limit, found 5"))
     }
 
+    @Test func initNeverWritesOverAFileThatDiffersOnlyInCase() throws {
+        let dsn = try freshDatabase(#"CREATE TABLE "Orders" (id int);"#)
+        let folder = try ContractDirectory(["orders.json": "{}"])
+        let run = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--table", #""Orders""#, "--owner", "a@b.org"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Orders-2.json") && run.stdout.contains("Orders.json is taken by another table"))
+        #expect(try String(contentsOfFile: folder.path + "/orders.json", encoding: .utf8) == "{}")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["Orders-2.json", "orders.json"])
+    }
+
     @Test func initNeverOverwritesWithoutForce() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a int);")
         let folder = try ContractDirectory(["t.json": "{}"])
