@@ -135,13 +135,6 @@ public enum ContractTemplate {
 
     // MARK: - ODCS YAML
 
-    /// The `physicalType` for a column: PostgreSQL's own `format_type` text (`character
-    /// varying(40)`, `numeric(5,-2)`, `interval day to second(2)`, `year`, `"Name"`, `mood[]`),
-    /// which `PhysicalType` reads back as exactly this column's facets.
-    public static func physicalType(_ column: CatalogColumn) -> String {
-        column.formattedType
-    }
-
     static func odcs(_ relation: Relation, server: Server, owner: Owner?) -> String {
         let database = server.database
         func q(_ text: String) -> String { JSONText.string(text).rendered() }  // JSON strings are valid YAML
@@ -168,7 +161,10 @@ public enum ContractTemplate {
         for column in relation.columns {
             lines.append("      - name: \(q(column.name))")
             if let comment = column.comment { lines.append("        description: \(q(comment))") }
-            lines.append("        physicalType: \(q(physicalType(column)))")
+            // PostgreSQL's own format_type text (`character varying(40)`, `numeric(5,-2)`,
+            // `interval day to second(2)`, `year`, `"Name"`, `mood[]`): PhysicalType reads it
+            // back as exactly this column's facets.
+            lines.append("        physicalType: \(q(column.formattedType))")
             lines.append("        required: \(!column.isNullable)")
             lines.append("        primaryKey: \(column.isPrimaryKey)")
             if let position = column.primaryKeyPosition, relation.primaryKey.count > 1 { lines.append("        primaryKeyPosition: \(position)") }

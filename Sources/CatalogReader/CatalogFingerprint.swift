@@ -5,7 +5,7 @@ import Postgres
 ///
 /// `walPosition` changes on every write anywhere in the cluster (unchanged → nothing changed at
 /// all). `fingerprint` is an md5 over the catalog rows a snapshot is built from, so it changes
-/// exactly when a snapshot could: relations, columns (name, type, typmod, NOT NULL, default),
+/// exactly when a snapshot could: relations, columns (name, type and its name, typmod, NOT NULL, default),
 /// keys and unique indexes, comments, schemas and domains. A hash, not max(xmin) or counts:
 /// those miss transactions committing out of xid order and renames or typmod changes.
 public enum CatalogFingerprint {
@@ -51,7 +51,7 @@ public enum CatalogFingerprint {
     public static let scopedQuery = """
         SELECT n.nspname, c.relname, pg_catalog.md5(pg_catalog.concat(
             pg_catalog.format('c%s %s %s %s %s %s', c.oid, c.relname, c.relnamespace, n.nspname, c.relkind, c.relispartition),
-            (SELECT pg_catalog.string_agg(pg_catalog.format('a%s %s %s %s %s %s', a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attisdropped), ',' ORDER BY a.attnum)
+            (SELECT pg_catalog.string_agg(pg_catalog.format('a%s %s %s %s %s %s %s', a.attnum, a.attname, a.atttypid, a.atttypid::pg_catalog.regtype, a.atttypmod, a.attnotnull, a.attisdropped), ',' ORDER BY a.attnum)
                FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0),
             (SELECT pg_catalog.string_agg(pg_catalog.format('i%s %s %s %s %s', i.indexrelid, i.indisprimary, i.indisunique, i.indkey, i.indpred IS NULL), ',' ORDER BY i.indexrelid)
                FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid),

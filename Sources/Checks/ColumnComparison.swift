@@ -103,8 +103,7 @@ public enum ColumnComparison {
         let actualElement = actual.arrayElementType
         func mismatch(_ element: String) -> Difference {
             Difference(kind: .arrayElementType, expected: .text(element), actual: actualElement.map(FindingValue.text) ?? .null, breaking: true,
-                       explanation: actualElement == nil ? "expected an array of \(element), found \(actual.formattedType)"
-                           : "expected an array of \(element), found \(actual.formattedType)")
+                       explanation: "expected an array of \(element), found \(actual.formattedType)")
         }
         if let name = expected.elementTypeName {
             guard let type = actual.elementUserType, name.matches(schema: type.schema, name: type.name) else { return mismatch(name.description) }

@@ -9,7 +9,7 @@ struct FingerprintTests {
     static let base = """
         CREATE TYPE mood AS ENUM ('a');
         CREATE DOMAIN short_text AS varchar(5);
-        CREATE TABLE t (id integer PRIMARY KEY, name varchar(10), note text, code text, s short_text);
+        CREATE TABLE t (id integer PRIMARY KEY, name varchar(10), note text, code text, s short_text, m mood);
         CREATE TABLE other (a int);
         """
 
@@ -31,6 +31,9 @@ struct FingerprintTests {
         ("set schema", "CREATE SCHEMA s2; ALTER TABLE other SET SCHEMA s2"),
         ("create view", "CREATE VIEW v AS SELECT id FROM t"),
         ("alter domain", "ALTER DOMAIN short_text SET NOT NULL"),
+        // contracts name domains and enums (ODCS physicalType, domain_name, udt_name)
+        ("rename domain", "ALTER DOMAIN short_text RENAME TO tiny_text"),
+        ("rename enum", "ALTER TYPE mood RENAME TO feeling"),
     ])
     func changesForEveryKindOfDDL(kind: String, ddl: String) throws {
         let dsn = try freshDatabase(Self.base)
