@@ -250,7 +250,8 @@ private struct Reader {
         modifiers.numericScale = fields.limit(scale, "numeric_scale", column: column, allowNegative: true)
         modifiers.datetimePrecision = count(datetimePrecision, "datetime_precision", column: column)
         if let interval, let text = fields.optionalText(interval, "interval_type") {
-            let names = text.split(separator: " ").joined(separator: " ").uppercased()
+            // As information_schema writes it too: `DAY TO SECOND(2)` (the precision is datetime_precision).
+            let names = text.prefix { $0 != "(" }.split(separator: " ").joined(separator: " ").uppercased()
             if names == "UNLIMITED" {
                 modifiers.intervalType = .unlimited
             } else if PhysicalType.Scalar.intervalFieldNames.contains(names) {

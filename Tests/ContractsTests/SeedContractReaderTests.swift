@@ -60,6 +60,33 @@ struct SeedContractReaderTests {
         #expect(contract.columns[2].expectation == ColumnExpectation(isNullable: false, isUpdatable: true))
     }
 
+    @Test func unlimitedIntervalFieldsTypeNamesAndElementModifiers() throws {
+        let contract = try read("""
+            {"name": "c", "schema": {"table_name": "t", "properties": {
+              "v": {"constraints": {"data_type": "character varying", "character_maximum_length": "unlimited"}},
+              "n": {"constraints": {"data_type": "numeric", "numeric_precision": "UNLIMITED", "numeric_scale": -2}},
+              "i": {"constraints": {"data_type": "interval", "interval_type": "DAY TO SECOND(2)"}},
+              "j": {"constraints": {"data_type": "interval", "interval_type": "unlimited"}},
+              "y": {"constraints": {"data_type": "integer", "domain_name": "year"}},
+              "m": {"constraints": {"data_type": "USER-DEFINED", "udt_name": "mood"}},
+              "a": {"constraints": {"data_type": "ARRAY"}, "array_element": {"data_type": "character varying", "character_maximum_length": 10}}
+            }}}
+            """).get()
+        let e = contract.columns.map(\.expectation)
+        #expect(e[0].modifiers == ModifierExpectation(characterMaximumLength: .unlimited))
+        #expect(e[1].modifiers == ModifierExpectation(numericPrecision: .unlimited, numericScale: .limited(-2)))
+        #expect(e[2].modifiers == ModifierExpectation(intervalType: .limited("DAY TO SECOND")))
+        #expect(e[3].modifiers == ModifierExpectation(intervalType: .unlimited))
+        #expect(e[4].domainName == "year")
+        #expect(e[5].udtName == "mood")
+        #expect(e[6].elementModifiers == ModifierExpectation(characterMaximumLength: .limited(10)))
+        #expect(errors(#"{"name": "c", "schema": {"table_name": "t", "properties": {"v": {"constraints": {"character_maximum_length": "none", "interval_type": "fortnight", "numeric_precision": -1}}}}}"#) == [
+            "c.json:1:110: \"character_maximum_length\" of \"v\" must be a number or \"unlimited\", found \"none\"",
+            "c.json:1:169: \"numeric_precision\" of \"v\" must be a whole number ≥ 0 (32 and 32.0 are both fine)",
+            "c.json:1:135: \"interval_type\" of \"v\" must be interval fields such as \"YEAR TO MONTH\" or \"DAY TO SECOND\", or \"unlimited\" (every field)",
+        ])
+    }
+
     @Test func unknownKeysAreKeptAndIgnored() throws {
         let contract = try read("""
             {"name": "n", "x-team": {"slack": "#data"}, "schema": {"table_name": "t", "custom": 1,
