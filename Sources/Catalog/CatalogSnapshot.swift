@@ -66,6 +66,36 @@ public struct TypeModifiers: Sendable, Hashable {
     }
 }
 
+/// The rarer type facts of a column (see `CatalogColumn`). Immutable, compared by value.
+final class TypeDetails: Sendable, Hashable {
+    let intervalType: String?
+    let elementModifiers: TypeModifiers?
+    let domain: QualifiedName?
+    let userType: QualifiedName?
+    let elementUserType: QualifiedName?
+
+    init(intervalType: String?, elementModifiers: TypeModifiers?, domain: QualifiedName?, userType: QualifiedName?, elementUserType: QualifiedName?) {
+        self.intervalType = intervalType
+        self.elementModifiers = elementModifiers
+        self.domain = domain
+        self.userType = userType
+        self.elementUserType = elementUserType
+    }
+
+    static func == (lhs: TypeDetails, rhs: TypeDetails) -> Bool {
+        lhs.intervalType == rhs.intervalType && lhs.elementModifiers == rhs.elementModifiers && lhs.domain == rhs.domain
+            && lhs.userType == rhs.userType && lhs.elementUserType == rhs.elementUserType
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(intervalType)
+        hasher.combine(elementModifiers)
+        hasher.combine(domain)
+        hasher.combine(userType)
+        hasher.combine(elementUserType)
+    }
+}
+
 /// One column as the catalog has it, in `information_schema.columns` vocabulary plus extras.
 public struct CatalogColumn: Sendable, Hashable {
     public var name: String
@@ -81,18 +111,10 @@ public struct CatalogColumn: Sendable, Hashable {
     /// shows the raw 11-bit field (2046).
     public var numericScale: Int?
     public var datetimePrecision: Int?
-    /// `information_schema.columns.interval_type`: the fields an interval is restricted to
-    /// (`YEAR TO MONTH`); nil for an interval with every field and for other types.
-    public var intervalType: String?
-    /// For arrays: the element's modifiers (nil when the element has none to state).
-    public var elementModifiers: TypeModifiers?
-    /// The domain the column is declared with (`domain_schema`, `domain_name`).
-    public var domain: QualifiedName?
-    /// The type when it is not built in (`udt_schema`, `udt_name`): an enum, a composite, a
-    /// range, an array of those (`_mood`), the base type of a domain. nil for built-in types.
-    public var userType: QualifiedName?
-    /// For arrays: the element type when it is not built in (an enum, a domain…).
-    public var elementUserType: QualifiedName?
+    /// What few columns have (interval fields, element modifiers, domains and user types),
+    /// behind one reference: a snapshot holds every column of the catalog, and inline these
+    /// facts would double a column's size.
+    private let details: TypeDetails?
     public var isNullable: Bool
     public var isUpdatable: Bool
     /// For `ARRAY` columns: the element's `data_type` (`text`, `integer`, `USER-DEFINED`…).
@@ -112,11 +134,10 @@ public struct CatalogColumn: Sendable, Hashable {
         domain: QualifiedName? = nil, userType: QualifiedName? = nil, elementUserType: QualifiedName? = nil,
         primaryKeyPosition: Int? = nil, defaultExpression: String? = nil, comment: String? = nil, isUnique: Bool = false
     ) {
-        self.intervalType = intervalType
-        self.elementModifiers = elementModifiers
-        self.domain = domain
-        self.userType = userType
-        self.elementUserType = elementUserType
+        // Most columns have none of these: no allocation for them.
+        let none = intervalType == nil && elementModifiers == nil && domain == nil && userType == nil && elementUserType == nil
+        details = none ? nil : TypeDetails(intervalType: intervalType, elementModifiers: elementModifiers, domain: domain,
+                                           userType: userType, elementUserType: elementUserType)
         self.isUnique = isUnique
         self.name = name
         self.position = position
@@ -135,6 +156,19 @@ public struct CatalogColumn: Sendable, Hashable {
     }
 
     public var isPrimaryKey: Bool { primaryKeyPosition != nil }
+
+    /// `information_schema.columns.interval_type`: the fields an interval is restricted to
+    /// (`YEAR TO MONTH`); nil for an interval with every field and for other types.
+    public var intervalType: String? { details?.intervalType }
+    /// For arrays: the element's modifiers (nil when the element has none to state).
+    public var elementModifiers: TypeModifiers? { details?.elementModifiers }
+    /// The domain the column is declared with (`domain_schema`, `domain_name`).
+    public var domain: QualifiedName? { details?.domain }
+    /// The type when it is not built in (`udt_schema`, `udt_name`): an enum, a composite, a
+    /// range, an array of those (`_mood`), the base type of a domain. nil for built-in types.
+    public var userType: QualifiedName? { details?.userType }
+    /// For arrays: the element type when it is not built in (an enum, a domain…).
+    public var elementUserType: QualifiedName? { details?.elementUserType }
 
     /// The column's own type modifiers.
     public var modifiers: TypeModifiers {
