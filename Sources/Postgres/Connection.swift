@@ -207,7 +207,8 @@ public final class Connection {
             sqlState: sqlState,
             detail: field(Int32(cw_PG_DIAG_MESSAGE_DETAIL)),
             hint: field(Int32(cw_PG_DIAG_MESSAGE_HINT)),
-            context: field(Int32(cw_PG_DIAG_CONTEXT)),
+            // Lines kept: a caller may drop the lines its own wrapper added.
+            context: PQresultErrorField(result, Int32(cw_PG_DIAG_CONTEXT)).map { PostgresError.redact(String(cString: $0), password) },
             target: target(connection)
         )
     }

@@ -65,13 +65,15 @@ extension PostgresError {
     /// Removes every occurrence of `secret` from `text` and squeezes libpq's multi-line messages
     /// into one line.
     static func clean(_ text: String, redacting secret: String?) -> String {
-        var result = text
-        if let secret, !secret.isEmpty {
-            result = result.replacingOccurrences(of: secret, with: "********")
-        }
-        let lines = result.split(whereSeparator: \.isNewline)
+        let lines = redact(text, secret).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         return lines.joined(separator: "; ")
+    }
+
+    /// Removes every occurrence of `secret` from `text`.
+    static func redact(_ text: String, _ secret: String?) -> String {
+        guard let secret, !secret.isEmpty else { return text }
+        return text.replacingOccurrences(of: secret, with: "********")
     }
 }

@@ -132,7 +132,10 @@ public struct MigrationScript: Sendable {
             }
             if c == "'" || c == "\"" {  // string or quoted identifier ('' and "" escape themselves)
                 finishWord()
+                // E'…' only when the E stands alone: in `name'a\'` the e ends a type name.
+                let beforeE = current.dropLast().last
                 let escapes = c == "'" && (current.last == "E" || current.last == "e")
+                    && !(beforeE.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" } ?? false)
                 current.append(c)
                 index += 1
                 while index < characters.count {
@@ -148,7 +151,8 @@ public struct MigrationScript: Sendable {
                 index += 1
                 continue
             }
-            if c == "$" {  // dollar quote: $tag$ … $tag$
+            // dollar quote: $tag$ … $tag$, unless the $ continues an identifier (`x$$` is a name)
+            if c == "$", !(current.last.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" } ?? false) {
                 var end = index + 1
                 while end < characters.count, characters[end] == "_" || characters[end].isLetter || characters[end].isNumber { end += 1 }
                 if end < characters.count, characters[end] == "$", !(characters[index + 1].isNumber) {

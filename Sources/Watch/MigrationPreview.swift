@@ -18,6 +18,12 @@ public struct PreviewOutcome: Sendable {
 
 /// Runs a migration inside a transaction on a writable session, snapshots inside it, and always
 /// rolls back. Shared by `contractwatch preview` and the dashboard's `p`.
+///
+/// The rollback is enforced by the server, not by the statement scanner: each statement runs
+/// through `DO … EXECUTE` inside our transaction block, where PostgreSQL refuses every way to end
+/// the transaction (COMMIT, ROLLBACK, COMMIT AND CHAIN, PREPARE TRANSACTION, a procedure or DO
+/// block that commits). After the rollback the transaction's status is read back from the
+/// server: preview says "rolled back" only when PostgreSQL says it was aborted.
 public enum MigrationPreview {
     public enum Failure: Error, CustomStringConvertible {
         /// The script cannot be previewed (transaction control, non-transactional commands).
@@ -28,6 +34,8 @@ public enum MigrationPreview {
         /// was rolled back.
         case migrationFailed(PostgresError, statement: Int, count: Int, line: Int)
         case database(PostgresError)
+        /// PostgreSQL does not confirm that the preview's transaction was rolled back.
+        case notRolledBack(String)
 
         public var description: String {
             switch self {
@@ -40,8 +48,25 @@ public enum MigrationPreview {
                     + (error.detail.map { "; DETAIL: \($0)" } ?? "") + (error.hint.map { "; HINT: \($0)" } ?? "")
                     + (error.context.map { "; CONTEXT: \($0)" } ?? "")
             case .database(let error): error.description
+            case .notRolledBack(let status):
+                "PostgreSQL does not confirm that the preview was rolled back (its transaction is \(status)); check the database"
             }
         }
+
+        /// Whether the transaction was rolled back (and the server said so) before this failure.
+        public var rolledBack: Bool {
+            if case .migrationFailed = self { return true }
+            return false
+        }
+    }
+
+    /// What a preview found, and whether the catalog was the same before and after it (read by
+    /// a separate session: false when another session changed it meanwhile, or an effect
+    /// PostgreSQL does not roll back did).
+    public struct Run: Sendable {
+        public var before: CheckResult
+        public var after: CheckResult
+        public var catalogUnchanged: Bool
     }
 
     /// Checks the script before anything runs.
@@ -53,27 +78,67 @@ public enum MigrationPreview {
         return script
     }
 
+    /// The statement runs from a transaction-local setting, so its text is data all the way
+    /// (never spliced into our SQL), and inside a DO block, where transaction control is an error.
+    static let statementSetting = "contractwatch.migration_statement"
+    static let guarded = "DO $contractwatch$ BEGIN EXECUTE pg_catalog.current_setting('\(statementSetting)'); END $contractwatch$"
+
     /// Before and after results of `sql` against `contracts`; the transaction is always rolled back.
-    public static func run(_ sql: String, contracts: ContractSet, settings: ConnectionSettings) throws(Failure) -> (before: CheckResult, after: CheckResult) {
-        let script = try validate(sql)
+    public static func run(_ sql: String, contracts: ContractSet, settings: ConnectionSettings) throws(Failure) -> Run {
+        try run(script: validate(sql), contracts: contracts, settings: settings)
+    }
+
+    /// The same for a script split but not screened: the tests run what the scanner would refuse,
+    /// to show that the server refuses it too.
+    static func run(script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings) throws(Failure) -> Run {
         var writable = settings
         writable.readOnly = false
         let session: Connection
+        let observer: Connection
+        let transaction: String
+        let catalogBefore: String
         do {
+            observer = try Connection(settings)
+            catalogBefore = try CatalogFingerprint.fingerprint(observer)
             session = try Connection(writable)
             try session.execute(script: "BEGIN")
+            transaction = try session.query("SELECT pg_catalog.txid_current()::text").string(0, 0) ?? ""
         } catch {
             throw .database(error)
         }
-        defer { try? session.execute(script: "ROLLBACK") }
+        let outcome = Result { () throws(Failure) -> (CheckResult, CheckResult) in
+            try runInTransaction(script, contracts: contracts, session: session)
+        }
+        try? session.execute(script: "ROLLBACK")
+        try confirmRolledBack(transaction: transaction, observer: observer)
+        let (before, after) = try outcome.get()
+        let catalogAfter = (try? CatalogFingerprint.fingerprint(observer)) ?? ""
+        return Run(before: before, after: after, catalogUnchanged: catalogAfter == catalogBefore)
+    }
+
+    /// The server has the last word: the transaction must be aborted (not committed, not
+    /// prepared, not still in progress), asked from a session that did not run it.
+    static func confirmRolledBack(transaction: String, observer: Connection) throws(Failure) {
+        let status: String
+        do {
+            status = try observer.query("SELECT pg_catalog.txid_status($1::pg_catalog.int8)", [transaction]).string(0, 0) ?? "unknown"
+        } catch {
+            throw .database(error)
+        }
+        guard status == "aborted" else { throw .notRolledBack(status) }
+    }
+
+    private static func runInTransaction(_ script: MigrationScript, contracts: ContractSet, session: Connection) throws(Failure) -> (CheckResult, CheckResult) {
         do {
             let before = Checker.check(contracts, against: try CatalogReader.snapshot(session))
             // One statement at a time, so a failure names its statement and line.
             for (offset, statement) in script.statements.enumerated() {
                 do {
-                    try session.execute(script: statement.text)
+                    _ = try session.query("SELECT pg_catalog.set_config($1, $2, true)", [statementSetting, statement.text])
+                    try session.execute(script: guarded)
                 } catch {
-                    throw Failure.migrationFailed(error, statement: offset + 1, count: script.statements.count, line: statement.line)
+                    throw Failure.migrationFailed(withoutWrapper(error, statement: statement.text), statement: offset + 1,
+                                                  count: script.statements.count, line: statement.line)
                 }
             }
             let after = Checker.check(contracts, against: try CatalogReader.snapshot(session))
@@ -85,6 +150,16 @@ public enum MigrationPreview {
         } catch {
             throw .unreadable("\(error)")
         }
+    }
+
+    /// The server's CONTEXT without the lines our DO … EXECUTE wrapper adds.
+    static func withoutWrapper(_ error: PostgresError, statement: String) -> PostgresError {
+        var cleaned = error
+        let lines = (error.context ?? "").split(separator: "\n").map(String.init).filter { line in
+            !(line.contains("inline_code_block line 1 at EXECUTE") || line == "SQL statement \"\(statement)\"")
+        }
+        cleaned.context = lines.isEmpty ? nil : lines.joined(separator: "; ")
+        return cleaned
     }
 }
 
@@ -105,8 +180,8 @@ extension Watcher {
         }
         do {
             let contracts = try ContractFolder.load(contractsFolder)
-            let (before, after) = try MigrationPreview.run(String(decoding: data, as: UTF8.self), contracts: contracts, settings: settings)
-            let impact = MigrationImpact(before: before, after: after)
+            let run = try MigrationPreview.run(String(decoding: data, as: UTF8.self), contracts: contracts, settings: settings)
+            let impact = MigrationImpact(before: run.before, after: run.after)
             outcome.introduced = impact.introduced
             outcome.fixed = impact.fixed
         } catch let failure as MigrationPreview.Failure {

@@ -57,14 +57,18 @@ struct PreviewCommand: ParsableCommand {
         let contracts: ContractSet
         contracts = try contractOptions.load()
         let settings = connection.settings()
-        let before: CheckResult
-        let after: CheckResult
+        let run: MigrationPreview.Run
         do {
-            (before, after) = try MigrationPreview.run(sql, contracts: contracts, settings: settings)
-            Output.error("contractwatch preview: rolled back; the database is unchanged")
+            run = try MigrationPreview.run(sql, contracts: contracts, settings: settings)
         } catch {
-            if case .migrationFailed = error { Output.error("contractwatch preview: rolled back; the database is unchanged") }
+            if error.rolledBack { Output.error("contractwatch preview: rolled back (PostgreSQL confirms the transaction was aborted)") }
             throw CommandFailure.couldNotCheck(error.description)
+        }
+        let (before, after) = (run.before, run.after)
+        if run.catalogUnchanged {
+            Output.error("contractwatch preview: rolled back; the database is unchanged (PostgreSQL confirms the transaction was aborted)")
+        } else {
+            Output.error("contractwatch preview: rolled back (PostgreSQL confirms the transaction was aborted), but the catalog changed while it ran: another session, or an effect PostgreSQL does not roll back (dblink, a background worker)")
         }
         if sql.range(of: "nextval", options: .caseInsensitive) != nil || script.statements.contains(where: { $0.keywords.first == "INSERT" }) {
             Output.error("contractwatch preview: note: sequences advanced by the script (nextval, serial columns) are not rolled back by PostgreSQL")

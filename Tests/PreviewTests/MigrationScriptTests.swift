@@ -58,4 +58,16 @@ struct MigrationScriptTests {
             "3 \\i is a psql meta-command, not SQL ",
         ])
     }
+
+    @Test func identifiersWithDollarsAndTypedStringsAreReadAsPostgreSQLReadsThem() {
+        // `x$$` is a name, not a dollar quote; in `name'a\'` the e ends a type name, so the
+        // string is a plain one and the backslash does not escape the quote.
+        let dollar = MigrationScript("SELECT 1 AS x$$;\nCOMMIT;\nSELECT 2 AS y$$;")
+        #expect(dollar.statements.map(\.line) == [1, 2, 3])
+        #expect(dollar.refusals.map(\.line) == [2])
+        let typed = MigrationScript("SELECT name'a\\';\nCOMMIT;\n-- '")
+        #expect(typed.refusals.map(\.line) == [2])
+        let escaped = MigrationScript("SELECT E'a\\';\nCOMMIT;\n-- ';")
+        #expect(escaped.refusals.isEmpty, "in E'…' the backslash escapes the quote")
+    }
 }
