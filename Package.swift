@@ -11,7 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // YAML for themes now and ODCS contracts later.
+        // YAML for ODCS contracts, owners.yaml and themes (read through Contracts' bounded reader).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -56,7 +56,7 @@ let package = Package(
         // Pure UI: screens, layout, key map, filter/sort, themes; draws on a `Canvas`.
         .target(
             name: "Dashboard",
-            dependencies: ["Checks", "Catalog", "Contracts", "Watch", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Checks", "Catalog", "Contracts", "Watch"]
         ),
         // The only ncurses user: terminal lifecycle, keys, drawing frames, colours.
         .target(name: "Terminal", dependencies: ["CNCursesW", "Dashboard"]),

@@ -42,7 +42,7 @@ public enum ContractFolder {
     /// Every contract file (`*.json`, `*.yaml`, `*.yml`, not hidden) directly in `path`, and its
     /// `owners.yaml`, sorted by name. `parsed`: see `ContractLoader.load`.
     public static func load(_ path: String, parsed: ContractLoader.ParsedHandler? = nil) throws(NotAFolder) -> ContractSet {
-        ContractLoader.load(paths: try contractPaths(path), read: readFile, parsed: parsed)
+        ContractLoader.load(paths: try contractPaths(path), read: { readFile($0) }, parsed: parsed)
     }
 
     /// The paths of the files `load` reads, sorted by name.
@@ -66,19 +66,28 @@ public enum ContractFolder {
         return names.sorted().filter(ContractLoader.isContractFile).map { folder == "." ? $0 : folder + "/" + $0 }
     }
 
-    /// The whole file. open/fstat/read straight into the array: FileManager's
-    /// `contents(atPath:)` plus the copy out of `Data` cost more than parsing a small contract.
-    static func readFile(_ path: String) -> Result<[UInt8], ContractLoader.Unreadable> {
+    /// Contract files larger than this are reported, not parsed (a 62 MB file took a minute and
+    /// 1.5 GB): a contract for a table of thousands of columns is well under a megabyte.
+    public static let maximumFileSize = 8 << 20
+
+    /// The whole file, if it is a regular file (or a link to one) of at most `limit` bytes.
+    /// open/fstat/read straight into the array: FileManager's `contents(atPath:)` plus the copy
+    /// out of `Data` cost more than parsing a small contract. Opened non-blocking, so a FIFO,
+    /// socket or device with a contract's name is reported instead of waiting forever.
+    public static func readFile(_ path: String, limit: Int = maximumFileSize) -> Result<[UInt8], ContractLoader.Unreadable> {
         func failure() -> Result<[UInt8], ContractLoader.Unreadable> {
             .failure(ContractLoader.Unreadable(reason: String(cString: strerror(errno))))
         }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // stat first: a socket cannot even be opened (ENXIO), and the reason should name it.
+        var info = stat()
+        if stat(path, &info) == 0, let reason = notRegular(info) { return .failure(ContractLoader.Unreadable(reason: reason)) }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { return failure() }
         defer { close(descriptor) }
-        var info = stat()
         guard fstat(descriptor, &info) == 0 else { return failure() }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            return .failure(ContractLoader.Unreadable(reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a folder, not a file" : "not a regular file"))
+        if let reason = notRegular(info) { return .failure(ContractLoader.Unreadable(reason: reason)) }
+        guard Int(info.st_size) <= limit else {
+            return .failure(ContractLoader.Unreadable(reason: "is \(megabytes(Int(info.st_size))), more than the \(megabytes(limit)) contractwatch reads; skipped"))
         }
         var contents: [UInt8] = []
         var expected = max(Int(info.st_size), 0)
@@ -95,8 +104,27 @@ public enum ContractFolder {
             }
             if failed { return failure() }
             if contents.isEmpty { contents = chunk } else { contents += chunk }
+            if contents.count > limit {
+                return .failure(ContractLoader.Unreadable(reason: "grew past the \(megabytes(limit)) contractwatch reads; skipped"))
+            }
             if chunk.count <= expected { return .success(contents) }
             expected = 64 * 1024
         }
+    }
+
+    /// Why `info` is not a file to read, nil for a regular file.
+    static func notRegular(_ info: stat) -> String? {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "is a folder, not a file"
+        case S_IFIFO: "is a named pipe (FIFO), not a regular file; skipped"
+        case S_IFSOCK: "is a socket, not a regular file; skipped"
+        case S_IFCHR, S_IFBLK: "is a device, not a regular file; skipped"
+        default: "not a regular file; skipped"
+        }
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes >> 10) KB"
     }
 }

@@ -5,6 +5,10 @@ extension PositionedJSON {
     /// Parses YAML into the same positioned tree as JSON, so both contract formats share one
     /// field reader and every problem points at a line and column.
     public static func parseYAML(_ text: String) throws(JSONSyntaxError) -> PositionedJSON {
+        let bytes = text.utf8.count
+        if let depth = flowNestingBeyond(text, limit: maximumNesting) {
+            throw JSONSyntaxError(location: depth, message: "nesting is deeper than \(maximumNesting) levels")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -16,14 +20,82 @@ extension PositionedJSON {
         guard let node else {
             throw JSONSyntaxError(location: SourceLocation(line: 1, column: 1), message: "the file is empty")
         }
-        return convert(node)
+        // Aliases share nodes, so a few hundred bytes can stand for billions of values (a "YAML
+        // bomb"): the tree may hold a bounded multiple of what the text itself writes.
+        var budget = min(maximumValues, 100_000 + 10 * bytes)
+        let limit = budget
+        do {
+            return try convert(node, budget: &budget)
+        } catch {
+            throw JSONSyntaxError(location: location(node), message: "the YAML expands to more than \(limit) values (aliases of aliases?); contractwatch stops there")
+        }
+    }
+
+    /// Bounds on a YAML document (with ContractFolder's file size): deeper nesting would exhaust
+    /// the parser's stack, more values the memory.
+    public static let maximumNesting = 256
+    public static let maximumValues = 5_000_000
+
+    struct ValueBudgetExceeded: Error {}
+
+    /// Where the document nests deeper than `limit` `[`/`{` flow collections (outside quoted
+    /// scalars and comments), or a line's indentation and `- ` indicators pass 2 × `limit`
+    /// columns: libyaml and Yams recurse once per level, and a deep enough document crashes them.
+    static func flowNestingBeyond(_ text: String, limit: Int) -> SourceLocation? {
+        var depth = 0
+        var line = 1, column = 0
+        var quote: UInt8?
+        var escaped = false
+        var comment = false
+        var previous: UInt8 = 0x0A
+        // The last byte that was not a space: a quote opens a scalar only where one can start
+        // (in `name: O'Brien [x` the apostrophe is text).
+        var lastSignificant: UInt8 = 0x0A
+        var inPrefix = true
+        for byte in text.utf8 {
+            column += 1
+            defer {
+                previous = byte
+                if byte != 0x20 && byte != 0x09 { lastSignificant = byte }
+            }
+            if byte == 0x0A { line += 1; column = 0; comment = false; inPrefix = true; continue }
+            // Block nesting: each level takes at least one column of indentation or a `- `, so
+            // the column where a line's content starts bounds its depth.
+            if inPrefix {
+                if byte == 0x20 || byte == 0x09 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "?") {
+                    if column > 2 * limit { return SourceLocation(line: line, column: column) }
+                } else {
+                    inPrefix = false
+                }
+            }
+            if comment { continue }
+            if let open = quote {
+                if escaped { escaped = false } else if open == UInt8(ascii: "\""), byte == UInt8(ascii: "\\") { escaped = true } else if byte == open { quote = nil }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "#") where previous == 0x20 || previous == 0x09 || previous == 0x0A: comment = true
+            case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                if [0x0A, UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: "?")].contains(lastSignificant) {
+                    quote = byte
+                }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return SourceLocation(line: line, column: column) }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return nil
     }
 
     private static func location(_ node: Node) -> SourceLocation {
         node.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? SourceLocation(line: 1, column: 1)
     }
 
-    private static func convert(_ node: Node) -> PositionedJSON {
+    private static func convert(_ node: Node, budget: inout Int) throws(ValueBudgetExceeded) -> PositionedJSON {
+        budget -= 1
+        if budget < 0 { throw ValueBudgetExceeded() }
         switch node {
         case .mapping(let mapping):
             var members: [Member] = []
@@ -34,17 +106,20 @@ extension PositionedJSON {
                 if key.string == "<<", key.scalar?.style == .plain {
                     let sources: [Node] = if case .sequence(let list) = value { Array(list) } else { [value] }
                     for source in sources {
-                        if case .object(let inner) = convert(source).value { merged += inner }
+                        if case .object(let inner) = try convert(source, budget: &budget).value { merged += inner }
                     }
                     continue
                 }
-                members.append(Member(key: key.string ?? "\(key)", keyLocation: location(key), value: convert(value)))
+                members.append(Member(key: key.string ?? "\(key)", keyLocation: location(key), value: try convert(value, budget: &budget)))
             }
             var keys = Set(members.map(\.key))
             members += merged.filter { keys.insert($0.key).inserted }
             return PositionedJSON(value: .object(members), location: location(node))
         case .sequence(let sequence):
-            return PositionedJSON(value: .array(sequence.map(convert)), location: location(node))
+            var items: [PositionedJSON] = []
+            items.reserveCapacity(sequence.count)
+            for item in sequence { items.append(try convert(item, budget: &budget)) }
+            return PositionedJSON(value: .array(items), location: location(node))
         case .scalar(let scalar):
             let at = location(node)
             // Quoted scalars are always strings; plain ones are typed the YAML way.

@@ -1,5 +1,5 @@
 import Foundation
-import Yams
+import Contracts
 
 /// Semantic colour roles: what a piece of the screen *is*, not what colour it has.
 public enum Role: String, Sendable, Hashable, CaseIterable {
@@ -152,44 +152,55 @@ public struct Theme: Sendable, Hashable {
     /// errors: an unknown role or colour is reported (with the valid choices) and skipped.
     public static func parse(_ yaml: String, name: String, base: (String) -> Theme?) -> (Theme, [String]) {
         var warnings: [String] = []
-        let loaded: Any?
+        let root: PositionedJSON
         do {
-            loaded = try Yams.load(yaml: yaml)
+            // The contracts' YAML reader: bounded (a theme "YAML bomb" once hung the start).
+            root = try PositionedJSON.parseYAML(yaml)
         } catch {
-            return (base("default") ?? Theme(name: name, styles: [:]), ["theme \(name): not valid YAML (\(error)); using the default theme"])
+            return (base("default") ?? Theme(name: name, styles: [:]), ["theme \(name): not valid YAML (\(error.location.line):\(error.location.column): \(error.message)); using the default theme"])
         }
-        guard let map = loaded as? [String: Any] else {
+        guard let members = root.members else {
             return (base("default") ?? Theme(name: name, styles: [:]), ["theme \(name): expected a mapping of roles to styles; using the default theme"])
         }
+        func text(_ node: PositionedJSON) -> String? {
+            switch node.value {
+            case .string(let text), .number(let text): text
+            default: nil
+            }
+        }
         var theme = Theme(name: name, styles: [:])
-        if let baseName = map["base"] as? String {
+        if let baseNode = root["base"], let baseName = text(baseNode) {
             if baseName == "none" {
                 theme.styles = [:]
             } else if let found = base(baseName) { theme.styles = found.styles } else { warnings.append("theme \(name): unknown base theme \"\(baseName)\"") }
         } else if name != "default", let found = base("default") {
             theme.styles = found.styles
         }
-        for key in map.keys.sorted() where key != "base" && key != "name" {
+        for member in members.sorted(by: { $0.key < $1.key }) where member.key != "base" && member.key != "name" {
+            let key = member.key
             guard let role = Role(rawValue: key) else {
                 warnings.append("theme \(name): unknown role \"\(key)\"; valid roles: " + Role.allCases.map(\.rawValue).joined(separator: ", "))
                 continue
             }
-            guard let spec = map[key] as? [String: Any] else {
+            guard let spec = member.value.members else {
                 warnings.append("theme \(name): role \"\(key)\" must be a mapping like {fg: white, bg: blue, attrs: [bold]}")
                 continue
             }
             var style = Style()
-            for (field, value) in spec {
-                switch field {
+            for field in spec {
+                let value = field.value
+                switch field.key {
                 case "fg", "bg":
-                    let text = value as? String ?? (value as? Int).map { "color\($0)" } ?? ""
-                    guard let color = ThemeColor(parsing: text) else {
-                        warnings.append("theme \(name): \(key).\(field): unknown colour \"\(value)\"; use default, an ANSI name (red, bright-blue), colorN or #RRGGBB")
+                    // A bare number is a palette index (`fg: 208` is color208).
+                    let written = text(value) ?? ""
+                    let spelled = if case .number = value.value { "color" + written } else { written }
+                    guard let color = ThemeColor(parsing: spelled) else {
+                        warnings.append("theme \(name): \(key).\(field.key): unknown colour \"\(written)\"; use default, an ANSI name (red, bright-blue), colorN or #RRGGBB")
                         continue
                     }
-                    if field == "fg" { style.foreground = color } else { style.background = color }
+                    if field.key == "fg" { style.foreground = color } else { style.background = color }
                 case "attrs":
-                    let names = (value as? [String]) ?? (value as? String).map { [$0] } ?? []
+                    let names: [String] = if case .array(let items) = value.value { items.compactMap(text) } else { text(value).map { [$0] } ?? [] }
                     for attribute in names {
                         if let match = Attributes.names.first(where: { $0.0 == attribute.lowercased() }) {
                             style.attributes.insert(match.1)
@@ -198,7 +209,7 @@ public struct Theme: Sendable, Hashable {
                         }
                     }
                 default:
-                    warnings.append("theme \(name): \(key): unknown field \"\(field)\"; use fg, bg, attrs")
+                    warnings.append("theme \(name): \(key): unknown field \"\(field.key)\"; use fg, bg, attrs")
                 }
             }
             theme.styles[role] = style

@@ -69,6 +69,10 @@ public enum MigrationPreview {
         public var catalogUnchanged: Bool
     }
 
+    /// Migration scripts larger than this are not read (a schema dump of a large database is
+    /// tens of megabytes).
+    public static let maximumScriptSize = 64 << 20
+
     /// Checks the script before anything runs.
     public static func validate(_ sql: String) throws(Failure) -> MigrationScript {
         let script = MigrationScript(sql)
@@ -174,8 +178,11 @@ extension Watcher {
 
     static func previewOutcome(_ path: String, settings: ConnectionSettings, contractsFolder: String) -> PreviewOutcome {
         var outcome = PreviewOutcome(migration: path, at: Date(), introduced: [], fixed: [], error: nil)
-        guard let data = FileManager.default.contents(atPath: (path as NSString).expandingTildeInPath) else {
-            outcome.error = "cannot read \(path)"
+        let data: [UInt8]
+        switch ContractFolder.readFile((path as NSString).expandingTildeInPath, limit: MigrationPreview.maximumScriptSize) {
+        case .success(let read): data = read
+        case .failure(let unreadable):
+            outcome.error = "cannot read \(path): \(unreadable.reason)"
             return outcome
         }
         do {

@@ -48,8 +48,10 @@ struct PreviewCommand: ParsableCommand {
     var failOn: FailOn = .error
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: migration) else {
-            throw CommandFailure.usage("cannot read \(migration)")
+        let data: [UInt8]
+        switch ContractFolder.readFile(migration, limit: MigrationPreview.maximumScriptSize) {
+        case .success(let read): data = read
+        case .failure(let unreadable): throw CommandFailure.usage("cannot read \(migration): \(unreadable.reason)")
         }
         let sql = String(decoding: data, as: UTF8.self)
         let script: MigrationScript

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuiltInThemes
+import ContractFiles
 import Dashboard
 import Dispatch
 import Foundation
@@ -99,9 +100,10 @@ enum DashboardSession {
             let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.config")
             candidates += ["\(config)/contractwatch/themes/\(name).yaml", "themes/\(name).yaml"]
         }
-        for path in candidates {
-            if let data = FileManager.default.contents(atPath: path) {
-                return catalog.parse(String(decoding: data, as: UTF8.self), name: name)
+        for path in candidates where FileManager.default.fileExists(atPath: path) {
+            switch ContractFolder.readFile(path, limit: 1 << 20) {
+            case .success(let data): return catalog.parse(String(decoding: data, as: UTF8.self), name: name)
+            case .failure(let unreadable): throw CommandFailure.usage("theme \(path): \(unreadable.reason)")
             }
         }
         throw CommandFailure.usage("unknown theme \"\(name)\": use one of \(BuiltInThemes.names.joined(separator: ", ")), or a path to a YAML file")

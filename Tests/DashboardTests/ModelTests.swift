@@ -173,6 +173,27 @@ struct ModelTests {
 struct ThemeTests {
     let catalog = ThemeCatalog(builtIns: BuiltInThemesAccess.files)
 
+    @Test func aThemeYAMLBombFallsBackToTheDefaultWithAWarning() {
+        // 9^9 values from a few hundred bytes: once, this hung the dashboard's start.
+        let levels = "abcdefghi".map(String.init)
+        var yaml = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        for (previous, name) in zip(levels, levels.dropFirst()) {
+            yaml += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        yaml += "status.bar: {fg: red, junk: *i}\n"
+        let (theme, warnings) = catalog.parse(yaml, name: "bomb")
+        #expect(warnings.count == 1 && warnings[0].contains("the YAML expands to more than"), "\(warnings)")
+        #expect(theme.styles == catalog.parse(catalog.builtIns["default"] ?? "", name: "default").0.styles)
+    }
+
+    @Test func numbersAndListsInThemesStillRead() {
+        let (theme, warnings) = catalog.parse("base: none\nstatus.bar: {fg: 208, bg: '#005f87', attrs: [bold, underline]}\nlist.row: {attrs: dim}\n", name: "mine")
+        #expect(warnings == [])
+        #expect(theme.styles[.statusBar]?.foreground == ThemeColor(parsing: "color208"))
+        #expect(theme.styles[.statusBar]?.attributes == [.bold, .underline])
+        #expect(theme.styles[.row]?.attributes == [.dim])
+    }
+
     @Test func builtInThemesCoverEveryRoleWithoutWarnings() {
         for name in ["default", "light", "high-contrast", "monochrome"] {
             guard let yaml = catalog.builtIns[name] else { Issue.record("missing \(name)"); continue }
