@@ -7,15 +7,18 @@ import Foundation
 /// local-cluster helper and migration previews ask for a writable one.
 public final class Connection {
     private let handle: OpaquePointer
-    private let password: String?
+    /// Passwords this connection may know (the DSN's, even unparsable, and PGPASSWORD's): no
+    /// message of ours may contain them.
+    private let secrets: [String]
     private let notices: NoticeSink
     public let settings: ConnectionSettings
 
     /// Connects, blocking for at most `settings.connectTimeoutSeconds` per host tried.
     public init(_ settings: ConnectionSettings, onNotice: (@Sendable (String) -> Void)? = nil) throws(PostgresError) {
         self.settings = settings
-        let parsed = try Self.parseUserSettings(settings.dsn)
-        password = parsed.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
+        let known = DSNSecrets.passwords(in: settings.dsn) + [ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 }
+        let parsed = try Self.parseUserSettings(settings.dsn, secrets: known)
+        secrets = known + [parsed.password].compactMap { $0 }
 
         var pairs: [(String, String)] = []
         if let dsn = settings.dsn, !dsn.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -39,7 +42,7 @@ public final class Connection {
             throw PostgresError(kind: .connectionFailed, message: "libpq could not allocate a connection")
         }
         if PQstatus(connection) != CONNECTION_OK {
-            let error = Self.connectError(connection, password: password)
+            let error = Self.connectError(connection, secrets: secrets)
             PQfinish(connection)
             throw error
         }
@@ -82,7 +85,7 @@ public final class Connection {
     public func reset() throws(PostgresError) {
         PQreset(handle)
         if PQstatus(handle) != CONNECTION_OK {
-            throw Self.connectError(handle, password: password)
+            throw Self.connectError(handle, secrets: secrets)
         }
     }
 
@@ -102,7 +105,7 @@ public final class Connection {
         let sent = pointers.withUnsafeBufferPointer { buffer in
             PQsendQueryParams(handle, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
         }
-        if sent != 1 { throw Self.lostError(handle, password: password) }
+        if sent != 1 { throw Self.lostError(handle, secrets: secrets) }
     }
 
     /// Waits for the result of the statement `send` sent.
@@ -129,14 +132,14 @@ public final class Connection {
 
     private func check(_ result: OpaquePointer?) throws(PostgresError) -> QueryResult {
         guard let result else {
-            throw Self.lostError(handle, password: password)
+            throw Self.lostError(handle, secrets: secrets)
         }
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return QueryResult(result)
         default:
             defer { PQclear(result) }
-            throw Self.queryError(result, connection: handle, password: password)
+            throw Self.queryError(result, connection: handle, secrets: secrets)
         }
     }
 
@@ -152,9 +155,9 @@ public final class Connection {
         return "\(text(PQuser(connection)))@\(shownHost):\(text(PQport(connection)))/\(text(PQdb(connection)))"
     }
 
-    static func connectError(_ connection: OpaquePointer, password: String?) -> PostgresError {
+    static func connectError(_ connection: OpaquePointer, secrets: [String]) -> PostgresError {
         let raw = text(PQerrorMessage(connection))
-        var message = PostgresError.clean(raw, redacting: password)
+        var message = PostgresError.clean(raw, redacting: secrets)
         // libpq prefixes "connection to server at … failed: "; the target is reported separately.
         if let range = message.range(of: " failed: ") { message = String(message[range.upperBound...]) }
         // A FATAL from the server means it was reached and refused us: an unknown database, or
@@ -179,21 +182,21 @@ public final class Connection {
         )
     }
 
-    private static func lostError(_ connection: OpaquePointer, password: String?) -> PostgresError {
+    private static func lostError(_ connection: OpaquePointer, secrets: [String]) -> PostgresError {
         PostgresError(
             kind: .connectionLost,
-            message: PostgresError.clean(text(PQerrorMessage(connection)), redacting: password),
+            message: PostgresError.clean(text(PQerrorMessage(connection)), redacting: secrets),
             target: target(connection)
         )
     }
 
-    private static func queryError(_ result: OpaquePointer, connection: OpaquePointer, password: String?) -> PostgresError {
+    private static func queryError(_ result: OpaquePointer, connection: OpaquePointer, secrets: [String]) -> PostgresError {
         func field(_ code: Int32) -> String? {
-            PQresultErrorField(result, code).map { PostgresError.clean(String(cString: $0), redacting: password) }
+            PQresultErrorField(result, code).map { PostgresError.clean(String(cString: $0), redacting: secrets) }
         }
         let sqlState = field(Int32(cw_PG_DIAG_SQLSTATE))
         let message = field(Int32(cw_PG_DIAG_MESSAGE_PRIMARY))
-            ?? PostgresError.clean(text(PQresultErrorMessage(result)), redacting: password)
+            ?? PostgresError.clean(text(PQresultErrorMessage(result)), redacting: secrets)
         var kind = PostgresError.Kind.queryFailed
         if PQstatus(connection) != CONNECTION_OK || sqlState?.hasPrefix("08") == true
             || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03" {
@@ -208,23 +211,28 @@ public final class Connection {
             detail: field(Int32(cw_PG_DIAG_MESSAGE_DETAIL)),
             hint: field(Int32(cw_PG_DIAG_MESSAGE_HINT)),
             // Lines kept: a caller may drop the lines its own wrapper added.
-            context: PQresultErrorField(result, Int32(cw_PG_DIAG_CONTEXT)).map { PostgresError.redact(String(cString: $0), password) },
+            context: PQresultErrorField(result, Int32(cw_PG_DIAG_CONTEXT)).map { PostgresError.redact(String(cString: $0), secrets) },
             target: target(connection)
         )
     }
 
+    /// Whether libpq can parse `dsn` (nil: libpq's defaults). A DSN that cannot parse never will:
+    /// callers stop with this error rather than retry. The message never holds the password.
+    public static func validate(dsn: String?) throws(PostgresError) {
+        _ = try parseUserSettings(dsn, secrets: DSNSecrets.passwords(in: dsn))
+    }
+
     /// The parts of the user's settings we must merge with rather than override.
-    private static func parseUserSettings(_ dsn: String?) throws(PostgresError) -> (options: String?, password: String?) {
+    private static func parseUserSettings(_ dsn: String?, secrets: [String]) throws(PostgresError) -> (options: String?, password: String?) {
         guard let dsn, !dsn.trimmingCharacters(in: .whitespaces).isEmpty else { return (nil, nil) }
         var errorMessage: UnsafeMutablePointer<CChar>?
         guard let parsed = PQconninfoParse(dsn, &errorMessage) else {
             let message = errorMessage.map { String(cString: $0) } ?? "could not parse the connection string"
             if let errorMessage { PQfreemem(errorMessage) }
-            // The DSN may hold a password; libpq's parse errors quote only the bad fragment,
-            // but never echo the DSN itself.
+            // libpq's parse errors quote the DSN (a URI whole), password and all.
             throw PostgresError(
                 kind: .invalidSettings,
-                message: PostgresError.clean(message, redacting: nil)
+                message: PostgresError.clean(message, redacting: secrets)
                     + " (expected `key=value …` or `postgresql://user@host:port/dbname`)"
             )
         }

@@ -62,18 +62,17 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
 }
 
 extension PostgresError {
-    /// Removes every occurrence of `secret` from `text` and squeezes libpq's multi-line messages
-    /// into one line.
-    static func clean(_ text: String, redacting secret: String?) -> String {
-        let lines = redact(text, secret).split(whereSeparator: \.isNewline)
+    /// Removes every secret (and anything shaped like a password) from `text` and squeezes
+    /// libpq's multi-line messages into one line.
+    static func clean(_ text: String, redacting secrets: [String]) -> String {
+        let lines = redact(text, secrets).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         return lines.joined(separator: "; ")
     }
 
-    /// Removes every occurrence of `secret` from `text`.
-    static func redact(_ text: String, _ secret: String?) -> String {
-        guard let secret, !secret.isEmpty else { return text }
-        return text.replacingOccurrences(of: secret, with: "********")
+    /// `text` without any of `secrets`, or anything shaped like a password.
+    static func redact(_ text: String, _ secrets: [String]) -> String {
+        DSNSecrets.redact(text, secrets)
     }
 }

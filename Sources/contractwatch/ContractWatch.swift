@@ -39,6 +39,13 @@ struct ConnectionOptions: ParsableArguments {
     func validate() throws {
         guard connectTimeout >= 1 else { throw ValidationError("--connect-timeout must be at least 1 second") }
         guard statementTimeout >= 100 else { throw ValidationError("--statement-timeout must be at least 100 ms") }
+        // A DSN that cannot parse is a usage error, before anything starts (the dashboard used
+        // to retry it forever).
+        do {
+            try Connection.validate(dsn: dsn)
+        } catch {
+            throw ValidationError("--dsn: \(error.message)")
+        }
     }
 }
 

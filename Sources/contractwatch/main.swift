@@ -4,7 +4,7 @@ import Foundation
 // Exit codes (DESIGN.md §6): 0 clean, 1 violations or contract errors, 2 usage, 3 could not check.
 // ArgumentParser's own usage errors exit 64; we map them to 2 so CI scripts see one convention.
 do {
-    var command = try ContractWatch.parseAsRoot()
+    var command = try ContractWatch.parseAsRoot(PasswordScrub.argumentsThenScrub())
     try command.run()
     exit(ExitStatus.clean)
 } catch let failure as CommandFailure {
