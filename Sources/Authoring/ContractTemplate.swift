@@ -27,7 +27,7 @@ public enum ContractTemplate {
     /// The file name for a table: `object_images.json`, `sales.orders.odcs.yaml`.
     public static func fileName(for table: QualifiedName, format: Format) -> String {
         let base = (table.schema == "public" ? table.name : "\(table.schema).\(table.name)")
-            .map { "/\\ ".contains($0) || $0.asciiValue.map { $0 < 0x20 } == true ? "_" : $0 }
+            .map { "/\\ ".contains($0) || $0.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } ? "_" : $0 }
         return String(base) + (format == .seed ? ".json" : ".odcs.yaml")
     }
 

@@ -54,8 +54,9 @@ public indirect enum JSONText: Sendable, Hashable {
 
     static func quote(_ text: String, into out: inout String) {
         out += "\""
-        // Most strings need no escape: append them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        // Most strings need no escape: append them whole. (0x7F is DEL; 0xC2 leads U+0080…U+00BF,
+        // among them the C1 controls, which are escaped too: no terminal sees them raw.)
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             out += text
             out += "\""
             return
@@ -67,7 +68,7 @@ public indirect enum JSONText: Sendable, Hashable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

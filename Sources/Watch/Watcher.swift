@@ -405,18 +405,18 @@ public final class EventLog: Sendable {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-        }
-        let file = FileHandle(forWritingAtPath: path)
-        _ = try? file?.seekToEnd()
-        handle = Mutex(file)
+        // O_APPEND: each line is one write at the end of the file, whoever else appends (two
+        // dashboards on one log interleave lines, never overwrite them).
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        handle = Mutex(descriptor >= 0 ? FileHandle(fileDescriptor: descriptor, closeOnDealloc: true) : nil)
     }
 
     public func write(_ line: String) {
         let stamp = Date().formatted(.iso8601)
+        // Server messages quote names, which may carry escape sequences: none reach a `tail -f`.
+        let text = "\(stamp) \(ControlCharacters.escaped(line).replacingOccurrences(of: "\n", with: "\\n"))\n"
         handle.withLock { file in
-            file?.write(Data("\(stamp) \(line)\n".utf8))
+            file?.write(Data(text.utf8))
         }
     }
 }

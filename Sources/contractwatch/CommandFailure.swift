@@ -1,4 +1,5 @@
 import Foundation
+import Catalog
 
 /// Process exit statuses, one meaning each.
 enum ExitStatus {
@@ -23,12 +24,14 @@ struct CommandFailure: Error {
 }
 
 /// Writes straight to the file descriptors (no C stdio buffers to flush before `exit`).
+/// The one way text reaches stdout and stderr: control characters in names (and anything else)
+/// arrive as visible `\x1B` text, never as escape sequences for the terminal.
 enum Output {
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data(ControlCharacters.escaped(text).utf8))
     }
 
     static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((ControlCharacters.escaped(line) + "\n").utf8))
     }
 }

@@ -76,3 +76,48 @@ struct HostileInputTests {
         #expect(flood.contains("… and 19900 more problems in this file (the first 100 are listed)"))
     }
 }
+
+/// Names are data: escape sequences in them reach no terminal.
+struct TerminalInjectionTests {
+    static let osc52 = "\u{1B}]52;c;cHduZWQ=\u{07}"  // writes the clipboard
+    static let red = "\u{1B}[31m"
+
+    @Test func escapeSequencesInNamesArePrintedAsText() throws {
+        let table = "evil" + Self.osc52
+        let column = "col" + Self.red + "\u{9B}2J"  // and a C1 CSI that clears the screen
+        let dsn = try freshDatabase("CREATE TABLE \(quoteIdentifier(table)) (\(quoteIdentifier(column)) integer);")
+        // JSON strings cannot hold raw control characters: the contract writes them as \u escapes.
+        func json(_ text: String) -> String {
+            text.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? String(format: "\\u%04x", $0.value) : String($0) }.joined()
+        }
+        let contract = """
+            {"spec-version": "1.0.0", "name": "\(json("owned" + Self.red))",
+             "owner": {"name": "\(json("Mallory\u{1B}[2J"))", "email": "m@example.com"},
+             "schema": {"table_name": "\(json(table))", "properties": {"\(json(column))": {"constraints": {"data_type": "text"}}}}}
+            """
+        let folder = try ContractDirectory(["evil.json": contract])
+        var outputs: [String: BinaryRun] = [:]
+        for format in ["text", "markdown", "junit"] {
+            outputs["check " + format] = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path, "--format", format])
+        }
+        outputs["owners"] = try runBinary(["owners", "--contracts", folder.path])
+        outputs["owners broken"] = try runBinary(["owners", "--broken", "--dsn", dsn, "--contracts", folder.path])
+        outputs["lint"] = try runBinary(["lint", folder.path])
+        let initFolder = try ContractDirectory([:])
+        outputs["init"] = try runBinary(["init", "--dsn", dsn, "--contracts", initFolder.path, "--schema", "public", "--owner", "a@b.org"])
+        for (name, run) in outputs {
+            #expect(!run.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x9B || $0.value == 0x07 }, "\(name) printed a raw control character")
+            #expect(!run.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x9B || $0.value == 0x07 }, "\(name) printed a raw control character on stderr")
+        }
+        #expect(outputs["check text"]?.stdout.contains("evil\\x1B]52;c;cHduZWQ=\\x07") == true, "\(outputs["check text"]?.stdout ?? "")")
+        // JSON keeps the exact name, escaped the JSON way.
+        let json = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path, "--format", "json"])
+        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((decoded["violations"] as? [[String: Any]])?.first?["table"] as? String == table)
+        // init's file name carries no control character.
+        let files = try FileManager.default.contentsOfDirectory(atPath: initFolder.path)
+        #expect(files.count == 1 && !files[0].unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(files)")
+    }
+
+    func quoteIdentifier(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}

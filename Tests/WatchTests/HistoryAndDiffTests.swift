@@ -82,3 +82,22 @@ struct ViolationHistoryTests {
         #expect(history.record(for: b.id)?.firstSeen == t4 && history.record(for: b.id)?.isOpen == true)
     }
 }
+
+struct EventLogTests {
+    @Test func twoWritersAppendAndNoControlBytesReachTheFile() throws {
+        let path = NSTemporaryDirectory() + "cw-log-" + UUID().uuidString + "/contractwatch.log"
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let first = EventLog(path: path)
+        let second = EventLog(path: path)
+        for index in 0..<50 {
+            first.write("first \(index) table \u{1B}]52;c;eA==\u{07}")
+            second.write("second \(index)\nforged line")
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 100, "both writers' lines are all there, one per line")
+        #expect(lines.filter { $0.contains(" first ") }.count == 50 && lines.filter { $0.contains(" second ") }.count == 50)
+        #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(text.contains("\\x1B]52;c;eA==\\x07") && text.contains("second 0\\nforged line"))
+    }
+}

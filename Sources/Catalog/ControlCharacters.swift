@@ -1,0 +1,27 @@
+/// Names are data, and data can carry terminal escape sequences: a table named
+/// `"\u{1B}]52;c;…\u{07}"` would write the reader's clipboard when `check` prints it. Everything
+/// printed for people goes through `escaped`, so control characters arrive as visible text.
+public enum ControlCharacters {
+    /// `text` with every C0 control except newline and tab, DEL and every C1 control written as
+    /// `\x1B`-style text (carriage return too: it could overwrite a line).
+    public static func escaped(_ text: String) -> String {
+        // Most output has none: one pass to check, no copy.
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return (value < 0x20 && value != 0x0A && value != 0x09) || (0x7F...0x9F).contains(value)
+    }
+}
