@@ -50,6 +50,9 @@ public struct MigrationScript: Sendable {
                 ["CREATE", "SUBSCRIPTION"], ["DROP", "SUBSCRIPTION"], ["ALTER", "SUBSCRIPTION"],
             ]
             let upper = statement.text.uppercased()
+            if words.first == "COPY", upper.contains(" PROGRAM ") || upper.contains(" PROGRAM'") {
+                return Refusal(line: statement.line, statement: short, reason: "COPY … PROGRAM runs a shell command on the server, which no rollback undoes")
+            }
             if outside.contains(where: { starts($0) }) || (words.first == "REINDEX" && upper.contains("CONCURRENTLY"))
                 || (words.first == "ALTER" && upper.contains("DETACH PARTITION") && upper.contains("CONCURRENTLY")) {
                 return Refusal(line: statement.line, statement: short, reason: "cannot run inside a transaction block")

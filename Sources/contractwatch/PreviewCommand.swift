@@ -72,8 +72,9 @@ struct PreviewCommand: ParsableCommand {
         } else {
             Output.error("contractwatch preview: rolled back (PostgreSQL confirms the transaction was aborted), but the catalog changed while it ran: another session, or an effect PostgreSQL does not roll back (dblink, a background worker)")
         }
-        if sql.range(of: "nextval", options: .caseInsensitive) != nil || script.statements.contains(where: { $0.keywords.first == "INSERT" }) {
-            Output.error("contractwatch preview: note: sequences advanced by the script (nextval, serial columns) are not rolled back by PostgreSQL")
+        if ["nextval", "setval"].contains(where: { sql.range(of: $0, options: .caseInsensitive) != nil })
+            || script.statements.contains(where: { $0.keywords.first == "INSERT" }) {
+            Output.error("contractwatch preview: note: sequences moved by the script (nextval, setval, serial columns) are not rolled back by PostgreSQL")
         }
 
         let impact = MigrationImpact(before: before, after: after)

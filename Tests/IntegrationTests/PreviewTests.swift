@@ -131,4 +131,13 @@ struct PreviewCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("(2 statements, run in a transaction and rolled back)"))
     }
+
+    @Test func sequenceMovesAreSaidNotToRollBack() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer); CREATE SEQUENCE s;")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let run = try runBinary(["preview", try file("SELECT setval('s', 42);"), "--dsn", dsn, "--contracts", folder.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("sequences moved by the script (nextval, setval, serial columns) are not rolled back"))
+        #expect(try Connection(ConnectionSettings(dsn: dsn)).query("SELECT last_value FROM s").int(0, 0) == 42, "PostgreSQL indeed keeps it")
+    }
 }

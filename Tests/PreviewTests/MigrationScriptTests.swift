@@ -24,6 +24,7 @@ struct MigrationScriptTests {
         ("DROP DATABASE x;", "inside a transaction"), ("ALTER SYSTEM SET work_mem = '1MB';", "inside a transaction"),
         ("REINDEX TABLE CONCURRENTLY t;", "inside a transaction"),
         ("ALTER TABLE parted DETACH PARTITION parted_1 CONCURRENTLY;", "inside a transaction"),
+        ("COPY t TO PROGRAM 'rm -rf /tmp/x';", "shell command"), ("copy t from program 'curl x' ;", "shell command"),
     ])
     func refusesWhatCannotBePreviewed(sql: String, reason: String) {
         let refusals = MigrationScript("ALTER TABLE t ADD COLUMN z int;\n" + sql).refusals
