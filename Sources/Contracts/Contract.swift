@@ -82,11 +82,14 @@ public struct Consumer: Sendable, Hashable {
     public var kind: String?
     /// Who owns the consumer: an id or email in the owners registry, or a name.
     public var owner: String?
+    /// Where the consumer is written (for lint findings).
+    public var location: SourceLocation?
 
-    public init(name: String, kind: String? = nil, owner: String? = nil) {
+    public init(name: String, kind: String? = nil, owner: String? = nil, location: SourceLocation? = nil) {
         self.name = name
         self.kind = kind
         self.owner = owner
+        self.location = location
     }
 }
 
@@ -300,6 +303,10 @@ public struct Contract: Sendable, Hashable, Identifiable {
     public var ownerLocation: SourceLocation?
     /// What the reader noticed beyond errors (`lint` reports it).
     public var notes: [ContractNote] = []
+    /// Where the contract's name and its table's name are written (lint points at both files
+    /// of a duplicate).
+    public var nameLocation: SourceLocation?
+    public var tableLocation: SourceLocation?
 
     public var id: String { file }
 

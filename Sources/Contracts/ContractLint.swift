@@ -88,19 +88,25 @@ public enum ContractLint {
             }
             for consumer in contract.consumers {
                 guard let owner = consumer.owner, !registry.people.isEmpty, registry.resolve(owner) == nil else { continue }
-                findings.append(Finding(file: file, nil, .unresolvedReference, "consumer \"\(consumer.name)\" names owner \"\(owner)\", who is not in \(registry.file ?? "owners.yaml")"))
+                findings.append(Finding(file: file, consumer.location, .unresolvedReference, "consumer \"\(consumer.name)\" names owner \"\(owner)\", who is not in \(registry.file ?? "owners.yaml")"))
             }
+        }
+        // Each file of a duplicate points at the others, where they write it.
+        func elsewhere(_ group: [Contract], _ contract: Contract, _ location: (Contract) -> SourceLocation?) -> String {
+            group.filter { $0.file != contract.file }.map { other in
+                fileName(other.file) + (location(other).map { ":\($0.line):\($0.column)" } ?? "")
+            }.joined(separator: ", ")
         }
         for (name, group) in byName.sorted(by: { $0.key < $1.key }) where group.count > 1 {
             for contract in group {
-                findings.append(Finding(file: fileName(contract.file), nil, .duplicateName,
-                                        "the contract name \"\(name)\" is also used by " + group.filter { $0.file != contract.file }.map(\.file).joined(separator: ", ")))
+                findings.append(Finding(file: fileName(contract.file), contract.nameLocation, .duplicateName,
+                                        "the contract name \"\(name)\" is also used by " + elsewhere(group, contract, \.nameLocation)))
             }
         }
         for (table, group) in byTable.sorted(by: { $0.key < $1.key }) where group.count > 1 {
             for contract in group {
-                findings.append(Finding(file: fileName(contract.file), nil, .duplicateTable,
-                                        "\(table) is also described by " + group.filter { $0.file != contract.file }.map(\.file).joined(separator: ", ")))
+                findings.append(Finding(file: fileName(contract.file), contract.tableLocation, .duplicateTable,
+                                        "\(table) is also described by " + elsewhere(group, contract, \.tableLocation)))
             }
         }
         return findings.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0) }

@@ -104,7 +104,7 @@ private struct ODCSReader {
             notes = []
             let columns = properties(object["properties"], in: objectName)
             let single = list.count == 1
-            contracts.append(Contract(
+            var contract = Contract(
                 name: single ? (name ?? objectName) : "\(name ?? "contract").\(objectName)",
                 file: single ? fields.file : "\(fields.file)#\(objectName)",
                 format: .odcs,
@@ -117,7 +117,10 @@ private struct ODCSReader {
                 table: ContractTable(catalog: database, schema: schemaName ?? "public", name: table),
                 columns: columns, roles: roles, consumers: consumers, support: support,
                 customProperties: custom, ownerLocation: root["team"]?.location, notes: notes
-            ))
+            )
+            contract.nameLocation = (single ? root["name"] ?? root["id"] : nil)?.location ?? object["name"]?.location
+            contract.tableLocation = (object["physicalName"] ?? object["name"])?.location
+            contracts.append(contract)
         }
         return contracts
     }

@@ -120,12 +120,15 @@ private struct Reader {
         }
         let columns = self.columns(schema)
         guard let name, let tableName, let columns else { return nil }
-        return Contract(
+        var contract = Contract(
             name: name, file: file, format: .seedJSON, specVersion: specVersion, namespace: namespace,
             dataAssetResourceName: resource, doc: doc, title: title, owner: owner,
             table: ContractTable(catalog: catalog, schema: tableSchema, name: tableName),
             columns: columns, roles: roles, consumers: consumers, ownerLocation: root["owner"]?.location
         )
+        contract.nameLocation = root["name"]?.location
+        contract.tableLocation = schema["table_name"]?.location
+        return contract
     }
 
     mutating func owner(_ node: PositionedJSON?) -> Owner? {
@@ -430,7 +433,7 @@ struct FieldReader {
         var consumers: [Consumer] = []
         for item in items {
             if case .string(let name) = item.value {
-                consumers.append(Consumer(name: name))
+                consumers.append(Consumer(name: name, location: item.location))
                 continue
             }
             guard item.members != nil else {
@@ -438,7 +441,7 @@ struct FieldReader {
                 continue
             }
             guard let name = requiredString(item, "name", in: "the consumer", hint: "name what depends on this table") else { continue }
-            consumers.append(Consumer(name: name, kind: optionalString(item, "kind"), owner: optionalString(item, "owner")))
+            consumers.append(Consumer(name: name, kind: optionalString(item, "kind"), owner: optionalString(item, "owner"), location: item.location))
         }
         return consumers
     }

@@ -234,7 +234,8 @@ struct ODCSReaderTests {
         #expect(orders.roles.map { "\($0.role.rawValue) \($0.reference)" } == ["owner ana@shop.example", "it_sme kim"])
         #expect(orders.support == [SupportChannel(channel: "#sales-data", tool: "slack")])
         #expect(orders.customProperties == ["tier": "gold"])
-        #expect(orders.consumers == [Consumer(name: "revenue dashboard", kind: "dashboard", owner: "bi")])
+        #expect(orders.consumers.map { [$0.name, $0.kind, $0.owner] } == [["revenue dashboard", "dashboard", "bi"]])
+        #expect(orders.consumers.first?.location != nil)
         #expect(orders.columns[0].expectation == ColumnExpectation(primaryKey: true, dataType: "bigint", isNullable: false, primaryKeyPosition: 2))
         #expect(orders.columns[1].expectation == ColumnExpectation(primaryKey: true, dataType: "text", primaryKeyPosition: 1))
         #expect(orders.columns[2].expectation == ColumnExpectation(dataType: "character", modifiers: ModifierExpectation(characterMaximumLength: .limited(4)), unique: true))
@@ -346,13 +347,13 @@ struct LintTests {
             "d.json": "{\"name\": \"d\",\n \"schema\": {\"table_name\": \"d\", \"properties\": {},}}",
         ])
         #expect(findings == [
-            "a.json: duplicate-name: the contract name \"orders\" is also used by b.json",
-            "a.json: duplicate-table: public.orders is also described by b.json",
+            "a.json:1:10: duplicate-name: the contract name \"orders\" is also used by b.json:1:10",
             "a.json:2:48: unresolved-reference: it_sme \"kim\": it is not an id, email or name in owners.yaml",
+            "a.json:3:27: duplicate-table: public.orders is also described by b.json:1:45",
             "a.json:3:88: unknown-type: \"integr\" (column id) is not an information_schema data_type; did you mean \"integer\"?",
-            "b.json: duplicate-name: the contract name \"orders\" is also used by a.json",
-            "b.json: duplicate-table: public.orders is also described by a.json",
             "b.json:1:1: missing-owner: contract orders names no owner, so nobody is told when it breaks; add \"owner\": {\"name\": \"…\", \"email\": \"…\"}",
+            "b.json:1:10: duplicate-name: the contract name \"orders\" is also used by a.json:1:10",
+            "b.json:1:45: duplicate-table: public.orders is also described by a.json:3:27",
             "c.odcs.yaml:1:1: missing-owner: contract c names no owner, so nobody is told when it breaks; add team: {name: …, members: [{username: …, role: owner}]}",
             "c.odcs.yaml:7:23: unknown-type: \"bigserail\" (column id) is not a built-in type; did you mean \"bigint\"? (if it is a domain, enum or composite type, ignore this)",
             "d.json:2:49: invalid-file: trailing comma before '}' is not allowed in JSON",
@@ -368,6 +369,14 @@ struct LintTests {
             "t.odcs.yaml:18:23: unknown-type: \"integr\" (column c5) is not a built-in type; did you mean \"integer\"? (if it is a domain, enum or composite type, ignore this)",
             "t.odcs.yaml:20:23: type-spelling: column c6: varchar[15] is read as varchar(15), as generated ODCS files mean it; PostgreSQL reads it as an array: write varchar(15), or varchar[] for an array",
         ])
+    }
+
+    @Test func consumerOwnersPointAtTheirLine() {
+        let findings = lint([
+            "owners.yaml": "people:\n  - id: dana\n    email: dana@x.org\n",
+            "a.json": "{\"name\": \"a\", \"owner\": {\"name\": \"A\", \"email\": \"a@x.org\"},\n \"consumers\": [\n  {\"name\": \"board\", \"owner\": \"nobody\"}],\n \"schema\": {\"table_name\": \"a\", \"properties\": {}}}",
+        ])
+        #expect(findings == ["a.json:3:3: unresolved-reference: consumer \"board\" names owner \"nobody\", who is not in owners.yaml"])
     }
 
     @Test func cleanFolderHasNoFindings() {
