@@ -78,7 +78,7 @@ struct ContractToolingTests {
         #expect(found.status == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [String: Any])
         let rules = (json["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String }
-        #expect(rules == ["duplicate-name", "duplicate-name", "missing-owner"])
+        #expect(rules == ["duplicate-name", "missing-owner", "duplicate-name"])  // by file, then line
         #expect(try runBinary(["lint", clean.path + "/nope"]).status == 2)
     }
 
