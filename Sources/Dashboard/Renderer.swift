@@ -193,7 +193,13 @@ public enum Renderer {
         case .connecting:
             x = canvas.put(" ◌ connecting ", x: x, y: y, role: .statusWarning)
         case .connected:
-            x = canvas.put(" ● connected ", x: x, y: y, role: .statusOK)
+            // A poll late by more than 2 s is waiting on the server (a lock, a frozen backend,
+            // a slow network): say so, and for how long, instead of "connected".
+            if let started = status.pollStartedAt, now.timeIntervalSince(started) >= 2 {
+                x = canvas.put(" ◌ waiting for the server (\(Int(now.timeIntervalSince(started)))s) ", x: x, y: y, role: .statusWarning)
+            } else {
+                x = canvas.put(" ● connected ", x: x, y: y, role: .statusOK)
+            }
         case .retrying(let attempt, let retryAt, let reason):
             let seconds = max(0, Int(retryAt.timeIntervalSince(now).rounded(.up)))
             x = canvas.put(" ✖ retrying in \(seconds)s (attempt \(attempt)): \(reason) ", x: x, y: y, role: .statusError, limit: canvas.width * 2 / 3)

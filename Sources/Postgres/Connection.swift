@@ -112,7 +112,16 @@ public final class Connection {
     public func receive() throws(PostgresError) -> QueryResult {
         // One result per statement, then NULL; an error result is the one to report.
         var kept: OpaquePointer?
-        while let result = PQgetResult(handle) {
+        while true {
+            // Per statement of a script: each answer restarts the clock.
+            let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(settings.answerDeadlineSeconds * 1e9)
+            do {
+                try waitUntilReadable(deadline: deadline)
+            } catch {
+                if let kept { PQclear(kept) }
+                throw error
+            }
+            guard let result = PQgetResult(handle) else { break }
             if let previous = kept, PQresultStatus(previous) == PGRES_FATAL_ERROR {
                 PQclear(result)
             } else {
@@ -126,8 +135,31 @@ public final class Connection {
     /// Runs a script of one or more statements (simple query protocol, no parameters).
     /// For loading fixtures and demo schemas; never used with user-supplied identifiers.
     public func execute(script: String) throws(PostgresError) {
-        // PQexec returns only the last result; an error stops the script at the failing statement.
-        _ = try check(PQexec(handle, script))
+        // As PQexec, but under the answer deadline: an error stops the script at the failing
+        // statement and is the result reported.
+        if PQsendQuery(handle, script) != 1 { throw Self.lostError(handle, secrets: secrets) }
+        _ = try receive()
+    }
+
+    /// Waits until libpq can hand out the next result without blocking, at most until
+    /// `deadline` (uptime nanoseconds). Past it the connection is dropped: the caller connects
+    /// afresh, and the backend, when it runs again, finds its client gone and stops.
+    private func waitUntilReadable(deadline: UInt64) throws(PostgresError) {
+        while PQisBusy(handle) == 1 {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else {
+                shutdown(PQsocket(handle), Int32(SHUT_RDWR))
+                throw PostgresError(
+                    kind: .timeout,
+                    message: "no answer from the server within \(Int(settings.answerDeadlineSeconds)) s (statement_timeout + \(Int(settings.answerGraceSeconds)) s); the connection was dropped (is the server frozen, or the network down?)",
+                    target: Self.target(handle)
+                )
+            }
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(min(1_000, (deadline - now) / 1_000_000 + 1))
+            if poll(&descriptor, 1, milliseconds) < 0, errno != EINTR { throw Self.lostError(handle, secrets: secrets) }
+            if PQconsumeInput(handle) == 0 { throw Self.lostError(handle, secrets: secrets) }
+        }
     }
 
     private func check(_ result: OpaquePointer?) throws(PostgresError) -> QueryResult {
@@ -149,7 +181,7 @@ public final class Connection {
         pointer.map { String(cString: $0) } ?? ""
     }
 
-    private static func target(_ connection: OpaquePointer) -> String {
+    static func target(_ connection: OpaquePointer) -> String {
         let host = text(PQhost(connection))
         let shownHost = host.isEmpty ? "default" : (host.hasPrefix("/") ? "socket \(host)" : host)
         return "\(text(PQuser(connection)))@\(shownHost):\(text(PQport(connection)))/\(text(PQdb(connection)))"

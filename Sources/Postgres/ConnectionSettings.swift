@@ -14,6 +14,13 @@ public struct ConnectionSettings: Sendable, Equatable {
     /// Bounds how long a catalog query may wait behind a migration's lock.
     public var lockTimeoutMilliseconds: Int
     public var applicationName: String
+    /// How long past `statement_timeout` the client waits for an answer before it gives up on
+    /// the connection: a frozen backend or a network black hole never answers, and the server's
+    /// own timeout cannot fire in a process that does not run.
+    public var answerGraceSeconds: Double = 10
+
+    /// The client-side deadline for one answer.
+    public var answerDeadlineSeconds: Double { Double(statementTimeoutMilliseconds) / 1000 + answerGraceSeconds }
 
     public init(
         dsn: String? = nil,

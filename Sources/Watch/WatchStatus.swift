@@ -52,6 +52,9 @@ public struct WatchStatus: Sendable {
     public var result: CheckResult?
     public var snapshot: CatalogSnapshot?
     public var lastPollAt: Date?
+    /// When the poll in flight started (nil between polls): a poll that takes long is shown as
+    /// waiting for the server, not as "connected".
+    public var pollStartedAt: Date?
     public var lastPollSeconds: Double?
     public var pollCount = 0
     /// Violations in this poll that were not in the previous successful one.

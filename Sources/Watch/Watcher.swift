@@ -169,7 +169,10 @@ public final class Watcher: Sendable {
         for action in actions {
             switch action {
             case .poll:
-                handle(poll())
+                mailbox.withLock { $0.pollStartedAt = Date() }
+                let event = poll()
+                mailbox.withLock { $0.pollStartedAt = nil }
+                handle(event)
             case .schedule(let seconds):
                 worker.withLock { state in
                     state.timer?.schedule(deadline: .now() + seconds, leeway: .milliseconds(20))

@@ -43,6 +43,21 @@ struct SnapshotTests {
         try expectSnapshot(StatusFixture.render(&m, width: width, height: height), "violation_detail_\(width)x\(height)")
     }
 
+    @Test func aLatePollSaysItIsWaitingForTheServer() throws {
+        var status = StatusFixture.status
+        status.state = .connected
+        // 1 s into a poll: still "connected"; 7 s into it: waiting, and for how long.
+        status.pollStartedAt = StatusFixture.pollTime
+        var m = DashboardModel(status: status, hints: [])
+        var early = Frame(width: 80, height: 24)
+        Renderer.draw(&m, on: &early, now: StatusFixture.pollTime.addingTimeInterval(1))
+        #expect(early.text.contains("● connected"))
+        var late = Frame(width: 80, height: 24)
+        Renderer.draw(&m, on: &late, now: StatusFixture.pollTime.addingTimeInterval(7))
+        #expect(late.text.contains("◌ waiting for the server (7s)"), "\(late.text)")
+        #expect(!late.text.contains("● connected"))
+    }
+
     @Test func tablesScreenWithWideCharacters() throws {
         var m = model([.character("2")])
         let frame = StatusFixture.render(&m, width: 120, height: 40)

@@ -1,3 +1,4 @@
+import Foundation
 import Postgres
 import Testing
 
@@ -25,5 +26,27 @@ struct QueryResultTests {
         #expect(result.int(0, 11) == nil, "text that is not a number")
         #expect(result.bool(0, 11) == nil, "text that is not t or f")
         #expect((0..<12).map { result.isNull(0, $0) } == [true, false, false, false, true, false, false, false, true, false, false, false])
+    }
+}
+
+/// A backend that stops answering (frozen, or the network gone) cannot hang a session: the
+/// client's own deadline gives up on the connection, and a new one works.
+struct AnswerDeadlineTests {
+    @Test func aFrozenBackendTimesOutOnTheClientAndANewConnectionWorks() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a int);")
+        var settings = ConnectionSettings(dsn: dsn, statementTimeoutMilliseconds: 500)
+        settings.answerGraceSeconds = 1
+        let connection = try Connection(settings)
+        let backend = try #require(try connection.query("SELECT pg_backend_pid()").int(0, 0))
+        #expect(kill(pid_t(backend), SIGSTOP) == 0)
+        defer { kill(pid_t(backend), SIGCONT) }
+        #expect {
+            _ = try connection.query("SELECT count(*) FROM t")
+        } throws: { error in
+            (error as? PostgresError)?.kind == .timeout && (error as? PostgresError)?.message.contains("no answer from the server") == true
+        }
+        kill(pid_t(backend), SIGCONT)
+        #expect(!connection.isConnected || (try? connection.query("SELECT 1")) == nil, "the old connection is dropped")
+        #expect(try Connection(settings).query("SELECT 1").int(0, 0) == 1)
     }
 }
