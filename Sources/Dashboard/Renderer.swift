@@ -200,6 +200,8 @@ public enum Renderer {
             } else {
                 x = canvas.put(" ● connected ", x: x, y: y, role: .statusOK)
             }
+        case .blocked(let reason):
+            x = canvas.put(" ◌ \(reason) ", x: x, y: y, role: .statusWarning, limit: canvas.width * 2 / 3)
         case .retrying(let attempt, let retryAt, let reason):
             let seconds = max(0, Int(retryAt.timeIntervalSince(now).rounded(.up)))
             x = canvas.put(" ✖ retrying in \(seconds)s (attempt \(attempt)): \(reason) ", x: x, y: y, role: .statusError, limit: canvas.width * 2 / 3)

@@ -3,14 +3,19 @@
 ///
 ///     idle ──tick/pollNow──► polling ──succeeded──► idle (schedule next in `interval`)
 ///                              │
-///                              └──failed──► failed(attempt n) (schedule retry in backoff(n))
-///                                              └──tick/pollNow──► polling
+///                              ├──failed──► failed(attempt n) (schedule retry in backoff(n))
+///                              │               └──tick/pollNow──► polling
+///                              └──blocked──► blocked (retry in `blockedRetry`, no backoff: the
+///                                               server is fine, a lock is in the way)
 public struct PollLoop: Sendable, Equatable {
     public enum Phase: Sendable, Equatable {
         case idle
         case polling
         /// The last poll failed; `attempt` counts consecutive failures.
         case failed(attempt: Int, retryIn: Double, reason: String)
+        /// The last poll waited out `lock_timeout` behind another session's lock (`reason` says
+        /// whose); retried soon, so the poll after the lock is released comes within a second.
+        case blocked(reason: String)
     }
 
     public enum Event: Sendable, Equatable {
@@ -20,6 +25,8 @@ public struct PollLoop: Sendable, Equatable {
         case pollNow
         case succeeded
         case failed(reason: String)
+        /// The poll gave up waiting for a lock another session holds.
+        case blocked(reason: String)
         case pause
         case resume
         case setInterval(Double)
@@ -42,6 +49,8 @@ public struct PollLoop: Sendable, Equatable {
     public static let maximumInterval = 3600.0
     /// Retries back off 1, 2, 4, 8, 16, then 30 s (never longer than that, so recovery is noticed).
     public static let maximumBackoff = 30.0
+    /// How soon a poll blocked by a lock is tried again (each try itself waits `lock_timeout`).
+    public static let blockedRetry = 1.0
 
     public init(interval: Double) {
         self.interval = Self.clamp(interval)
@@ -76,6 +85,10 @@ public struct PollLoop: Sendable, Equatable {
             phase = .failed(attempt: attempt, retryIn: delay, reason: reason)
             // Retries continue while paused: a paused dashboard still shows whether the server is back.
             return [.schedule(after: delay)]
+        case .blocked(let reason):
+            // Not a failure of the server: no backoff, and the failure count stays.
+            phase = .blocked(reason: reason)
+            return [.schedule(after: Self.blockedRetry)]
         case .pause:
             paused = true
             return []

@@ -10,6 +10,9 @@ public enum ConnectionState: Sendable, Equatable {
     case connected
     /// The last attempt failed; the next one is at `retryAt`.
     case retrying(attempt: Int, retryAt: Date, reason: String)
+    /// Connected, but the last poll waited out lock_timeout behind another session's lock;
+    /// `reason` names the lock and its holder.
+    case blocked(reason: String)
 }
 
 /// A catalog change seen by the checker, with the violations it opened and closed.

@@ -165,6 +165,10 @@ public final class Watcher: Sendable {
                 status.state = .retrying(attempt: attempt, retryAt: Date().addingTimeInterval(retryIn), reason: reason)
                 status.generation += 1
             }
+            if case .blocked(let reason) = event {
+                status.state = .blocked(reason: reason)
+                status.generation += 1
+            }
         }
         for action in actions {
             switch action {
@@ -322,6 +326,20 @@ public final class Watcher: Sendable {
             }
             return .succeeded
         } catch {
+            // Waited out lock_timeout behind another session: say whose lock, keep the
+            // connection (nothing is wrong with it) and try again soon.
+            if error.sqlState == "55P03", let connection = worker.withLock({ $0.connection }) {
+                let names = Set(contracts.contracts.map(\.table.name))
+                let holders = (try? CatalogLocks.holders(connection, names: names)) ?? []
+                let reason = holders.first.map { "blocked by \($0)" + (holders.count > 1 ? " (and \(holders.count - 1) more)" : "") }
+                    ?? "blocked by a lock (lock_timeout)"
+                log?.write("poll \(reason)")
+                mailbox.withLock { status in
+                    status.contracts = contracts
+                    status.problem = problem
+                }
+                return .blocked(reason: reason)
+            }
             // Whatever broke, start from a fresh connection next time (a restarted server
             // invalidates the old one; a reset keeps no state we need).
             worker.withLock { $0.connection = nil }

@@ -194,4 +194,28 @@ extension WatcherTests {
         let full = try #require(waitFor(watcher, seconds: 10) { relation($0, "side")?.column(named: "b") != nil })
         #expect(full.lastPollKind == .full)
     }
+
+    @Test func aLockedTableSaysWhoHoldsTheLockAndRecoversOnRelease() throws {
+        // A default makes the catalog read open the table (pg_get_expr), so it waits on its lock.
+        let dsn = try freshDatabase("CREATE TABLE t (a integer DEFAULT 1, b text);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])])
+        let settings = ConnectionSettings(dsn: dsn, lockTimeoutMilliseconds: 300)
+        let watcher = Watcher(Watcher.Configuration(settings: settings, contractsFolder: folder.path, interval: 0.25))
+        watcher.start()
+        defer { watcher.stop() }
+        _ = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
+
+        let migration = try Connection(ConnectionSettings(dsn: dsn, readOnly: false, applicationName: "my-migration"))
+        try migration.execute(script: "BEGIN; ALTER TABLE t ADD COLUMN c int;")
+        let holder = try #require(try migration.query("SELECT pg_backend_pid()").int(0, 0))
+        let blocked = try #require(waitFor(watcher, seconds: 15) { if case .blocked = $0.state { true } else { false } })
+        guard case .blocked(let reason) = blocked.state else { return }
+        #expect(reason.contains("pid \(holder) (my-migration"), "\(reason)")
+        #expect(reason.contains("AccessExclusiveLock on public.t"), "\(reason)")
+        #expect(blocked.pollCount >= 1)
+
+        try migration.execute(script: "COMMIT")
+        let recovered = try #require(waitFor(watcher, seconds: 10) { $0.state == .connected && $0.result?.violations.isEmpty == true && $0.snapshot?.relation(QualifiedName(schema: "public", name: "t"))?.column(named: "c") != nil })
+        #expect(recovered.state == .connected)
+    }
 }

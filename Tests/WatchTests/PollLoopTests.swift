@@ -51,4 +51,19 @@ struct PollLoopTests {
         #expect(loop.handle(.setInterval(1e9)) == [], "while polling the next schedule comes from .succeeded")
         #expect(loop.interval == PollLoop.maximumInterval)
     }
+
+    @Test func aPollBlockedByALockRetriesSoonWithoutBackingOff() {
+        var loop = PollLoop(interval: 2)
+        #expect(loop.handle(.tick) == [.poll])
+        #expect(loop.handle(.failed(reason: "down")) == [.schedule(after: 1)])
+        #expect(loop.handle(.tick) == [.poll])
+        #expect(loop.handle(.blocked(reason: "pid 7 holding AccessExclusiveLock")) == [.schedule(after: PollLoop.blockedRetry)])
+        #expect(loop.phase == .blocked(reason: "pid 7 holding AccessExclusiveLock"))
+        #expect(loop.consecutiveFailures == 1, "a lock is not a server failure")
+        #expect(loop.handle(.tick) == [.poll])
+        #expect(loop.handle(.blocked(reason: "still")) == [.schedule(after: PollLoop.blockedRetry)], "no backoff")
+        #expect(loop.handle(.tick) == [.poll])
+        #expect(loop.handle(.succeeded) == [.schedule(after: 2)])
+        #expect(loop.consecutiveFailures == 0)
+    }
 }
