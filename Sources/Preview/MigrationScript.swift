@@ -7,7 +7,11 @@ import Checks
 /// follows the way psql does. A psql meta-command (`\set`) is a statement of its own.
 public struct MigrationScript: Sendable {
     public struct Statement: Sendable, Hashable {
+        /// On one line, for messages.
         public var text: String
+        /// As written (comments outside quotes dropped): what is sent to the server. Newlines
+        /// matter: a `--` comment inside a function body ends at its line.
+        public var sql: String
         /// 1-based line where the statement starts.
         public var line: Int
         /// The first keywords, upper-cased (`ALTER TABLE`, `CREATE INDEX CONCURRENTLY`).
@@ -99,7 +103,7 @@ public struct MigrationScript: Sendable {
             finishWord()
             let text = current.trimmingCharacters(in: " \n\t\r")
             if hasContent, !text.isEmpty {
-                statements.append(Statement(text: text.split(whereSeparator: \.isNewline).joined(separator: " "), line: startLine, keywords: words))
+                statements.append(Statement(text: text.split(whereSeparator: \.isNewline).joined(separator: " "), sql: text, line: startLine, keywords: words))
             }
             current = ""
             words = []
@@ -181,7 +185,7 @@ public struct MigrationScript: Sendable {
                 var command = ""
                 while index < characters.count && !characters[index].isNewline { command.append(characters[index]); index += 1 }
                 let name = command.prefix { !$0.isWhitespace }
-                statements.append(Statement(text: command, line: line, keywords: [String(name)]))
+                statements.append(Statement(text: command, sql: command, line: line, keywords: [String(name)]))
                 continue
             }
             if c == "(" { finishWord(); parenthesisDepth += 1 }

@@ -138,10 +138,10 @@ public enum MigrationPreview {
             // One statement at a time, so a failure names its statement and line.
             for (offset, statement) in script.statements.enumerated() {
                 do {
-                    _ = try session.query("SELECT pg_catalog.set_config($1, $2, true)", [statementSetting, statement.text])
+                    _ = try session.query("SELECT pg_catalog.set_config($1, $2, true)", [statementSetting, statement.sql])
                     try session.execute(script: guarded)
                 } catch {
-                    throw Failure.migrationFailed(withoutWrapper(error, statement: statement.text), statement: offset + 1,
+                    throw Failure.migrationFailed(withoutWrapper(error, statement: statement.sql), statement: offset + 1,
                                                   count: script.statements.count, line: statement.line)
                 }
             }

@@ -1,5 +1,6 @@
 import Checks
 import Foundation
+import Postgres
 import Testing
 
 /// Contracts and schemas nobody on this project wrote: the official ODCS AdventureWorks example
@@ -55,6 +56,24 @@ struct RealMaterialTests {
             "column_missing employeepayhistory.rate present→absent error",
             "data_type person.persontype character→character varying error",
         ])
+    }
+}
+
+extension RealMaterialTests {
+    /// A real schema script as a migration: 798 statements with PL/pgSQL functions (comments in
+    /// their bodies), DO blocks, extensions and hundreds of constraints, previewed on an empty
+    /// database and rolled back.
+    @Test func theAdventureWorksSchemaPreviewsAsAMigration() throws {
+        let dsn = try freshDatabase()
+        let run = try runBinary(["preview", Self.folder + "/adventureworks.sql", "--dsn", dsn, "--contracts", Self.folder, "--format", "json"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("rolled back; the database is unchanged"), "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let preview = try #require(json["preview"] as? [String: Any])
+        #expect((preview["fixed"] as? [Any])?.count == 68, "every table_missing is fixed")
+        #expect((json["violations"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == Array(repeating: "numeric_precision", count: 6))
+        let tables = try Connection(ConnectionSettings(dsn: dsn)).query("SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace <> 'pg_catalog'::regnamespace AND relnamespace <> 'information_schema'::regnamespace")
+        #expect(tables.int(0, 0) == 0)
     }
 }
 
