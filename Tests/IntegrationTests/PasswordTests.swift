@@ -45,10 +45,12 @@ struct PasswordTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        // The arguments are visible from exec on; the scrub follows within the program's first
+        // moments: watch until it shows (or the preview ends).
         var seen = ""
-        for _ in 0..<40 where seen.isEmpty || !seen.contains("--contracts") {
-            usleep(50_000)
-            seen = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/cmdline", encoding: .utf8))?.replacingOccurrences(of: "\0", with: " ") ?? ""
+        for _ in 0..<100 where !seen.contains("password=*") && process.isRunning {
+            usleep(20_000)
+            seen = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/cmdline", encoding: .utf8))?.replacingOccurrences(of: "\0", with: " ") ?? seen
         }
         process.waitUntilExit()
         #expect(seen.contains("password=*********"), "\(seen)")
