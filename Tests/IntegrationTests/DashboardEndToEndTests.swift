@@ -112,7 +112,9 @@ struct DashboardEndToEndTests {
 
         // The Owners screen lists the people of owners.yaml with their open violations.
         try tmux.keys("4")
-        let owners = try #require(try tmux.waitFor("OPEN FOR"))
+        // (Waiting for a row, not the header: a capture can land between two frames.)
+        let owners = try #require(try tmux.waitFor("Sam Whitfield"), "\((try? tmux.screen()) ?? "")")
+        #expect(owners.contains("OPEN FOR"))
         #expect(owners.contains("Priya Raman"))
         #expect(owners.contains("Data Engineering Team") && owners.contains("Sam Whitfield"))
 
