@@ -114,7 +114,7 @@ public struct CatalogColumn: Sendable, Hashable {
     /// What few columns have (interval fields, element modifiers, domains and user types),
     /// behind one reference: a snapshot holds every column of the catalog, and inline these
     /// facts would double a column's size.
-    private let details: TypeDetails?
+    private var details: TypeDetails?
     public var isNullable: Bool
     public var isUpdatable: Bool
     /// For `ARRAY` columns: the element's `data_type` (`text`, `integer`, `USER-DEFINED`…).
@@ -156,6 +156,22 @@ public struct CatalogColumn: Sendable, Hashable {
     }
 
     public var isPrimaryKey: Bool { primaryKeyPosition != nil }
+
+    /// Equal type details of many columns as one object (every `integer[]` of a catalog has the
+    /// same): the reader shares them through one pool per snapshot.
+    public struct DetailsPool: Sendable {
+        fileprivate var members: Set<TypeDetails> = []
+        public init() {}
+    }
+
+    public mutating func shareDetails(_ pool: inout DetailsPool) {
+        guard let details else { return }
+        if let existing = pool.members.firstIndex(of: details) {
+            self.details = pool.members[existing]
+        } else {
+            pool.members.insert(details)
+        }
+    }
 
     /// `information_schema.columns.interval_type`: the fields an interval is restricted to
     /// (`YEAR TO MONTH`); nil for an interval with every field and for other types.

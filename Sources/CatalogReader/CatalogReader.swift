@@ -233,6 +233,7 @@ public enum CatalogReader {
         /// Type names repeat across thousands of columns: keep one copy of each (a large catalog
         /// otherwise holds ~125k separate heap strings for a few dozen distinct values).
         var pool: [String: String] = [:]
+        var detailsPool = CatalogColumn.DetailsPool()
 
         mutating func shared(_ text: String) -> String {
             // Up to 15 UTF-8 bytes a String is stored inline: nothing to share.
@@ -301,7 +302,7 @@ public enum CatalogReader {
             let domain = facts.isDomain ? userType(false, 31, 32) : nil
             let udt = facts.isDomain ? userType(facts.baseInCatalog, 33, 34) : userType(facts.typeInCatalog, 31, 32)
             let elementUserType = derived.dataType == "ARRAY" ? userType(facts.elementInCatalog, 35, 36) : nil
-            let column = CatalogColumn(
+            var column = CatalogColumn(
                 name: columnName,
                 position: result.int(row, 6) ?? 0,
                 dataType: shared(derived.dataType),
@@ -321,6 +322,7 @@ public enum CatalogReader {
                 comment: result.string(row, 28),
                 isUnique: result.bool(row, 29) ?? false
             )
+            column.shareDetails(&detailsPool)
             relations[position].columns.append(column)
         }
         }
