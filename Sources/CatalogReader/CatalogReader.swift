@@ -65,9 +65,13 @@ public enum CatalogReader {
                \(columnComment) AS column_comment,
                a.attnum = ANY(keys.unique_columns) AS is_unique,
                c.oid::int8 AS relation_oid,
-               tn.nspname AS type_schema, t.typname AS type_own_name,
-               btn.nspname AS base_schema, bt.typname AS base_own_name,
-               etn.nspname AS elem_schema, et.typname AS elem_own_name
+               -- names of types that are not built in (NULL, so nothing sent, for the rest)
+               CASE WHEN tn.nspname <> 'pg_catalog' THEN tn.nspname END AS type_schema,
+               CASE WHEN tn.nspname <> 'pg_catalog' THEN t.typname END AS type_own_name,
+               CASE WHEN btn.nspname <> 'pg_catalog' THEN btn.nspname END AS base_schema,
+               CASE WHEN btn.nspname <> 'pg_catalog' THEN bt.typname END AS base_own_name,
+               CASE WHEN etn.nspname <> 'pg_catalog' THEN etn.nspname END AS elem_schema,
+               CASE WHEN etn.nspname <> 'pg_catalog' THEN et.typname END AS elem_own_name
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         -- Keys once per relation through pg_index's indrelid index (OFFSET 0 keeps it a per-row
