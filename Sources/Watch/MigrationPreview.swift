@@ -159,8 +159,10 @@ public enum MigrationPreview {
     /// The server's CONTEXT without the lines our DO … EXECUTE wrapper adds.
     static func withoutWrapper(_ error: PostgresError, statement: String) -> PostgresError {
         var cleaned = error
-        let lines = (error.context ?? "").split(separator: "\n").map(String.init).filter { line in
-            !(line.contains("inline_code_block line 1 at EXECUTE") || line == "SQL statement \"\(statement)\"")
+        // The statement itself is quoted whole (over several lines, if it has them).
+        let context = (error.context ?? "").replacingOccurrences(of: "SQL statement \"\(statement)\"", with: "")
+        let lines = context.split(separator: "\n").map(String.init).filter { line in
+            !line.trimmingCharacters(in: .whitespaces).isEmpty && !line.contains("inline_code_block line 1 at EXECUTE")
         }
         cleaned.context = lines.isEmpty ? nil : lines.joined(separator: "; ")
         return cleaned

@@ -140,4 +140,22 @@ struct PreviewCommandTests {
         #expect(run.stderr.contains("sequences moved by the script (nextval, setval, serial columns) are not rolled back"))
         #expect(try Connection(ConnectionSettings(dsn: dsn)).query("SELECT last_value FROM s").int(0, 0) == 42, "PostgreSQL indeed keeps it")
     }
+
+    @Test func aFailureInsideAFunctionShowsItsOwnContextNotOurs() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let migration = try file("""
+            CREATE FUNCTION boom() RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN
+              RAISE EXCEPTION 'boom' USING DETAIL = 'inside';
+            END $$;
+            SELECT
+              boom();
+            """)
+        let run = try runBinary(["preview", migration, "--dsn", dsn, "--contracts", folder.path])
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("at statement 2 of 2 (line 5)"), "\(run.stderr)")
+        #expect(run.stderr.contains("boom [SQLSTATE P0001]; DETAIL: inside; CONTEXT: PL/pgSQL function boom() line 3 at RAISE"), "\(run.stderr)")
+        #expect(!run.stderr.contains("inline_code_block") && !run.stderr.contains("SQL statement"), "\(run.stderr)")
+    }
 }
