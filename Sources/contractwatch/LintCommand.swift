@@ -2,6 +2,7 @@ import ArgumentParser
 import ContractFiles
 import Contracts
 import Foundation
+import Reports
 
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,32 +42,8 @@ struct LintCommand: ParsableCommand {
             throw CommandFailure.usage(error.description)
         }
         let findings = ContractLint.lint(set)
-        switch format {
-        case .text:
-            var lines = findings.map(\.description)
-            let files = set.fileCount + (set.registry.file == nil ? 0 : 1)
-            lines.append((findings.isEmpty ? "OK: " : "FAILED: ")
-                + "\(files) file\(files == 1 ? "" : "s"), \(set.contracts.count) contract\(set.contracts.count == 1 ? "" : "s"), "
-                + "\(set.registry.people.count) registry entr\(set.registry.people.count == 1 ? "y" : "ies"), \(findings.count) finding\(findings.count == 1 ? "" : "s")")
-            Output.write(lines.joined(separator: "\n") + "\n")
-        case .json:
-            let json = JSONText.object([
-                ("contracts", .int(set.contracts.count)),
-                ("files", .int(set.fileCount)),
-                ("registry", .optional(set.registry.file)),
-                ("findings", .array(findings.map { finding in
-                    .object([
-                        ("file", .string(finding.file)),
-                        ("line", finding.line.map(JSONText.int) ?? .null),
-                        ("column", finding.column.map(JSONText.int) ?? .null),
-                        ("rule", .string(finding.rule.rawValue)),
-                        ("message", .string(finding.message)),
-                    ])
-                })),
-                ("summary", .object([("findings", .int(findings.count))])),
-            ])
-            Output.write(json.rendered() + "\n")
-        }
+        let report = LintReport(findings: findings, set: set)
+        Output.write(format == .text ? report.text() : report.json())
         if !findings.isEmpty { throw CommandFailure(status: ExitStatus.violations, message: "\(findings.count) lint finding\(findings.count == 1 ? "" : "s")") }
     }
 }

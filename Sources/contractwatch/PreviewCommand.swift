@@ -80,32 +80,10 @@ struct PreviewCommand: ParsableCommand {
         let impact = MigrationImpact(before: before, after: after)
         var shown = after
         shown.violations = impact.introduced
-        let report = CheckReport(result: shown, checkedAt: Date())
-        switch format {
-        case .json:
-            guard case .object(var members) = report.json() else { break }
-            members.insert(("preview", .object([
-                ("migration", .string(migration)),
-                ("rolled_back", .bool(true)),
-                ("introduced", .int(impact.introduced.count)),
-                ("fixed", .array(impact.fixed.map { violation in
-                    .object([("contract", .string(violation.contract)), ("schema", .string(violation.schema)), ("table", .string(violation.table)),
-                             ("column", .optional(violation.column)), ("kind", .string(violation.kind.rawValue))])
-                })),
-                ("violations_before", .int(before.violations.count)),
-                ("violations_after", .int(after.violations.count)),
-            ])), at: 1)
-            Output.write(JSONText.object(members).rendered() + "\n")
-        case .text:
-            var text = "contractwatch preview: \(migration) (\(script.statements.count) statement\(script.statements.count == 1 ? "" : "s"), run in a transaction and rolled back)\n"
-            text += "would introduce \(impact.introduced.count) violation\(impact.introduced.count == 1 ? "" : "s"), would fix \(impact.fixed.count)\n"
-            for violation in impact.fixed {
-                text += "  fixed: \(violation.kind.rawValue) \(violation.location) (\(violation.contract))\n"
-            }
-            Output.write(text + "\n" + report.render(.text))
-        case .junit, .markdown:
-            Output.write(report.render(format))
-        }
+        let report = PreviewReport(migration: migration, statementCount: script.statements.count, introduced: impact.introduced,
+                                   fixed: impact.fixed, violationsBefore: before.violations.count, violationsAfter: after.violations.count,
+                                   check: CheckReport(result: shown, checkedAt: Date()))
+        Output.write(report.render(format))
         if failOn.fails(shown, violations: impact.introduced) {
             throw CommandFailure(status: ExitStatus.violations, message: "the migration would break contracts")
         }

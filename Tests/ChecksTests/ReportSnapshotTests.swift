@@ -47,6 +47,56 @@ struct ReportSnapshotTests {
         #expect(rendered == expected, "differs from \(path)")
     }
 
+    /// Compares `rendered` with `Snapshots/<name>` (recording it when asked or missing).
+    func expectSnapshot(_ rendered: String, _ name: String) throws {
+        let path = Self.directory + "/" + name
+        if ProcessInfo.processInfo.environment["CONTRACTWATCH_RECORD_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: path) {
+            try rendered.write(toFile: path, atomically: true, encoding: .utf8)
+            Issue.record("recorded a new snapshot at \(path); review it and run again")
+            return
+        }
+        #expect(rendered == (try String(contentsOfFile: path, encoding: .utf8)), "differs from \(path)")
+    }
+
+    @Test func ownersReportMatchesSnapshots() throws {
+        let (registry, problems) = OwnersRegistry.parse("""
+            teams:
+              - {id: data-eng, name: Data Engineering Team, email: data-eng@museum.org, channel: "#data-eng", tool: slack, escalation: "PagerDuty: data-eng"}
+            people:
+              - {id: maya, name: Maya Okafor, email: maya@museum.org, team: data-eng}
+            """, file: "contracts/owners.yaml")
+        #expect(problems.isEmpty)
+        var contracts = Self.report.result.contracts.compactMap(\.contract)
+        contracts[0].roles = [RoleReference(role: .businessOwner, reference: "maya"), RoleReference(role: .itSME, reference: "nobody")]
+        contracts[0].owner = Owner(name: "Data Engineering Team", email: "data-eng@museum.org")
+        let all = OwnersReport(contracts: contracts, registry: registry, violations: nil)
+        try expectSnapshot(all.text(), "owners.txt")
+        try expectSnapshot(all.json(), "owners.json")
+        let broken = OwnersReport(contracts: Array(contracts.prefix(2)), registry: registry, violations: Self.report.result.violations)
+        try expectSnapshot(broken.text(), "owners_broken.txt")
+        #expect(OwnersReport(contracts: [], registry: registry, violations: []).text() == "No broken contracts: nobody to call.\n")
+    }
+
+    @Test func lintReportMatchesSnapshots() throws {
+        let set = ContractLoader.load([
+            ("contracts/a.json", Array(#"{"name": "a", "schema": {"table_name": "t", "properties": {"id": {"constraints": {"data_type": "integr"}}}}}"#.utf8)),
+            ("contracts/b.odcs.yaml", Array("apiVersion: v3.1.0\nid: b\nschema:\n  - name: t\n    properties:\n      - name: id\n        physicalType: varchar[15]\n".utf8)),
+            ("contracts/c.json", Array("{\"name\": \"c\",}".utf8)),
+        ])
+        let report = LintReport(findings: ContractLint.lint(set), set: set)
+        try expectSnapshot(report.text(), "lint.txt")
+        try expectSnapshot(report.json(), "lint.json")
+    }
+
+    @Test(arguments: CheckReport.Format.allCases)
+    func previewReportMatchesSnapshots(format: CheckReport.Format) throws {
+        let result = Self.report.result
+        let report = PreviewReport(migration: "migrations/V7__split_images.sql", statementCount: 3, introduced: Array(result.violations.prefix(2)),
+                                   fixed: Array(result.violations.suffix(1)), violationsBefore: 4, violationsAfter: 5, check: Self.report)
+        let ext = ["text": "txt", "json": "json", "junit": "xml", "markdown": "md"][format.rawValue]!
+        try expectSnapshot(report.render(format), "preview.\(ext)")
+    }
+
     @Test func jsonIsValidAndShapedAsDesigned() throws {
         let text = Self.report.render(.json)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

@@ -1,0 +1,166 @@
+import Checks
+import Contracts
+
+/// `contractwatch owners`: who owns each contract, whom to call, and (with `--broken`) what broke.
+public struct OwnersReport: Sendable {
+    public var contracts: [Contract]
+    public var registry: OwnersRegistry
+    /// The check's violations when it ran (`--broken`), nil otherwise.
+    public var violations: [Violation]?
+
+    public init(contracts: [Contract], registry: OwnersRegistry, violations: [Violation]?) {
+        self.contracts = contracts
+        self.registry = registry
+        self.violations = violations
+    }
+
+    public func text() -> String {
+        var lines: [String] = []
+        for contract in contracts {
+            lines.append("\(contract.name)  \(contract.table.schema).\(contract.table.name)  (\(contract.file))")
+            for role in registry.roles(for: contract) {
+                lines.append("  " + Self.describe(role, registry: registry))
+            }
+            for violation in violations?.filter({ $0.file == contract.file }) ?? [] {
+                lines.append("  ✗ \(violation.severity.rawValue) \(violation.kind.rawValue) \(violation.location): \(violation.message)")
+            }
+            if !contract.consumers.isEmpty {
+                lines.append("  consumers: " + contract.consumers.map { $0.name + ($0.kind.map { " (\($0))" } ?? "") }.joined(separator: ", "))
+            }
+            lines.append("")
+        }
+        if contracts.isEmpty { lines.append(violations != nil ? "No broken contracts: nobody to call." : "No contracts.") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func json() -> String {
+        JSONText.array(contracts.map { contract in
+            .object([
+                ("contract", .string(contract.name)),
+                ("file", .string(contract.file)),
+                ("schema", .string(contract.table.schema)),
+                ("table", .string(contract.table.name)),
+                ("roles", .array(registry.roles(for: contract).map { Self.json($0, registry: registry) })),
+                ("consumers", .array(contract.consumers.map { .object([("name", .string($0.name)), ("kind", .optional($0.kind)), ("owner", .optional($0.owner))]) })),
+                ("violations", .int(violations?.filter { $0.file == contract.file }.count ?? 0)),
+            ])
+        }).rendered() + "\n"
+    }
+
+    /// One person in a role: `Business owner       Maya Okafor <…> · team … · #channel (slack)`.
+    public static func describe(_ role: ResolvedRole, registry: OwnersRegistry) -> String {
+        let label = role.role.label.padding(toLength: 21, withPad: " ", startingAt: 0)
+        guard let person = role.person else { return "\(label)\(role.reference)  (not in owners.yaml)" }
+        var parts = [person.display]
+        if let team = registry.team(of: person)?.name ?? person.team { parts.append("team \(team)") }
+        if let channel = person.channel { parts.append(channel + (person.tool.map { " (\($0))" } ?? "")) }
+        if let escalation = person.escalation { parts.append("escalation: \(escalation)") }
+        return label + parts.joined(separator: " · ")
+    }
+
+    static func json(_ role: ResolvedRole, registry: OwnersRegistry) -> JSONText {
+        let person = role.person
+        return .object([
+            ("role", .string(role.role.rawValue)),
+            ("reference", .string(role.reference)),
+            ("resolved", .bool(person != nil)),
+            ("id", .optional(person?.id)),
+            ("name", .optional(person?.name)),
+            ("email", .optional(person?.email)),
+            ("team", .optional(person.flatMap { registry.team(of: $0)?.name ?? $0.team })),
+            ("channel", .optional(person?.channel)),
+            ("tool", .optional(person?.tool)),
+            ("escalation", .optional(person?.escalation)),
+        ])
+    }
+}
+
+/// `contractwatch lint`: every finding with its place, and a summary.
+public struct LintReport: Sendable {
+    public var findings: [ContractLint.Finding]
+    public var set: ContractSet
+
+    public init(findings: [ContractLint.Finding], set: ContractSet) {
+        self.findings = findings
+        self.set = set
+    }
+
+    public func text() -> String {
+        var lines = findings.map(\.description)
+        let files = set.fileCount + (set.registry.file == nil ? 0 : 1)
+        lines.append((findings.isEmpty ? "OK: " : "FAILED: ")
+            + "\(files) file\(plural(files)), \(set.contracts.count) contract\(plural(set.contracts.count)), "
+            + "\(set.registry.people.count) registry \(set.registry.people.count == 1 ? "entry" : "entries"), \(findings.count) finding\(plural(findings.count))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func json() -> String {
+        JSONText.object([
+            ("contracts", .int(set.contracts.count)),
+            ("files", .int(set.fileCount)),
+            ("registry", .optional(set.registry.file)),
+            ("findings", .array(findings.map { finding in
+                .object([
+                    ("file", .string(finding.file)),
+                    ("line", finding.line.map(JSONText.int) ?? .null),
+                    ("column", finding.column.map(JSONText.int) ?? .null),
+                    ("rule", .string(finding.rule.rawValue)),
+                    ("message", .string(finding.message)),
+                ])
+            })),
+            ("summary", .object([("findings", .int(findings.count))])),
+        ]).rendered() + "\n"
+    }
+}
+
+/// `contractwatch preview`: what a migration would introduce and fix, around `check`'s report of
+/// the introduced violations.
+public struct PreviewReport: Sendable {
+    public var migration: String
+    public var statementCount: Int
+    public var introduced: [Violation]
+    public var fixed: [Violation]
+    public var violationsBefore: Int
+    public var violationsAfter: Int
+    /// `check`'s report of the result after the migration, showing only what it introduces.
+    public var check: CheckReport
+
+    public init(migration: String, statementCount: Int, introduced: [Violation], fixed: [Violation],
+                violationsBefore: Int, violationsAfter: Int, check: CheckReport) {
+        self.migration = migration
+        self.statementCount = statementCount
+        self.introduced = introduced
+        self.fixed = fixed
+        self.violationsBefore = violationsBefore
+        self.violationsAfter = violationsAfter
+        self.check = check
+    }
+
+    public func render(_ format: CheckReport.Format) -> String {
+        switch format {
+        case .json:
+            guard case .object(var members) = check.json() else { return check.render(.json) }
+            members.insert(("preview", .object([
+                ("migration", .string(migration)),
+                ("rolled_back", .bool(true)),
+                ("introduced", .int(introduced.count)),
+                ("fixed", .array(fixed.map { violation in
+                    .object([("contract", .string(violation.contract)), ("schema", .string(violation.schema)), ("table", .string(violation.table)),
+                             ("column", .optional(violation.column)), ("kind", .string(violation.kind.rawValue))])
+                })),
+                ("violations_before", .int(violationsBefore)),
+                ("violations_after", .int(violationsAfter)),
+            ])), at: 1)
+            return JSONText.object(members).rendered() + "\n"
+        case .text:
+            var text = "contractwatch preview: \(migration) (\(statementCount) statement\(plural(statementCount)), run in a transaction and rolled back)\n"
+            text += "would introduce \(introduced.count) violation\(plural(introduced.count)), would fix \(fixed.count)\n"
+            for violation in fixed {
+                text += "  fixed: \(violation.kind.rawValue) \(violation.location) (\(violation.contract))\n"
+            }
+            return text + "\n" + check.render(.text)
+        case .junit, .markdown:
+            return check.render(format)
+        }
+    }
+}
