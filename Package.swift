@@ -42,8 +42,11 @@ let package = Package(
         .target(name: "Preview", dependencies: ["Checks"]),
         // Pure: contracts × snapshot → findings.
         .target(name: "Checks", dependencies: ["Contracts", "Catalog"]),
-        // The background checker: DispatchSourceTimer poll loop, publishes immutable statuses.
-        .target(name: "Watch", dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Preview"]),
+        // Pure: what the background checker decides and publishes (the poll state machine, the
+        // published status, violation history); the screens read it without a database library.
+        .target(name: "WatchModel", dependencies: ["Catalog", "Checks", "Contracts"]),
+        // The background checker's driver: DispatchSourceTimer, queue, libpq, files.
+        .target(name: "Watch", dependencies: ["WatchModel", "Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Preview"]),
         // The built-in themes: the YAML files of `themes/`, embedded in the binary.
         .target(
             name: "BuiltInThemes",
@@ -56,7 +59,7 @@ let package = Package(
         // Pure UI: screens, layout, key map, filter/sort, themes; draws on a `Canvas`.
         .target(
             name: "Dashboard",
-            dependencies: ["Checks", "Catalog", "Contracts", "Watch"]
+            dependencies: ["Checks", "Catalog", "Contracts", "WatchModel"]
         ),
         // The only ncurses user: terminal lifecycle, keys, drawing frames, colours.
         .target(name: "Terminal", dependencies: ["CNCursesW", "Dashboard"]),
@@ -68,26 +71,26 @@ let package = Package(
         .executableTarget(
             name: "contractwatch",
             dependencies: [
-                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports", "DemoDatabase", "Watch", "Dashboard", "Terminal", "BuiltInThemes", "Authoring", "Preview",
+                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports", "DemoDatabase", "Watch", "WatchModel", "Dashboard", "Terminal", "BuiltInThemes", "Authoring", "Preview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Timings as ratios against a floor measured in the same run (never in tests).
-        .executableTarget(name: "contractwatch-bench", dependencies: ["Dashboard", "Watch", "Checks", "Catalog", "Contracts", "CatalogReader", "Postgres", "ContractFiles", "Authoring", "Reports"]),
+        .executableTarget(name: "contractwatch-bench", dependencies: ["Dashboard", "Watch", "WatchModel", "Checks", "Catalog", "Contracts", "CatalogReader", "Postgres", "ContractFiles", "Authoring", "Reports"]),
 
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "WatchTests", dependencies: ["Watch", "Catalog", "Checks"]),
+        .testTarget(name: "WatchTests", dependencies: ["Watch", "WatchModel", "Catalog", "Checks"]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview", "Checks"]),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "Terminal", "Watch", "Checks", "Catalog", "Contracts", "BuiltInThemes", "Postgres"],
+            dependencies: ["Dashboard", "Terminal", "WatchModel", "Checks", "Catalog", "Contracts", "BuiltInThemes"],
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Contracts", "Catalog", "Reports"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase", "Watch", "Authoring", "Preview"],
+            dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase", "Watch", "WatchModel", "Authoring", "Preview"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,6 +1,6 @@
 import Checks
 import Foundation
-import Watch
+import WatchModel
 
 /// What the dashboard asks its host to do.
 public enum Effect: Hashable, Sendable {

@@ -1,6 +1,6 @@
 import Checks
 import Foundation
-import Watch
+import WatchModel
 
 /// Draws the dashboard onto any `Canvas`. Every cell of the frame is written on every draw
 /// (no clearing), so a terminal that diffs frames never flickers.

@@ -2,7 +2,7 @@ import Catalog
 import Checks
 import Foundation
 import Contracts
-import Watch
+import WatchModel
 
 /// Builds each screen's content from a status. Pure: same status, same screen.
 public struct Screens {

@@ -69,9 +69,4 @@ public struct ConnectionInfo: Sendable, Equatable, Hashable {
         self.serverVersion = serverVersion
     }
 
-    /// `user@host:port/database`; socket directories are shown as `local`.
-    public var target: String {
-        let where_ = host.hasPrefix("/") ? "local" : host
-        return "\(user)@\(where_):\(port)/\(database)"
-    }
 }

@@ -5,16 +5,7 @@ import Contracts
 import Foundation
 import Postgres
 import Preview
-
-/// The outcome of previewing a migration: what it would break and fix. Never applied.
-public struct PreviewOutcome: Sendable {
-    public var migration: String
-    public var at: Date
-    public var introduced: [Violation]
-    public var fixed: [Violation]
-    /// Why the preview could not run (refused script, failed migration, connection).
-    public var error: String?
-}
+import WatchModel
 
 /// Runs a migration inside a transaction on a writable session, snapshots inside it, and always
 /// rolls back. Shared by `contractwatch preview` and the dashboard's `p`.

@@ -7,6 +7,7 @@ import Dispatch
 import Foundation
 import Postgres
 import Synchronization
+import WatchModel
 
 /// The background checker: polls the database on its own serial queue with a
 /// `DispatchSourceTimer`, runs the checks, and publishes an immutable `WatchStatus`.
@@ -305,7 +306,7 @@ public final class Watcher: Sendable {
             mailbox.withLock { status in
                 status.generation += 1
                 status.contentVersion += 1
-                status.connection = info
+                status.connection = ServerInfo(database: info.database, user: info.user, host: info.host, port: info.port, serverVersion: info.serverVersion)
                 status.state = .connected
                 status.contracts = contracts
                 status.result = result

@@ -9,6 +9,7 @@ import Postgres
 import Reports
 import Synchronization
 import Watch
+import WatchModel
 
 /// The poll pipeline and `check` on a real database, each beside its baseline from the same run.
 enum PipelineBench {

@@ -21,6 +21,7 @@ import Contracts
 import Dashboard
 import Foundation
 import Watch
+import WatchModel
 
 func median(_ samples: [Double]) -> Double {
     let sorted = samples.sorted()

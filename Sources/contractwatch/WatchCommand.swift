@@ -8,6 +8,7 @@ import Postgres
 import Synchronization
 import Terminal
 import Watch
+import WatchModel
 
 struct DashboardOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Seconds between polls.", valueName: "SECONDS"))

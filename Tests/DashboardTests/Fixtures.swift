@@ -3,8 +3,8 @@ import Checks
 import Contracts
 import Dashboard
 import Foundation
-import Postgres
-import Watch
+
+import WatchModel
 
 /// A deterministic status: the book's schema after the normalizing migration, three contracts,
 /// a broken file, a unicode table; polled at a fixed time.
@@ -68,7 +68,7 @@ enum StatusFixture {
         let contracts = contracts
         let result = Checker.check(contracts, against: snapshot)
         status.generation = 7
-        status.connection = ConnectionInfo(database: "postgres", user: "postgres", host: "/tmp/demo/run", port: "5432", serverVersion: "15.18")
+        status.connection = ServerInfo(database: "postgres", user: "postgres", host: "/tmp/demo/run", port: "5432", serverVersion: "15.18")
         status.state = .connected
         status.contracts = contracts
         status.result = result

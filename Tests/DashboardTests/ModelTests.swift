@@ -3,7 +3,6 @@ import Checks
 import Dashboard
 import Foundation
 import Testing
-import Watch
 
 struct ModelTests {
     func model() -> DashboardModel { DashboardModel(status: StatusFixture.status) }

@@ -4,6 +4,7 @@ import Foundation
 import Postgres
 import Testing
 import Watch
+import WatchModel
 
 /// The background checker against a real server: live findings, and recovery from an outage.
 struct WatcherTests {

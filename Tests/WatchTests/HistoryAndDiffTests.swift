@@ -3,6 +3,7 @@ import Checks
 import Foundation
 import Testing
 import Watch
+import WatchModel
 
 struct CatalogDiffTests {
     func column(_ name: String, _ position: Int, _ type: String = "integer", nullable: Bool = true, pk: Int? = nil, comment: String? = nil, def: String? = nil) -> CatalogColumn {

@@ -1,5 +1,6 @@
 import Testing
 import Watch
+import WatchModel
 
 struct PollLoopTests {
     @Test func pollsThenSchedulesAtTheInterval() {

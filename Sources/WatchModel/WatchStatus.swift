@@ -2,7 +2,31 @@ import Catalog
 import Checks
 import Contracts
 import Foundation
-import Postgres
+
+/// Where the checker is connected (never a password): the driver's connection facts as a plain
+/// value, so the screens need no database library.
+public struct ServerInfo: Sendable, Equatable, Hashable {
+    public var database: String
+    public var user: String
+    /// Host name, IP address or unix-socket directory.
+    public var host: String
+    public var port: String
+    public var serverVersion: String
+
+    public init(database: String, user: String, host: String, port: String, serverVersion: String) {
+        self.database = database
+        self.user = user
+        self.host = host
+        self.port = port
+        self.serverVersion = serverVersion
+    }
+
+    /// `user@host:port/database`; socket directories are shown as `local`.
+    public var target: String {
+        let place = host.hasPrefix("/") ? "local" : host
+        return "\(user)@\(place):\(port)/\(database)"
+    }
+}
 
 /// Whether the checker can reach the database right now.
 public enum ConnectionState: Sendable, Equatable {
@@ -49,7 +73,7 @@ public struct WatchStatus: Sendable {
     /// preview), not for "nothing changed" polls: the UI rebuilds its rows only then.
     public var contentVersion: Int = 0
     public var target: String
-    public var connection: ConnectionInfo?
+    public var connection: ServerInfo?
     public var state: ConnectionState = .connecting
     public var contracts: ContractSet = ContractSet(contracts: [], errors: [], fileCount: 0)
     public var result: CheckResult?
