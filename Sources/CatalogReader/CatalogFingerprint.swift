@@ -84,14 +84,6 @@ public enum CatalogFingerprint {
         try relationFingerprints(connection, names: names).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "|")
     }
 
-    /// Names whose relations changed between two sets of relation fingerprints.
-    public static func changedNames(_ old: [QualifiedName: String], _ new: [QualifiedName: String]) -> Set<String> {
-        var changed: Set<String> = []
-        for (name, value) in new where old[name] != value { changed.insert(name.name) }
-        for name in old.keys where new[name] == nil { changed.insert(name.name) }
-        return changed
-    }
-
     /// The WAL insert position; nil on a standby (recovery) or if the function is not allowed.
     public static func walPosition(_ connection: Connection) -> String? {
         try? connection.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").string(0, 0)

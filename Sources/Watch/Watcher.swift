@@ -42,15 +42,11 @@ public final class Watcher: Sendable {
         var timer: DispatchSourceTimer?
         var previousViolations: Set<ViolationID>?
         var firstSeen: [ViolationID: Date] = [:]
-        var walPosition: String?
-        /// Fingerprints of the contracted tables (one per relation), and the names they covered.
-        var fingerprint: [QualifiedName: String]?
-        var fingerprintNames: Set<String> = []
+        /// What the read planner compares with: WAL position, fingerprints, last full read.
+        var memory = ReadPlan.Memory()
         var contracts: ContractSet?
         /// The last full catalog, with the contracted tables refreshed since.
         var catalog: CatalogSnapshot?
-        var lastFullRead: Date?
-        var forceFull = true
         var contractsSignature: String?
         /// Cheaper than the signature where inotify exists: nothing changed → no stat at all.
         var folderWatch: FolderWatch?
@@ -217,55 +213,47 @@ public final class Watcher: Sendable {
                 if let existing = state.connection, existing.isConnected { return existing }
                 let fresh = try Connection(configuration.settings, onNotice: { [log] notice in log?.write("server notice: \(notice)") })
                 state.connection = fresh
-                state.walPosition = nil
-                state.fingerprint = nil
-                state.forceFull = true
+                state.memory.walPosition = nil
+                state.memory.fingerprints = nil
+                state.memory.forceFull = true
                 return fresh
             }
             openHistory(connection)
             let names = Set(contracts.contracts.map(\.table.name))
             let refreshEvery = configuration.fullRefreshSeconds ?? max(30, worker.withLock { $0.loop.interval } * 10)
             let requested = fullReadRequested.exchange(false, ordering: .relaxed)
-            let known = worker.withLock { state in
-                (wal: state.walPosition, fingerprint: state.fingerprint, names: state.fingerprintNames, contracts: state.contracts,
-                 catalog: state.catalog,
-                 fullDue: requested || state.forceFull || state.lastFullRead.map { started.timeIntervalSince($0) >= refreshEvery } ?? true)
-            }
-            let contractsSame = known.contracts == contracts
+            let (memory, catalog, sameContracts) = worker.withLock { ($0.memory, $0.catalog, $0.contracts == contracts) }
+            let fullDue = ReadPlan.fullDue(memory, now: started, requested: requested, refreshEvery: refreshEvery)
             // 1. Nothing written anywhere since the last poll: nothing to do.
             let wal = CatalogFingerprint.walPosition(connection)
-            if !known.fullDue, contractsSame, let wal, wal == known.wal, known.fingerprint != nil {
+            if ReadPlan.stopsAtWAL(memory, wal: wal, contractsSame: sameContracts, fullDue: fullDue) {
                 return publishUnchanged(started: started, problem: problem)
             }
+            // 2. The contracted relations' fingerprints say which read is needed.
+            let fingerprint = try CatalogFingerprint.relationFingerprints(connection, names: names)
             let snapshot: CatalogSnapshot
             let kind: PollKind
             var reread: Set<String>?
-            let fingerprint = try CatalogFingerprint.relationFingerprints(connection, names: names)
-            if known.fullDue || known.catalog == nil {
-                // 2a. The whole catalog, on its own cadence.
+            switch ReadPlan.read(memory, fullDue: fullDue, contractsSame: sameContracts, names: names, fingerprints: fingerprint) {
+            case .none:
+                worker.withLock { $0.memory.walPosition = wal }
+                return publishUnchanged(started: started, problem: problem)
+            case .full:
                 snapshot = try CatalogReader.snapshot(connection)
                 kind = .full
-            } else {
-                // 2b. Only the contracted tables whose fingerprint moved (all of them when the
-                // contracts changed).
-                let changed = contractsSame && names == known.names
-                    ? CatalogFingerprint.changedNames(known.fingerprint ?? [:], fingerprint)
-                    : names
-                if changed.isEmpty {
-                    worker.withLock { $0.walPosition = wal }
-                    return publishUnchanged(started: started, problem: problem)
-                }
+            case .scoped(let changed):
                 let scoped = try CatalogReader.snapshot(connection, names: changed)
-                snapshot = Self.merge(scoped, into: known.catalog!, names: changed)
+                snapshot = catalog.map { Self.merge(scoped, into: $0, names: changed) } ?? scoped
                 kind = .scoped
                 reread = changed
             }
             worker.withLock { state in
                 state.catalog = snapshot
-                state.fingerprintNames = names
+                state.memory.hasCatalog = true
+                state.memory.fingerprintNames = names
                 if kind == .full {
-                    state.lastFullRead = started
-                    state.forceFull = false
+                    state.memory.lastFullRead = started
+                    state.memory.forceFull = false
                 }
             }
 
@@ -279,8 +267,8 @@ public final class Watcher: Sendable {
                 }
                 state.firstSeen = state.firstSeen.filter { ids.contains($0.key) }
                 state.previousViolations = ids
-                state.walPosition = wal
-                state.fingerprint = fingerprint
+                state.memory.walPosition = wal
+                state.memory.fingerprints = fingerprint
                 state.contracts = contracts
                 state.contractsSignature = signature
                 return (previous, state.firstSeen)

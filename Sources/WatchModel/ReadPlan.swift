@@ -1,0 +1,62 @@
+import Catalog
+import Foundation
+
+/// Which catalog read a poll needs, decided from cheap probes: the WAL position (unchanged means
+/// nothing was written at all), then one fingerprint per contracted relation. Pure, so each case
+/// (idle, data-only writes, DDL on a contracted or an uncontracted table, a contract edit, `R`,
+/// the full-read cadence, a reconnect) is tested without a server.
+public enum ReadPlan {
+    /// What earlier polls left to compare with.
+    public struct Memory: Sendable, Equatable {
+        public var walPosition: String?
+        /// One fingerprint per contracted relation, and the table names they were taken for.
+        public var fingerprints: [QualifiedName: String]?
+        public var fingerprintNames: Set<String> = []
+        public var hasCatalog = false
+        public var lastFullRead: Date?
+        /// Set on (re)connect: the next read is a full one.
+        public var forceFull = true
+
+        public init() {}
+    }
+
+    public enum Read: Sendable, Equatable {
+        /// Nothing the checks or screens show can have changed.
+        case none
+        /// The whole catalog.
+        case full
+        /// Only these relation names (contracted tables whose fingerprint moved).
+        case scoped(Set<String>)
+    }
+
+    /// Whether this poll must read the whole catalog: `R` (requested), a reconnect, nothing read
+    /// yet, or `refreshEvery` seconds since the last full read.
+    public static func fullDue(_ memory: Memory, now: Date, requested: Bool, refreshEvery: Double) -> Bool {
+        requested || memory.forceFull || !memory.hasCatalog || memory.lastFullRead.map { now.timeIntervalSince($0) >= refreshEvery } ?? true
+    }
+
+    /// Whether the poll can stop after asking for the WAL position: nothing at all was written
+    /// since the last poll, the contracts are the same, and no full read is due.
+    public static func stopsAtWAL(_ memory: Memory, wal: String?, contractsSame: Bool, fullDue: Bool) -> Bool {
+        guard !fullDue, contractsSame, let wal, memory.fingerprints != nil else { return false }
+        return wal == memory.walPosition
+    }
+
+    /// The read, from the contracted relations' fresh fingerprints.
+    public static func read(_ memory: Memory, fullDue: Bool, contractsSame: Bool, names: Set<String>,
+                            fingerprints: [QualifiedName: String]) -> Read {
+        if fullDue || !memory.hasCatalog { return .full }
+        // Other contracts, or other table names: read every contracted table again.
+        guard contractsSame, names == memory.fingerprintNames, let known = memory.fingerprints else { return .scoped(names) }
+        let changed = changedNames(known, fingerprints)
+        return changed.isEmpty ? .none : .scoped(changed)
+    }
+
+    /// Names whose relations changed, appeared or disappeared between two sets of fingerprints.
+    public static func changedNames(_ old: [QualifiedName: String], _ new: [QualifiedName: String]) -> Set<String> {
+        var changed: Set<String> = []
+        for (name, value) in new where old[name] != value { changed.insert(name.name) }
+        for name in old.keys where new[name] == nil { changed.insert(name.name) }
+        return changed
+    }
+}

@@ -1,0 +1,79 @@
+import Catalog
+import Foundation
+import Testing
+import WatchModel
+
+/// The poll's read decisions, without a server or a sleep.
+struct ReadPlanTests {
+    let t = QualifiedName(schema: "public", name: "t")
+    let u = QualifiedName(schema: "public", name: "u")
+    let start = Date(timeIntervalSince1970: 1_790_000_000)
+
+    /// After one full read at `start`, with fingerprints for t and u at WAL 0/10.
+    var settled: ReadPlan.Memory {
+        var memory = ReadPlan.Memory()
+        memory.walPosition = "0/10"
+        memory.fingerprints = [t: "a", u: "b"]
+        memory.fingerprintNames = ["t", "u"]
+        memory.hasCatalog = true
+        memory.lastFullRead = start
+        memory.forceFull = false
+        return memory
+    }
+
+    func plan(_ memory: ReadPlan.Memory, wal: String?, fingerprints: [QualifiedName: String], contractsSame: Bool = true,
+              names: Set<String> = ["t", "u"], after seconds: Double = 2, requested: Bool = false) -> ReadPlan.Read? {
+        let fullDue = ReadPlan.fullDue(memory, now: start.addingTimeInterval(seconds), requested: requested, refreshEvery: 30)
+        if ReadPlan.stopsAtWAL(memory, wal: wal, contractsSame: contractsSame, fullDue: fullDue) { return nil }
+        return ReadPlan.read(memory, fullDue: fullDue, contractsSame: contractsSame, names: names, fingerprints: fingerprints)
+    }
+
+    @Test func aFreshSessionReadsEverything() {
+        #expect(plan(ReadPlan.Memory(), wal: "0/1", fingerprints: [t: "a"]) == .full)
+    }
+
+    @Test func idleStopsAtTheWALPosition() {
+        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"]) == nil, "nil: stopped before any fingerprint")
+    }
+
+    @Test func dataOnlyWritesReadNothing() {
+        #expect(plan(settled, wal: "0/20", fingerprints: [t: "a", u: "b"]) == ReadPlan.Read.none)
+    }
+
+    @Test func aDDLOnAContractedTableReadsOnlyThatTable() {
+        #expect(plan(settled, wal: "0/20", fingerprints: [t: "changed", u: "b"]) == .scoped(["t"]))
+        #expect(plan(settled, wal: "0/20", fingerprints: [u: "b"]) == .scoped(["t"]), "dropped")
+        let other = QualifiedName(schema: "archive", name: "t")
+        #expect(plan(settled, wal: "0/20", fingerprints: [t: "a", u: "b", other: "c"]) == .scoped(["t"]), "same name in another schema")
+    }
+
+    @Test func aDDLOnAnUncontractedTableReadsNothing() {
+        // Its rows are not in the contracted fingerprints: they stay the same.
+        #expect(plan(settled, wal: "0/30", fingerprints: [t: "a", u: "b"]) == ReadPlan.Read.none)
+    }
+
+    @Test func aContractEditReadsEveryContractedTable() {
+        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], contractsSame: false) == .scoped(["t", "u"]))
+        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a"], contractsSame: false, names: ["t", "v"]) == .scoped(["t", "v"]), "a new table name")
+    }
+
+    @Test func pressingRAndTheCadenceReadTheWholeCatalog() {
+        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], requested: true) == .full)
+        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], after: 29) == nil)
+        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], after: 30) == .full)
+    }
+
+    @Test func aReconnectReadsEverythingOnce() {
+        var memory = settled
+        memory.walPosition = nil
+        memory.fingerprints = nil
+        memory.forceFull = true
+        #expect(plan(memory, wal: "0/10", fingerprints: [t: "a", u: "b"]) == .full)
+    }
+
+    @Test func withoutAWALPositionTheFingerprintsDecide() {
+        // A standby, or a role that may not call pg_current_wal_insert_lsn().
+        #expect(plan(settled, wal: nil, fingerprints: [t: "a", u: "b"]) == ReadPlan.Read.none)
+        #expect(plan(settled, wal: nil, fingerprints: [t: "x", u: "b"]) == .scoped(["t"]))
+    }
+}
