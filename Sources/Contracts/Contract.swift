@@ -153,8 +153,6 @@ public struct ModifierExpectation: Sendable, Hashable {
         self.datetimePrecision = datetimePrecision
         self.intervalType = intervalType
     }
-
-    public var isEmpty: Bool { self == ModifierExpectation() }
 }
 
 /// A type named by its name rather than by information_schema's `data_type`: a domain, an enum,
