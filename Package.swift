@@ -62,7 +62,8 @@ let package = Package(
             dependencies: ["Checks", "Catalog", "Contracts", "WatchModel"]
         ),
         // The only ncurses user: terminal lifecycle, keys, drawing frames, colours.
-        .target(name: "Terminal", dependencies: ["CNCursesW", "Dashboard"]),
+        // The UI loop and signal handling live here too; it reads the checker through WatchModel.
+        .target(name: "Terminal", dependencies: ["CNCursesW", "Dashboard", "WatchModel"]),
         // Pure: findings → text, JSON, JUnit, Markdown.
         .target(name: "Reports", dependencies: ["Checks", "Contracts", "Catalog"]),
         // The Met Museum demo schema, embedded in the binary so `check` and `demo` can load it.

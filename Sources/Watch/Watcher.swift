@@ -14,7 +14,7 @@ import WatchModel
 ///
 /// Its libpq connection lives inside `worker` and is only touched on `queue`. The UI reads
 /// `latest` (a short lock around a struct copy) and never waits for a poll.
-public final class Watcher: Sendable {
+public final class Watcher: CheckerControl {
     public struct Configuration: Sendable {
         public var settings: ConnectionSettings
         public var contractsFolder: String
