@@ -43,7 +43,7 @@ public enum Checker {
     public static func check(_ contract: Contract, against snapshot: CatalogSnapshot) -> (violations: [Violation], notices: [Notice], relationKind: RelationKind?) {
         var violations: [Violation] = []
         var notices: [Notice] = []
-        let table = QualifiedName(schema: contract.table.schema, name: contract.table.name)
+        let table = contract.qualifiedTable
 
         func notice(_ kind: NoticeKind, column: String? = nil, _ detail: String) {
             notices.append(Notice(contract: contract.name, schema: table.schema, table: table.name, column: column, kind: kind, detail: detail))
@@ -130,7 +130,7 @@ public enum Checker {
         var byTable: [QualifiedName: [Int]] = [:]
         var byName: [String: [Int]] = [:]
         for (index, contract) in contracts.enumerated() {
-            byTable[QualifiedName(schema: contract.table.schema, name: contract.table.name), default: []].append(index)
+            byTable[contract.qualifiedTable, default: []].append(index)
             byName[contract.name, default: []].append(index)
         }
         var notices: [Notice] = []

@@ -187,3 +187,8 @@ public struct CheckResult: Sendable, Hashable {
     }
 }
 
+
+extension Contract {
+    /// The relation the contract describes, as the catalog names it (exact identifiers).
+    public var qualifiedTable: QualifiedName { QualifiedName(schema: table.schema, name: table.name) }
+}

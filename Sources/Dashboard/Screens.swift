@@ -181,7 +181,7 @@ public struct Screens {
         var rows: [ContentRow] = contracts.map { contract in
             let found = violations(forFile: contract.file)
             let breaking = found.filter(\.breaking).count
-            let table = QualifiedName(schema: contract.table.schema, name: contract.table.name)
+            let table = contract.qualifiedTable
             return ContentRow(id: contract.file, cells: [
                 Self.statusCell(outcomes[contract.file]?.status),
                 RowCell(contract.name),
@@ -214,7 +214,7 @@ public struct Screens {
     func tableList() -> ScreenContent {
         var contractByTable: [QualifiedName: [Contract]] = [:]
         for contract in contracts {
-            contractByTable[QualifiedName(schema: contract.table.schema, name: contract.table.name), default: []].append(contract)
+            contractByTable[contract.qualifiedTable, default: []].append(contract)
         }
         var rows: [ContentRow] = []
         var seen: Set<QualifiedName> = []
@@ -389,7 +389,7 @@ public struct Screens {
                 columns: [ColumnSpec("COLUMN", min: 10)], rows: [], emptyMessage: "Fix the file; it is read again on every poll."
             )
         }
-        let table = QualifiedName(schema: contract.table.schema, name: contract.table.name)
+        let table = contract.qualifiedTable
         let relation = status.snapshot?.relation(table)
         let found = violations(forFile: file)
         let tableMissing = found.first { $0.kind == .tableMissing }
@@ -438,7 +438,7 @@ public struct Screens {
     }
 
     func tableDetail(_ name: QualifiedName) -> ScreenContent {
-        let covering = contracts.filter { $0.table.schema == name.schema && $0.table.name == name.name }
+        let covering = contracts.filter { $0.qualifiedTable == name }
         let found = covering.flatMap { violations(forFile: $0.file) }
         guard let relation = status.snapshot?.relation(name) else {
             return ScreenContent(
@@ -575,7 +575,7 @@ public struct Screens {
         for contract in summary.contracts where violations(forFile: contract.file).isEmpty {
             rows.append(ContentRow(id: "c:" + contract.file, cells: [
                 RowCell("✓ ok", role: .contractOK, sort: .number(9)), RowCell("contract holds", role: .dim),
-                RowCell(QualifiedName(schema: contract.table.schema, name: contract.table.name).description), RowCell(contract.name), RowCell(""),
+                RowCell(contract.qualifiedTable.description), RowCell(contract.name), RowCell(""),
             ], target: .contract(file: contract.file), copyText: email))
         }
         return ScreenContent(

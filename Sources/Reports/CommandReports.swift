@@ -17,7 +17,7 @@ public struct OwnersReport: Sendable {
     public func text() -> String {
         var lines: [String] = []
         for contract in contracts {
-            lines.append("\(contract.name)  \(contract.table.schema).\(contract.table.name)  (\(contract.file))")
+            lines.append("\(contract.name)  \(contract.qualifiedTable)  (\(contract.file))")
             for role in registry.roles(for: contract) {
                 lines.append("  " + Self.describe(role, registry: registry))
             }

@@ -34,7 +34,7 @@ struct OwnersCommand: ParsableCommand {
         var contracts = set.contracts
         if let table {
             let name = InitCommand.parseTable(table)
-            contracts = contracts.filter { $0.table.schema == name.schema && $0.table.name == name.name }
+            contracts = contracts.filter { $0.qualifiedTable == name }
             if contracts.isEmpty { throw CommandFailure.usage("no contract describes \(name)") }
         }
         if let contract {
