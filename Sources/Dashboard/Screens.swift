@@ -228,7 +228,7 @@ public struct Screens {
             } else if found.isEmpty {
                 state = RowCell("✓ ok", role: .contractOK, sort: .number(1))
             } else {
-                state = RowCell("✗ \(found.count) violation\(found.count == 1 ? "" : "s")", role: .contractViolated, sort: .number(0))
+                state = RowCell("✗ \(found.count) violation\(plural(found.count))", role: .contractViolated, sort: .number(0))
             }
             rows.append(ContentRow(id: relation.name.description, cells: [
                 RowCell(relation.name.description),
@@ -396,7 +396,7 @@ public struct Screens {
         var header: [StyledLine] = [
             StyledLine.field("File", contract.file),
             StyledLine.field("Table", table.description + (relation.map { "  (\($0.kind.label))" } ?? ""), tableMissing == nil ? .value : .violationError),
-            StyledLine.field("Status", found.isEmpty ? (result == nil ? "pending" : "✓ holds") : "✗ \(found.count) violation\(found.count == 1 ? "" : "s") (\(found.filter(\.breaking).count) breaking)",
+            StyledLine.field("Status", found.isEmpty ? (result == nil ? "pending" : "✓ holds") : "✗ \(found.count) violation\(plural(found.count)) (\(found.filter(\.breaking).count) breaking)",
                              found.isEmpty ? .contractOK : .contractViolated),
             StyledLine.field("Namespace", (contract.namespace ?? "—") + "   spec-version \(contract.specVersion)"),
         ]
@@ -463,7 +463,7 @@ public struct Screens {
         } else {
             header.append(StyledLine.field("Contract", covering.map { "\($0.name) (\($0.file))" }.joined(separator: ", ")))
             let count = relation.columns.filter { described[$0.name] != nil }.count
-            header.append(StyledLine.field("Coverage", "\(count) of \(relation.columns.count) columns described" + (found.isEmpty ? ", contract holds" : ", \(found.count) violation\(found.count == 1 ? "" : "s")"),
+            header.append(StyledLine.field("Coverage", "\(count) of \(relation.columns.count) columns described" + (found.isEmpty ? ", contract holds" : ", \(found.count) violation\(plural(found.count))"),
                                            found.isEmpty ? .contractOK : .contractViolated))
             header += ownerCard(covering.first)
         }
@@ -562,7 +562,7 @@ public struct Screens {
         }
         let found = summary.contracts.flatMap { violations(forFile: $0.file) }
         var header = personCard(summary)
-        header.append(StyledLine.field("Open", "\(found.count) violation\(found.count == 1 ? "" : "s") (\(found.filter(\.breaking).count) breaking) in \(summary.contracts.count) contract\(summary.contracts.count == 1 ? "" : "s")",
+        header.append(StyledLine.field("Open", "\(found.count) violation\(plural(found.count)) (\(found.filter(\.breaking).count) breaking) in \(summary.contracts.count) contract\(plural(summary.contracts.count))",
                                        found.isEmpty ? .contractOK : .violationError))
         let email = summary.person?.email
         var rows: [ContentRow] = []

@@ -73,4 +73,3 @@ public struct CheckReport: Sendable {
     }
 }
 
-func plural(_ count: Int) -> String { count == 1 ? "" : "s" }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import ContractFiles
 import Contracts
 import Foundation
@@ -44,6 +45,6 @@ struct LintCommand: ParsableCommand {
         let findings = ContractLint.lint(set)
         let report = LintReport(findings: findings, set: set)
         Output.write(format == .text ? report.text() : report.json())
-        if !findings.isEmpty { throw CommandFailure(status: ExitStatus.violations, message: "\(findings.count) lint finding\(findings.count == 1 ? "" : "s")") }
+        if !findings.isEmpty { throw CommandFailure(status: ExitStatus.violations, message: "\(findings.count) lint finding\(plural(findings.count))") }
     }
 }

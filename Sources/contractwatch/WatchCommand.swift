@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuiltInThemes
+import Catalog
 import ContractFiles
 import Dashboard
 import Foundation
@@ -79,7 +80,7 @@ enum DashboardSession {
             if screen.colorCount == 0 { screen.setTheme(catalog.monochrome) }
             var model = DashboardModel(status: watcher.latest, hints: hints + ["Log: \(log.path)"])
             if !warnings.isEmpty {
-                model.setFlash("theme: \(warnings.count) warning\(warnings.count == 1 ? "" : "s"), see \(log.path)", isError: true, now: Date())
+                model.setFlash("theme: \(warnings.count) warning\(plural(warnings.count)), see \(log.path)", isError: true, now: Date())
             } else if !hints.isEmpty {
                 model.setFlash("demo: press ? for the psql command to try a migration in another terminal", now: Date().addingTimeInterval(7))
             }
