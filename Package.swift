@@ -27,7 +27,7 @@ let package = Package(
         .systemLibrary(name: "CNCursesW"),
 
         // The only libpq user: connections, queries, errors, throwaway local clusters.
-        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "Catalog"]),
         // Contract model and loaders (pure: parses bytes handed to it, plus a folder walker).
         .target(name: "Contracts", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Reads contract files from disk and hands the bytes to `Contracts`.

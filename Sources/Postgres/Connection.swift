@@ -1,4 +1,5 @@
 import CLibPQ
+import Catalog
 import Foundation
 
 /// One libpq connection. Not thread-safe by design: use it from one thread or serial queue.
@@ -62,8 +63,8 @@ public final class Connection {
     }
 
     /// Where this connection points (never a password).
-    public var info: ConnectionInfo {
-        ConnectionInfo(
+    public var info: ServerInfo {
+        ServerInfo(
             database: Self.text(PQdb(handle)),
             user: Self.text(PQuser(handle)),
             host: Self.text(PQhost(handle)),

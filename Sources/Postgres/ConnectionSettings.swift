@@ -51,22 +51,3 @@ public struct ConnectionSettings: Sendable, Equatable {
         return parts.joined(separator: " ")
     }
 }
-
-/// Where a live connection points, for status bars and reports. Never holds a password.
-public struct ConnectionInfo: Sendable, Equatable, Hashable {
-    public var database: String
-    public var user: String
-    /// Host name, IP address or unix-socket directory.
-    public var host: String
-    public var port: String
-    public var serverVersion: String
-
-    public init(database: String, user: String, host: String, port: String, serverVersion: String) {
-        self.database = database
-        self.user = user
-        self.host = host
-        self.port = port
-        self.serverVersion = serverVersion
-    }
-
-}

@@ -294,7 +294,7 @@ public final class Watcher: CheckerControl {
             mailbox.withLock { status in
                 status.generation += 1
                 status.contentVersion += 1
-                status.connection = ServerInfo(database: info.database, user: info.user, host: info.host, port: info.port, serverVersion: info.serverVersion)
+                status.connection = info
                 status.state = .connected
                 status.contracts = contracts
                 status.result = result

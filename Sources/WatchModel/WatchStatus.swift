@@ -3,31 +3,6 @@ import Checks
 import Contracts
 import Foundation
 
-/// Where the checker is connected (never a password): the driver's connection facts as a plain
-/// value, so the screens need no database library.
-public struct ServerInfo: Sendable, Equatable, Hashable {
-    public var database: String
-    public var user: String
-    /// Host name, IP address or unix-socket directory.
-    public var host: String
-    public var port: String
-    public var serverVersion: String
-
-    public init(database: String, user: String, host: String, port: String, serverVersion: String) {
-        self.database = database
-        self.user = user
-        self.host = host
-        self.port = port
-        self.serverVersion = serverVersion
-    }
-
-    /// `user@host:port/database`; socket directories are shown as `local`.
-    public var target: String {
-        let place = host.hasPrefix("/") ? "local" : host
-        return "\(user)@\(place):\(port)/\(database)"
-    }
-}
-
 /// Whether the checker can reach the database right now.
 public enum ConnectionState: Sendable, Equatable {
     case connecting
