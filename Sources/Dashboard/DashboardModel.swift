@@ -392,7 +392,7 @@ public struct StatusSummary: Sendable, Hashable {
         let violations = status.result?.violations ?? []
         self.violations = violations.count
         breaking = violations.filter(\.breaking).count
-        recent = status.firstSeen.isEmpty ? 0 : violations.filter { status.isRecent($0.id) }.count
+        recent = violations.filter { status.isRecent($0.id) }.count
         owners = Screens(status: status).owners().count
         changes = status.changes.count
     }

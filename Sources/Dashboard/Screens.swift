@@ -526,7 +526,7 @@ public struct Screens {
             StyledLine.field("Contract", "\(violation.contract) (\(violation.file))"),
             StyledLine.field("Expected", violation.expected.description + "    actual: " + violation.actual.description),
         ]
-        if let seen = status.firstSeen[violation.id] {
+        if let seen = status.appearedWhileWatching(violation.id) {
             let age = max(0, Int((status.lastPollAt ?? seen).timeIntervalSince(seen)))
             header.append(StyledLine([("● appeared while watching, \(age)s before the latest poll", status.isRecent(violation.id) ? .new : .dim)]))
         }

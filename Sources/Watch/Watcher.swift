@@ -41,7 +41,6 @@ public final class Watcher: CheckerControl {
         var connection: Connection?
         var timer: DispatchSourceTimer?
         var previousViolations: Set<ViolationID>?
-        var firstSeen: [ViolationID: Date] = [:]
         /// What the read planner compares with: WAL position, fingerprints, last full read.
         var memory = ReadPlan.Memory()
         var contracts: ContractSet?
@@ -260,18 +259,14 @@ public final class Watcher: CheckerControl {
             let result = Checker.check(contracts, against: snapshot)
             let ids = Set(result.violations.map(\.id))
             let now = Date()
-            let (previous, firstSeen) = worker.withLock { state in
+            let previous = worker.withLock { state in
                 let previous = state.previousViolations
-                if let previous {
-                    for id in ids.subtracting(previous) { state.firstSeen[id] = now }
-                }
-                state.firstSeen = state.firstSeen.filter { ids.contains($0.key) }
                 state.previousViolations = ids
                 state.memory.walPosition = wal
                 state.memory.fingerprints = fingerprint
                 state.contracts = contracts
                 state.contractsSignature = signature
-                return (previous, state.firstSeen)
+                return previous
             }
             let info = connection.info
             // Diff outside the mailbox lock: the UI never waits for it.
@@ -305,7 +300,6 @@ public final class Watcher: CheckerControl {
                 status.lastPollKind = kind
                 status.pollCount += 1
                 status.newViolations = previous.map { ids.subtracting($0) } ?? []
-                status.firstSeen = firstSeen
                 status.problem = problem
                 if !events.isEmpty {
                     status.changes = Array((events.reversed() + status.changes).prefix(Self.changeLimit))

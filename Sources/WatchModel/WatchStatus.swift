@@ -61,9 +61,6 @@ public struct WatchStatus: Sendable {
     public var pollCount = 0
     /// Violations in this poll that were not in the previous successful one.
     public var newViolations: Set<ViolationID> = []
-    /// When each open violation first appeared while watching (those already open at the first
-    /// poll are not listed: they are not news).
-    public var firstSeen: [ViolationID: Date] = [:]
 
     /// How long a violation has been open, and whether that is exact (it appeared while
     /// watching) or a lower bound (it was already open at the first poll).
@@ -72,15 +69,22 @@ public struct WatchStatus: Sendable {
         if let record = history.record(for: id), record.isOpen {
             return (at.timeIntervalSince(record.firstSeen), record.firstSeenExact)
         }
-        if let seen = firstSeen[id] { return (at.timeIntervalSince(seen), true) }
         guard let since = watchingSince else { return nil }
         return (at.timeIntervalSince(since), false)
     }
 
-    /// When the violation opened (persisted history first, then this session).
+    /// When the violation opened, as the history remembers it.
     public func openSince(_ id: ViolationID) -> Date? {
-        if let record = history.record(for: id), record.isOpen { return record.firstSeen }
-        return firstSeen[id]
+        history.record(for: id).flatMap { $0.isOpen ? $0.firstSeen : nil }
+    }
+
+    /// When the violation appeared while watching: its history record opened at a poll of this
+    /// session. Those already open at the first poll (or in an earlier session) are not news.
+    /// The history is the one record of a violation's life; this is derived from it.
+    public func appearedWhileWatching(_ id: ViolationID) -> Date? {
+        guard let record = history.record(for: id), record.isOpen, record.firstSeenExact,
+              watchingSince.map({ record.firstSeen >= $0.addingTimeInterval(-0.001) }) ?? true else { return nil }
+        return record.firstSeen
     }
 
     /// The change that opened the violation, as remembered.
@@ -90,7 +94,7 @@ public struct WatchStatus: Sendable {
 
     /// Appeared within `window` seconds of the latest poll: what the UI marks as new.
     public func isRecent(_ id: ViolationID, window: Double = 60) -> Bool {
-        guard let seen = firstSeen[id], let at = lastPollAt else { return false }
+        guard let seen = appearedWhileWatching(id), let at = lastPollAt else { return false }
         return at.timeIntervalSince(seen) <= window
     }
     public var interval: Double

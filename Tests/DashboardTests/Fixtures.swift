@@ -78,7 +78,8 @@ enum StatusFixture {
         status.pollCount = 12
         let primary = result.violations.first { $0.column == "primary_image" }!.id
         status.newViolations = [primary]
-        status.firstSeen = [primary: pollTime.addingTimeInterval(-2)]
+        // It appeared 2 s before the poll, while watching: the history says so.
+        status.history.apply(result.violations.filter { $0.id == primary }, at: pollTime.addingTimeInterval(-2), appeared: [primary], causes: [:])
         return status
     }
 

@@ -35,7 +35,7 @@ struct WatcherTests {
         let broken = try #require(waitFor(watcher, seconds: 10) { $0.result?.violations.isEmpty == false })
         #expect(summarize(broken.result!.violations) == ["column_missing t.b present→absent error"])
         let id = broken.result!.violations[0].id
-        #expect(broken.firstSeen[id] != nil)
+        #expect(broken.appearedWhileWatching(id) != nil)
         #expect(broken.isRecent(id))
 
         // Editing a contract file is picked up on the next poll too.

@@ -102,3 +102,32 @@ struct EventLogTests {
         #expect(text.contains("\\x1B]52;c;eA==\\x07") && text.contains("second 0\\nforged line"))
     }
 }
+
+/// "When did this violation open" has one record, the history; what the screens ask is derived.
+struct ViolationLifecycleTests {
+    func violation(_ column: String) -> Violation {
+        Violation(contract: "c", file: "c.json", schema: "public", table: "t", column: column, kind: .columnMissing,
+                  expected: .present, actual: .absent, severity: .error, breaking: true, message: "", owner: nil)
+    }
+
+    @Test func appearedWhileWatchingIsDerivedFromTheHistory() {
+        let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+        let old = violation("old"), earlier = violation("earlier"), fresh = violation("fresh")
+        var status = WatchStatus(target: "t", interval: 2)
+        // A previous session saw `earlier` open exactly; this session started at t0 with `old` open.
+        status.history.apply([earlier], at: t0.addingTimeInterval(-600), appeared: [earlier.id], causes: [:])
+        status.watchingSince = t0
+        status.history.apply([old, earlier], at: t0, appeared: [], causes: [:])
+        status.history.apply([old, earlier, fresh], at: t0.addingTimeInterval(10), appeared: [fresh.id], causes: [:])
+        status.lastPollAt = t0.addingTimeInterval(10)
+        #expect(status.appearedWhileWatching(fresh.id) == t0.addingTimeInterval(10))
+        #expect(status.appearedWhileWatching(old.id) == nil, "already open at the first poll")
+        #expect(status.appearedWhileWatching(earlier.id) == nil, "opened in an earlier session")
+        #expect(status.isRecent(fresh.id) && !status.isRecent(old.id))
+        #expect(status.openSince(earlier.id) == t0.addingTimeInterval(-600))
+        #expect(status.openFor(old.id)?.exact == false && status.openFor(fresh.id)?.exact == true)
+        // Resolved: no longer open, no longer news.
+        status.history.apply([old, earlier], at: t0.addingTimeInterval(20), appeared: [], causes: [:])
+        #expect(status.appearedWhileWatching(fresh.id) == nil && status.openSince(fresh.id) == nil)
+    }
+}
