@@ -60,8 +60,10 @@ public struct DashboardModel: Sendable {
     /// Counts for the tab and status bars, computed once per status (not per frame).
     public private(set) var summary: StatusSummary
     public private(set) var flash: Flash?
-    public var paused: Bool
-    public var interval: Double
+    /// The checker owns these (one source of truth): a key asks it to change them, and the
+    /// screen shows them once it has published the change (within the same loop turn).
+    public var paused: Bool { status.paused }
+    public var interval: Double { status.interval }
     /// Extra lines for the help overlay and status bar (the demo's psql command).
     public var hints: [String]
     /// `r`: the Violations screen lists resolved findings from the history too.
@@ -85,8 +87,6 @@ public struct DashboardModel: Sendable {
     public init(status: WatchStatus, hints: [String] = []) {
         self.status = status
         self.summary = StatusSummary(status)
-        self.paused = status.paused
-        self.interval = status.interval
         self.hints = hints
     }
 
@@ -256,14 +256,12 @@ public struct DashboardModel: Sendable {
         case .intervalUp, .intervalDown:
             let steps = KeyMap.intervals
             let current = steps.firstIndex { $0 >= interval } ?? (steps.count - 1)
-            let next = command == .intervalUp ? min(current + 1, steps.count - 1) : max(current - 1, 0)
-            interval = steps[next]
-            setFlash("polling every \(Self.format(seconds: interval))", now: now)
-            return [.setInterval(interval)]
+            let next = steps[command == .intervalUp ? min(current + 1, steps.count - 1) : max(current - 1, 0)]
+            setFlash("polling every \(Self.format(seconds: next))", now: now)
+            return [.setInterval(next)]
         case .pause:
-            paused.toggle()
-            setFlash(paused ? "paused: press space to resume" : "resumed", now: now)
-            return [.setPaused(paused)]
+            setFlash(paused ? "resumed" : "paused: press space to resume", now: now)
+            return [.setPaused(!paused)]
         case .copy:
             let view = visible()
             let fromRow = view.rows.indices.contains(view.selectedIndex) ? view.rows[view.selectedIndex].copyText : nil

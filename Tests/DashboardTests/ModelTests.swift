@@ -97,13 +97,26 @@ struct ModelTests {
 
     @Test func actionKeysProduceEffects() {
         var m = model()
+        // The checker owns paused and interval: it applies each effect and publishes the result.
+        func publish(_ effects: [Effect]) -> [Effect] {
+            var status = m.status
+            for effect in effects {
+                if case .setPaused(let paused) = effect { status.paused = paused }
+                if case .setInterval(let seconds) = effect { status.interval = seconds }
+            }
+            status.generation += 1
+            m.update(status)
+            return effects
+        }
         #expect(m.handle(.character("R")) == [.pollNow])
-        #expect(m.handle(.character(" ")) == [.setPaused(true)])
+        #expect(publish(m.handle(.character(" "))) == [.setPaused(true)])
         #expect(m.paused)
-        #expect(m.handle(.character(" ")) == [.setPaused(false)])
-        #expect(m.handle(.character("+")) == [.setInterval(5)])
-        #expect(m.handle(.character("-")) == [.setInterval(2)])
-        #expect(m.handle(.character("-")) == [.setInterval(1)])
+        #expect(publish(m.handle(.character(" "))) == [.setPaused(false)])
+        #expect(!m.paused)
+        #expect(publish(m.handle(.character("+"))) == [.setInterval(5)])
+        #expect(publish(m.handle(.character("-"))) == [.setInterval(2)])
+        #expect(publish(m.handle(.character("-"))) == [.setInterval(1)])
+        #expect(m.interval == 1)
         _ = m.handle(.character("3"))
         #expect(m.handle(.character("y")) == [.copy("collections-data@museum.org")])
         _ = m.handle(.down)
