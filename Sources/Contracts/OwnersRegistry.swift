@@ -147,4 +147,14 @@ public struct OwnersRegistry: Sendable, Hashable {
         guard let team = person.team else { return nil }
         return people.first { $0.kind == .team && ($0.id == team || $0.name == team) }
     }
+
+    /// How else to reach a person, as the owner card says it everywhere (`owners`, the
+    /// dashboard): `team Data Engineering`, `#data-eng (slack)`, `escalation: PagerDuty: …`.
+    public func contactDetails(_ person: Person) -> [String] {
+        var details: [String] = []
+        if let team = team(of: person)?.name ?? person.team { details.append("team \(team)") }
+        if let channel = person.channel { details.append(channel + (person.tool.map { " (\($0))" } ?? "")) }
+        if let escalation = person.escalation { details.append("escalation: \(escalation)") }
+        return details
+    }
 }

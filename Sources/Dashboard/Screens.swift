@@ -119,10 +119,7 @@ public struct Screens {
             }
             var segments: [(String, Role)] = [(label, .label), (person.name ?? person.id, .value)]
             if let email = person.email { segments.append(("  <\(email)>", .value)) }
-            var extra: [String] = []
-            if let team = registry.team(of: person)?.name ?? person.team { extra.append("team \(team)") }
-            if let channel = person.channel { extra.append(channel + (person.tool.map { " (\($0))" } ?? "")) }
-            if let escalation = person.escalation { extra.append("escalation: \(escalation)") }
+            let extra = registry.contactDetails(person)
             if !extra.isEmpty { segments.append(("  · " + extra.joined(separator: " · "), .dim)) }
             lines.append(StyledLine(segments))
         }

@@ -52,11 +52,7 @@ public struct OwnersReport: Sendable {
     public static func describe(_ role: ResolvedRole, registry: OwnersRegistry) -> String {
         let label = role.role.label.padding(toLength: 21, withPad: " ", startingAt: 0)
         guard let person = role.person else { return "\(label)\(role.reference)  (not in owners.yaml)" }
-        var parts = [person.display]
-        if let team = registry.team(of: person)?.name ?? person.team { parts.append("team \(team)") }
-        if let channel = person.channel { parts.append(channel + (person.tool.map { " (\($0))" } ?? "")) }
-        if let escalation = person.escalation { parts.append("escalation: \(escalation)") }
-        return label + parts.joined(separator: " · ")
+        return label + ([person.display] + registry.contactDetails(person)).joined(separator: " · ")
     }
 
     static func json(_ role: ResolvedRole, registry: OwnersRegistry) -> JSONText {
