@@ -362,14 +362,21 @@ public struct Screens {
         )
     }
 
-    /// `HH:MM:SS` today, `YYYY-MM-DD HH:MM` before.
-    static func stamp(_ date: Date) -> String {
-        Calendar.current.isDateInToday(date) ? clock(date) : date.formatted(.iso8601.year().month().day().dateSeparator(.dash)) + " " + String(clock(date).prefix(5))
+    /// `HH:MM:SS` today, `YYYY-MM-DD HH:MM` before, both in local time (the date too: it used
+    /// to be the UTC date beside a local clock).
+    static func stamp(_ date: Date, now: Date = Date(), timeZone: TimeZone = .current) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        if calendar.isDate(date, inSameDayAs: now) { return clock(date, timeZone: timeZone) }
+        let style = Date.VerbatimFormatStyle(
+            format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+            timeZone: timeZone, calendar: calendar)
+        return date.formatted(style)
     }
 
-    /// `HH:MM:SS` in local time.
-    static func clock(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970) + TimeZone.current.secondsFromGMT(for: date)
+    /// `HH:MM:SS` in local time; by hand, as it runs for every row of the Changes screen.
+    static func clock(_ date: Date, timeZone: TimeZone = .current) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: date)
         let day = ((seconds % 86_400) + 86_400) % 86_400
         return String(format: "%02d:%02d:%02d", day / 3600, day % 3600 / 60, day % 60)
     }

@@ -1,6 +1,6 @@
 import Catalog
 import Checks
-import Dashboard
+@testable import Dashboard
 import Foundation
 import Testing
 
@@ -328,5 +328,16 @@ struct PreviewKeyTests {
         _ = m.handle(.character("p"))
         _ = m.handle(.escape)
         #expect(m.mode == .normal)
+    }
+}
+
+struct LocalTimeTests {
+    @Test func stampsUseTheLocalDateAndClock() throws {
+        let auckland = try #require(TimeZone(identifier: "Pacific/Auckland"))
+        // 2026-03-01 11:30 UTC is 2026-03-02 00:30 in Auckland (UTC+13 in March).
+        let date = Date(timeIntervalSince1970: 1_772_364_600)
+        #expect(Screens.stamp(date, now: date.addingTimeInterval(86_400 * 3), timeZone: auckland) == "2026-03-02 00:30")
+        #expect(Screens.stamp(date, now: date.addingTimeInterval(3_600), timeZone: auckland) == "00:30:00")
+        #expect(Screens.clock(date, timeZone: TimeZone(identifier: "UTC")!) == "11:30:00")
     }
 }
