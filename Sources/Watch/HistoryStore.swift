@@ -19,9 +19,11 @@ public final class HistoryStore: Sendable {
         return base + "/contractwatch/history"
     }
 
-    public func load() -> ViolationHistory {
+    /// The stored history; nil when the file exists but is not one this version reads (a newer
+    /// format, or damaged): then it must not be overwritten either.
+    public func load() -> ViolationHistory? {
         guard let data = FileManager.default.contents(atPath: path) else { return ViolationHistory() }
-        return ViolationHistory.parse(String(decoding: data, as: UTF8.self)) ?? ViolationHistory()
+        return ViolationHistory.parse(String(decoding: data, as: UTF8.self))
     }
 
     /// Atomic replace, so a crash never leaves half a file.

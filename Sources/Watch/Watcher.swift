@@ -51,6 +51,7 @@ public final class Watcher: CheckerControl {
         var folderWatch: FolderWatch?
         var history = ViolationHistory()
         var store: HistoryStore?
+        var historyOpened = false
     }
 
     /// At most this many change events are kept in memory.
@@ -123,11 +124,17 @@ public final class Watcher: CheckerControl {
 
     /// Opens the history of the connected database on first use (keyed by system identifier).
     private func openHistory(_ connection: Connection) {
-        guard let directory = configuration.historyDirectory, worker.withLock({ $0.store == nil }) else { return }
+        // Once per session: a file this version cannot read is not tried again every poll.
+        guard let directory = configuration.historyDirectory,
+              worker.withLock({ state in defer { state.historyOpened = true }; return !state.historyOpened }) else { return }
         let identity = (try? connection.query("SELECT system_identifier::text FROM pg_catalog.pg_control_system()").string(0, 0)) ?? nil
         let info = connection.info
         let store = HistoryStore(directory: directory, systemIdentifier: identity ?? "\(info.host)_\(info.port)", database: info.database)
-        let history = store.load()
+        guard let history = store.load() else {
+            // Keep the history in memory only: the file is a newer version (or damaged).
+            log?.write("history \(store.path) is not a format this version reads; it is left as it is and not updated")
+            return
+        }
         worker.withLock { state in
             state.store = store
             state.history = history

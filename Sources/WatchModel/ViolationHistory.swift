@@ -82,41 +82,69 @@ public struct ViolationHistory: Sendable, Hashable {
         records.values.filter { !$0.isOpen }.sorted { ($0.resolvedAt ?? .distantPast) > ($1.resolvedAt ?? .distantPast) }
     }
 
-    // MARK: - Persistence format (JSON, times as epoch milliseconds)
+    // MARK: - The history file
 
-    public func json(database: String) -> String {
-        func ms(_ date: Date) -> JSONText { .int(Int((date.timeIntervalSince1970 * 1000).rounded())) }
-        let list = records.values.sorted { $0.key < $1.key }.map { record -> JSONText in
-            .object([
-                ("key", .string(record.key)), ("contract", .string(record.contract)), ("file", .string(record.file)),
-                ("schema", .string(record.schema)), ("table", .string(record.table)), ("column", .optional(record.column)),
-                ("kind", .string(record.kind)), ("first_seen", ms(record.firstSeen)), ("first_seen_exact", .bool(record.firstSeenExact)),
-                ("last_seen", ms(record.lastSeen)), ("resolved_at", record.resolvedAt.map(ms) ?? .null), ("cause", .optional(record.cause)),
-            ])
-        }
-        return JSONText.object([("version", .int(1)), ("database", .string(database)), ("violations", .array(list))]).rendered() + "\n"
+    /// The file's format: `{"version": 1, "database": …, "violations": [records]}`, times as epoch
+    /// milliseconds, keys in snake_case. A newer version is not read (and so not overwritten).
+    struct File: Codable {
+        static let currentVersion = 1
+        var version: Int
+        var database: String
+        var violations: [HistoryRecord]
     }
 
+    public func json(database: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let file = File(version: File.currentVersion, database: database, violations: records.values.sorted { $0.key < $1.key })
+        return ((try? encoder.encode(file)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
+    }
+
+    /// nil when the text is not a history file of a version this program reads.
     public static func parse(_ text: String) -> ViolationHistory? {
-        guard let root = try? PositionedJSONParser.parse(Array(text.utf8)), case .array(let items)? = root["violations"]?.value else { return nil }
-        func string(_ node: PositionedJSON, _ key: String) -> String? {
-            if case .string(let text)? = node[key]?.value { return text }
-            return nil
+        guard let file = try? JSONDecoder().decode(File.self, from: Data(text.utf8)), file.version <= File.currentVersion else { return nil }
+        return ViolationHistory(records: Dictionary(file.violations.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+extension HistoryRecord: Codable {
+    enum CodingKeys: String, CodingKey {
+        case key, contract, file, schema, table, column, kind, cause
+        case firstSeen = "first_seen", firstSeenExact = "first_seen_exact", lastSeen = "last_seen", resolvedAt = "resolved_at"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func date(_ key: CodingKeys) throws -> Date? {
+            try container.decodeIfPresent(Int64.self, forKey: key).map { Date(timeIntervalSince1970: Double($0) / 1000) }
         }
-        func date(_ node: PositionedJSON, _ key: String) -> Date? {
-            node[key]?.integerValue.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        guard let first = try date(.firstSeen), let last = try date(.lastSeen) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath, debugDescription: "a record needs first_seen and last_seen"))
         }
-        var history = ViolationHistory()
-        for item in items {
-            guard let key = string(item, "key"), let first = date(item, "first_seen"), let last = date(item, "last_seen") else { continue }
-            var exact = false
-            if case .bool(let flag)? = item["first_seen_exact"]?.value { exact = flag }
-            history.records[key] = HistoryRecord(
-                key: key, contract: string(item, "contract") ?? "", file: string(item, "file") ?? "", schema: string(item, "schema") ?? "",
-                table: string(item, "table") ?? "", column: string(item, "column"), kind: string(item, "kind") ?? "",
-                firstSeen: first, firstSeenExact: exact, lastSeen: last, resolvedAt: date(item, "resolved_at"), cause: string(item, "cause")
-            )
-        }
-        return history
+        self.init(
+            key: try container.decode(String.self, forKey: .key), contract: try container.decodeIfPresent(String.self, forKey: .contract) ?? "",
+            file: try container.decodeIfPresent(String.self, forKey: .file) ?? "", schema: try container.decodeIfPresent(String.self, forKey: .schema) ?? "",
+            table: try container.decodeIfPresent(String.self, forKey: .table) ?? "", column: try container.decodeIfPresent(String.self, forKey: .column),
+            kind: try container.decodeIfPresent(String.self, forKey: .kind) ?? "", firstSeen: first,
+            firstSeenExact: try container.decodeIfPresent(Bool.self, forKey: .firstSeenExact) ?? false,
+            lastSeen: last, resolvedAt: try date(.resolvedAt), cause: try container.decodeIfPresent(String.self, forKey: .cause)
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+        try container.encode(contract, forKey: .contract)
+        try container.encode(file, forKey: .file)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(table, forKey: .table)
+        try container.encode(column, forKey: .column)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(ms(firstSeen), forKey: .firstSeen)
+        try container.encode(firstSeenExact, forKey: .firstSeenExact)
+        try container.encode(ms(lastSeen), forKey: .lastSeen)
+        try container.encode(resolvedAt.map(ms), forKey: .resolvedAt)
+        try container.encode(cause, forKey: .cause)
     }
 }

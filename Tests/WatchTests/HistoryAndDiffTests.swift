@@ -131,3 +131,25 @@ struct ViolationLifecycleTests {
         #expect(status.appearedWhileWatching(fresh.id) == nil && status.openSince(fresh.id) == nil)
     }
 }
+
+struct HistoryFileTests {
+    @Test func version1FilesReadAndNewerOnesAreLeftAlone() throws {
+        // As written by earlier versions of contractwatch.
+        let v1 = """
+            {"version": 1, "database": "d", "violations": [
+              {"key": "c.json|b|column_missing", "contract": "c", "file": "c.json", "schema": "public", "table": "t", "column": "b",
+               "kind": "column_missing", "first_seen": 1790000000000, "first_seen_exact": true, "last_seen": 1790000060500,
+               "resolved_at": null, "cause": "column dropped public.t.b"}]}
+            """
+        let history = try #require(ViolationHistory.parse(v1))
+        let record = try #require(history.records["c.json|b|column_missing"])
+        #expect(record.firstSeen == Date(timeIntervalSince1970: 1_790_000_000) && record.firstSeenExact && record.isOpen)
+        #expect(record.lastSeen == Date(timeIntervalSince1970: 1_790_000_060.5) && record.cause == "column dropped public.t.b")
+        // Written back, it reads the same.
+        #expect(ViolationHistory.parse(history.json(database: "d")) == history)
+        #expect(history.json(database: "d").contains("\"version\":1"))
+        // A newer format, or damage, is not read (and the store then does not overwrite it).
+        #expect(ViolationHistory.parse(v1.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2")) == nil)
+        #expect(ViolationHistory.parse("{\"version\": 1, \"violations\": [{\"key\": 5}]}") == nil)
+    }
+}
