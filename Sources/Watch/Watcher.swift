@@ -192,38 +192,9 @@ public final class Watcher: CheckerControl {
     /// then catalog fingerprint, and the contract files); else snapshot, check, diff, publish.
     private func poll() -> PollLoop.Event {
         let started = Date()
-        let contracts: ContractSet
-        var problem: String?
-        // Read and parse the contract files only when the folder changed: first ask the inotify
-        // watch (one read), then compare the stat signature (one stat per file).
-        let quiet = worker.withLock { state -> Bool in
-            if state.folderWatch == nil { state.folderWatch = FolderWatch(configuration.contractsFolder) }
-            guard let watch = state.folderWatch, watch.isActive else { return false }
-            return !watch.hasChanges() && state.contracts != nil
-        }
-        let signature = quiet ? worker.withLock { $0.contractsSignature } : ContractFolder.signature(configuration.contractsFolder)
-        if let signature, let cached = worker.withLock({ $0.contractsSignature == signature ? $0.contracts : nil }) {
-            contracts = cached
-        } else {
-            do {
-                contracts = try ContractFolder.load(configuration.contractsFolder)
-            } catch {
-                contracts = ContractSet(contracts: [], errors: [], fileCount: 0)
-                problem = error.description
-            }
-        }
+        let (contracts, signature, problem) = currentContracts()
         do {
-            // Only this queue takes the worker lock (the UI uses `mailbox` and `fullReadRequested`),
-            // so connecting while holding it never blocks the UI.
-            let connection = try worker.withLock { state throws(PostgresError) -> Connection in
-                if let existing = state.connection, existing.isConnected { return existing }
-                let fresh = try Connection(configuration.settings, onNotice: { [log] notice in log?.write("server notice: \(notice)") })
-                state.connection = fresh
-                state.memory.walPosition = nil
-                state.memory.fingerprints = nil
-                state.memory.forceFull = true
-                return fresh
-            }
+            let connection = try currentConnection()
             openHistory(connection)
             let names = Set(contracts.contracts.map(\.table.name))
             let refreshEvery = configuration.fullRefreshSeconds ?? max(30, worker.withLock { $0.loop.interval } * 10)
@@ -340,6 +311,41 @@ public final class Watcher: CheckerControl {
                 status.problem = problem
             }
             return .failed(reason: error.description)
+        }
+    }
+
+    /// The contracts, read and parsed only when the folder changed: first the inotify watch (one
+    /// read), then the stat signature (one stat per file). A folder that cannot be read gives no
+    /// contracts and the reason.
+    private func currentContracts() -> (contracts: ContractSet, signature: String?, problem: String?) {
+        let quiet = worker.withLock { state -> Bool in
+            if state.folderWatch == nil { state.folderWatch = FolderWatch(configuration.contractsFolder) }
+            guard let watch = state.folderWatch, watch.isActive else { return false }
+            return !watch.hasChanges() && state.contracts != nil
+        }
+        let signature = quiet ? worker.withLock { $0.contractsSignature } : ContractFolder.signature(configuration.contractsFolder)
+        if let signature, let cached = worker.withLock({ $0.contractsSignature == signature ? $0.contracts : nil }) {
+            return (cached, signature, nil)
+        }
+        do {
+            return (try ContractFolder.load(configuration.contractsFolder), signature, nil)
+        } catch {
+            return (ContractSet(contracts: [], errors: [], fileCount: 0), signature, error.description)
+        }
+    }
+
+    /// The session, connecting (again) when there is none; a new session reads everything once.
+    /// Only this queue takes the worker lock (the UI uses `mailbox` and `fullReadRequested`), so
+    /// connecting while holding it never blocks the UI.
+    private func currentConnection() throws(PostgresError) -> Connection {
+        try worker.withLock { state throws(PostgresError) -> Connection in
+            if let existing = state.connection, existing.isConnected { return existing }
+            let fresh = try Connection(configuration.settings, onNotice: { [log] notice in log?.write("server notice: \(notice)") })
+            state.connection = fresh
+            state.memory.walPosition = nil
+            state.memory.fingerprints = nil
+            state.memory.forceFull = true
+            return fresh
         }
     }
 
