@@ -143,6 +143,20 @@ public enum CatalogReader {
         )
     }
 
+    /// The relations `init` writes contracts for: those named in `names` (any schema, with case
+    /// variants when one is missing) and every relation of `schema`; a fraction of the catalog.
+    public static func snapshot(_ connection: Connection, names: Set<String>, schema: String?) throws(PostgresError) -> CatalogSnapshot {
+        let named = names.isEmpty ? nil : try snapshot(connection, names: names)
+        var relations = named?.relations ?? []
+        if let schema {
+            let seen = Set(relations.map(\.oid))
+            let inSchema = decode(try connection.query(snapshotQuery(filter: "AND n.nspname = $1", detail: .full), [schema]))
+            relations += inSchema.filter { !seen.contains($0.oid) }
+        }
+        let info = connection.info
+        return CatalogSnapshot(database: DatabaseIdentity(name: info.database, serverVersion: info.serverVersion), relations: relations)
+    }
+
     /// Only the relations named in `names` (exact names, any schema): what the checks need, at
     /// a cost that follows the number of contracts, not the size of the catalog. When one of
     /// `names` is missing everywhere, relations differing from it only in letter case are added

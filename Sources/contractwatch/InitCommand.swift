@@ -53,7 +53,8 @@ struct InitCommand: ParsableCommand {
         let server: ContractTemplate.Server
         do {
             let connection = try Connection(connection.settings())
-            snapshot = try CatalogReader.snapshot(connection)
+            // Only the relations asked for (and their case variants): not the whole catalog.
+            snapshot = try CatalogReader.snapshot(connection, names: Set(table.map { Self.parseTable($0).name }), schema: schema)
             let info = connection.info
             server = ContractTemplate.Server(database: info.database, host: info.host, port: Int(info.port) ?? 5432)
         } catch {
@@ -84,7 +85,11 @@ struct InitCommand: ParsableCommand {
         for (relation, name) in zip(relations, names) {
             let path = folder + "/" + name.file
             let text = ContractTemplate.render(relation, server: server, owner: resolvedOwner, format: format)
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            do {
+                try ContractFolder.writeFile(path, Array(text.utf8))
+            } catch {
+                throw CommandFailure.usage(error.description)
+            }
             let renamed = name.renamedFrom.map { "; \($0) is taken by another table (names differ only in case or dots)" } ?? ""
             Output.write("wrote \(path) (\(relation.name), \(relation.columns.count) columns\(renamed))\n")
         }
