@@ -200,10 +200,10 @@ public final class Watcher: CheckerControl {
             let refreshEvery = configuration.fullRefreshSeconds ?? max(30, worker.withLock { $0.loop.interval } * 10)
             let requested = fullReadRequested.exchange(false, ordering: .relaxed)
             let (memory, catalog, sameContracts) = worker.withLock { ($0.memory, $0.catalog, $0.contracts == contracts) }
-            let fullDue = ReadPlan.fullDue(memory, now: started, requested: requested, refreshEvery: refreshEvery)
+            let fullRead = ReadPlan.fullRead(memory, now: started, requested: requested, refreshEvery: refreshEvery)
             // 1. Nothing written anywhere since the last poll: nothing to do.
             let wal = CatalogFingerprint.walPosition(connection)
-            if ReadPlan.stopsAtWAL(memory, wal: wal, contractsSame: sameContracts, fullDue: fullDue) {
+            if ReadPlan.stopsAtWAL(memory, wal: wal, contractsSame: sameContracts, fullRead: fullRead) {
                 return publishUnchanged(started: started, problem: problem)
             }
             // 2. The contracted relations' fingerprints say which read is needed.
@@ -211,7 +211,7 @@ public final class Watcher: CheckerControl {
             let snapshot: CatalogSnapshot
             let kind: PollKind
             var reread: Set<String>?
-            switch ReadPlan.read(memory, fullDue: fullDue, contractsSame: sameContracts, names: names, fingerprints: fingerprint) {
+            switch ReadPlan.read(memory, fullRead: fullRead, contractsSame: sameContracts, names: names, fingerprints: fingerprint) {
             case .none:
                 worker.withLock { $0.memory.walPosition = wal }
                 return publishUnchanged(started: started, problem: problem)

@@ -29,23 +29,33 @@ public enum ReadPlan {
         case scoped(Set<String>)
     }
 
-    /// Whether this poll must read the whole catalog: `R` (requested), a reconnect, nothing read
-    /// yet, or `refreshEvery` seconds since the last full read.
-    public static func fullDue(_ memory: Memory, now: Date, requested: Bool, refreshEvery: Double) -> Bool {
-        requested || memory.forceFull || !memory.hasCatalog || memory.lastFullRead.map { now.timeIntervalSince($0) >= refreshEvery } ?? true
+    /// Whether this poll reads the whole catalog.
+    public enum FullRead: Sendable, Equatable {
+        case notDue
+        /// `refreshEvery` seconds since the last full read: for the tables no contract names.
+        /// Skipped while nothing at all is written (the WAL position stands still).
+        case dueByCadence
+        /// `R`, a reconnect, or nothing read yet.
+        case forced
+    }
+
+    public static func fullRead(_ memory: Memory, now: Date, requested: Bool, refreshEvery: Double) -> FullRead {
+        if requested || memory.forceFull || !memory.hasCatalog { return .forced }
+        return memory.lastFullRead.map { now.timeIntervalSince($0) >= refreshEvery } ?? true ? .dueByCadence : .notDue
     }
 
     /// Whether the poll can stop after asking for the WAL position: nothing at all was written
-    /// since the last poll, the contracts are the same, and no full read is due.
-    public static func stopsAtWAL(_ memory: Memory, wal: String?, contractsSame: Bool, fullDue: Bool) -> Bool {
-        guard !fullDue, contractsSame, let wal, memory.fingerprints != nil else { return false }
+    /// since the last poll and the contracts are the same; a full read then waits for a write,
+    /// unless it is forced.
+    public static func stopsAtWAL(_ memory: Memory, wal: String?, contractsSame: Bool, fullRead: FullRead) -> Bool {
+        guard fullRead != .forced, contractsSame, let wal, memory.fingerprints != nil else { return false }
         return wal == memory.walPosition
     }
 
     /// The read, from the contracted relations' fresh fingerprints.
-    public static func read(_ memory: Memory, fullDue: Bool, contractsSame: Bool, names: Set<String>,
+    public static func read(_ memory: Memory, fullRead: FullRead, contractsSame: Bool, names: Set<String>,
                             fingerprints: [QualifiedName: String]) -> Read {
-        if fullDue || !memory.hasCatalog { return .full }
+        if fullRead != .notDue || !memory.hasCatalog { return .full }
         // Other contracts, or other table names: read every contracted table again.
         guard contractsSame, names == memory.fingerprintNames, let known = memory.fingerprints else { return .scoped(names) }
         let changed = changedNames(known, fingerprints)

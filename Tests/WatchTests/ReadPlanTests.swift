@@ -23,9 +23,9 @@ struct ReadPlanTests {
 
     func plan(_ memory: ReadPlan.Memory, wal: String?, fingerprints: [QualifiedName: String], contractsSame: Bool = true,
               names: Set<String> = ["t", "u"], after seconds: Double = 2, requested: Bool = false) -> ReadPlan.Read? {
-        let fullDue = ReadPlan.fullDue(memory, now: start.addingTimeInterval(seconds), requested: requested, refreshEvery: 30)
-        if ReadPlan.stopsAtWAL(memory, wal: wal, contractsSame: contractsSame, fullDue: fullDue) { return nil }
-        return ReadPlan.read(memory, fullDue: fullDue, contractsSame: contractsSame, names: names, fingerprints: fingerprints)
+        let fullRead = ReadPlan.fullRead(memory, now: start.addingTimeInterval(seconds), requested: requested, refreshEvery: 30)
+        if ReadPlan.stopsAtWAL(memory, wal: wal, contractsSame: contractsSame, fullRead: fullRead) { return nil }
+        return ReadPlan.read(memory, fullRead: fullRead, contractsSame: contractsSame, names: names, fingerprints: fingerprints)
     }
 
     @Test func aFreshSessionReadsEverything() {
@@ -59,8 +59,17 @@ struct ReadPlanTests {
 
     @Test func pressingRAndTheCadenceReadTheWholeCatalog() {
         #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], requested: true) == .full)
-        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], after: 29) == nil)
-        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], after: 30) == .full)
+        #expect(plan(settled, wal: "0/11", fingerprints: [t: "a", u: "b"], after: 29) == ReadPlan.Read.none)
+        #expect(plan(settled, wal: "0/11", fingerprints: [t: "a", u: "b"], after: 30) == .full)
+    }
+
+    @Test func anIdleDatabaseIsNeverReadWholeAgain() {
+        // The cadence is for tables no contract names; if nothing at all was written, nothing
+        // changed there either: the poll still stops at the WAL position, however long it has been.
+        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], after: 30) == nil)
+        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], after: 86_400) == nil)
+        // Without a WAL position (a standby), the cadence still applies.
+        #expect(plan(settled, wal: nil, fingerprints: [t: "a", u: "b"], after: 30) == .full)
     }
 
     @Test func aReconnectReadsEverythingOnce() {
