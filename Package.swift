@@ -29,7 +29,8 @@ let package = Package(
         // The only libpq user: connections, queries, errors, throwaway local clusters.
         .target(name: "Postgres", dependencies: ["CLibPQ", "Catalog"]),
         // Contract model and loaders (pure: parses bytes handed to it, plus a folder walker).
-        .target(name: "Contracts", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // (Catalog for the information_schema vocabulary both sides of a check share.)
+        .target(name: "Contracts", dependencies: ["Catalog", .product(name: "Yams", package: "Yams")]),
         // Reads contract files from disk and hands the bytes to `Contracts`.
         .target(name: "ContractFiles", dependencies: ["Contracts"]),
         // Catalog snapshot model (pure).

@@ -5,8 +5,10 @@ public enum ControlCharacters {
     /// `text` with every C0 control except newline and tab, DEL and every C1 control written as
     /// `\x1B`-style text (carriage return too: it could overwrite a line).
     public static func escaped(_ text: String) -> String {
-        // Most output has none: one pass to check, no copy.
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        // Most output has none: one pass over the bytes to check, no copy. (0x7F is DEL; 0xC2
+        // leads U+0080…U+00BF, the C1 controls among them.)
+        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 }),
+              text.unicodeScalars.contains(where: isControl) else { return text }
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {

@@ -150,6 +150,9 @@ public enum InformationSchemaVocabulary {
         return intervalFieldNames[(typmod >> 16) & 0x7FFF]
     }
 
+    /// Whether `name` is an `interval_type` spelling (`YEAR`, `DAY TO SECOND`…), upper case.
+    public static func isIntervalFields(_ name: String) -> Bool { intervalFieldMasks[name] != nil }
+
     /// The range bits of `interval_type` names (`YEAR TO MONTH` → YEAR|MONTH); every field for nil.
     public static func intervalFieldMask(_ name: String?) -> Int? {
         guard let name else { return 0x7FFF }

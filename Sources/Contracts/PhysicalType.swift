@@ -1,3 +1,5 @@
+import Catalog
+
 /// Parses a PostgreSQL type as written in ODCS `physicalType` into what a contract expects.
 ///
 /// The text reads as PostgreSQL DDL reads it: `varchar` and `numeric` without a modifier are
@@ -291,7 +293,7 @@ public enum PhysicalType {
                 if precision < 0 || precision > 6 { parsed.problems.append("the precision of \(written) must be 0 to 6") }
                 parsed.modifiers.datetimePrecision = precision
                 if let fields = intervalFields {
-                    if Self.intervalFieldNames.contains(fields) {
+                    if InformationSchemaVocabulary.isIntervalFields(fields) {
                         parsed.modifiers.intervalType = .limited(fields)
                     } else {
                         parsed.problems.append("\"\(fields.lowercased())\" are not interval fields (e.g. year to month, day to second)")
@@ -304,11 +306,6 @@ public enum PhysicalType {
             }
             return parsed
         }
-
-        static let intervalFieldNames: Set<String> = [
-            "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "YEAR TO MONTH", "DAY TO HOUR", "DAY TO MINUTE",
-            "DAY TO SECOND", "HOUR TO MINUTE", "HOUR TO SECOND", "MINUTE TO SECOND",
-        ]
     }
 }
 

@@ -1,3 +1,4 @@
+import Catalog
 import Dispatch
 import Synchronization
 
@@ -257,7 +258,7 @@ private struct Reader {
             let names = text.prefix { $0 != "(" }.split(separator: " ").joined(separator: " ").uppercased()
             if names == "UNLIMITED" {
                 modifiers.intervalType = .unlimited
-            } else if PhysicalType.Scalar.intervalFieldNames.contains(names) {
+            } else if InformationSchemaVocabulary.isIntervalFields(names) {
                 modifiers.intervalType = .limited(names)
             } else {
                 error(interval.location, "\"interval_type\" of \"\(column)\" must be interval fields such as \"YEAR TO MONTH\" or \"DAY TO SECOND\", or \"unlimited\" (every field)")
