@@ -49,16 +49,38 @@ public enum FindingValue: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Stable identity of a violation across polls: the same contract file, column and kind.
+/// Stable identity of a violation across polls: the same contract file, contract, table, column
+/// and kind. `identity` leaves the file out: it names the same finding whatever path the
+/// contracts folder is reached by (what the history is keyed by).
 public struct ViolationID: Sendable, Hashable {
     public var file: String
+    public var contract: String
+    public var table: QualifiedName
     public var column: String?
     public var kind: ViolationKind
 
-    public init(file: String, column: String?, kind: ViolationKind) {
+    public init(file: String, contract: String, table: QualifiedName, column: String?, kind: ViolationKind) {
         self.file = file
+        self.contract = contract
+        self.table = table
         self.column = column
         self.kind = kind
+    }
+
+    /// Contract name, schema, table, column and kind as one unambiguous string (a JSON array:
+    /// no name can forge a separator).
+    public var identity: String {
+        Self.identity(contract: contract, schema: table.schema, table: table.name, column: column, kind: kind.rawValue)
+    }
+
+    public static func identity(contract: String, schema: String, table: String, column: String?, kind: String) -> String {
+        func quoted(_ text: String?) -> String {
+            guard let text else { return "null" }
+            var out = ""
+            JSONText.quote(text, into: &out)
+            return out
+        }
+        return "[" + [quoted(contract), quoted(schema), quoted(table), quoted(column), quoted(kind)].joined(separator: ",") + "]"
     }
 }
 
@@ -102,7 +124,7 @@ public struct Violation: Sendable, Hashable, Identifiable {
         self.consumers = consumers
     }
 
-    public var id: ViolationID { ViolationID(file: file, column: column, kind: kind) }
+    public var id: ViolationID { ViolationID(file: file, contract: contract, table: qualifiedTable, column: column, kind: kind) }
 
     public var qualifiedTable: QualifiedName { QualifiedName(schema: schema, name: table) }
 

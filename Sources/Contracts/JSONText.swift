@@ -52,7 +52,7 @@ public indirect enum JSONText: Sendable, Hashable {
         }
     }
 
-    static func quote(_ text: String, into out: inout String) {
+    public static func quote(_ text: String, into out: inout String) {
         out += "\""
         // Most strings need no escape: append them whole. (0x7F is DEL; 0xC2 leads U+0080…U+00BF,
         // among them the C1 controls, which are escaped too: no terminal sees them raw.)

@@ -290,7 +290,8 @@ public struct Screens {
         if showResolved {
             for record in status.history.resolved {
                 guard let kind = ViolationKind(rawValue: record.kind) else { continue }
-                let id = ViolationID(file: record.file, column: record.column, kind: kind)
+                let id = ViolationID(file: record.file, contract: record.contract, table: QualifiedName(schema: record.schema, name: record.table),
+                                     column: record.column, kind: kind)
                 let table = QualifiedName(schema: record.schema, name: record.table)
                 all.append(ContentRow(id: "resolved|" + record.key, cells: [
                     RowCell(" "), RowCell("RESOLVED", role: .contractOK, sort: .number(5)), RowCell(record.kind),

@@ -40,7 +40,6 @@ public final class Watcher: CheckerControl {
         var loop: PollLoop
         var connection: Connection?
         var timer: DispatchSourceTimer?
-        var previousViolations: Set<ViolationID>?
         /// What the read planner compares with: WAL position, fingerprints, last full read.
         var memory = ReadPlan.Memory()
         var contracts: ContractSet?
@@ -49,13 +48,9 @@ public final class Watcher: CheckerControl {
         var contractsSignature: String?
         /// Cheaper than the signature where inotify exists: nothing changed → no stat at all.
         var folderWatch: FolderWatch?
-        var history = ViolationHistory()
         var store: HistoryStore?
         var historyOpened = false
     }
-
-    /// At most this many change events are kept in memory.
-    static let changeLimit = 1000
 
     let configuration: Configuration
     private let queue = DispatchQueue(label: "contractwatch.checker", qos: .utility)
@@ -96,13 +91,13 @@ public final class Watcher: CheckerControl {
     /// Stops the timer and closes the connection. Waits for a poll in progress to finish.
     public func stop() {
         queue.sync {
-            let (store, history) = worker.withLock { state in
+            let store = worker.withLock { state in
                 state.timer?.cancel()
                 state.timer = nil
                 state.connection = nil
-                return (state.store, state.history)
+                return state.store
             }
-            saveHistory(store, history)
+            saveHistory(store, latest.history)
         }
     }
 
@@ -135,10 +130,8 @@ public final class Watcher: CheckerControl {
             log?.write("history \(store.path) is not a format this version reads; it is left as it is and not updated")
             return
         }
-        worker.withLock { state in
-            state.store = store
-            state.history = history
-        }
+        worker.withLock { $0.store = store }
+        mailbox.withLock { $0.restore(history) }
     }
 
     /// Polls at once and reads the whole catalog (not only the contracted tables).
@@ -158,21 +151,7 @@ public final class Watcher: CheckerControl {
         let (actions, loop) = worker.withLock { state in
             (state.loop.handle(event), state.loop)
         }
-        mailbox.withLock { status in
-            if status.interval != loop.interval || status.paused != loop.paused {
-                status.interval = loop.interval
-                status.paused = loop.paused
-                status.generation += 1
-            }
-            if case .failed = event, case .failed(let attempt, let retryIn, let reason) = loop.phase {
-                status.state = .retrying(attempt: attempt, retryAt: Date().addingTimeInterval(retryIn), reason: reason)
-                status.generation += 1
-            }
-            if case .blocked(let reason) = event {
-                status.state = .blocked(reason: reason)
-                status.generation += 1
-            }
-        }
+        mailbox.withLock { $0.follow(loop, after: event, now: Date()) }
         for action in actions {
             switch action {
             case .poll:
@@ -220,7 +199,7 @@ public final class Watcher: CheckerControl {
                 kind = .full
             case .scoped(let changed):
                 let scoped = try CatalogReader.snapshot(connection, names: changed)
-                snapshot = catalog.map { Self.merge(scoped, into: $0, names: changed) } ?? scoped
+                snapshot = catalog.map { $0.merging(scoped, names: changed) } ?? scoped
                 kind = .scoped
                 reread = changed
             }
@@ -232,59 +211,18 @@ public final class Watcher: CheckerControl {
                     state.memory.lastFullRead = started
                     state.memory.forceFull = false
                 }
-            }
-
-            let result = Checker.check(contracts, against: snapshot)
-            let ids = Set(result.violations.map(\.id))
-            let now = Date()
-            let previous = worker.withLock { state in
-                let previous = state.previousViolations
-                state.previousViolations = ids
                 state.memory.walPosition = wal
                 state.memory.fingerprints = fingerprint
                 state.contracts = contracts
                 state.contractsSignature = signature
-                return previous
             }
-            let info = connection.info
-            // Diff outside the mailbox lock: the UI never waits for it.
-            let (oldSnapshot, oldViolations) = mailbox.withLock { ($0.snapshot, $0.result?.violations ?? []) }
-            let events = Self.events(from: oldSnapshot, to: snapshot, at: now, before: oldViolations, after: result.violations, previous: previous,
-                                     scope: reread)
-            var causes: [ViolationID: String] = [:]
-            for event in events {
-                for id in event.opened where causes[id] == nil {
-                    causes[id] = "\(event.change.kind.rawValue) \(event.change.location)" + (event.change.values.isEmpty ? "" : " (\(event.change.values))")
-                }
-            }
-            let appeared = previous.map { ids.subtracting($0) } ?? []
-            let (history, store, historyChanged) = worker.withLock { state in
-                let changed = state.history.apply(result.violations, at: now, appeared: appeared, causes: causes)
-                return (state.history, state.store, changed)
-            }
-            if historyChanged { saveHistory(store, history) }
-            let seconds = Date().timeIntervalSince(started)
-            mailbox.withLock { status in
-                status.generation += 1
-                status.contentVersion += 1
-                status.connection = info
-                status.state = .connected
-                status.contracts = contracts
-                status.result = result
-                status.snapshot = snapshot
-                status.lastPollAt = now
-                if status.watchingSince == nil { status.watchingSince = now }
-                status.lastPollSeconds = seconds
-                status.lastPollKind = kind
-                status.pollCount += 1
-                status.newViolations = previous.map { ids.subtracting($0) } ?? []
-                status.problem = problem
-                if !events.isEmpty {
-                    status.changes = Array((events.reversed() + status.changes).prefix(Self.changeLimit))
-                }
-                status.causes = status.causes.merging(causes) { old, _ in old }.filter { ids.contains($0.key) }
-                status.history = history
-            }
+            let poll = CheckedPoll(contracts: contracts, snapshot: snapshot, result: Checker.check(contracts, against: snapshot), kind: kind,
+                                   scope: reread, server: connection.info, problem: problem, startedAt: started, finishedAt: Date())
+            // Only this queue changes what `effects` reads, so they are computed from a copy,
+            // outside the lock: the UI never waits for the catalog diff.
+            let effects = latest.effects(of: poll)
+            mailbox.withLock { $0.record(poll, effects) }
+            if effects.historyChanged { saveHistory(worker.withLock { $0.store }, effects.history) }
             return .succeeded
         } catch {
             // Waited out lock_timeout behind another session: say whose lock, keep the
@@ -295,21 +233,14 @@ public final class Watcher: CheckerControl {
                 let reason = holders.first.map { "blocked by \($0)" + (holders.count > 1 ? " (and \(holders.count - 1) more)" : "") }
                     ?? "blocked by a lock (lock_timeout)"
                 log?.write("poll \(reason)")
-                mailbox.withLock { status in
-                    status.contracts = contracts
-                    status.problem = problem
-                }
+                mailbox.withLock { $0.recordUnchecked(contracts: contracts, problem: problem) }
                 return .blocked(reason: reason)
             }
             // Whatever broke, start from a fresh connection next time (a restarted server
             // invalidates the old one; a reset keeps no state we need).
             worker.withLock { $0.connection = nil }
             log?.write("poll failed: \(error.description)")
-            mailbox.withLock { status in
-                if status.contracts != contracts { status.contentVersion += 1 }
-                status.contracts = contracts
-                status.problem = problem
-            }
+            mailbox.withLock { $0.recordUnchecked(contracts: contracts, problem: problem) }
             return .failed(reason: error.description)
         }
     }
@@ -318,12 +249,12 @@ public final class Watcher: CheckerControl {
     /// read), then the stat signature (one stat per file). A folder that cannot be read gives no
     /// contracts and the reason.
     private func currentContracts() -> (contracts: ContractSet, signature: String?, problem: String?) {
-        let quiet = worker.withLock { state -> Bool in
+        let (plan, cachedSignature) = worker.withLock { state in
             if state.folderWatch == nil { state.folderWatch = FolderWatch(configuration.contractsFolder) }
-            guard let watch = state.folderWatch, watch.isActive else { return false }
-            return !watch.hasChanges() && state.contracts != nil
+            let inotify = state.folderWatch.flatMap { $0.isActive ? $0.hasChanges() : nil }
+            return (ReadPlan.contractsRead(inotifyChanged: inotify, haveContracts: state.contracts != nil), state.contractsSignature)
         }
-        let signature = quiet ? worker.withLock { $0.contractsSignature } : ContractFolder.signature(configuration.contractsFolder)
+        let signature = plan == .reuse ? cachedSignature : ContractFolder.signature(configuration.contractsFolder)
         if let signature, let cached = worker.withLock({ $0.contractsSignature == signature ? $0.contracts : nil }) {
             return (cached, signature, nil)
         }
@@ -349,54 +280,9 @@ public final class Watcher: CheckerControl {
         }
     }
 
-    /// The last full catalog with the contracted tables replaced by their fresh versions.
-    static func merge(_ scoped: CatalogSnapshot, into catalog: CatalogSnapshot, names: Set<String>) -> CatalogSnapshot {
-        let fresh = Set(scoped.relations.map(\.oid))
-        let freshNames = Set(scoped.relations.map(\.name))
-        let kept = catalog.relations.filter { !names.contains($0.name.name) && !fresh.contains($0.oid) && !freshNames.contains($0.name) }
-        return CatalogSnapshot(database: scoped.database, relations: kept + scoped.relations)
-    }
-
     private func publishUnchanged(started: Date, problem: String?) -> PollLoop.Event {
-        let now = Date()
-        let history = worker.withLock { state in
-            state.history.touch(at: now)
-            return state.history
-        }
-        mailbox.withLock { status in
-            status.generation += 1
-            status.state = .connected
-            status.lastPollAt = now
-            status.lastPollSeconds = now.timeIntervalSince(started)
-            status.lastPollKind = .unchanged
-            status.history = history
-            status.pollCount += 1
-            status.newViolations = []
-            status.problem = problem
-        }
+        mailbox.withLock { $0.recordUnchanged(startedAt: started, finishedAt: Date(), problem: problem) }
         return .succeeded
-    }
-
-    /// The catalog changes between two snapshots, each with the violations on its table that
-    /// this poll opened or closed.
-    static func events(from old: CatalogSnapshot?, to new: CatalogSnapshot, at time: Date,
-                       before: [Violation], after: [Violation], previous: Set<ViolationID>?, scope: Set<String>? = nil) -> [ChangeEvent] {
-        guard let old, previous != nil else { return [] }
-        // After a scoped poll only the contracted tables were re-read: diff just those.
-        func restrict(_ snapshot: CatalogSnapshot) -> CatalogSnapshot {
-            guard let scope else { return snapshot }
-            return CatalogSnapshot(database: snapshot.database, relations: snapshot.relations.filter { scope.contains($0.name.name) })
-        }
-        let changes = CatalogDiff.changes(from: restrict(old), to: restrict(new))
-        let afterIDs = Set(after.map(\.id)), beforeIDs = Set(before.map(\.id))
-        let opened = after.filter { !beforeIDs.contains($0.id) }
-        let closed = before.filter { !afterIDs.contains($0.id) }
-        return changes.map { change in
-            func touches(_ violation: Violation) -> Bool {
-                violation.qualifiedTable == change.table || (change.kind == .tableRenamed && violation.qualifiedTable.description == change.old)
-            }
-            return ChangeEvent(at: time, change: change, opened: opened.filter(touches).map(\.id), closed: closed.filter(touches).map(\.id))
-        }
     }
 
     static func describe(_ settings: ConnectionSettings) -> String {

@@ -69,4 +69,19 @@ public enum ReadPlan {
         for name in old.keys where new[name] == nil { changed.insert(name.name) }
         return changed
     }
+
+    /// How the contracts of this poll are found.
+    public enum ContractsRead: Sendable, Equatable {
+        /// inotify saw nothing since the last poll: the contracts in memory, not even a stat.
+        case reuse
+        /// Stat every file; parse again only when the signature (names, sizes, times) moved.
+        case compareSignature
+    }
+
+    /// `inotify`: nil where no inotify watch is active (another platform, too many watches),
+    /// else whether it reported a change since the last poll.
+    public static func contractsRead(inotifyChanged: Bool?, haveContracts: Bool) -> ContractsRead {
+        guard haveContracts, let changed = inotifyChanged else { return .compareSignature }
+        return changed ? .compareSignature : .reuse
+    }
 }

@@ -34,9 +34,10 @@ public struct ViolationHistory: Sendable, Hashable {
         self.records = records
     }
 
-    public static func key(_ id: ViolationID) -> String {
-        "\(id.file)|\(id.column ?? "")|\(id.kind.rawValue)"
-    }
+    /// Records are keyed by what the finding is (contract, table, column, kind), not by the path
+    /// its file was reached by: the same folder watched as `contracts` or `./contracts` or by its
+    /// absolute path keeps one record per finding.
+    public static func key(_ id: ViolationID) -> String { id.identity }
 
     public func record(for id: ViolationID) -> HistoryRecord? { records[Self.key(id)] }
 
@@ -84,10 +85,11 @@ public struct ViolationHistory: Sendable, Hashable {
 
     // MARK: - The history file
 
-    /// The file's format: `{"version": 1, "database": …, "violations": [records]}`, times as epoch
-    /// milliseconds, keys in snake_case. A newer version is not read (and so not overwritten).
+    /// The file's format: `{"version": 2, "database": …, "violations": [records]}`, times as epoch
+    /// milliseconds, keys in snake_case. Version 1 keyed records by file path; they are keyed
+    /// again on reading. A newer version is not read (and so not overwritten).
     struct File: Codable {
-        static let currentVersion = 1
+        static let currentVersion = 2
         var version: Int
         var database: String
         var violations: [HistoryRecord]
@@ -103,7 +105,30 @@ public struct ViolationHistory: Sendable, Hashable {
     /// nil when the text is not a history file of a version this program reads.
     public static func parse(_ text: String) -> ViolationHistory? {
         guard let file = try? JSONDecoder().decode(File.self, from: Data(text.utf8)), file.version <= File.currentVersion else { return nil }
-        return ViolationHistory(records: Dictionary(file.violations.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last }))
+        var records: [String: HistoryRecord] = [:]
+        for var record in file.violations {
+            record.key = ViolationID.identity(contract: record.contract, schema: record.schema, table: record.table, column: record.column,
+                                              kind: record.kind)
+            // Two records of one finding (version 1, reached by two paths): the open one wins,
+            // else the one seen last; the earliest first sighting is kept.
+            if let other = records[record.key] {
+                let (kept, dropped) = Self.preferred(record, other)
+                var merged = kept
+                if dropped.firstSeen < merged.firstSeen {
+                    merged.firstSeen = dropped.firstSeen
+                    merged.firstSeenExact = dropped.firstSeenExact
+                }
+                records[record.key] = merged
+            } else {
+                records[record.key] = record
+            }
+        }
+        return ViolationHistory(records: records)
+    }
+
+    private static func preferred(_ a: HistoryRecord, _ b: HistoryRecord) -> (HistoryRecord, HistoryRecord) {
+        if a.isOpen != b.isOpen { return a.isOpen ? (a, b) : (b, a) }
+        return a.lastSeen >= b.lastSeen ? (a, b) : (b, a)
     }
 }
 

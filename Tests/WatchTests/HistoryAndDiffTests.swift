@@ -142,14 +142,33 @@ struct HistoryFileTests {
                "resolved_at": null, "cause": "column dropped public.t.b"}]}
             """
         let history = try #require(ViolationHistory.parse(v1))
-        let record = try #require(history.records["c.json|b|column_missing"])
+        let record = try #require(history.records[#"["c","public","t","b","column_missing"]"#])
         #expect(record.firstSeen == Date(timeIntervalSince1970: 1_790_000_000) && record.firstSeenExact && record.isOpen)
         #expect(record.lastSeen == Date(timeIntervalSince1970: 1_790_000_060.5) && record.cause == "column dropped public.t.b")
         // Written back, it reads the same.
         #expect(ViolationHistory.parse(history.json(database: "d")) == history)
-        #expect(history.json(database: "d").contains("\"version\":1"))
+        #expect(history.json(database: "d").contains("\"version\":2"))
         // A newer format, or damage, is not read (and the store then does not overwrite it).
-        #expect(ViolationHistory.parse(v1.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2")) == nil)
+        #expect(ViolationHistory.parse(v1.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 3")) == nil)
         #expect(ViolationHistory.parse("{\"version\": 1, \"violations\": [{\"key\": 5}]}") == nil)
+    }
+
+    @Test func version1RecordsOfOneFindingUnderTwoPathsBecomeOneRecord() throws {
+        // Version 1 keyed by path: the folder watched as "contracts" and later as "./contracts"
+        // left one resolved and one open record of the same finding.
+        let v1 = """
+            {"version": 1, "database": "d", "violations": [
+              {"key": "contracts/c.json|b|column_missing", "contract": "c", "file": "contracts/c.json", "schema": "public", "table": "t",
+               "column": "b", "kind": "column_missing", "first_seen": 1790000000000, "first_seen_exact": true,
+               "last_seen": 1790000060000, "resolved_at": 1790000060000},
+              {"key": "./contracts/c.json|b|column_missing", "contract": "c", "file": "./contracts/c.json", "schema": "public",
+               "table": "t", "column": "b", "kind": "column_missing", "first_seen": 1790000060000, "first_seen_exact": false,
+               "last_seen": 1790000120000, "resolved_at": null}]}
+            """
+        let history = try #require(ViolationHistory.parse(v1))
+        #expect(history.records.count == 1)
+        let record = try #require(history.records.values.first)
+        #expect(record.isOpen && record.file == "./contracts/c.json" && history.resolved.isEmpty)
+        #expect(record.firstSeen == Date(timeIntervalSince1970: 1_790_000_000) && record.firstSeenExact, "the earliest sighting is kept")
     }
 }

@@ -85,4 +85,11 @@ struct ReadPlanTests {
         #expect(plan(settled, wal: nil, fingerprints: [t: "a", u: "b"]) == ReadPlan.Read.none)
         #expect(plan(settled, wal: nil, fingerprints: [t: "x", u: "b"]) == .scoped(["t"]))
     }
+
+    @Test func contractsAreReusedOnlyWhileInotifySaysNothingChanged() {
+        #expect(ReadPlan.contractsRead(inotifyChanged: false, haveContracts: true) == .reuse)
+        #expect(ReadPlan.contractsRead(inotifyChanged: true, haveContracts: true) == .compareSignature)
+        #expect(ReadPlan.contractsRead(inotifyChanged: nil, haveContracts: true) == .compareSignature, "no inotify: stat every poll")
+        #expect(ReadPlan.contractsRead(inotifyChanged: false, haveContracts: false) == .compareSignature, "nothing read yet")
+    }
 }
