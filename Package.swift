@@ -1,13 +1,13 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Module split (DESIGN.md §2): pure modules (Contracts, Catalog, Checks, Reports) never touch I/O;
+// Module split (docs/ARCHITECTURE.md): pure modules (Contracts, Catalog, Checks, Reports) never touch I/O;
 // only `Postgres` calls libpq and only `Terminal` calls ncurses; the executable only wires.
 let package = Package(
     name: "contractwatch",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "contractwatch", targets: ["contractwatch"]),
+        .executable(name: "contractwatch", targets: ["contractwatch"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,7 +47,11 @@ let package = Package(
         // published status, violation history); the screens read it without a database library.
         .target(name: "WatchModel", dependencies: ["Catalog", "Checks", "Contracts"]),
         // The background checker's driver: DispatchSourceTimer, queue, libpq, files.
-        .target(name: "Watch", dependencies: ["WatchModel", "Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Preview"]),
+        .target(
+            name: "Watch",
+            dependencies: [
+                "WatchModel", "Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Preview",
+            ]),
         // The built-in themes: the YAML files of `themes/`, embedded in the binary.
         .target(
             name: "BuiltInThemes",
@@ -73,26 +77,38 @@ let package = Package(
         .executableTarget(
             name: "contractwatch",
             dependencies: [
-                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports", "DemoDatabase", "Watch", "WatchModel", "Dashboard", "Terminal", "BuiltInThemes", "Authoring", "Preview",
+                "Postgres", "Contracts", "ContractFiles", "Catalog", "CatalogReader", "Checks", "Reports",
+                "DemoDatabase", "Watch", "WatchModel", "Dashboard", "Terminal", "BuiltInThemes", "Authoring", "Preview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Timings as ratios against a floor measured in the same run (never in tests).
-        .executableTarget(name: "contractwatch-bench", dependencies: ["Dashboard", "Watch", "WatchModel", "Checks", "Catalog", "Contracts", "CatalogReader", "Postgres", "ContractFiles", "Authoring", "Reports"]),
+        .executableTarget(
+            name: "contractwatch-bench",
+            dependencies: [
+                "Dashboard", "Watch", "WatchModel", "Checks", "Catalog", "Contracts", "CatalogReader", "Postgres",
+                "ContractFiles", "Authoring", "Reports",
+            ]),
 
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "WatchTests", dependencies: ["Watch", "WatchModel", "Catalog", "Checks"]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview", "Checks"]),
+        // The house rules no compiler checks (line length, comments, the module import table).
+        .testTarget(name: "HouseRulesTests"),
         .testTarget(
             name: "DashboardTests",
             dependencies: ["Dashboard", "Terminal", "WatchModel", "Checks", "Catalog", "Contracts", "BuiltInThemes"],
             exclude: ["Snapshots"]
         ),
-        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Contracts", "Catalog", "Reports"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ChecksTests", dependencies: ["Checks", "Contracts", "Catalog", "Reports"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports", "DemoDatabase", "Watch", "WatchModel", "Authoring", "Preview"],
+            dependencies: [
+                "Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports",
+                "DemoDatabase", "Watch", "WatchModel", "Authoring", "Preview",
+            ],
             exclude: ["Fixtures"]
         ),
     ],

@@ -27,7 +27,10 @@ public enum ContractTemplate {
     /// The file name for a table: `object_images.json`, `sales.orders.odcs.yaml`.
     public static func fileName(for table: QualifiedName, format: Format) -> String {
         let base = (table.schema == "public" ? table.name : "\(table.schema).\(table.name)")
-            .map { "/\\ ".contains($0) || $0.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } ? "_" : $0 }
+            .map {
+                "/\\ ".contains($0)
+                    || $0.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } ? "_" : $0
+            }
         return String(base) + (format == .seed ? ".json" : ".odcs.yaml")
     }
 
@@ -36,7 +39,9 @@ public enum ContractTemplate {
     /// `Orders` and `orders` are one file on a case-insensitive disk). A clash gets `-2`, `-3`…
     /// before the extension; `existing` files named exactly are kept (the caller refuses or
     /// overwrites them), so a rerun writes the same names.
-    public static func fileNames(for tables: [QualifiedName], format: Format, existing: Set<String>) -> [(table: QualifiedName, file: String, renamedFrom: String?)] {
+    public static func fileNames(for tables: [QualifiedName], format: Format, existing: Set<String>) -> [(
+        table: QualifiedName, file: String, renamedFrom: String?
+    )] {
         let existingFolded = Dictionary(existing.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
         var taken: Set<String> = []
         return tables.map { table in
@@ -96,20 +101,32 @@ public enum ContractTemplate {
         var root: [(String, JSONText)] = [
             ("spec-version", .string("1.0.0")),
             ("name", .string(contractName(relation.name))),
-            ("dataAssetResourceName", .string("postgresql://\(database).\(relation.name.schema).\(relation.name.name)")),
-            ("doc", .string(relation.comment ?? "Data contract for \(relation.name), generated from the live catalog by contractwatch init.")),
+            (
+                "dataAssetResourceName",
+                .string("postgresql://\(database).\(relation.name.schema).\(relation.name.name)")
+            ),
+            (
+                "doc",
+                .string(
+                    relation.comment
+                        ?? "Data contract for \(relation.name), generated from the live catalog by contractwatch init.")
+            ),
         ]
         if let owner {
             root.append(("owner", .object([("name", .optional(owner.name)), ("email", .optional(owner.email))])))
         }
-        root.append(("schema", .object([
-            ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
-            ("title", .string("\(relation.name.name) table schema")),
-            ("table_catalog", .string(database)),
-            ("table_schema", .string(relation.name.schema)),
-            ("table_name", .string(relation.name.name)),
-            ("properties", .object(properties)),
-        ])))
+        root.append(
+            (
+                "schema",
+                .object([
+                    ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
+                    ("title", .string("\(relation.name.name) table schema")),
+                    ("table_catalog", .string(database)),
+                    ("table_schema", .string(relation.name.schema)),
+                    ("table_name", .string(relation.name.name)),
+                    ("properties", .object(properties)),
+                ])
+            ))
         return JSONText.object(root).rendered() + "\n"
     }
 
@@ -129,7 +146,9 @@ public enum ContractTemplate {
             if let n = m.numericScale { facets.append(("numeric_scale", .int(n))) }
         }
         if let n = m.datetimePrecision { facets.append(("datetime_precision", .int(n))) }
-        if dataType == "interval" { facets.append(("interval_type", m.intervalType.map { .string($0) } ?? .string("unlimited"))) }
+        if dataType == "interval" {
+            facets.append(("interval_type", m.intervalType.map { .string($0) } ?? .string("unlimited")))
+        }
         return facets
     }
 
@@ -137,7 +156,7 @@ public enum ContractTemplate {
 
     static func odcs(_ relation: Relation, server: Server, owner: Owner?) -> String {
         let database = server.database
-        func q(_ text: String) -> String { JSONText.string(text).rendered() }  // JSON strings are valid YAML
+        func q(_ text: String) -> String { JSONText.string(text).rendered() } // JSON strings are valid YAML
         var lines: [String] = [
             "# Generated from the live catalog by contractwatch init; edit freely.",
             "apiVersion: v3.1.0",
@@ -148,16 +167,21 @@ public enum ContractTemplate {
             "status: active",
         ]
         if let comment = relation.comment { lines += ["description:", "  purpose: \(q(comment))"] }
-        lines += ["servers:", "  - server: \(q(database))", "    type: postgres", "    host: \(q(server.host))", "    port: \(server.port)",
-                  "    database: \(q(database))", "    schema: \(q(relation.name.schema))"]
+        lines += [
+            "servers:", "  - server: \(q(database))", "    type: postgres", "    host: \(q(server.host))",
+            "    port: \(server.port)",
+            "    database: \(q(database))", "    schema: \(q(relation.name.schema))",
+        ]
         if let owner {
             lines += ["team:", "  name: \(q(owner.name ?? owner.email ?? "owner"))", "  members:"]
             lines += ["    - username: \(q(owner.email ?? owner.name ?? "owner"))", "      role: owner"]
             if let name = owner.name { lines.append("      name: \(q(name))") }
         }
-        lines += ["schema:", "  - name: \(q(relation.name.name))", "    physicalName: \(q(relation.name.name))",
-                  "    physicalType: \(relation.kind.isTable ? "table" : relation.kind == .view ? "view" : "table")",
-                  relation.columns.isEmpty ? "    properties: []" : "    properties:"]
+        lines += [
+            "schema:", "  - name: \(q(relation.name.name))", "    physicalName: \(q(relation.name.name))",
+            "    physicalType: \(relation.kind.isTable ? "table" : relation.kind == .view ? "view" : "table")",
+            relation.columns.isEmpty ? "    properties: []" : "    properties:",
+        ]
         for column in relation.columns {
             lines.append("      - name: \(q(column.name))")
             if let comment = column.comment { lines.append("        description: \(q(comment))") }
@@ -167,7 +191,9 @@ public enum ContractTemplate {
             lines.append("        physicalType: \(q(column.formattedType))")
             lines.append("        required: \(!column.isNullable)")
             lines.append("        primaryKey: \(column.isPrimaryKey)")
-            if let position = column.primaryKeyPosition, relation.primaryKey.count > 1 { lines.append("        primaryKeyPosition: \(position)") }
+            if let position = column.primaryKeyPosition, relation.primaryKey.count > 1 {
+                lines.append("        primaryKeyPosition: \(position)")
+            }
             if column.isUnique && !column.isPrimaryKey { lines.append("        unique: true") }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -39,9 +39,9 @@ public struct CatalogChange: Sendable, Hashable {
     /// `old → new`, or whichever side exists.
     public var values: String {
         switch (old, new) {
-        case let (old?, new?): "\(old) → \(new)"
-        case let (old?, nil): old
-        case let (nil, new?): new
+        case (let old?, let new?): "\(old) → \(new)"
+        case (let old?, nil): old
+        case (nil, let new?): new
         case (nil, nil): ""
         }
     }
@@ -56,22 +56,36 @@ public enum CatalogDiff {
         let newByOID = Dictionary(new.relations.map { ($0.oid, $0) }, uniquingKeysWith: { a, _ in a })
         for relation in new.relations {
             guard let before = oldByOID[relation.oid] else {
-                changes.append(CatalogChange(kind: .tableAdded, table: relation.name, new: "\(relation.kind.label), \(relation.columns.count) columns"))
+                changes.append(
+                    CatalogChange(
+                        kind: .tableAdded, table: relation.name,
+                        new: "\(relation.kind.label), \(relation.columns.count) columns"))
                 continue
             }
             if before.name != relation.name {
-                changes.append(CatalogChange(kind: .tableRenamed, table: relation.name, old: before.name.description, new: relation.name.description))
+                changes.append(
+                    CatalogChange(
+                        kind: .tableRenamed, table: relation.name, old: before.name.description,
+                        new: relation.name.description))
             }
             if before.kind != relation.kind {
-                changes.append(CatalogChange(kind: .kindChanged, table: relation.name, old: before.kind.label, new: relation.kind.label))
+                changes.append(
+                    CatalogChange(
+                        kind: .kindChanged, table: relation.name, old: before.kind.label, new: relation.kind.label))
             }
             if before.comment != relation.comment {
-                changes.append(CatalogChange(kind: .tableCommentChanged, table: relation.name, old: before.comment ?? "none", new: relation.comment ?? "none"))
+                changes.append(
+                    CatalogChange(
+                        kind: .tableCommentChanged, table: relation.name, old: before.comment ?? "none",
+                        new: relation.comment ?? "none"))
             }
             changes += columnChanges(before, relation)
         }
         for relation in old.relations where newByOID[relation.oid] == nil {
-            changes.append(CatalogChange(kind: .tableDropped, table: relation.name, old: "\(relation.kind.label), \(relation.columns.count) columns"))
+            changes.append(
+                CatalogChange(
+                    kind: .tableDropped, table: relation.name,
+                    old: "\(relation.kind.label), \(relation.columns.count) columns"))
         }
         return changes
     }
@@ -83,34 +97,50 @@ public enum CatalogDiff {
         let newPositions = Set(after.columns.map(\.position))
         for column in after.columns {
             guard let previous = oldByPosition[column.position] else {
-                changes.append(CatalogChange(kind: .columnAdded, table: table, column: column.name, new: describe(column)))
+                changes.append(
+                    CatalogChange(kind: .columnAdded, table: table, column: column.name, new: describe(column)))
                 continue
             }
             if previous.name != column.name {
-                changes.append(CatalogChange(kind: .columnRenamed, table: table, column: column.name, old: previous.name, new: column.name))
+                changes.append(
+                    CatalogChange(
+                        kind: .columnRenamed, table: table, column: column.name, old: previous.name, new: column.name))
             }
             if previous.formattedType != column.formattedType {
-                changes.append(CatalogChange(kind: .typeChanged, table: table, column: column.name, old: previous.formattedType, new: column.formattedType))
+                changes.append(
+                    CatalogChange(
+                        kind: .typeChanged, table: table, column: column.name, old: previous.formattedType,
+                        new: column.formattedType))
             }
             if previous.isNullable != column.isNullable {
-                changes.append(CatalogChange(kind: .nullabilityChanged, table: table, column: column.name,
-                                             old: previous.isNullable ? "null" : "not null", new: column.isNullable ? "null" : "not null"))
+                changes.append(
+                    CatalogChange(
+                        kind: .nullabilityChanged, table: table, column: column.name,
+                        old: previous.isNullable ? "null" : "not null", new: column.isNullable ? "null" : "not null"))
             }
             if previous.defaultExpression != column.defaultExpression {
-                changes.append(CatalogChange(kind: .defaultChanged, table: table, column: column.name,
-                                             old: previous.defaultExpression ?? "none", new: column.defaultExpression ?? "none"))
+                changes.append(
+                    CatalogChange(
+                        kind: .defaultChanged, table: table, column: column.name,
+                        old: previous.defaultExpression ?? "none", new: column.defaultExpression ?? "none"))
             }
             if previous.primaryKeyPosition != column.primaryKeyPosition {
-                changes.append(CatalogChange(kind: .primaryKeyChanged, table: table, column: column.name,
-                                             old: previous.primaryKeyPosition.map { "PK position \($0)" } ?? "not in PK",
-                                             new: column.primaryKeyPosition.map { "PK position \($0)" } ?? "not in PK"))
+                changes.append(
+                    CatalogChange(
+                        kind: .primaryKeyChanged, table: table, column: column.name,
+                        old: previous.primaryKeyPosition.map { "PK position \($0)" } ?? "not in PK",
+                        new: column.primaryKeyPosition.map { "PK position \($0)" } ?? "not in PK"))
             }
             if previous.comment != column.comment {
-                changes.append(CatalogChange(kind: .commentChanged, table: table, column: column.name, old: previous.comment ?? "none", new: column.comment ?? "none"))
+                changes.append(
+                    CatalogChange(
+                        kind: .commentChanged, table: table, column: column.name, old: previous.comment ?? "none",
+                        new: column.comment ?? "none"))
             }
         }
         for column in before.columns where !newPositions.contains(column.position) {
-            changes.append(CatalogChange(kind: .columnDropped, table: table, column: column.name, old: describe(column)))
+            changes.append(
+                CatalogChange(kind: .columnDropped, table: table, column: column.name, old: describe(column)))
         }
         return changes
     }

@@ -17,10 +17,15 @@ public struct QualifiedName: Hashable, Sendable, Comparable, CustomStringConvert
     public var description: String { "\(Self.display(schema)).\(Self.display(name))" }
 
     public static func display(_ identifier: String) -> String {
-        let plain = !identifier.isEmpty && identifier.unicodeScalars.allSatisfy { scalar in
-            (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") || scalar == "_"
-        } && !(identifier.first?.isNumber ?? false)
-        return plain ? identifier : "\"" + identifier.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        let plain =
+            !identifier.isEmpty
+            && identifier.unicodeScalars.allSatisfy { scalar in
+                (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") || scalar == "_"
+            } && !(identifier.first?.isNumber ?? false)
+        return plain
+            ? identifier
+            : "\"" + identifier.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
+                + "\""
     }
 }
 
@@ -56,8 +61,10 @@ public struct TypeModifiers: Sendable, Hashable {
     public var datetimePrecision: Int?
     public var intervalType: String?
 
-    public init(characterMaximumLength: Int? = nil, numericPrecision: Int? = nil, numericScale: Int? = nil,
-                datetimePrecision: Int? = nil, intervalType: String? = nil) {
+    public init(
+        characterMaximumLength: Int? = nil, numericPrecision: Int? = nil, numericScale: Int? = nil,
+        datetimePrecision: Int? = nil, intervalType: String? = nil
+    ) {
         self.characterMaximumLength = characterMaximumLength
         self.numericPrecision = numericPrecision
         self.numericScale = numericScale
@@ -74,7 +81,10 @@ final class TypeDetails: Sendable, Hashable {
     let userType: QualifiedName?
     let elementUserType: QualifiedName?
 
-    init(intervalType: String?, elementModifiers: TypeModifiers?, domain: QualifiedName?, userType: QualifiedName?, elementUserType: QualifiedName?) {
+    init(
+        intervalType: String?, elementModifiers: TypeModifiers?, domain: QualifiedName?, userType: QualifiedName?,
+        elementUserType: QualifiedName?
+    ) {
         self.intervalType = intervalType
         self.elementModifiers = elementModifiers
         self.domain = domain
@@ -135,9 +145,14 @@ public struct CatalogColumn: Sendable, Hashable {
         primaryKeyPosition: Int? = nil, defaultExpression: String? = nil, comment: String? = nil, isUnique: Bool = false
     ) {
         // Most columns have none of these: no allocation for them.
-        let none = intervalType == nil && elementModifiers == nil && domain == nil && userType == nil && elementUserType == nil
-        details = none ? nil : TypeDetails(intervalType: intervalType, elementModifiers: elementModifiers, domain: domain,
-                                           userType: userType, elementUserType: elementUserType)
+        let none =
+            intervalType == nil && elementModifiers == nil && domain == nil && userType == nil && elementUserType == nil
+        details =
+            none
+            ? nil
+            : TypeDetails(
+                intervalType: intervalType, elementModifiers: elementModifiers, domain: domain,
+                userType: userType, elementUserType: elementUserType)
         self.isUnique = isUnique
         self.name = name
         self.position = position
@@ -188,8 +203,9 @@ public struct CatalogColumn: Sendable, Hashable {
 
     /// The column's own type modifiers.
     public var modifiers: TypeModifiers {
-        TypeModifiers(characterMaximumLength: characterMaximumLength, numericPrecision: numericPrecision,
-                      numericScale: numericScale, datetimePrecision: datetimePrecision, intervalType: intervalType)
+        TypeModifiers(
+            characterMaximumLength: characterMaximumLength, numericPrecision: numericPrecision,
+            numericScale: numericScale, datetimePrecision: datetimePrecision, intervalType: intervalType)
     }
 }
 
@@ -204,7 +220,10 @@ public struct Relation: Sendable, Hashable {
     /// `pg_class.oid`: survives renames, so the change feed can tell a rename from drop + create.
     public var oid: Int
 
-    public init(name: QualifiedName, kind: RelationKind, isPartition: Bool = false, comment: String? = nil, columns: [CatalogColumn], oid: Int = 0) {
+    public init(
+        name: QualifiedName, kind: RelationKind, isPartition: Bool = false, comment: String? = nil,
+        columns: [CatalogColumn], oid: Int = 0
+    ) {
         self.oid = oid
         self.name = name
         self.kind = kind

@@ -8,7 +8,8 @@ public enum ControlCharacters {
         // Most output has none: one pass over the bytes to check, no copy. (0x7F is DEL; 0xC2
         // leads U+0080…U+00BF, the C1 controls among them.)
         guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 }),
-              text.unicodeScalars.contains(where: isControl) else { return text }
+            text.unicodeScalars.contains(where: isControl)
+        else { return text }
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {

@@ -162,7 +162,12 @@ public enum InformationSchemaVocabulary {
     static let intervalFieldMasks = Dictionary(uniqueKeysWithValues: intervalFieldNames.map { ($0.value, $0.key) })
 
     static let intervalFieldNames: [Int: String] = {
-        let month = 1 << 1, year = 1 << 2, day = 1 << 3, hour = 1 << 10, minute = 1 << 11, second = 1 << 12
+        let month = 1 << 1
+        let year = 1 << 2
+        let day = 1 << 3
+        let hour = 1 << 10
+        let minute = 1 << 11
+        let second = 1 << 12
         return [
             year: "YEAR", month: "MONTH", day: "DAY", hour: "HOUR", minute: "MINUTE", second: "SECOND",
             year | month: "YEAR TO MONTH", day | hour: "DAY TO HOUR", day | hour | minute: "DAY TO MINUTE",

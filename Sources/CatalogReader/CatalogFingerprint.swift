@@ -18,12 +18,15 @@ public enum CatalogFingerprint {
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
           UNION ALL
-          SELECT pg_catalog.format('a%s %s %s %s %s %s %s', a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attisdropped)
+          SELECT pg_catalog.format('a%s %s %s %s %s %s %s', a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod,
+              a.attnotnull, a.attisdropped)
             FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE a.attnum > 0 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+            WHERE a.attnum > 0 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname !~ '^pg_' AND n.nspname <>
+                'information_schema'
           UNION ALL
-          SELECT pg_catalog.format('i%s %s %s %s %s %s', i.indexrelid, i.indrelid, i.indisprimary, i.indisunique, i.indkey, i.indpred IS NULL)
+          SELECT pg_catalog.format('i%s %s %s %s %s %s', i.indexrelid, i.indrelid, i.indisprimary, i.indisunique,
+              i.indkey, i.indpred IS NULL)
             FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
@@ -31,7 +34,8 @@ public enum CatalogFingerprint {
           SELECT pg_catalog.format('d%s %s %s', d.objoid, d.objsubid, pg_catalog.md5(d.description))
             FROM pg_catalog.pg_description d WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
           UNION ALL
-          SELECT pg_catalog.format('f%s %s %s', ad.adrelid, ad.adnum, pg_catalog.md5(pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)))
+          SELECT pg_catalog.format('f%s %s %s', ad.adrelid, ad.adnum, pg_catalog.md5(pg_catalog.pg_get_expr(ad.adbin,
+              ad.adrelid)))
             FROM pg_catalog.pg_attrdef ad
           UNION ALL
           SELECT pg_catalog.format('t%s %s %s %s %s', t.oid, t.typname, t.typbasetype, t.typtypmod, t.typnotnull)
@@ -50,16 +54,23 @@ public enum CatalogFingerprint {
     /// not the catalog (a join would make the planner hash all of pg_attribute).
     public static let scopedQuery = """
         SELECT n.nspname, c.relname, pg_catalog.md5(pg_catalog.concat(
-            pg_catalog.format('c%s %s %s %s %s %s', c.oid, c.relname, c.relnamespace, n.nspname, c.relkind, c.relispartition),
-            (SELECT pg_catalog.string_agg(pg_catalog.format('a%s %s %s %s %s %s %s', a.attnum, a.attname, a.atttypid, a.atttypid::pg_catalog.regtype, a.atttypmod, a.attnotnull, a.attisdropped), ',' ORDER BY a.attnum)
+            pg_catalog.format('c%s %s %s %s %s %s', c.oid, c.relname, c.relnamespace, n.nspname, c.relkind,
+                c.relispartition),
+            (SELECT pg_catalog.string_agg(pg_catalog.format('a%s %s %s %s %s %s %s', a.attnum, a.attname, a.atttypid,
+                a.atttypid::pg_catalog.regtype, a.atttypmod, a.attnotnull, a.attisdropped), ',' ORDER BY a.attnum)
                FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0),
-            (SELECT pg_catalog.string_agg(pg_catalog.format('i%s %s %s %s %s', i.indexrelid, i.indisprimary, i.indisunique, i.indkey, i.indpred IS NULL), ',' ORDER BY i.indexrelid)
+            (SELECT pg_catalog.string_agg(pg_catalog.format('i%s %s %s %s %s', i.indexrelid, i.indisprimary,
+                i.indisunique, i.indkey, i.indpred IS NULL), ',' ORDER BY i.indexrelid)
                FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid),
-            (SELECT pg_catalog.string_agg(pg_catalog.format('d%s %s', d.objsubid, pg_catalog.md5(d.description)), ',' ORDER BY d.objsubid)
-               FROM pg_catalog.pg_description d WHERE d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass),
-            (SELECT pg_catalog.string_agg(pg_catalog.format('f%s %s', ad.adnum, pg_catalog.md5(pg_catalog.pg_get_expr(ad.adbin, ad.adrelid))), ',' ORDER BY ad.adnum)
+            (SELECT pg_catalog.string_agg(pg_catalog.format('d%s %s', d.objsubid, pg_catalog.md5(d.description)), ','
+                ORDER BY d.objsubid)
+               FROM pg_catalog.pg_description d WHERE d.objoid = c.oid AND d.classoid =
+                   'pg_catalog.pg_class'::pg_catalog.regclass),
+            (SELECT pg_catalog.string_agg(pg_catalog.format('f%s %s', ad.adnum,
+                pg_catalog.md5(pg_catalog.pg_get_expr(ad.adbin, ad.adrelid))), ',' ORDER BY ad.adnum)
                FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = c.oid),
-            (SELECT pg_catalog.string_agg(pg_catalog.format('t%s %s %s %s', t.oid, t.typbasetype, t.typtypmod, t.typnotnull), ',' ORDER BY t.oid)
+            (SELECT pg_catalog.string_agg(pg_catalog.format('t%s %s %s %s', t.oid, t.typbasetype, t.typtypmod,
+                t.typnotnull), ',' ORDER BY t.oid)
                FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
                WHERE a.attrelid = c.oid AND a.attnum > 0 AND t.typtype = 'd')
           ))
@@ -70,18 +81,22 @@ public enum CatalogFingerprint {
 
     /// One md5 per relation named in `names`, keyed by schema and name: a poll compares them with
     /// the previous ones and re-reads only the relations that changed, appeared or disappeared.
-    public static func relationFingerprints(_ connection: Connection, names: Set<String>) throws(PostgresError) -> [QualifiedName: String] {
+    public static func relationFingerprints(_ connection: Connection, names: Set<String>) throws(PostgresError)
+        -> [QualifiedName: String]
+    {
         let result = try connection.query(scopedQuery, [CatalogReader.arrayLiteral(names.sorted())])
         var fingerprints: [QualifiedName: String] = [:]
         for row in 0..<result.rowCount {
-            fingerprints[QualifiedName(schema: result.string(row, 0) ?? "", name: result.string(row, 1) ?? "")] = result.string(row, 2) ?? ""
+            fingerprints[QualifiedName(schema: result.string(row, 0) ?? "", name: result.string(row, 1) ?? "")] =
+                result.string(row, 2) ?? ""
         }
         return fingerprints
     }
 
     /// The relation fingerprints of `names` folded into one value.
     public static func fingerprint(_ connection: Connection, names: Set<String>) throws(PostgresError) -> String {
-        try relationFingerprints(connection, names: names).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "|")
+        try relationFingerprints(connection, names: names).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            .joined(separator: "|")
     }
 
     /// The WAL insert position; nil on a standby (recovery) or if the function is not allowed.

@@ -15,7 +15,8 @@ public enum CatalogLocks {
         public var transactionSeconds: Int?
         public var state: String?
 
-        /// `pid 4242 (psql, alice) holding AccessExclusiveLock on public.orders, in a transaction for 42 s (idle in transaction)`
+        /// `pid 4242 (psql, alice) holding AccessExclusiveLock on public.orders, in a transaction for 42 s (idle in
+        /// transaction)`
         public var description: String {
             var text = "pid \(pid)"
             let who = [application.flatMap { $0.isEmpty ? nil : $0 }, user].compactMap { $0 }
@@ -30,7 +31,8 @@ public enum CatalogLocks {
     /// Locks granted to other sessions on relations named in `names` that a reader must wait
     /// for, oldest transaction first. pg_locks takes no relation lock itself.
     public static func holders(_ connection: Connection, names: Set<String>) throws(PostgresError) -> [Holder] {
-        let result = try connection.query("""
+        let result = try connection.query(
+            """
             SELECT l.pid, l.mode, n.nspname, c.relname, a.application_name, a.usename,
                    EXTRACT(epoch FROM pg_catalog.now() - a.xact_start)::int8, a.state
             FROM pg_catalog.pg_locks l
@@ -42,10 +44,11 @@ public enum CatalogLocks {
             ORDER BY a.xact_start NULLS LAST, l.pid
             """, [CatalogReader.arrayLiteral(names.sorted())])
         return (0..<result.rowCount).map { row in
-            Holder(pid: result.int(row, 0) ?? 0, mode: result.string(row, 1) ?? "",
-                   table: QualifiedName(schema: result.string(row, 2) ?? "", name: result.string(row, 3) ?? ""),
-                   application: result.string(row, 4), user: result.string(row, 5),
-                   transactionSeconds: result.int(row, 6), state: result.string(row, 7))
+            Holder(
+                pid: result.int(row, 0) ?? 0, mode: result.string(row, 1) ?? "",
+                table: QualifiedName(schema: result.string(row, 2) ?? "", name: result.string(row, 3) ?? ""),
+                application: result.string(row, 4), user: result.string(row, 5),
+                transactionSeconds: result.int(row, 6), state: result.string(row, 7))
         }
     }
 }

@@ -10,7 +10,7 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
     }
 }
 
-/// What differs between a contract and the catalog (DESIGN.md §5).
+/// What differs between a contract and the catalog (README.md, "What is checked").
 public enum ViolationKind: String, Sendable, Hashable, CaseIterable {
     case tableMissing = "table_missing"
     case columnMissing = "column_missing"
@@ -73,14 +73,18 @@ public struct ViolationID: Sendable, Hashable {
         Self.identity(contract: contract, schema: table.schema, table: table.name, column: column, kind: kind.rawValue)
     }
 
-    public static func identity(contract: String, schema: String, table: String, column: String?, kind: String) -> String {
+    public static func identity(contract: String, schema: String, table: String, column: String?, kind: String)
+        -> String
+    {
         func quoted(_ text: String?) -> String {
             guard let text else { return "null" }
             var out = ""
             JSONText.quote(text, into: &out)
             return out
         }
-        return "[" + [quoted(contract), quoted(schema), quoted(table), quoted(column), quoted(kind)].joined(separator: ",") + "]"
+        return "["
+            + [quoted(contract), quoted(schema), quoted(table), quoted(column), quoted(kind)].joined(separator: ",")
+            + "]"
     }
 }
 
@@ -96,7 +100,7 @@ public struct Violation: Sendable, Hashable, Identifiable {
     public var expected: FindingValue
     public var actual: FindingValue
     public var severity: Severity
-    /// Whether consumers of the table break (DESIGN.md §5 default rules).
+    /// Whether consumers of the table break (README.md, "What is checked").
     public var breaking: Bool
     public var message: String
     public var owner: Owner?
@@ -106,9 +110,11 @@ public struct Violation: Sendable, Hashable, Identifiable {
     /// A breaking change to a table that something downstream depends on.
     public var critical: Bool { breaking && !consumers.isEmpty }
 
-    public init(contract: String, file: String, schema: String, table: String, column: String?, kind: ViolationKind,
-                expected: FindingValue, actual: FindingValue, severity: Severity, breaking: Bool, message: String,
-                owner: Owner?, consumers: [Consumer] = []) {
+    public init(
+        contract: String, file: String, schema: String, table: String, column: String?, kind: ViolationKind,
+        expected: FindingValue, actual: FindingValue, severity: Severity, breaking: Bool, message: String,
+        owner: Owner?, consumers: [Consumer] = []
+    ) {
         self.contract = contract
         self.file = file
         self.schema = schema
@@ -124,7 +130,9 @@ public struct Violation: Sendable, Hashable, Identifiable {
         self.consumers = consumers
     }
 
-    public var id: ViolationID { ViolationID(file: file, contract: contract, table: qualifiedTable, column: column, kind: kind) }
+    public var id: ViolationID {
+        ViolationID(file: file, contract: contract, table: qualifiedTable, column: column, kind: kind)
+    }
 
     public var qualifiedTable: QualifiedName { QualifiedName(schema: schema, name: table) }
 
@@ -162,7 +170,10 @@ public struct Notice: Sendable, Hashable {
     public var kind: NoticeKind
     public var detail: String
 
-    public init(contract: String? = nil, schema: String? = nil, table: String? = nil, column: String? = nil, kind: NoticeKind, detail: String) {
+    public init(
+        contract: String? = nil, schema: String? = nil, table: String? = nil, column: String? = nil, kind: NoticeKind,
+        detail: String
+    ) {
         self.contract = contract
         self.schema = schema
         self.table = table
@@ -208,7 +219,6 @@ public struct CheckResult: Sendable, Hashable {
         violations.filter { $0.file == file }
     }
 }
-
 
 extension Contract {
     /// The relation the contract describes, as the catalog names it (exact identifiers).

@@ -41,7 +41,9 @@ public enum ContractFolder {
 
     /// Every contract file (`*.json`, `*.yaml`, `*.yml`, not hidden) directly in `path`, and its
     /// `owners.yaml`, sorted by name. `parsed`: see `ContractLoader.load`.
-    public static func load(_ path: String, parsed: ContractLoader.ParsedHandler? = nil) throws(NotAFolder) -> ContractSet {
+    public static func load(_ path: String, parsed: ContractLoader.ParsedHandler? = nil) throws(NotAFolder)
+        -> ContractSet
+    {
         ContractLoader.load(paths: try contractPaths(path), read: { readFile($0) }, parsed: parsed)
     }
 
@@ -74,20 +76,29 @@ public enum ContractFolder {
     /// open/fstat/read straight into the array: FileManager's `contents(atPath:)` plus the copy
     /// out of `Data` cost more than parsing a small contract. Opened non-blocking, so a FIFO,
     /// socket or device with a contract's name is reported instead of waiting forever.
-    public static func readFile(_ path: String, limit: Int = maximumFileSize) -> Result<[UInt8], ContractLoader.Unreadable> {
+    public static func readFile(_ path: String, limit: Int = maximumFileSize) -> Result<
+        [UInt8], ContractLoader.Unreadable
+    > {
         func failure() -> Result<[UInt8], ContractLoader.Unreadable> {
             .failure(ContractLoader.Unreadable(reason: String(cString: strerror(errno))))
         }
         // stat first: a socket cannot even be opened (ENXIO), and the reason should name it.
         var info = stat()
-        if stat(path, &info) == 0, let reason = notRegular(info) { return .failure(ContractLoader.Unreadable(reason: reason)) }
+        if stat(path, &info) == 0, let reason = notRegular(info) {
+            return .failure(ContractLoader.Unreadable(reason: reason))
+        }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { return failure() }
         defer { close(descriptor) }
         guard fstat(descriptor, &info) == 0 else { return failure() }
         if let reason = notRegular(info) { return .failure(ContractLoader.Unreadable(reason: reason)) }
         guard Int(info.st_size) <= limit else {
-            return .failure(ContractLoader.Unreadable(reason: "is \(megabytes(Int(info.st_size))), more than the \(megabytes(limit)) contractwatch reads; skipped"))
+            return .failure(
+                ContractLoader.Unreadable(
+                    reason:
+                        "is \(megabytes(Int(info.st_size))), more than the \(megabytes(limit)) contractwatch "
+                        + "reads; skipped"
+                ))
         }
         var contents: [UInt8] = []
         var expected = max(Int(info.st_size), 0)
@@ -99,13 +110,19 @@ public enum ContractFolder {
                 count = 0
                 while count < buffer.count {
                     let got = read(descriptor, buffer.baseAddress! + count, buffer.count - count)
-                    if got > 0 { count += got } else if got == 0 || errno != EINTR { failed = got < 0; return }
+                    if got > 0 {
+                        count += got
+                    } else if got == 0 || errno != EINTR {
+                        failed = got < 0
+                        return
+                    }
                 }
             }
             if failed { return failure() }
             if contents.isEmpty { contents = chunk } else { contents += chunk }
             if contents.count > limit {
-                return .failure(ContractLoader.Unreadable(reason: "grew past the \(megabytes(limit)) contractwatch reads; skipped"))
+                return .failure(
+                    ContractLoader.Unreadable(reason: "grew past the \(megabytes(limit)) contractwatch reads; skipped"))
             }
             if chunk.count <= expected { return .success(contents) }
             expected = 64 * 1024
@@ -116,7 +133,8 @@ public enum ContractFolder {
     /// file. No fsync per file (Foundation's atomic write does one, which made `init` of a
     /// thousand tables wait on the disk a thousand times); generated contracts can be written again.
     public static func writeFile(_ path: String, _ bytes: [UInt8]) throws(WriteError) {
-        let temporary = (path as NSString).deletingLastPathComponent + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let temporary =
+            (path as NSString).deletingLastPathComponent + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
         var written = 0

@@ -38,8 +38,10 @@ public final class ContractFolderLoad: Sendable {
             let outcome = Result { () throws(ContractFolder.NotAFolder) in
                 let paths = try ContractFolder.contractPaths(path)
                 let contents = Self.readAndScan(paths) { self.addScanned($0) }
-                return ContractLoader.load(paths: paths, read: { contents[$0] ?? .failure(ContractLoader.Unreadable(reason: "not read")) },
-                                           parsed: { contracts, filesLeft in self.addParsed(contracts.map(\.table.name), filesLeft: filesLeft) })
+                return ContractLoader.load(
+                    paths: paths, read: { contents[$0] ?? .failure(ContractLoader.Unreadable(reason: "not read")) },
+                    parsed: { contracts, filesLeft in self.addParsed(contracts.map(\.table.name), filesLeft: filesLeft)
+                    })
             }
             state.withLock {
                 $0.outcome = outcome
@@ -50,7 +52,9 @@ public final class ContractFolderLoad: Sendable {
     }
 
     /// Reads every file (on all cores) and reports the table names found in the JSON ones.
-    private static func readAndScan(_ paths: [String], found: ([String]) -> Void) -> [String: Result<[UInt8], ContractLoader.Unreadable>] {
+    private static func readAndScan(_ paths: [String], found: ([String]) -> Void) -> [String: Result<
+        [UInt8], ContractLoader.Unreadable
+    >] {
         let contents = Mutex([String: Result<[UInt8], ContractLoader.Unreadable>](minimumCapacity: paths.count))
         let names = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Tells whether anything in a folder changed since the last look, without touching every file.
@@ -13,21 +13,22 @@ public final class FolderWatch {
 
     public init(_ path: String) {
         #if os(Linux)
-        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        if fd >= 0 {
-            let mask = UInt32(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO
-                               | IN_DELETE_SELF | IN_MOVE_SELF)
-            if inotify_add_watch(fd, path, mask) < 0 {
-                close(fd)
-                descriptor = -1
+            let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+            if fd >= 0 {
+                let mask = UInt32(
+                    IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO
+                        | IN_DELETE_SELF | IN_MOVE_SELF)
+                if inotify_add_watch(fd, path, mask) < 0 {
+                    close(fd)
+                    descriptor = -1
+                } else {
+                    descriptor = fd
+                }
             } else {
-                descriptor = fd
+                descriptor = -1
             }
-        } else {
-            descriptor = -1
-        }
         #else
-        descriptor = -1
+            descriptor = -1
         #endif
     }
 

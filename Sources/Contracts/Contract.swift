@@ -11,9 +11,9 @@ public struct Owner: Sendable, Hashable {
     /// `Name <email>`, or whichever part is known.
     public var display: String {
         switch (name, email) {
-        case let (name?, email?): "\(name) <\(email)>"
-        case let (name?, nil): name
-        case let (nil, email?): email
+        case (let name?, let email?): "\(name) <\(email)>"
+        case (let name?, nil): name
+        case (nil, let email?): email
         case (nil, nil): "(no owner)"
         }
     }
@@ -145,8 +145,10 @@ public struct ModifierExpectation: Sendable, Hashable {
     /// `interval_type` spelling (`YEAR TO MONTH`); `unlimited` is an interval with every field.
     public var intervalType: Limit<String>?
 
-    public init(characterMaximumLength: Limit<Int>? = nil, numericPrecision: Limit<Int>? = nil, numericScale: Limit<Int>? = nil,
-                datetimePrecision: Int? = nil, intervalType: Limit<String>? = nil) {
+    public init(
+        characterMaximumLength: Limit<Int>? = nil, numericPrecision: Limit<Int>? = nil, numericScale: Limit<Int>? = nil,
+        datetimePrecision: Int? = nil, intervalType: Limit<String>? = nil
+    ) {
         self.characterMaximumLength = characterMaximumLength
         self.numericPrecision = numericPrecision
         self.numericScale = numericScale
@@ -181,7 +183,9 @@ public struct TypeName: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         func show(_ part: String) -> String {
-            quoted ? "\"" + part.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" : part
+            quoted
+                ? "\"" + part.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+                : part
         }
         return (schema.map { show($0) + "." } ?? "") + show(name)
     }
@@ -250,8 +254,11 @@ public struct ContractColumn: Sendable, Hashable {
     public var declaredType: String?
     public var declaredTypeLocation: SourceLocation?
 
-    public init(name: String, description: String? = nil, expectation: ColumnExpectation = ColumnExpectation(), location: SourceLocation? = nil,
-                declaredType: String? = nil, declaredTypeLocation: SourceLocation? = nil) {
+    public init(
+        name: String, description: String? = nil, expectation: ColumnExpectation = ColumnExpectation(),
+        location: SourceLocation? = nil,
+        declaredType: String? = nil, declaredTypeLocation: SourceLocation? = nil
+    ) {
         self.declaredType = declaredType
         self.declaredTypeLocation = declaredTypeLocation
         self.name = name

@@ -40,7 +40,9 @@ public enum ContractLint {
 
     public static func lint(_ set: ContractSet) -> [Finding] {
         var findings: [Finding] = set.errors.map { error in
-            Finding(file: error.file, error.line.map { SourceLocation(line: $0, column: error.column ?? 1) }, .invalid, error.message)
+            Finding(
+                file: error.file, error.line.map { SourceLocation(line: $0, column: error.column ?? 1) }, .invalid,
+                error.message)
         }
         let registry = set.registry
         var byName: [String: [Contract]] = [:]
@@ -57,38 +59,66 @@ public enum ContractLint {
                     // A name that is not built in names a domain, enum or composite type, unless
                     // it is a near miss of a built-in (`integr`).
                     let name = parsed.elementTypeName ?? parsed.typeName
-                    if parsed.dataType == nil || parsed.arrayElementType == "USER-DEFINED", let name, name.schema == nil, !name.quoted,
-                       let suggestion = suggest(name.name) {
-                        findings.append(Finding(file: file, location, .unknownType,
-                                                "\"\(written)\" (column \(column.name)) is not a built-in type; did you mean \"\(suggestion)\"? (if it is a domain, enum or composite type, ignore this)"))
+                    if parsed.dataType == nil || parsed.arrayElementType == "USER-DEFINED", let name,
+                        name.schema == nil, !name.quoted,
+                        let suggestion = suggest(name.name)
+                    {
+                        findings.append(
+                            Finding(
+                                file: file, location, .unknownType,
+                                "\"\(written)\" (column \(column.name)) is not a built-in type; did you mean "
+                                    + "\"\(suggestion)\"? (if it is a domain, enum or composite type, ignore this)"
+                            ))
                     }
                 } else if DataTypeVocabulary.canonical(written) == nil {
                     var message = "\"\(written)\" (column \(column.name)) is not an information_schema data_type"
                     if let suggestion = suggest(written) {
                         message += "; did you mean \"\(suggestion)\"?"
                     } else {
-                        message += "; use the information_schema spelling (integer, character varying, ARRAY, USER-DEFINED…) and name a domain or enum with domain_name/udt_name"
+                        message +=
+                            "; use the information_schema spelling (integer, character varying, ARRAY, "
+                            + "USER-DEFINED…) and name a domain or enum with domain_name/udt_name"
                     }
                     findings.append(Finding(file: file, location, .unknownType, message))
                 }
             }
             findings += contract.notes.map { Finding(file: file, $0.location, $0.rule, $0.message) }
             if contract.owner == nil {
-                let hint = contract.format == .odcs ? "add team: {name: …, members: [{username: …, role: owner}]}" : "add \"owner\": {\"name\": \"…\", \"email\": \"…\"}"
-                findings.append(Finding(file: file, contract.ownerLocation ?? SourceLocation(line: 1, column: 1), .missingOwner,
-                                        "contract \(contract.name) names no owner, so nobody is told when it breaks; \(hint)"))
+                let hint =
+                    contract.format == .odcs
+                    ? "add team: {name: …, members: [{username: …, role: owner}]}"
+                    : "add \"owner\": {\"name\": \"…\", \"email\": \"…\"}"
+                findings.append(
+                    Finding(
+                        file: file, contract.ownerLocation ?? SourceLocation(line: 1, column: 1), .missingOwner,
+                        "contract \(contract.name) names no owner, so nobody is told when it breaks; \(hint)"))
             } else if contract.owner?.email == nil {
-                findings.append(Finding(file: file, contract.ownerLocation, .missingOwner,
-                                        "the owner of \(contract.name) has no email; add one so violations can reach them"))
+                findings.append(
+                    Finding(
+                        file: file, contract.ownerLocation, .missingOwner,
+                        "the owner of \(contract.name) has no email; add one so violations can reach them"))
             }
             for role in contract.roles where registry.resolve(role.reference) == nil {
                 if registry.people.isEmpty && role.reference.contains("@") { continue }
-                let why = registry.people.isEmpty ? "there is no owners.yaml to resolve it" : "it is not an id, email or name in \(registry.file ?? "owners.yaml")"
-                findings.append(Finding(file: file, role.location, .unresolvedReference, "\(role.role.rawValue) \"\(role.reference)\": \(why)"))
+                let why =
+                    registry.people.isEmpty
+                    ? "there is no owners.yaml to resolve it"
+                    : "it is not an id, email or name in \(registry.file ?? "owners.yaml")"
+                findings.append(
+                    Finding(
+                        file: file, role.location, .unresolvedReference,
+                        "\(role.role.rawValue) \"\(role.reference)\": \(why)"))
             }
             for consumer in contract.consumers {
-                guard let owner = consumer.owner, !registry.people.isEmpty, registry.resolve(owner) == nil else { continue }
-                findings.append(Finding(file: file, consumer.location, .unresolvedReference, "consumer \"\(consumer.name)\" names owner \"\(owner)\", who is not in \(registry.file ?? "owners.yaml")"))
+                guard let owner = consumer.owner, !registry.people.isEmpty, registry.resolve(owner) == nil else {
+                    continue
+                }
+                findings.append(
+                    Finding(
+                        file: file, consumer.location, .unresolvedReference,
+                        "consumer \"\(consumer.name)\" names owner \"\(owner)\", who is not in "
+                            + "\(registry.file ?? "owners.yaml")"
+                    ))
             }
         }
         // Each file of a duplicate points at the others, where they write it.
@@ -99,14 +129,18 @@ public enum ContractLint {
         }
         for (name, group) in byName.sorted(by: { $0.key < $1.key }) where group.count > 1 {
             for contract in group {
-                findings.append(Finding(file: fileName(contract.file), contract.nameLocation, .duplicateName,
-                                        "the contract name \"\(name)\" is also used by " + elsewhere(group, contract, \.nameLocation)))
+                findings.append(
+                    Finding(
+                        file: fileName(contract.file), contract.nameLocation, .duplicateName,
+                        "the contract name \"\(name)\" is also used by " + elsewhere(group, contract, \.nameLocation)))
             }
         }
         for (table, group) in byTable.sorted(by: { $0.key < $1.key }) where group.count > 1 {
             for contract in group {
-                findings.append(Finding(file: fileName(contract.file), contract.tableLocation, .duplicateTable,
-                                        "\(table) is also described by " + elsewhere(group, contract, \.tableLocation)))
+                findings.append(
+                    Finding(
+                        file: fileName(contract.file), contract.tableLocation, .duplicateTable,
+                        "\(table) is also described by " + elsewhere(group, contract, \.tableLocation)))
             }
         }
         return findings.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0) }
@@ -121,16 +155,21 @@ public enum ContractLint {
     /// for names of eight letters or more (`integr`, `timestmap`). Farther names are left alone:
     /// `year`, `mood` or `flag` are likely domains and enums, not typos of `real` or `money`.
     public static func suggest(_ written: String) -> String? {
-        let lower = written.lowercased().split(separator: "(").first.map { String($0).trimmingSpacesString } ?? written.lowercased()
+        let lower =
+            written.lowercased().split(separator: "(").first.map { String($0).trimmingSpacesString }
+            ?? written.lowercased()
         let candidates = Array(DataTypeVocabulary.canonicalNames) + Array(DataTypeVocabulary.aliases.keys)
-        let scored = candidates.map { ($0, distance(lower, $0.lowercased())) }.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+        let scored = candidates.map { ($0, distance(lower, $0.lowercased())) }.min {
+            $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0)
+        }
         guard let (best, score) = scored, score > 0, score <= (lower.count >= 8 ? 2 : 1) else { return nil }
         return DataTypeVocabulary.aliases[best] ?? best
     }
 
     /// Levenshtein distance.
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

@@ -29,7 +29,7 @@ public enum DataTypeVocabulary {
     /// The canonical spelling for `name`, or nil when it is not a known type name.
     /// Case and surrounding/multiple spaces are ignored (`Character  Varying` → `character varying`).
     public static func canonical(_ name: String) -> String? {
-        if canonicalNames.contains(name) { return name }  // as written by `init` and the book
+        if canonicalNames.contains(name) { return name } // as written by `init` and the book
         let squeezed = name.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
         if canonicalNames.contains(squeezed) { return squeezed }
         let lower = squeezed.lowercased()

@@ -24,7 +24,10 @@ public indirect enum JSONText: Sendable, Hashable {
     private func write(into out: inout String, indent: String) {
         switch self {
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
             let inner = indent + "  "
             out += "{\n"
             for (index, member) in members.enumerated() {
@@ -36,7 +39,10 @@ public indirect enum JSONText: Sendable, Hashable {
             }
             out += "\n" + indent + "}"
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             let inner = indent + "  "
             out += "[\n"
             for (index, item) in items.enumerated() {
@@ -56,7 +62,9 @@ public indirect enum JSONText: Sendable, Hashable {
         out += "\""
         // Most strings need no escape: append them whole. (0x7F is DEL; 0xC2 leads U+0080…U+00BF,
         // among them the C1 controls, which are escaped too: no terminal sees them raw.)
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !text.utf8.contains(where: {
+            $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+        }) {
             out += text
             out += "\""
             return

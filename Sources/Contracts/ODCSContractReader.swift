@@ -11,7 +11,8 @@ public enum ODCSContractReader {
         do {
             root = try PositionedJSON.parseYAML(text)
         } catch {
-            return .failure(ContractErrors([ContractError(file: file, location: error.location, message: error.message)]))
+            return .failure(
+                ContractErrors([ContractError(file: file, location: error.location, message: error.message)]))
         }
         var reader = ODCSReader(fields: FieldReader(file: file))
         let contracts = reader.contracts(root)
@@ -45,7 +46,12 @@ private struct ODCSReader {
         }
         if let specification = root["dataContractSpecification"] {
             let version = ODCSReader.text(specification)
-            fields.error(specification.location, "this is a Data Contract Specification file (dataContractSpecification: \(version)), not ODCS; contractwatch reads ODCS v3 YAML and the book's JSON: convert it with `datacontract export --format odcs`")
+            fields.error(
+                specification.location,
+                "this is a Data Contract Specification file (dataContractSpecification: \(version)), not ODCS; "
+                    + "contractwatch reads ODCS v3 YAML and the book's JSON: convert it with `datacontract export "
+                    + "--format odcs`"
+            )
             return []
         }
         if let kind = root["kind"], case .string(let text) = kind.value, text != "DataContract" {
@@ -53,7 +59,8 @@ private struct ODCSReader {
         }
         if let version = root["apiVersion"] {
             if let text = fields.string(version, "apiVersion"), !ODCSContractReader.supports(apiVersion: text) {
-                fields.error(version.location, "unsupported apiVersion \"\(text)\"; contractwatch reads ODCS v3.0.0 to v3.2.0")
+                fields.error(
+                    version.location, "unsupported apiVersion \"\(text)\"; contractwatch reads ODCS v3.0.0 to v3.2.0")
             }
         } else {
             fields.error(root.location, "missing \"apiVersion\" (e.g. apiVersion: v3.1.0)")
@@ -82,8 +89,11 @@ private struct ODCSReader {
         let custom = customProperties(root["customProperties"])
 
         guard let objects = root["schema"] else {
-            let v2 = root["dataset"] != nil ? " (\"dataset\" is ODCS v2; v3 calls it \"schema\" and a table's columns \"properties\")" : ""
-            fields.error(root.location, "missing \"schema\": list the tables as schema: [{name: …, properties: [...]}]" + v2)
+            let v2 =
+                root["dataset"] != nil
+                ? " (\"dataset\" is ODCS v2; v3 calls it \"schema\" and a table's columns \"properties\")" : ""
+            fields.error(
+                root.location, "missing \"schema\": list the tables as schema: [{name: …, properties: [...]}]" + v2)
             return []
         }
         guard case .array(let list) = objects.value else {
@@ -93,13 +103,21 @@ private struct ODCSReader {
         var contracts: [Contract] = []
         for object in list {
             guard object.members != nil else {
-                fields.error(object.location, "each schema entry must be an object with name and properties, found \(object.kindName)")
+                fields.error(
+                    object.location,
+                    "each schema entry must be an object with name and properties, found \(object.kindName)")
                 continue
             }
-            guard let objectName = fields.requiredString(object, "name", in: "the schema object", hint: "name the table") else { continue }
+            guard
+                let objectName = fields.requiredString(object, "name", in: "the schema object", hint: "name the table")
+            else { continue }
             let table = fields.optionalString(object, "physicalName") ?? objectName
             if object["properties"] == nil, let v2 = object["columns"] {
-                fields.error(v2.location, "\"columns\" is ODCS v2; in v3 a table's columns are \"properties\" (a list of {name, physicalType, required…})")
+                fields.error(
+                    v2.location,
+                    "\"columns\" is ODCS v2; in v3 a table's columns are \"properties\" (a list of {name, "
+                        + "physicalType, required…})"
+                )
             }
             notes = []
             let columns = properties(object["properties"], in: objectName)
@@ -156,11 +174,13 @@ private struct ODCSReader {
             let person = fields.optionalString(member, "name")
             let email = fields.optionalString(member, "email") ?? (username?.contains("@") == true ? username : nil)
             guard let reference = username ?? email ?? person else {
-                fields.error(member.location, "a team member needs a username (an id or email in the owners registry) or a name")
+                fields.error(
+                    member.location, "a team member needs a username (an id or email in the owners registry) or a name")
                 continue
             }
             let roleText = fields.optionalString(member, "role") ?? "owner"
-            guard let role = OwnerRole(spelling: roleText) else { continue }  // other roles (e.g. "analyst") are not ownership
+            // Other roles (e.g. "analyst") are not ownership.
+            guard let role = OwnerRole(spelling: roleText) else { continue }
             if role == .owner, ownerMember == nil { ownerMember = (person ?? username, email) }
             roles.append(RoleReference(role: role, reference: reference, location: member.location))
         }
@@ -178,8 +198,11 @@ private struct ODCSReader {
     mutating func supportChannels(_ node: PositionedJSON?) -> [SupportChannel] {
         guard let node, case .array(let items) = node.value else { return [] }
         return items.compactMap { item in
-            guard item.members != nil, let channel = fields.optionalString(item, "channel") ?? fields.optionalString(item, "url") else { return nil }
-            return SupportChannel(channel: channel, tool: fields.optionalString(item, "tool"), url: fields.optionalString(item, "url"))
+            guard item.members != nil,
+                let channel = fields.optionalString(item, "channel") ?? fields.optionalString(item, "url")
+            else { return nil }
+            return SupportChannel(
+                channel: channel, tool: fields.optionalString(item, "tool"), url: fields.optionalString(item, "url"))
         }
     }
 
@@ -208,7 +231,8 @@ private struct ODCSReader {
         guard let node else { return [] }
         if case .null = node.value { return [] }
         guard case .array(let items) = node.value else {
-            fields.error(node.location, "\"properties\" of \"\(object)\" must be a list of columns, found \(node.kindName)")
+            fields.error(
+                node.location, "\"properties\" of \"\(object)\" must be a list of columns, found \(node.kindName)")
             return []
         }
         var columns: [ContractColumn] = []
@@ -218,7 +242,8 @@ private struct ODCSReader {
                 fields.error(item.location, "a property must be an object with a name, found \(item.kindName)")
                 continue
             }
-            guard let logicalName = fields.requiredString(item, "name", in: "the property", hint: "name the column") else { continue }
+            guard let logicalName = fields.requiredString(item, "name", in: "the property", hint: "name the column")
+            else { continue }
             let name = fields.optionalString(item, "physicalName") ?? logicalName
             if let first = seen[name] {
                 fields.error(item.location, "column \"\(name)\" is listed twice (first at \(first))")
@@ -228,8 +253,12 @@ private struct ODCSReader {
             var expectation = ColumnExpectation()
             if let physical = item["physicalType"], let text = fields.string(physical, "physicalType") {
                 let parsed = PhysicalType.parse(text)
-                for problem in parsed.problems { fields.error(physical.location, "physicalType of \"\(name)\": \(problem)") }
-                notes += parsed.notes.map { ContractNote(location: physical.location, rule: .typeSpelling, message: "column \(name): \($0)") }
+                for problem in parsed.problems {
+                    fields.error(physical.location, "physicalType of \"\(name)\": \(problem)")
+                }
+                notes += parsed.notes.map {
+                    ContractNote(location: physical.location, rule: .typeSpelling, message: "column \(name): \($0)")
+                }
                 expectation.dataType = parsed.dataType
                 expectation.modifiers = parsed.modifiers
                 expectation.arrayElementType = parsed.arrayElementType
@@ -238,10 +267,13 @@ private struct ODCSReader {
                 expectation.elementTypeName = parsed.elementTypeName
             }
             if expectation.dataType == nil && expectation.typeName == nil || expectation.dataType == "ARRAY",
-               let items = item["items"], items.members != nil, let itemsType = items["physicalType"],
-               let elementText = fields.string(itemsType, "items.physicalType") {
+                let items = item["items"], items.members != nil, let itemsType = items["physicalType"],
+                let elementText = fields.string(itemsType, "items.physicalType")
+            {
                 let element = PhysicalType.parse(elementText)
-                for problem in element.problems { fields.error(itemsType.location, "items.physicalType of \"\(name)\": \(problem)") }
+                for problem in element.problems {
+                    fields.error(itemsType.location, "items.physicalType of \"\(name)\": \(problem)")
+                }
                 expectation.dataType = "ARRAY"
                 expectation.typeName = nil
                 expectation.arrayElementType = element.dataType ?? "USER-DEFINED"
@@ -256,18 +288,24 @@ private struct ODCSReader {
             // -1 is ODCS's default: "not part of a positioned key".
             for member in item.members ?? [] {
                 guard let v3 = Self.versionTwoKeys.first(where: { $0.key == member.key })?.v3 else { continue }
-                notes.append(ContractNote(location: member.keyLocation, rule: .otherFormatKey,
-                                          message: "column \(name): \"\(member.key)\" is ODCS v2 and is not read; ODCS v3 says \(v3)"))
+                notes.append(
+                    ContractNote(
+                        location: member.keyLocation, rule: .otherFormatKey,
+                        message: "column \(name): \"\(member.key)\" is ODCS v2 and is not read; ODCS v3 says \(v3)"))
             }
             let positionNode = item["primaryKeyPosition"]
             if positionNode?.integerValue != -1,
-               let position = fields.count(positionNode, "primaryKeyPosition", column: name), position > 0 {
+                let position = fields.count(positionNode, "primaryKeyPosition", column: name), position > 0
+            {
                 expectation.primaryKeyPosition = position
                 if expectation.primaryKey == nil { expectation.primaryKey = true }
             }
-            columns.append(ContractColumn(name: name, description: fields.optionalString(item, "description"), expectation: expectation, location: item.location,
-                                          declaredType: item["physicalType"].flatMap { if case .string(let t) = $0.value { t } else { nil } },
-                                          declaredTypeLocation: item["physicalType"]?.location))
+            columns.append(
+                ContractColumn(
+                    name: name, description: fields.optionalString(item, "description"), expectation: expectation,
+                    location: item.location,
+                    declaredType: item["physicalType"].flatMap { if case .string(let t) = $0.value { t } else { nil } },
+                    declaredTypeLocation: item["physicalType"]?.location))
         }
         return columns
     }

@@ -16,8 +16,11 @@ public struct Person: Sendable, Hashable {
     public var notes: String?
     public var location: SourceLocation?
 
-    public init(id: String, kind: Kind = .person, name: String? = nil, email: String? = nil, team: String? = nil,
-                channel: String? = nil, tool: String? = nil, escalation: String? = nil, notes: String? = nil, location: SourceLocation? = nil) {
+    public init(
+        id: String, kind: Kind = .person, name: String? = nil, email: String? = nil, team: String? = nil,
+        channel: String? = nil, tool: String? = nil, escalation: String? = nil, notes: String? = nil,
+        location: SourceLocation? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.name = name
@@ -76,7 +79,10 @@ public struct OwnersRegistry: Sendable, Hashable {
         do {
             root = try PositionedJSON.parseYAML(text)
         } catch {
-            return (OwnersRegistry(file: file), [ContractError(file: file, location: error.location, message: error.message)])
+            return (
+                OwnersRegistry(file: file),
+                [ContractError(file: file, location: error.location, message: error.message)]
+            )
         }
         guard root.members != nil else {
             fields.error(root.location, "the owners file must be a mapping with \"people:\" and/or \"teams:\" lists")
@@ -95,7 +101,11 @@ public struct OwnersRegistry: Sendable, Hashable {
                     fields.error(item.location, "each entry of \"\(key)\" must be a mapping with at least an id")
                     continue
                 }
-                guard let id = fields.requiredString(item, "id", in: "the \(kind.rawValue)", hint: "give every \(kind.rawValue) a short id contracts can refer to") else { continue }
+                guard
+                    let id = fields.requiredString(
+                        item, "id", in: "the \(kind.rawValue)",
+                        hint: "give every \(kind.rawValue) a short id contracts can refer to")
+                else { continue }
                 if let first = seen[id] {
                     fields.error(item["id"]?.location, "duplicate id \"\(id)\" (first at \(first))")
                     continue
@@ -105,12 +115,14 @@ public struct OwnersRegistry: Sendable, Hashable {
                 if let email, !email.contains("@") {
                     fields.error(item["email"]?.location, "\"\(email)\" is not an email address")
                 }
-                people.append(Person(
-                    id: id, kind: kind, name: fields.optionalString(item, "name"), email: email,
-                    team: fields.optionalString(item, "team"), channel: fields.optionalString(item, "channel"),
-                    tool: fields.optionalString(item, "tool"), escalation: fields.optionalString(item, "escalation"),
-                    notes: fields.optionalString(item, "notes"), location: item.location
-                ))
+                people.append(
+                    Person(
+                        id: id, kind: kind, name: fields.optionalString(item, "name"), email: email,
+                        team: fields.optionalString(item, "team"), channel: fields.optionalString(item, "channel"),
+                        tool: fields.optionalString(item, "tool"),
+                        escalation: fields.optionalString(item, "escalation"),
+                        notes: fields.optionalString(item, "notes"), location: item.location
+                    ))
             }
         }
         return (OwnersRegistry(file: file, people: people), fields.errors)
@@ -130,14 +142,22 @@ public struct OwnersRegistry: Sendable, Hashable {
         if let owner = contract.owner {
             let found = owner.email.flatMap(resolve) ?? owner.name.flatMap(resolve)
             let channel = contract.support.first
-            let person = found ?? Person(
-                id: owner.email ?? owner.name ?? "owner", kind: .team, name: owner.name, email: owner.email,
-                channel: channel?.channel, tool: channel?.tool
-            )
-            resolved.append(ResolvedRole(role: .owner, reference: owner.email ?? owner.name ?? "", person: person, location: contract.ownerLocation))
+            let person =
+                found
+                ?? Person(
+                    id: owner.email ?? owner.name ?? "owner", kind: .team, name: owner.name, email: owner.email,
+                    channel: channel?.channel, tool: channel?.tool
+                )
+            resolved.append(
+                ResolvedRole(
+                    role: .owner, reference: owner.email ?? owner.name ?? "", person: person,
+                    location: contract.ownerLocation))
         }
         for role in contract.roles {
-            resolved.append(ResolvedRole(role: role.role, reference: role.reference, person: resolve(role.reference), location: role.location))
+            resolved.append(
+                ResolvedRole(
+                    role: role.role, reference: role.reference, person: resolve(role.reference), location: role.location
+                ))
         }
         return resolved
     }

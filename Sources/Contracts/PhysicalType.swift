@@ -68,20 +68,33 @@ public enum PhysicalType {
                 var closed = false
                 while let next = characters.popFirst() {
                     if next == "\"" {
-                        if characters.first == "\"" { identifier.append("\""); characters.removeFirst() } else { closed = true; break }
+                        if characters.first == "\"" {
+                            identifier.append("\"")
+                            characters.removeFirst()
+                        } else {
+                            closed = true
+                            break
+                        }
                     } else {
                         identifier.append(next)
                     }
                 }
                 if !closed { problems.append("an unterminated quoted name in \"\(text)\"") }
                 tokens.append(.quoted(identifier))
-            } else if character.isNumber || ((character == "-" || character == "+") && characters.dropFirst().first?.isNumber == true) {
+            } else if character.isNumber
+                || ((character == "-" || character == "+") && characters.dropFirst().first?.isNumber == true)
+            {
                 var number = String(characters.removeFirst())
-                while let next = characters.first, next.isNumber || next == "." { number.append(next); characters.removeFirst() }
+                while let next = characters.first, next.isNumber || next == "." {
+                    number.append(next)
+                    characters.removeFirst()
+                }
                 tokens.append(.number(number))
             } else if character.isLetter || character == "_" {
                 var word = ""
-                while let next = characters.first, next.isLetter || next.isNumber || next == "_" || next == "$" || next == "-" {
+                while let next = characters.first,
+                    next.isLetter || next.isNumber || next == "_" || next == "$" || next == "-"
+                {
                     word.append(next)
                     characters.removeFirst()
                 }
@@ -96,10 +109,15 @@ public enum PhysicalType {
 
     /// `array<T>`, or a scalar type followed by `[]`, `[N]` or `array`.
     static func parseArrayOrScalar(_ tokens: inout ArraySlice<Token>, problems: inout [String]) -> Parsed {
-        if case .word(let word)? = tokens.first, word.lowercased() == "array", tokens.dropFirst().first == .symbol("<") {
+        if case .word(let word)? = tokens.first, word.lowercased() == "array", tokens.dropFirst().first == .symbol("<")
+        {
             tokens.removeFirst(2)
             let element = parseArrayOrScalar(&tokens, problems: &problems)
-            if tokens.first == .symbol(">") { tokens.removeFirst() } else { problems.append("array<…> is not closed with >") }
+            if tokens.first == .symbol(">") {
+                tokens.removeFirst()
+            } else {
+                problems.append("array<…> is not closed with >")
+            }
             return array(of: element)
         }
         let scalar = Scalar.parse(&tokens, problems: &problems)
@@ -108,8 +126,15 @@ public enum PhysicalType {
             if token == .symbol("[") {
                 tokens.removeFirst()
                 var inside = ""
-                while let next = tokens.first, next != .symbol("]") { inside += next.text; tokens.removeFirst() }
-                if tokens.first == .symbol("]") { tokens.removeFirst() } else { problems.append("[ is not closed with ]") }
+                while let next = tokens.first, next != .symbol("]") {
+                    inside += next.text
+                    tokens.removeFirst()
+                }
+                if tokens.first == .symbol("]") {
+                    tokens.removeFirst()
+                } else {
+                    problems.append("[ is not closed with ]")
+                }
                 suffixes.append(inside)
             } else if case .word(let word) = token, word.lowercased() == "array" {
                 tokens.removeFirst()
@@ -121,12 +146,15 @@ public enum PhysicalType {
         // `varchar[15]`: the length, as generated ODCS files write it (a JDBC column size).
         if suffixes.count == 1, let size = Int(suffixes[0]), scalar.arguments == nil, scalar.takesLength {
             var lengthScalar = scalar
-            let unlimited = size == Int(Int32.max)  // what JDBC reports for a varchar without a limit
+            let unlimited = size == Int(Int32.max) // what JDBC reports for a varchar without a limit
             lengthScalar.arguments = unlimited ? nil : [suffixes[0]]
             var parsed = lengthScalar.expectation()
             if unlimited { parsed.modifiers.characterMaximumLength = .unlimited }
             let meant = unlimited ? scalar.written : "\(scalar.written)(\(size))"
-            parsed.notes.append("\(scalar.written)[\(size)] is read as \(meant), as generated ODCS files mean it; PostgreSQL reads it as an array: write \(meant), or \(scalar.written)[] for an array")
+            parsed.notes.append(
+                "\(scalar.written)[\(size)] is read as \(meant), as generated ODCS files mean it; PostgreSQL "
+                    + "reads it as an array: write \(meant), or \(scalar.written)[] for an array"
+            )
             return parsed
         }
         let parsed = scalar.expectation()
@@ -152,7 +180,10 @@ public enum PhysicalType {
         /// Name parts separated by dots; each word of a multi-word name (`double precision`).
         var parts: [[(text: String, quoted: Bool)]] = [[]]
         var arguments: [String]?
-        var written: String { parts.map { $0.map { $0.quoted ? "\"\($0.text)\"" : $0.text }.joined(separator: " ") }.joined(separator: ".") }
+        var written: String {
+            parts.map { $0.map { $0.quoted ? "\"\($0.text)\"" : $0.text }.joined(separator: " ") }.joined(
+                separator: ".")
+        }
 
         static func parse(_ tokens: inout ArraySlice<Token>, problems: inout [String]) -> Scalar {
             var scalar = Scalar()
@@ -172,10 +203,19 @@ public enum PhysicalType {
                     var current = ""
                     while let next = tokens.first, next != .symbol(")") {
                         tokens.removeFirst()
-                        if next == .symbol(",") { arguments.append(current); current = "" } else { current += next.text }
+                        if next == .symbol(",") {
+                            arguments.append(current)
+                            current = ""
+                        } else {
+                            current += next.text
+                        }
                     }
                     arguments.append(current)
-                    if tokens.first == .symbol(")") { tokens.removeFirst() } else { problems.append("( is not closed with )") }
+                    if tokens.first == .symbol(")") {
+                        tokens.removeFirst()
+                    } else {
+                        problems.append("( is not closed with )")
+                    }
                     if scalar.arguments != nil { problems.append("two modifier lists in \(scalar.written)") }
                     scalar.arguments = arguments
                     continue
@@ -190,12 +230,14 @@ public enum PhysicalType {
         /// The built-in canonical name, if the name is one (`pg_catalog.int4` too).
         var builtIn: String? {
             var nameParts = parts
-            if nameParts.count == 2, nameParts[0].count == 1, !nameParts[0][0].quoted, nameParts[0][0].text.lowercased() == "pg_catalog" {
+            if nameParts.count == 2, nameParts[0].count == 1, !nameParts[0][0].quoted,
+                nameParts[0][0].text.lowercased() == "pg_catalog"
+            {
                 nameParts.removeFirst()
             }
             guard nameParts.count == 1, let words = nameParts.first, !words.isEmpty else { return nil }
             if words.count == 1, words[0].quoted {
-                return words[0].text == "char" ? "\"char\"" : nil  // the one built-in that is spelled quoted
+                return words[0].text == "char" ? "\"char\"" : nil // the one built-in that is spelled quoted
             }
             if words.contains(where: \.quoted) { return nil }
             let lower = words.map { $0.text.lowercased() }
@@ -221,21 +263,30 @@ public enum PhysicalType {
                 }
                 let schema = parts.count == 2 ? parts[0].map(\.text).joined(separator: " ") : nil
                 let quoted = parts.contains { $0.contains(where: \.quoted) }
-                parsed.typeName = TypeName(schema: schema, name: parts.last?.map(\.text).joined(separator: " ") ?? "", quoted: quoted)
-                if let arguments { parsed.problems.append("modifiers (\(arguments.joined(separator: ","))) on \(written) cannot be checked; a domain or enum has none") }
+                parsed.typeName = TypeName(
+                    schema: schema, name: parts.last?.map(\.text).joined(separator: " ") ?? "", quoted: quoted)
+                if let arguments {
+                    parsed.problems.append(
+                        "modifiers (\(arguments.joined(separator: ","))) on \(written) cannot be checked; a "
+                            + "domain or enum has none"
+                    )
+                }
                 return parsed
             }
             parsed.dataType = canonical
             // A built-in spelled with capitals may also be a domain of that exact name (`Name`).
-            if parts.count == 1, parts[0].count == 1, !parts[0][0].quoted, parts[0][0].text != parts[0][0].text.lowercased(),
-               canonical != "interval" {
+            if parts.count == 1, parts[0].count == 1, !parts[0][0].quoted,
+                parts[0][0].text != parts[0][0].text.lowercased(),
+                canonical != "interval"
+            {
                 parsed.typeName = TypeName(name: parts[0][0].text)
             }
             let values = (arguments ?? []).map { $0.trimmingCharacters(in: " ") }
             var numbers: [Int] = []
             for value in values {
                 guard let number = Int(value) else {
-                    parsed.problems.append("\"\(value)\" in \(written)(\(values.joined(separator: ","))) is not a whole number")
+                    parsed.problems.append(
+                        "\"\(value)\" in \(written)(\(values.joined(separator: ","))) is not a whole number")
                     return parsed
                 }
                 numbers.append(number)
@@ -250,7 +301,9 @@ public enum PhysicalType {
             case "character varying", "bit varying":
                 guard expectCount(0...1, "one length") else { break }
                 if let length = numbers.first {
-                    if length < 1 || length > 10_485_760 { parsed.problems.append("the length of \(written) must be 1 to 10485760") }
+                    if length < 1 || length > 10_485_760 {
+                        parsed.problems.append("the length of \(written) must be 1 to 10485760")
+                    }
                     parsed.modifiers.characterMaximumLength = .limited(length)
                 } else {
                     parsed.modifiers.characterMaximumLength = .unlimited
@@ -258,7 +311,9 @@ public enum PhysicalType {
             case "character", "bit":
                 guard expectCount(0...1, "one length") else { break }
                 if let length = numbers.first {
-                    if length < 1 || length > 10_485_760 { parsed.problems.append("the length of \(written) must be 1 to 10485760") }
+                    if length < 1 || length > 10_485_760 {
+                        parsed.problems.append("the length of \(written) must be 1 to 10485760")
+                    }
                     parsed.modifiers.characterMaximumLength = .limited(length)
                 } else if bare != "bpchar" {
                     // `char` and `bit` are one wide; `bpchar` is what drivers report for every char(n).
@@ -268,8 +323,12 @@ public enum PhysicalType {
                 guard expectCount(0...2, "a precision and an optional scale") else { break }
                 if let precision = numbers.first {
                     let scale = numbers.count > 1 ? numbers[1] : 0
-                    if precision < 1 || precision > 1000 { parsed.problems.append("the precision of \(written) must be 1 to 1000") }
-                    if scale < -1000 || scale > 1000 { parsed.problems.append("the scale of \(written) must be -1000 to 1000") }
+                    if precision < 1 || precision > 1000 {
+                        parsed.problems.append("the precision of \(written) must be 1 to 1000")
+                    }
+                    if scale < -1000 || scale > 1000 {
+                        parsed.problems.append("the scale of \(written) must be -1000 to 1000")
+                    }
                     parsed.modifiers.numericPrecision = .limited(precision)
                     parsed.modifiers.numericScale = .limited(scale)
                 } else {
@@ -279,30 +338,41 @@ public enum PhysicalType {
             case "double precision" where bare == "float", "real" where bare == "float":
                 guard expectCount(0...1, "one precision in bits (1 to 53)") else { break }
                 if let bits = numbers.first {
-                    if bits < 1 || bits > 53 { parsed.problems.append("\(written)(\(bits)): the precision must be 1 to 53 bits") }
+                    if bits < 1 || bits > 53 {
+                        parsed.problems.append("\(written)(\(bits)): the precision must be 1 to 53 bits")
+                    }
                     parsed.dataType = bits <= 24 ? "real" : "double precision"
                 }
-            case "timestamp without time zone", "timestamp with time zone", "time without time zone", "time with time zone":
+            case "timestamp without time zone", "timestamp with time zone", "time without time zone",
+                "time with time zone":
                 guard expectCount(0...1, "one precision (0 to 6)") else { break }
                 let precision = numbers.first ?? 6
-                if precision < 0 || precision > 6 { parsed.problems.append("the precision of \(written) must be 0 to 6") }
+                if precision < 0 || precision > 6 {
+                    parsed.problems.append("the precision of \(written) must be 0 to 6")
+                }
                 parsed.modifiers.datetimePrecision = precision
             case "interval":
                 guard expectCount(0...1, "one precision (0 to 6)") else { break }
                 let precision = numbers.first ?? 6
-                if precision < 0 || precision > 6 { parsed.problems.append("the precision of \(written) must be 0 to 6") }
+                if precision < 0 || precision > 6 {
+                    parsed.problems.append("the precision of \(written) must be 0 to 6")
+                }
                 parsed.modifiers.datetimePrecision = precision
                 if let fields = intervalFields {
                     if InformationSchemaVocabulary.isIntervalFields(fields) {
                         parsed.modifiers.intervalType = .limited(fields)
                     } else {
-                        parsed.problems.append("\"\(fields.lowercased())\" are not interval fields (e.g. year to month, day to second)")
+                        parsed.problems.append(
+                            "\"\(fields.lowercased())\" are not interval fields (e.g. year to month, day to second)")
                     }
                 } else {
                     parsed.modifiers.intervalType = .unlimited
                 }
             default:
-                if !numbers.isEmpty { parsed.problems.append("\(canonical) takes no modifier, found \(written)(\(values.joined(separator: ",")))") }
+                if !numbers.isEmpty {
+                    parsed.problems.append(
+                        "\(canonical) takes no modifier, found \(written)(\(values.joined(separator: ",")))")
+                }
             }
             return parsed
         }

@@ -118,7 +118,10 @@ public struct PositionedJSONParser {
             highBits |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             index += 8
         }
-        while index < raw.count { highBits |= UInt64(raw[index]); index += 1 }
+        while index < raw.count {
+            highBits |= UInt64(raw[index])
+            index += 1
+        }
         isASCII = highBits & 0x8080_8080_8080_8080 == 0
     }
 
@@ -144,8 +147,8 @@ public struct PositionedJSONParser {
         return SourceLocation(line: line, column: countedCharacters + 1)
     }
 
-    private mutating func fail(_ message: String, at where_: SourceLocation? = nil) -> JSONSyntaxError {
-        JSONSyntaxError(location: where_ ?? here(), message: message)
+    private mutating func fail(_ message: String, at location: SourceLocation? = nil) -> JSONSyntaxError {
+        JSONSyntaxError(location: location ?? here(), message: message)
     }
 
     private mutating func parseDocument() throws(JSONSyntaxError) -> PositionedJSON {
@@ -197,14 +200,23 @@ public struct PositionedJSONParser {
         case UInt8(ascii: "\""): return PositionedJSON(value: .string(try parseString()), location: start)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return PositionedJSON(value: .number(try parseNumber()), location: start)
-        case UInt8(ascii: "t"): try expectWord("true"); return PositionedJSON(value: .bool(true), location: start)
-        case UInt8(ascii: "f"): try expectWord("false"); return PositionedJSON(value: .bool(false), location: start)
-        case UInt8(ascii: "n"): try expectWord("null"); return PositionedJSON(value: .null, location: start)
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return PositionedJSON(value: .bool(true), location: start)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return PositionedJSON(value: .bool(false), location: start)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return PositionedJSON(value: .null, location: start)
         case UInt8(ascii: "T"), UInt8(ascii: "F"), UInt8(ascii: "N"):
             throw fail("invalid literal; JSON literals are lower-case: true, false, null")
         case UInt8(ascii: "'"): throw fail("strings must use double quotes (\"), not single quotes")
         case UInt8(ascii: "/"): throw fail("comments are not allowed in JSON")
-        default: throw fail("unexpected \(describeCurrent()); expected a value (object, array, string, number, true, false or null)")
+        default:
+            throw fail(
+                "unexpected \(describeCurrent()); expected a value (object, array, string, number, true, false or null)"
+            )
         }
     }
 
@@ -220,7 +232,7 @@ public struct PositionedJSONParser {
 
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> PositionedJSON {
         let start = here()
-        advance()  // {
+        advance() // {
         // This object's members are memberStack[base...]. Keys seen so far, for the duplicate-key
         // error: contract objects are small, a linear scan is cheaper than a dictionary per
         // object until they are not.
@@ -234,7 +246,9 @@ public struct PositionedJSONParser {
         }
         while true {
             skipWhitespace()
-            guard offset < bytes.count else { throw fail("unexpected end of file inside the object that starts at \(start)") }
+            guard offset < bytes.count else {
+                throw fail("unexpected end of file inside the object that starts at \(start)")
+            }
             if bytes[offset] == UInt8(ascii: "}") { throw fail("trailing comma before '}' is not allowed in JSON") }
             if bytes[offset] == UInt8(ascii: "/") { throw fail("comments are not allowed in JSON") }
             guard bytes[offset] == UInt8(ascii: "\"") else {
@@ -246,7 +260,8 @@ public struct PositionedJSONParser {
                 throw fail("duplicate key \"\(key)\" (first written at \(first))", at: keyLocation)
             }
             if seen == nil, memberStack.count - base >= 32 {
-                seen = Dictionary(memberStack[base...].map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { first, _ in first })
+                seen = Dictionary(
+                    memberStack[base...].map { ($0.key, $0.keyLocation) }, uniquingKeysWith: { first, _ in first })
             }
             seen?[key] = keyLocation
             skipWhitespace()
@@ -258,9 +273,17 @@ public struct PositionedJSONParser {
             let value = try parseValue(depth: depth + 1)
             memberStack.append(PositionedJSON.Member(key: key, keyLocation: keyLocation, value: value))
             skipWhitespace()
-            guard offset < bytes.count else { throw fail("unexpected end of file; the object that starts at \(start) is not closed") }
-            if bytes[offset] == UInt8(ascii: ",") { advance(); continue }
-            if bytes[offset] == UInt8(ascii: "}") { advance(); break }
+            guard offset < bytes.count else {
+                throw fail("unexpected end of file; the object that starts at \(start) is not closed")
+            }
+            if bytes[offset] == UInt8(ascii: ",") {
+                advance()
+                continue
+            }
+            if bytes[offset] == UInt8(ascii: "}") {
+                advance()
+                break
+            }
             throw fail("expected ',' or '}' after the value of \"\(key)\", found \(describeCurrent())")
         }
         return PositionedJSON(value: .object(Array(memberStack[base...])), location: start)
@@ -268,7 +291,7 @@ public struct PositionedJSONParser {
 
     private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> PositionedJSON {
         let start = here()
-        advance()  // [
+        advance() // [
         let base = itemStack.count
         defer { itemStack.removeLast(itemStack.count - base) }
         skipWhitespace()
@@ -278,12 +301,22 @@ public struct PositionedJSONParser {
         }
         while true {
             skipWhitespace()
-            if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") { throw fail("trailing comma before ']' is not allowed in JSON") }
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
+                throw fail("trailing comma before ']' is not allowed in JSON")
+            }
             itemStack.append(try parseValue(depth: depth + 1))
             skipWhitespace()
-            guard offset < bytes.count else { throw fail("unexpected end of file; the array that starts at \(start) is not closed") }
-            if bytes[offset] == UInt8(ascii: ",") { advance(); continue }
-            if bytes[offset] == UInt8(ascii: "]") { advance(); break }
+            guard offset < bytes.count else {
+                throw fail("unexpected end of file; the array that starts at \(start) is not closed")
+            }
+            if bytes[offset] == UInt8(ascii: ",") {
+                advance()
+                continue
+            }
+            if bytes[offset] == UInt8(ascii: "]") {
+                advance()
+                break
+            }
             throw fail("expected ',' or ']' in the array, found \(describeCurrent())")
         }
         return PositionedJSON(value: .array(Array(itemStack[base...])), location: start)
@@ -291,14 +324,17 @@ public struct PositionedJSONParser {
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         let start = here()
-        advance()  // opening quote
+        advance() // opening quote
         // Fast path: most strings have no escapes; decode the bytes up to the closing quote once.
         var end = offset
         var plain = true
         while end < bytes.count {
             let byte = bytes[end]
             if byte == UInt8(ascii: "\"") { break }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { plain = false; break }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 {
+                plain = false
+                break
+            }
             end += 1
         }
         if plain, end < bytes.count {
@@ -321,7 +357,9 @@ public struct PositionedJSONParser {
                 advance()
                 break
             }
-            if byte == 0x0A { throw fail("unterminated string (it starts at \(start)); strings cannot span lines", at: start) }
+            if byte == 0x0A {
+                throw fail("unterminated string (it starts at \(start)); strings cannot span lines", at: start)
+            }
             if byte < 0x20 { throw fail("control character in a string; write it as an escape such as \\t") }
             if byte == UInt8(ascii: "\\") {
                 flush(&run, into: &scalars)
@@ -342,15 +380,22 @@ public struct PositionedJSONParser {
                 case UInt8(ascii: "u"):
                     var code = try parseHex4()
                     if (0xD800...0xDBFF).contains(code) {
-                        guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") else {
+                        guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"),
+                            bytes[offset + 1] == UInt8(ascii: "u")
+                        else {
                             throw fail("unpaired surrogate in \\u escape", at: escapeLocation)
                         }
-                        advance(); advance()
+                        advance()
+                        advance()
                         let low = try parseHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair in \\u escape", at: escapeLocation) }
+                        guard (0xDC00...0xDFFF).contains(low) else {
+                            throw fail("invalid surrogate pair in \\u escape", at: escapeLocation)
+                        }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
-                    guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape", at: escapeLocation) }
+                    guard let scalar = Unicode.Scalar(code) else {
+                        throw fail("invalid \\u escape", at: escapeLocation)
+                    }
                     scalars.append(scalar)
                 default:
                     throw fail("invalid escape \\\(Character(Unicode.Scalar(escape))) in a string", at: escapeLocation)
@@ -390,19 +435,27 @@ public struct PositionedJSONParser {
         guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid number", at: start) }
         if bytes[offset] == UInt8(ascii: "0") {
             advance()
-            if offset < bytes.count, isDigit(bytes[offset]) { throw fail("numbers cannot have leading zeros", at: start) }
+            if offset < bytes.count, isDigit(bytes[offset]) {
+                throw fail("numbers cannot have leading zeros", at: start)
+            }
         } else {
             while offset < bytes.count, isDigit(bytes[offset]) { advance() }
         }
         if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
             advance()
-            guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("a decimal point must be followed by digits", at: start) }
+            guard offset < bytes.count, isDigit(bytes[offset]) else {
+                throw fail("a decimal point must be followed by digits", at: start)
+            }
             while offset < bytes.count, isDigit(bytes[offset]) { advance() }
         }
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
             advance()
-            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { advance() }
-            guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("an exponent must have digits", at: start) }
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") {
+                advance()
+            }
+            guard offset < bytes.count, isDigit(bytes[offset]) else {
+                throw fail("an exponent must have digits", at: start)
+            }
             while offset < bytes.count, isDigit(bytes[offset]) { advance() }
         }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[startOffset..<offset]), as: UTF8.self)

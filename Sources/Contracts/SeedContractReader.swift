@@ -13,7 +13,8 @@ public enum SeedContractReader {
         do {
             root = try PositionedJSONParser.parse(bytes)
         } catch {
-            return .failure(ContractErrors([ContractError(file: file, location: error.location, message: error.message)]))
+            return .failure(
+                ContractErrors([ContractError(file: file, location: error.location, message: error.message)]))
         }
         var reader = Reader(file: file)
         let contract = reader.contract(root)
@@ -33,12 +34,18 @@ public enum SeedContractReader {
         var hint: String?
         bytes.withUnsafeBufferPointer { buffer in
             func skipSpaces(_ index: inout Int) {
-                while index < buffer.count, buffer[index] == 0x20 || buffer[index] == 0x09 || buffer[index] == 0x0A || buffer[index] == 0x0D { index += 1 }
+                while index < buffer.count,
+                    buffer[index] == 0x20 || buffer[index] == 0x09 || buffer[index] == 0x0A || buffer[index] == 0x0D
+                { index += 1 }
             }
             var index = 0
             while hint == nil, index + key.count <= buffer.count {
                 guard buffer[index] == key[0], buffer[index + 1] == key[1],
-                      key.indices.allSatisfy({ buffer[index + $0] == key[$0] }) else { index += 1; continue }
+                    key.indices.allSatisfy({ buffer[index + $0] == key[$0] })
+                else {
+                    index += 1
+                    continue
+                }
                 var cursor = index + key.count
                 index = cursor
                 skipSpaces(&cursor)
@@ -48,7 +55,9 @@ public enum SeedContractReader {
                 guard cursor < buffer.count, buffer[cursor] == UInt8(ascii: "\"") else { continue }
                 let start = cursor + 1
                 var end = start
-                while end < buffer.count, buffer[end] != UInt8(ascii: "\""), buffer[end] != UInt8(ascii: "\\"), buffer[end] >= 0x20 { end += 1 }
+                while end < buffer.count, buffer[end] != UInt8(ascii: "\""), buffer[end] != UInt8(ascii: "\\"),
+                    buffer[end] >= 0x20
+                { end += 1 }
                 guard end < buffer.count, buffer[end] == UInt8(ascii: "\""), end > start else { continue }
                 hint = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
             }
@@ -72,13 +81,21 @@ private struct Reader {
 
     mutating func error(_ location: SourceLocation?, _ message: String) { fields.error(location, message) }
     mutating func string(_ node: PositionedJSON, _ key: String) -> String? { fields.string(node, key) }
-    mutating func optionalString(_ parent: PositionedJSON, _ key: String) -> String? { fields.optionalString(parent, key) }
+    mutating func optionalString(_ parent: PositionedJSON, _ key: String) -> String? {
+        fields.optionalString(parent, key)
+    }
     mutating func requiredString(_ parent: PositionedJSON, _ key: String, in place: String, hint: String) -> String? {
         fields.requiredString(parent, key, in: place, hint: hint)
     }
-    mutating func bool(_ node: PositionedJSON?, _ key: String, column: String) -> Bool? { fields.bool(node, key, column: column) }
-    mutating func yesNo(_ node: PositionedJSON?, _ key: String, column: String) -> Bool? { fields.yesNo(node, key, column: column) }
-    mutating func count(_ node: PositionedJSON?, _ key: String, column: String) -> Int? { fields.count(node, key, column: column) }
+    mutating func bool(_ node: PositionedJSON?, _ key: String, column: String) -> Bool? {
+        fields.bool(node, key, column: column)
+    }
+    mutating func yesNo(_ node: PositionedJSON?, _ key: String, column: String) -> Bool? {
+        fields.yesNo(node, key, column: column)
+    }
+    mutating func count(_ node: PositionedJSON?, _ key: String, column: String) -> Int? {
+        fields.count(node, key, column: column)
+    }
     mutating func dataType(_ node: PositionedJSON, column: String) -> String? { fields.dataType(node, column: column) }
 
     mutating func contract(_ root: PositionedJSON) -> Contract? {
@@ -91,12 +108,15 @@ private struct Reader {
             if let text = string(version, "spec-version") {
                 let major = text.split(separator: ".").first.flatMap { Int($0) }
                 if major != SeedContractReader.supportedMajorVersion {
-                    error(version.location, "unsupported spec-version \"\(text)\"; this version of contractwatch reads spec-version 1.x")
+                    error(
+                        version.location,
+                        "unsupported spec-version \"\(text)\"; this version of contractwatch reads spec-version 1.x")
                 }
                 specVersion = text
             }
         }
-        let name = requiredString(root, "name", in: "the contract", hint: "every contract needs a name, e.g. \"name\": \"orders-contract\"")
+        let name = requiredString(
+            root, "name", in: "the contract", hint: "every contract needs a name, e.g. \"name\": \"orders-contract\"")
         let namespace = optionalString(root, "namespace")
         let resource = optionalString(root, "dataAssetResourceName")
         let doc = optionalString(root, "doc")
@@ -105,7 +125,8 @@ private struct Reader {
         let consumers = fields.consumers(root["consumers"])
 
         guard let schema = root["schema"] else {
-            error(root.location, "missing \"schema\": a contract needs \"schema\" with \"table_name\" and \"properties\"")
+            error(
+                root.location, "missing \"schema\": a contract needs \"schema\" with \"table_name\" and \"properties\"")
             return nil
         }
         guard schema.members != nil else {
@@ -115,7 +136,8 @@ private struct Reader {
         let title = optionalString(schema, "title")
         let catalog = optionalString(schema, "table_catalog")
         let tableSchema = optionalString(schema, "table_schema") ?? "public"
-        let tableName = requiredString(schema, "table_name", in: "\"schema\"", hint: "name the table the contract describes")
+        let tableName = requiredString(
+            schema, "table_name", in: "\"schema\"", hint: "name the table the contract describes")
         if tableSchema.isEmpty, let location = schema["table_schema"]?.location {
             error(location, "\"table_schema\" is empty; write the schema name (usually \"public\")")
         }
@@ -136,7 +158,9 @@ private struct Reader {
         guard let node else { return nil }
         if case .null = node.value { return nil }
         guard node.members != nil else {
-            error(node.location, "\"owner\" must be an object like {\"name\": \"…\", \"email\": \"…\"}, found \(node.kindName)")
+            error(
+                node.location,
+                "\"owner\" must be an object like {\"name\": \"…\", \"email\": \"…\"}, found \(node.kindName)")
             return nil
         }
         let name = optionalString(node, "name")
@@ -153,7 +177,9 @@ private struct Reader {
 
     mutating func columns(_ schema: PositionedJSON) -> [ContractColumn]? {
         guard let properties = schema["properties"] else {
-            error(schema.location, "missing \"properties\" in \"schema\": list the table's columns as \"properties\": {\"column\": {…}}")
+            error(
+                schema.location,
+                "missing \"properties\" in \"schema\": list the table's columns as \"properties\": {\"column\": {…}}")
             return nil
         }
         guard let members = properties.members else {
@@ -167,11 +193,17 @@ private struct Reader {
                 continue
             }
             guard let fields = member.value.members else {
-                error(member.value.location, "column \"\(member.key)\" must be an object (use {} to only require that it exists), found \(member.value.kindName)")
+                error(
+                    member.value.location,
+                    "column \"\(member.key)\" must be an object (use {} to only require that it exists), found "
+                        + "\(member.value.kindName)"
+                )
                 continue
             }
             // One pass over the column's keys (the last of a repeated key wins, as with lookups).
-            var descriptionNode: PositionedJSON?, constraints: PositionedJSON?, element: PositionedJSON?
+            var descriptionNode: PositionedJSON?
+            var constraints: PositionedJSON?
+            var element: PositionedJSON?
             for field in fields {
                 switch field.key {
                 case "description": descriptionNode = field.value
@@ -192,15 +224,23 @@ private struct Reader {
                 // explicit null: no element expectation
             } else if let element {
                 if element.members == nil {
-                    error(element.location, "\"array_element\" of \"\(member.key)\" must be an object like {\"data_type\": \"text\"}, found \(element.kindName)")
+                    error(
+                        element.location,
+                        "\"array_element\" of \"\(member.key)\" must be an object like {\"data_type\": \"text\"}, "
+                            + "found \(element.kindName)"
+                    )
                 } else {
-                    if let type = element["data_type"] { expectation.arrayElementType = dataType(type, column: member.key) }
+                    if let type = element["data_type"] {
+                        expectation.arrayElementType = dataType(type, column: member.key)
+                    }
                     expectation.elementModifiers = modifiers(element, column: member.key + " (array element)")
                 }
             }
             let typeNode = constraints?["data_type"]
-            columns.append(ContractColumn(name: member.key, description: description, expectation: expectation, location: member.keyLocation,
-                                          declaredType: expectation.dataType, declaredTypeLocation: typeNode?.location))
+            columns.append(
+                ContractColumn(
+                    name: member.key, description: description, expectation: expectation, location: member.keyLocation,
+                    declaredType: expectation.dataType, declaredTypeLocation: typeNode?.location))
         }
         return columns
     }
@@ -213,7 +253,10 @@ private struct Reader {
             return expectation
         }
         // One pass over the keys, then each field in a fixed order (so are the errors).
-        var primaryKey: PositionedJSON?, dataType: PositionedJSON?, nullable: PositionedJSON?, updatable: PositionedJSON?
+        var primaryKey: PositionedJSON?
+        var dataType: PositionedJSON?
+        var nullable: PositionedJSON?
+        var updatable: PositionedJSON?
         for member in node.members ?? [] {
             switch member.key {
             case "primaryKey": primaryKey = member.value
@@ -236,8 +279,11 @@ private struct Reader {
     /// The type modifiers of a `constraints` or `array_element` object: numbers, or "unlimited"
     /// where information_schema shows NULL for a type without a modifier.
     mutating func modifiers(_ node: PositionedJSON, column: String) -> ModifierExpectation {
-        var length: PositionedJSON?, precision: PositionedJSON?, scale: PositionedJSON?
-        var datetimePrecision: PositionedJSON?, interval: PositionedJSON?
+        var length: PositionedJSON?
+        var precision: PositionedJSON?
+        var scale: PositionedJSON?
+        var datetimePrecision: PositionedJSON?
+        var interval: PositionedJSON?
         for member in node.members ?? [] {
             switch member.key {
             case "character_maximum_length": length = member.value
@@ -261,7 +307,11 @@ private struct Reader {
             } else if InformationSchemaVocabulary.isIntervalFields(names) {
                 modifiers.intervalType = .limited(names)
             } else {
-                error(interval.location, "\"interval_type\" of \"\(column)\" must be interval fields such as \"YEAR TO MONTH\" or \"DAY TO SECOND\", or \"unlimited\" (every field)")
+                error(
+                    interval.location,
+                    "\"interval_type\" of \"\(column)\" must be interval fields such as \"YEAR TO MONTH\" or "
+                        + "\"DAY TO SECOND\", or \"unlimited\" (every field)"
+                )
             }
         }
         return modifiers
@@ -287,15 +337,20 @@ struct FieldReader {
             return
         }
         unreported += 1
-        let summary = ContractError(file: file, location: nil, message: "… and \(unreported) more problems in this file (the first \(Self.maximumErrors) are listed)")
+        let summary = ContractError(
+            file: file, location: nil,
+            message: "… and \(unreported) more problems in this file (the first \(Self.maximumErrors) are listed)")
         if errors.count == Self.maximumErrors { errors.append(summary) } else { errors[errors.count - 1] = summary }
     }
-
 
     mutating func dataType(_ node: PositionedJSON, column: String) -> String? {
         if case .null = node.value { return nil }
         guard case .string(let text) = node.value else {
-            error(node.location, "\"data_type\" of \"\(column)\" must be a string such as \"integer\" or \"character varying\", found \(node.kindName)")
+            error(
+                node.location,
+                "\"data_type\" of \"\(column)\" must be a string such as \"integer\" or \"character varying\", "
+                    + "found \(node.kindName)"
+            )
             return nil
         }
         if text.trimmingSpaces.isEmpty {
@@ -330,12 +385,15 @@ struct FieldReader {
             }
         default: break
         }
-        error(node.location, "\"\(key)\" of \"\(column)\" must be true/false (or \"YES\"/\"NO\"), found \(node.kindName)")
+        error(
+            node.location, "\"\(key)\" of \"\(column)\" must be true/false (or \"YES\"/\"NO\"), found \(node.kindName)")
         return nil
     }
 
     /// A whole number, or "unlimited" (no limit, as information_schema's NULL for `varchar`).
-    mutating func limit(_ node: PositionedJSON?, _ key: String, column: String, allowNegative: Bool = false) -> Limit<Int>? {
+    mutating func limit(_ node: PositionedJSON?, _ key: String, column: String, allowNegative: Bool = false) -> Limit<
+        Int
+    >? {
         guard let node else { return nil }
         if case .string(let text) = node.value {
             if text.lowercased() == "unlimited" { return .unlimited }
@@ -344,7 +402,9 @@ struct FieldReader {
         }
         if allowNegative, case .number = node.value {
             guard let value = node.integerValue else {
-                error(node.location, "\"\(key)\" of \"\(column)\" must be a whole number (negative is fine: numeric(5,-2))")
+                error(
+                    node.location,
+                    "\"\(key)\" of \"\(column)\" must be a whole number (negative is fine: numeric(5,-2))")
                 return nil
             }
             return .limited(value)
@@ -401,20 +461,28 @@ struct FieldReader {
         guard let node else { return [] }
         if case .null = node.value { return [] }
         guard let members = node.members else {
-            error(node.location, "\"roles\" must be a mapping of role to people, e.g. {\"business_owner\": \"dana\", \"it_sme\": [\"kim\"]}")
+            error(
+                node.location,
+                "\"roles\" must be a mapping of role to people, e.g. {\"business_owner\": \"dana\", \"it_sme\": "
+                    + "[\"kim\"]}"
+            )
             return []
         }
         var roles: [RoleReference] = []
         for member in members {
             guard let role = OwnerRole(spelling: member.key) else {
-                error(member.keyLocation, "unknown role \"\(member.key)\"; use " + OwnerRole.allCases.map(\.rawValue).joined(separator: ", "))
+                error(
+                    member.keyLocation,
+                    "unknown role \"\(member.key)\"; use " + OwnerRole.allCases.map(\.rawValue).joined(separator: ", "))
                 continue
             }
             let values: [PositionedJSON]
             if case .array(let items) = member.value.value { values = items } else { values = [member.value] }
             for value in values {
                 guard case .string(let reference) = value.value, !reference.trimmingSpaces.isEmpty else {
-                    error(value.location, "role \"\(member.key)\" must name people by id or email (a string or a list of strings)")
+                    error(
+                        value.location,
+                        "role \"\(member.key)\" must name people by id or email (a string or a list of strings)")
                     continue
                 }
                 roles.append(RoleReference(role: role, reference: reference, location: value.location))
@@ -428,7 +496,11 @@ struct FieldReader {
         guard let node else { return [] }
         if case .null = node.value { return [] }
         guard case .array(let items) = node.value else {
-            error(node.location, "\"consumers\" must be a list like [{\"name\": \"churn model\", \"kind\": \"model\", \"owner\": \"ds-team\"}]")
+            error(
+                node.location,
+                "\"consumers\" must be a list like [{\"name\": \"churn model\", \"kind\": \"model\", \"owner\": "
+                    + "\"ds-team\"}]"
+            )
             return []
         }
         var consumers: [Consumer] = []
@@ -438,11 +510,19 @@ struct FieldReader {
                 continue
             }
             guard item.members != nil else {
-                error(item.location, "a consumer must be an object with \"name\" (and optionally \"kind\", \"owner\"), found \(item.kindName)")
+                error(
+                    item.location,
+                    "a consumer must be an object with \"name\" (and optionally \"kind\", \"owner\"), found "
+                        + "\(item.kindName)"
+                )
                 continue
             }
-            guard let name = requiredString(item, "name", in: "the consumer", hint: "name what depends on this table") else { continue }
-            consumers.append(Consumer(name: name, kind: optionalString(item, "kind"), owner: optionalString(item, "owner"), location: item.location))
+            guard let name = requiredString(item, "name", in: "the consumer", hint: "name what depends on this table")
+            else { continue }
+            consumers.append(
+                Consumer(
+                    name: name, kind: optionalString(item, "kind"), owner: optionalString(item, "owner"),
+                    location: item.location))
         }
         return consumers
     }
@@ -483,7 +563,10 @@ public enum ContractLoader {
     /// still to parse: `check` starts reading their tables before the last file is parsed.
     public static func load(_ files: [(path: String, bytes: [UInt8])], parsed: ParsedHandler? = nil) -> ContractSet {
         let bytes = Dictionary(files.map { ($0.path, $0.bytes) }, uniquingKeysWith: { first, _ in first })
-        return load(paths: files.map(\.path), read: { path in bytes[path].map { .success($0) } ?? .failure(Unreadable(reason: "not given")) }, parsed: parsed)
+        return load(
+            paths: files.map(\.path),
+            read: { path in bytes[path].map { .success($0) } ?? .failure(Unreadable(reason: "not given")) },
+            parsed: parsed)
     }
 
     /// Why a file could not be read ("No such file or directory", "is a folder, not a file").
@@ -494,8 +577,10 @@ public enum ContractLoader {
 
     /// The same for files that `read` fetches, each on the thread that parses it: the first
     /// contracts are parsed while the last files are still being read.
-    public static func load(paths: [String], read: @Sendable (String) -> Result<[UInt8], Unreadable>,
-                            parsed: ParsedHandler? = nil) -> ContractSet {
+    public static func load(
+        paths: [String], read: @Sendable (String) -> Result<[UInt8], Unreadable>,
+        parsed: ParsedHandler? = nil
+    ) -> ContractSet {
         var errors: [ContractError] = []
         var registry = OwnersRegistry.empty
         let sorted = paths.sorted()
@@ -503,7 +588,9 @@ public enum ContractLoader {
             let bytes: [UInt8]
             switch read(path) {
             case .success(let read): bytes = read
-            case .failure(let failure): errors.append(unreadable(path, failure)); continue
+            case .failure(let failure):
+                errors.append(unreadable(path, failure))
+                continue
             }
             let (parsed, problems) = OwnersRegistry.parse(String(decoding: bytes, as: UTF8.self), file: path)
             registry = parsed
@@ -515,10 +602,11 @@ public enum ContractLoader {
         let left = Atomic(contractFiles.count)
         DispatchQueue.concurrentPerform(iterations: contractFiles.count) { index in
             let path = contractFiles[index]
-            let result: Result<[Contract], ContractErrors> = switch read(path) {
-            case .success(let bytes): parse((path, bytes))
-            case .failure(let failure): .failure(ContractErrors([unreadable(path, failure)]))
-            }
+            let result: Result<[Contract], ContractErrors> =
+                switch read(path) {
+                case .success(let bytes): parse((path, bytes))
+                case .failure(let failure): .failure(ContractErrors([unreadable(path, failure)]))
+                }
             if let parsed {
                 let contracts = (try? result.get()) ?? []
                 parsed(contracts, left.subtract(1, ordering: .relaxed).newValue)

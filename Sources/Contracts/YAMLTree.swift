@@ -27,7 +27,10 @@ extension PositionedJSON {
         do {
             return try convert(node, budget: &budget)
         } catch {
-            throw JSONSyntaxError(location: location(node), message: "the YAML expands to more than \(limit) values (aliases of aliases?); contractwatch stops there")
+            throw JSONSyntaxError(
+                location: location(node),
+                message:
+                    "the YAML expands to more than \(limit) values (aliases of aliases?); contractwatch stops there")
         }
     }
 
@@ -43,7 +46,8 @@ extension PositionedJSON {
     /// columns: libyaml and Yams recurse once per level, and a deep enough document crashes them.
     static func flowNestingBeyond(_ text: String, limit: Int) -> SourceLocation? {
         var depth = 0
-        var line = 1, column = 0
+        var line = 1
+        var column = 0
         var quote: UInt8?
         var escaped = false
         var comment = false
@@ -58,7 +62,13 @@ extension PositionedJSON {
                 previous = byte
                 if byte != 0x20 && byte != 0x09 { lastSignificant = byte }
             }
-            if byte == 0x0A { line += 1; column = 0; comment = false; inPrefix = true; continue }
+            if byte == 0x0A {
+                line += 1
+                column = 0
+                comment = false
+                inPrefix = true
+                continue
+            }
             // Block nesting: each level takes at least one column of indentation or a `- `, so
             // the column where a line's content starts bounds its depth.
             if inPrefix {
@@ -70,13 +80,22 @@ extension PositionedJSON {
             }
             if comment { continue }
             if let open = quote {
-                if escaped { escaped = false } else if open == UInt8(ascii: "\""), byte == UInt8(ascii: "\\") { escaped = true } else if byte == open { quote = nil }
+                if escaped {
+                    escaped = false
+                } else if open == UInt8(ascii: "\""), byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == open {
+                    quote = nil
+                }
                 continue
             }
             switch byte {
             case UInt8(ascii: "#") where previous == 0x20 || previous == 0x09 || previous == 0x0A: comment = true
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
-                if [0x0A, UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: "?")].contains(lastSignificant) {
+                if [
+                    0x0A, UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","),
+                    UInt8(ascii: "?"),
+                ].contains(lastSignificant) {
                     quote = byte
                 }
             case UInt8(ascii: "["), UInt8(ascii: "{"):
@@ -110,7 +129,10 @@ extension PositionedJSON {
                     }
                     continue
                 }
-                members.append(Member(key: key.string ?? "\(key)", keyLocation: location(key), value: try convert(value, budget: &budget)))
+                members.append(
+                    Member(
+                        key: key.string ?? "\(key)", keyLocation: location(key),
+                        value: try convert(value, budget: &budget)))
             }
             var keys = Set(members.map(\.key))
             members += merged.filter { keys.insert($0.key).inserted }
@@ -127,7 +149,9 @@ extension PositionedJSON {
                 if node.null != nil { return PositionedJSON(value: .null, location: at) }
                 if let flag = node.bool { return PositionedJSON(value: .bool(flag), location: at) }
                 if let integer = node.int { return PositionedJSON(value: .number(String(integer)), location: at) }
-                if let double = node.float, double.isFinite { return PositionedJSON(value: .number(String(double)), location: at) }
+                if let double = node.float, double.isFinite {
+                    return PositionedJSON(value: .number(String(double)), location: at)
+                }
             }
             return PositionedJSON(value: .string(scalar.string), location: at)
         case .alias:
@@ -146,18 +170,23 @@ extension PositionedJSON {
         }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             return JSONSyntaxError(location: at(mark), message: message(problem, context))
         case .reader(let problem, let offset, _, _):
             let prefix = offset.map { Array(text.utf8.prefix($0)) } ?? []
             let line = prefix.filter { $0 == 0x0A }.count + 1
             let column = prefix.count - (prefix.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
-            return JSONSyntaxError(location: SourceLocation(line: line, column: column), message: "invalid YAML: " + problem)
+            return JSONSyntaxError(
+                location: SourceLocation(line: line, column: column), message: "invalid YAML: " + problem)
         case .duplicatedKeysInMapping(let keys, let context):
             let first = at(context.mark)
             let key = keys.first ?? ""
-            return JSONSyntaxError(location: duplicateKey(key, after: first, in: text) ?? first,
-                                   message: "duplicate key \"\(key)\" (first at \(first.line):\(first.column)); a key may appear once in a mapping")
+            return JSONSyntaxError(
+                location: duplicateKey(key, after: first, in: text) ?? first,
+                message:
+                    "duplicate key \"\(key)\" (first at \(first.line):\(first.column)); a key may appear once in "
+                    + "a mapping"
+            )
         default:
             return JSONSyntaxError(location: SourceLocation(line: 1, column: 1), message: "invalid YAML: \(error)")
         }

@@ -15,7 +15,9 @@ public enum DDL {
         if let name = e.typeName {
             parts.append(name.description)
         } else if let type = e.dataType {
-            parts.append(type == "ARRAY" || type.lowercased() == "array" ? "ARRAY of \(e.elementTypeName?.description ?? e.arrayElementType ?? "any")" : type)
+            parts.append(
+                type == "ARRAY" || type.lowercased() == "array"
+                    ? "ARRAY of \(e.elementTypeName?.description ?? e.arrayElementType ?? "any")" : type)
         } else if let element = e.elementTypeName?.description ?? e.arrayElementType {
             parts.append("ARRAY of \(element)")
         }
@@ -63,19 +65,35 @@ public enum DDL {
     }
 
     /// The facets a contract states, as `name: value` lines, with the catalog's values beside.
-    static func facets(_ e: ColumnExpectation, _ c: CatalogColumn?) -> [(name: String, expected: String, actual: String?)] {
+    static func facets(_ e: ColumnExpectation, _ c: CatalogColumn?) -> [(
+        name: String, expected: String, actual: String?
+    )] {
         var facets: [(String, String, String?)] = []
-        if let v = e.typeName { facets.append(("type", v.description, c.map { $0.domain?.description ?? $0.formattedType })) }
+        if let v = e.typeName {
+            facets.append(("type", v.description, c.map { $0.domain?.description ?? $0.formattedType }))
+        }
         if let v = e.dataType, e.typeName == nil { facets.append(("data_type", v, c?.dataType)) }
         if let v = e.domainName { facets.append(("domain_name", v, c.map { $0.domain?.name ?? "null" })) }
         if let v = e.udtName { facets.append(("udt_name", v, c.map { $0.userType?.name ?? $0.dataType })) }
-        if let v = e.elementTypeName { facets.append(("array_element.type", v.description, c.map { $0.elementUserType?.description ?? $0.arrayElementType ?? "null" })) }
-        if let v = e.arrayElementType, e.elementTypeName == nil { facets.append(("array_element.data_type", v, c.map { $0.arrayElementType ?? "null" })) }
+        if let v = e.elementTypeName {
+            facets.append(
+                (
+                    "array_element.type", v.description,
+                    c.map { $0.elementUserType?.description ?? $0.arrayElementType ?? "null" }
+                ))
+        }
+        if let v = e.arrayElementType, e.elementTypeName == nil {
+            facets.append(("array_element.data_type", v, c.map { $0.arrayElementType ?? "null" }))
+        }
         for facet in modifierFacets(e.modifiers) {
             facets.append((facet.key, facet.value, c.map { modifierValue(facet.key, $0.modifiers) }))
         }
         for facet in modifierFacets(e.elementModifiers) {
-            facets.append(("array_element." + facet.key, facet.value, c.map { modifierValue(facet.key, $0.elementModifiers ?? TypeModifiers()) }))
+            facets.append(
+                (
+                    "array_element." + facet.key, facet.value,
+                    c.map { modifierValue(facet.key, $0.elementModifiers ?? TypeModifiers()) }
+                ))
         }
         if let v = e.isNullable { facets.append(("is_nullable", String(v), c.map { String($0.isNullable) })) }
         if let v = e.isUpdatable { facets.append(("is_updatable", String(v), c.map { String($0.isUpdatable) })) }
@@ -90,10 +108,12 @@ public enum DDL {
         let interval = m.intervalType?.value.map { " " + $0.lowercased() } ?? ""
         if type == "interval" { type += interval }
         if let n = m.characterMaximumLength?.value { type += "(\(n))" }
-        if type == "numeric", let p = m.numericPrecision?.value { type += m.numericScale?.value.map { "(\(p),\($0))" } ?? "(\(p))" }
+        if type == "numeric", let p = m.numericPrecision?.value {
+            type += m.numericScale?.value.map { "(\(p),\($0))" } ?? "(\(p))"
+        }
         if let p = m.datetimePrecision, p != 6 {
             if type.hasPrefix("time"), let space = type.firstIndex(of: " ") {
-                type.insert(contentsOf: "(\(p))", at: space)  // timestamp(3) without time zone
+                type.insert(contentsOf: "(\(p))", at: space) // timestamp(3) without time zone
             } else if type.hasPrefix("interval") {
                 type += "(\(p))"
             }
@@ -105,7 +125,9 @@ public enum DDL {
     static func contractLine(_ column: ContractColumn) -> String {
         let e = column.expectation
         var type = typeText(e.dataType, e.typeName, e.modifiers)
-        if type == "ARRAY" { type = typeText(e.arrayElementType ?? "‹any›", e.elementTypeName, e.elementModifiers) + "[]" }
+        if type == "ARRAY" {
+            type = typeText(e.arrayElementType ?? "‹any›", e.elementTypeName, e.elementModifiers) + "[]"
+        }
         var line = QualifiedName.display(column.name) + " " + type
         if e.isNullable == false { line += " NOT NULL" }
         if e.primaryKey == true { line += " PRIMARY KEY" }
@@ -122,7 +144,9 @@ public enum DDL {
 
     /// The violation's column diff, then the whole table as DDL, `-` contract / `+` catalog.
     /// `violatedColumns`: the contract's columns with any violation (marked `-`/`+` in the DDL).
-    public static func diff(violation: Violation, contract: Contract?, relation: Relation?, violatedColumns: Set<String>, database: String) -> [Line] {
+    public static func diff(
+        violation: Violation, contract: Contract?, relation: Relation?, violatedColumns: Set<String>, database: String
+    ) -> [Line] {
         var lines: [Line] = []
         let table = violation.qualifiedTable
         lines.append(Line(text: "--- contract  \(violation.contract)  (\(violation.file))", role: .diffHeader))
@@ -136,7 +160,8 @@ public enum DDL {
                     lines.append(Line(text: "-  \(facet.name): \(facet.expected)", role: .diffRemoved))
                 }
                 if column.expectation == ColumnExpectation() {
-                    lines.append(Line(text: "-  column \(QualifiedName.display(columnName)) present", role: .diffRemoved))
+                    lines.append(
+                        Line(text: "-  column \(QualifiedName.display(columnName)) present", role: .diffRemoved))
                 }
                 lines.append(Line(text: "+  (column absent from \(table))", role: .diffAdded))
             } else {
@@ -187,11 +212,12 @@ public enum DDL {
     }
 
     static func same(_ facet: String, _ expected: String, _ actual: String) -> Bool {
-        if facet == "type" || facet == "array_element.type" { return expected == actual || expected.lowercased() == actual }
+        if facet == "type" || facet == "array_element.type" {
+            return expected == actual || expected.lowercased() == actual
+        }
         if facet == "data_type" || facet == "array_element.data_type" {
             return DataTypeVocabulary.matches(expected: expected, actual: actual)
         }
         return expected == actual
     }
 }
-

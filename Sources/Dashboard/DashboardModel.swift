@@ -104,8 +104,10 @@ public struct DashboardModel: Sendable {
 
     public mutating func visible() -> VisibleContent {
         var state = lists[route] ?? ListState()
-        let key = CacheKey(contentVersion: status.contentVersion, ageBucket: Int((status.lastPollAt?.timeIntervalSince1970 ?? 0) / 10),
-                           showResolved: showResolved, route: route, filter: state.filter, sortColumn: state.sortColumn, sortReversed: state.sortReversed)
+        let key = CacheKey(
+            contentVersion: status.contentVersion, ageBucket: Int((status.lastPollAt?.timeIntervalSince1970 ?? 0) / 10),
+            showResolved: showResolved, route: route, filter: state.filter, sortColumn: state.sortColumn,
+            sortReversed: state.sortReversed)
         var view: VisibleContent
         if let cache, cache.key == key {
             view = cache.view
@@ -120,22 +122,24 @@ public struct DashboardModel: Sendable {
                 rows = indexed.sorted { a, b in
                     let left = a.1.cells.indices.contains(column) ? a.1.cells[column].sortKey : .text("")
                     let right = b.1.cells.indices.contains(column) ? b.1.cells[column].sortKey : .text("")
-                    if left == right { return a.0 < b.0 }  // stable
+                    if left == right { return a.0 < b.0 } // stable
                     return state.sortReversed ? right < left : left < right
                 }.map(\.1)
             } else if state.sortReversed {
                 rows.reverse()
             }
-            view = VisibleContent(content: content, rows: rows, selectedIndex: 0, totalRows: content.rows.count,
-                                  naturalWidths: Renderer.naturalWidths(content.columns, rows: rows))
+            view = VisibleContent(
+                content: content, rows: rows, selectedIndex: 0, totalRows: content.rows.count,
+                naturalWidths: Renderer.naturalWidths(content.columns, rows: rows))
             cache = (key, view)
         }
         // Resolve the selection by identity; if that row is gone, stay at the same position.
         var index = state.selectedIndex
         if let id = state.selectedID,
-           !(view.rows.indices.contains(index) && view.rows[index].id == id),
-           let found = view.rows.firstIndex(where: { $0.id == id }) {
-            index = found  // the row moved (a live update or a new sort): follow it
+            !(view.rows.indices.contains(index) && view.rows[index].id == id),
+            let found = view.rows.firstIndex(where: { $0.id == id })
+        {
+            index = found // the row moved (a live update or a new sort): follow it
         }
         index = view.rows.isEmpty ? 0 : min(max(index, 0), view.rows.count - 1)
         state.selectedIndex = index
@@ -247,7 +251,9 @@ public struct DashboardModel: Sendable {
         case .toggleResolved:
             showResolved.toggle()
             stack = [.violations]
-            setFlash(showResolved ? "showing resolved findings from the history (r hides them)" : "hiding resolved findings", now: now)
+            setFlash(
+                showResolved ? "showing resolved findings from the history (r hides them)" : "hiding resolved findings",
+                now: now)
         case .help:
             mode = .help
         case .pollNow:
@@ -275,10 +281,16 @@ public struct DashboardModel: Sendable {
             if case .violation(let current) = route { id = current }
             if id == nil {
                 let view = visible()
-                if view.rows.indices.contains(view.selectedIndex), case .violation(let selected)? = view.rows[view.selectedIndex].target { id = selected }
+                if view.rows.indices.contains(view.selectedIndex),
+                    case .violation(let selected)? = view.rows[view.selectedIndex].target
+                {
+                    id = selected
+                }
             }
             if let id, let message = Screens(status: status).message(for: id) {
-                setFlash("copied a message to the owners (\(message.split(separator: "\n").count) lines) to the clipboard", now: now)
+                setFlash(
+                    "copied a message to the owners (\(message.split(separator: "\n").count) lines) to the clipboard",
+                    now: now)
                 return [.copy(message)]
             }
             setFlash("select a violation to write to its owners", isError: true, now: now)
@@ -333,7 +345,10 @@ public struct DashboardModel: Sendable {
             case "o", "owner", "owners", "4": stack = [.owners]
             case "ch", "change", "changes", "5": stack = [.changes]
             case "", "help", "h": if word != "" { mode = .help }
-            default: setFlash("unknown command :\(word) (try :contracts, :tables, :violations, :owners, :q)", isError: true, now: now)
+            default:
+                setFlash(
+                    "unknown command :\(word) (try :contracts, :tables, :violations, :owners, :q)", isError: true,
+                    now: now)
             }
         case .control("c"):
             return [.quit]

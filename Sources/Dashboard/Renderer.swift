@@ -9,7 +9,8 @@ public enum Renderer {
     public static let minimumHeight = 12
 
     public static func draw(_ model: inout DashboardModel, on canvas: inout some Canvas, now: Date = Date()) {
-        let width = canvas.width, height = canvas.height
+        let width = canvas.width
+        let height = canvas.height
         for y in 0..<height { canvas.fill(x: 0, y: y, width: width, role: .background) }
         guard width >= minimumWidth, height >= minimumHeight else {
             drawTooSmall(on: &canvas)
@@ -19,7 +20,7 @@ public enum Renderer {
         drawTabs(model, on: &canvas)
         drawBreadcrumbs(&model, view: view, on: &canvas)
         let bodyTop = 2
-        let bodyBottom = height - 2  // exclusive: status bar and footer below
+        let bodyBottom = height - 2 // exclusive: status bar and footer below
         drawBody(&model, view: view, top: bodyTop, bottom: bodyBottom, on: &canvas)
         drawStatusBar(model, y: height - 2, now: now, on: &canvas)
         drawFooter(model, view: view, y: height - 1, now: now, on: &canvas)
@@ -45,8 +46,13 @@ public enum Renderer {
         canvas.fill(x: 0, y: 0, width: canvas.width, role: .tabInactive)
         let screens = Screens(status: model.status)
         let summary = model.summary
-        let counts: [Route: Int] = [.contracts: summary.contracts, .tables: summary.tables, .violations: summary.violations, .owners: summary.owners, .changes: summary.changes]
-        let labels = Route.roots.enumerated().map { index, route in " \(index + 1) \(screens.title(for: route)) \(counts[route] ?? 0) " }
+        let counts: [Route: Int] = [
+            .contracts: summary.contracts, .tables: summary.tables, .violations: summary.violations,
+            .owners: summary.owners, .changes: summary.changes,
+        ]
+        let labels = Route.roots.enumerated().map { index, route in
+            " \(index + 1) \(screens.title(for: route)) \(counts[route] ?? 0) "
+        }
         let title = " contractwatch "
         let tabsWidth = labels.reduce(0) { $0 + TextWidth.of($1) + 1 }
         // The tabs matter more than the name: drop the name when both do not fit.
@@ -79,7 +85,9 @@ public enum Renderer {
         canvas.put(rightText, x: canvas.width - rightWidth - 1, y: 1, role: .dim)
     }
 
-    static func drawBody(_ model: inout DashboardModel, view: VisibleContent, top: Int, bottom: Int, on canvas: inout some Canvas) {
+    static func drawBody(
+        _ model: inout DashboardModel, view: VisibleContent, top: Int, bottom: Int, on canvas: inout some Canvas
+    ) {
         var y = top
         let available = bottom - top
         let headerLimit = view.content.header.isEmpty ? 0 : min(view.content.header.count, max(2, available / 2))
@@ -96,7 +104,9 @@ public enum Renderer {
         let widths = layout(view.content.columns, natural: view.naturalWidths, width: canvas.width - 1)
         // Column header.
         canvas.fill(x: 0, y: y, width: canvas.width, role: .tableHeader)
-        drawCells(view.content.columns.map { RowCell($0.title) }, columns: view.content.columns, widths: widths, y: y, rowRole: .tableHeader, forceRole: true, on: &canvas)
+        drawCells(
+            view.content.columns.map { RowCell($0.title) }, columns: view.content.columns, widths: widths, y: y,
+            rowRole: .tableHeader, forceRole: true, on: &canvas)
         y += 1
         let height = bottom - y
         model.pageSize = max(1, height)
@@ -110,11 +120,16 @@ public enum Renderer {
             let index = first + offset
             let selected = index == view.selectedIndex
             canvas.fill(x: 0, y: y + offset, width: canvas.width, role: selected ? .selected : .background)
-            drawCells(row.cells, columns: view.content.columns, widths: widths, y: y + offset, rowRole: selected ? .selected : row.role, forceRole: selected, on: &canvas)
+            drawCells(
+                row.cells, columns: view.content.columns, widths: widths, y: y + offset,
+                rowRole: selected ? .selected : row.role, forceRole: selected, on: &canvas)
         }
     }
 
-    static func drawCells(_ cells: [RowCell], columns: [ColumnSpec], widths: [Int], y: Int, rowRole: Role, forceRole: Bool, on canvas: inout some Canvas) {
+    static func drawCells(
+        _ cells: [RowCell], columns: [ColumnSpec], widths: [Int], y: Int, rowRole: Role, forceRole: Bool,
+        on canvas: inout some Canvas
+    ) {
         var x = 1
         for (index, width) in widths.enumerated() where width > 0 {
             let cell = cells.indices.contains(index) ? cells[index] : RowCell("")
@@ -172,7 +187,10 @@ public enum Renderer {
         // until it shows in full (what a WHERE says must not be cut).
         if let key = mostImportant {
             while natural[key] - widths[key] > width - total(),
-                  let drop = order.first(where: { $0 > 0 && $0 != key && widths[$0] > 0 && (columns[$0].importance ?? 0) <= ColumnSpec.expendable }) {
+                let drop = order.first(where: {
+                    $0 > 0 && $0 != key && widths[$0] > 0 && (columns[$0].importance ?? 0) <= ColumnSpec.expendable
+                })
+            {
                 widths[drop] = 0
             }
         }
@@ -196,7 +214,9 @@ public enum Renderer {
             // A poll late by more than 2 s is waiting on the server (a lock, a frozen backend,
             // a slow network): say so, and for how long, instead of "connected".
             if let started = status.pollStartedAt, now.timeIntervalSince(started) >= 2 {
-                x = canvas.put(" ◌ waiting for the server (\(Int(now.timeIntervalSince(started)))s) ", x: x, y: y, role: .statusWarning)
+                x = canvas.put(
+                    " ◌ waiting for the server (\(Int(now.timeIntervalSince(started)))s) ", x: x, y: y,
+                    role: .statusWarning)
             } else {
                 x = canvas.put(" ● connected ", x: x, y: y, role: .statusOK)
             }
@@ -204,7 +224,9 @@ public enum Renderer {
             x = canvas.put(" ◌ \(reason) ", x: x, y: y, role: .statusWarning, limit: canvas.width * 2 / 3)
         case .retrying(let attempt, let retryAt, let reason):
             let seconds = max(0, Int(retryAt.timeIntervalSince(now).rounded(.up)))
-            x = canvas.put(" ✖ retrying in \(seconds)s (attempt \(attempt)): \(reason) ", x: x, y: y, role: .statusError, limit: canvas.width * 2 / 3)
+            x = canvas.put(
+                " ✖ retrying in \(seconds)s (attempt \(attempt)): \(reason) ", x: x, y: y, role: .statusError,
+                limit: canvas.width * 2 / 3)
         }
         if model.paused {
             x = canvas.put(" PAUSED ", x: x, y: y, role: .paused)
@@ -214,28 +236,35 @@ public enum Renderer {
         if status.result != nil {
             let summary = model.summary
             var counts = "\(summary.contracts) contracts · \(summary.violations) violations"
-            if summary.violations > 0 { counts += " (\(summary.breaking) breaking\(summary.recent == 0 ? "" : ", \(summary.recent) new"))" }
+            if summary.violations > 0 {
+                counts += " (\(summary.breaking) breaking\(summary.recent == 0 ? "" : ", \(summary.recent) new"))"
+            }
             if summary.invalidFiles > 0 { counts += " · \(summary.invalidFiles) invalid" }
             parts.append(counts)
         }
         if let info = status.connection { parts.append(info.target) } else { parts.append(status.target) }
         if let at = status.lastPollAt {
             let age = max(0, Int(now.timeIntervalSince(at)))
-            parts.append("polled \(age)s ago in \(Int(((status.lastPollSeconds ?? 0) * 1000).rounded()))ms" + (status.lastPollKind == .unchanged ? " (no change)" : ""))
+            parts.append(
+                "polled \(age)s ago in \(Int(((status.lastPollSeconds ?? 0) * 1000).rounded()))ms"
+                    + (status.lastPollKind == .unchanged ? " (no change)" : ""))
         }
         parts.append(model.paused ? "polling paused" : "every \(DashboardModel.format(seconds: model.interval))")
         if let problem = status.problem { parts.append("⚠ " + problem) }
         canvas.put(" " + parts.joined(separator: " │ "), x: x, y: y, role: .statusBar, limit: canvas.width - x)
     }
 
-    static func drawFooter(_ model: DashboardModel, view: VisibleContent, y: Int, now: Date, on canvas: inout some Canvas) {
+    static func drawFooter(
+        _ model: DashboardModel, view: VisibleContent, y: Int, now: Date, on canvas: inout some Canvas
+    ) {
         canvas.fill(x: 0, y: y, width: canvas.width, role: .background)
         switch model.mode {
         case .filter:
             let filter = model.listState(model.route).filter
             let x = canvas.put(" /", x: 0, y: y, role: .prompt)
             let end = canvas.put(filter + "▏", x: x, y: y, role: .value)
-            canvas.put("  \(view.rows.count) of \(view.totalRows) match · Enter keeps · Esc clears", x: end, y: y, role: .dim)
+            canvas.put(
+                "  \(view.rows.count) of \(view.totalRows) match · Enter keeps · Esc clears", x: end, y: y, role: .dim)
             return
         case .previewPrompt(let text):
             let x = canvas.put(" preview migration file: ", x: 0, y: y, role: .prompt)
@@ -254,8 +283,11 @@ public enum Renderer {
             canvas.put(" " + flash.text, x: 0, y: y, role: flash.isError ? .flashError : .flashInfo)
             return
         }
-        var hints: [(String, String)] = [("Enter", "open"), ("Esc", "back"), ("/", "filter"), ("s", "sort"), (":", "jump"),
-                                         ("R", "poll"), ("space", model.paused ? "resume" : "pause"), ("y", "copy email"), ("m", "message"), ("?", "help"), ("q", "quit")]
+        var hints: [(String, String)] = [
+            ("Enter", "open"), ("Esc", "back"), ("/", "filter"), ("s", "sort"), (":", "jump"),
+            ("R", "poll"), ("space", model.paused ? "resume" : "pause"), ("y", "copy email"), ("m", "message"),
+            ("?", "help"), ("q", "quit"),
+        ]
         if model.stack.count == 1 { hints.remove(at: 1) }
         var x = 1
         for (key, action) in hints {
@@ -267,7 +299,7 @@ public enum Renderer {
     }
 
     static func drawHelp(_ model: DashboardModel, on canvas: inout some Canvas) {
-        var lines: [(String, String, Bool)] = []  // key, text, isGroupTitle
+        var lines: [(String, String, Bool)] = [] // key, text, isGroupTitle
         var group = ""
         for binding in KeyMap.bindings {
             if binding.group != group {

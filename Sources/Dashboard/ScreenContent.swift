@@ -24,8 +24,8 @@ public enum SortKey: Sendable, Hashable, Comparable {
 
     public static func < (lhs: SortKey, rhs: SortKey) -> Bool {
         switch (lhs, rhs) {
-        case let (.number(a), .number(b)): a < b
-        case let (.text(a), .text(b)): a.localizedLowercase < b.localizedLowercase
+        case (.number(let a), .number(let b)): a < b
+        case (.text(let a), .text(let b)): a.localizedLowercase < b.localizedLowercase
         case (.number, .text): true
         case (.text, .number): false
         }
@@ -47,7 +47,10 @@ public struct ColumnSpec: Sendable, Hashable {
     /// column shows in full (file paths, contract names repeated elsewhere).
     public static let expendable = -9
 
-    public init(_ title: String, min: Int, max: Int = 60, flexible: Bool = false, alignRight: Bool = false, importance: Int? = nil) {
+    public init(
+        _ title: String, min: Int, max: Int = 60, flexible: Bool = false, alignRight: Bool = false,
+        importance: Int? = nil
+    ) {
         self.importance = importance
         self.title = title
         self.minWidth = min
@@ -81,7 +84,10 @@ public struct ContentRow: Sendable, Hashable {
     public var copyText: String?
     public var isNew: Bool
 
-    public init(id: String, cells: [RowCell], role: Role = .row, target: Route? = nil, copyText: String? = nil, isNew: Bool = false) {
+    public init(
+        id: String, cells: [RowCell], role: Role = .row, target: Route? = nil, copyText: String? = nil,
+        isNew: Bool = false
+    ) {
         self.id = id
         self.cells = cells
         self.role = role
@@ -106,7 +112,10 @@ public struct StyledLine: Sendable, Hashable {
     }
 
     public func hash(into hasher: inout Hasher) {
-        for segment in segments { hasher.combine(segment.text); hasher.combine(segment.role) }
+        for segment in segments {
+            hasher.combine(segment.text)
+            hasher.combine(segment.role)
+        }
     }
 
     static func field(_ label: String, _ value: String, _ role: Role = .value) -> StyledLine {
@@ -125,7 +134,10 @@ public struct ScreenContent: Sendable, Hashable {
     /// What `y` copies when no row offers anything (the owner of a detail screen).
     public var copyText: String?
 
-    public init(title: String, header: [StyledLine] = [], columns: [ColumnSpec], rows: [ContentRow], emptyMessage: String, copyText: String? = nil) {
+    public init(
+        title: String, header: [StyledLine] = [], columns: [ColumnSpec], rows: [ContentRow], emptyMessage: String,
+        copyText: String? = nil
+    ) {
         self.title = title
         self.header = header
         self.columns = columns

@@ -1,7 +1,7 @@
 import Catalog
 import Checks
-import Foundation
 import Contracts
+import Foundation
 import WatchModel
 
 /// Builds each screen's content from a status. Pure: same status, same screen.
@@ -88,14 +88,19 @@ public struct Screens {
             if roles.isEmpty {
                 let key = "(no owner)"
                 if byKey[key] == nil { order.append(key) }
-                byKey[key, default: OwnerSummary(key: key, person: nil, reference: key, roles: [], contracts: [])].contracts.append(contract)
+                byKey[key, default: OwnerSummary(key: key, person: nil, reference: key, roles: [], contracts: [])]
+                    .contracts.append(contract)
             }
             for role in roles {
                 let key = Self.personKey(role)
                 if byKey[key] == nil { order.append(key) }
-                var summary = byKey[key] ?? OwnerSummary(key: key, person: role.person, reference: role.reference, roles: [], contracts: [])
+                var summary =
+                    byKey[key]
+                    ?? OwnerSummary(key: key, person: role.person, reference: role.reference, roles: [], contracts: [])
                 if !summary.roles.contains(role.role) { summary.roles.append(role.role) }
-                if !summary.contracts.contains(where: { $0.file == contract.file }) { summary.contracts.append(contract) }
+                if !summary.contracts.contains(where: { $0.file == contract.file }) {
+                    summary.contracts.append(contract)
+                }
                 byKey[key] = summary
             }
         }
@@ -114,7 +119,10 @@ public struct Screens {
         for role in roles {
             let label = TextWidth.fit(role.role.label, to: 21)
             guard let person = role.person else {
-                lines.append(StyledLine([(label, .label), (role.reference, .value), ("  (not in owners.yaml)", .violationWarning)]))
+                lines.append(
+                    StyledLine([
+                        (label, .label), (role.reference, .value), ("  (not in owners.yaml)", .violationWarning),
+                    ]))
                 continue
             }
             var segments: [(String, Role)] = [(label, .label), (person.name ?? person.id, .value)]
@@ -128,11 +136,19 @@ public struct Screens {
 
     func personCard(_ summary: OwnerSummary) -> [StyledLine] {
         guard let person = summary.person else {
-            return [StyledLine.field("Name", summary.reference), StyledLine.field("Registry", "not in owners.yaml: add it to reach this person", .violationWarning)]
+            return [
+                StyledLine.field("Name", summary.reference),
+                StyledLine.field("Registry", "not in owners.yaml: add it to reach this person", .violationWarning),
+            ]
         }
-        var lines = [StyledLine.field("Name", person.name ?? person.id), StyledLine.field("Email", person.email ?? "—", person.email == nil ? .dim : .value)]
+        var lines = [
+            StyledLine.field("Name", person.name ?? person.id),
+            StyledLine.field("Email", person.email ?? "—", person.email == nil ? .dim : .value),
+        ]
         if let team = registry.team(of: person)?.name ?? person.team { lines.append(StyledLine.field("Team", team)) }
-        if let channel = person.channel { lines.append(StyledLine.field("Channel", channel + (person.tool.map { " (\($0))" } ?? ""))) }
+        if let channel = person.channel {
+            lines.append(StyledLine.field("Channel", channel + (person.tool.map { " (\($0))" } ?? "")))
+        }
         if let escalation = person.escalation { lines.append(StyledLine.field("Escalation", escalation)) }
         if let notes = person.notes { lines.append(StyledLine.field("Notes", notes, .dim)) }
         lines.append(StyledLine.field("Roles", summary.roles.map(\.label).joined(separator: ", ")))
@@ -141,7 +157,9 @@ public struct Screens {
 
     static func openFor(_ status: WatchStatus, _ ids: [ViolationID]) -> RowCell {
         let spans = ids.compactMap { status.openFor($0) }
-        guard let longest = spans.max(by: { $0.seconds < $1.seconds }) else { return RowCell("—", role: .dim, sort: .number(-1)) }
+        guard let longest = spans.max(by: { $0.seconds < $1.seconds }) else {
+            return RowCell("—", role: .dim, sort: .number(-1))
+        }
         return RowCell((longest.exact ? "" : "≥") + duration(longest.seconds), sort: .number(longest.seconds))
     }
 
@@ -179,32 +197,47 @@ public struct Screens {
             let found = violations(forFile: contract.file)
             let breaking = found.filter(\.breaking).count
             let table = contract.qualifiedTable
-            return ContentRow(id: contract.file, cells: [
-                Self.statusCell(outcomes[contract.file]?.status),
-                RowCell(contract.name),
-                RowCell(table.description),
-                RowCell(Self.ownerName(contract.owner), role: contract.owner == nil ? .dim : nil),
-                RowCell(found.isEmpty ? "0" : "\(found.count) (\(breaking) breaking)", role: found.isEmpty ? nil : (breaking > 0 ? .violationError : .violationWarning), sort: .number(Double(found.count))),
-            ], target: .contract(file: contract.file), copyText: contract.owner?.email)
+            return ContentRow(
+                id: contract.file,
+                cells: [
+                    Self.statusCell(outcomes[contract.file]?.status),
+                    RowCell(contract.name),
+                    RowCell(table.description),
+                    RowCell(Self.ownerName(contract.owner), role: contract.owner == nil ? .dim : nil),
+                    RowCell(
+                        found.isEmpty ? "0" : "\(found.count) (\(breaking) breaking)",
+                        role: found.isEmpty ? nil : (breaking > 0 ? .violationError : .violationWarning),
+                        sort: .number(Double(found.count))),
+                ], target: .contract(file: contract.file), copyText: contract.owner?.email)
         }
         for file in Set(status.contracts.errors.map(\.file)).sorted() {
             let first = status.contracts.errors.first { $0.file == file }
-            rows.append(ContentRow(id: file, cells: [
-                Self.statusCell(.invalid),
-                RowCell(contractStem(file)),
-                RowCell(first.map { "\($0.line.map { "line \($0): " } ?? "")\($0.message)" } ?? "", role: .contractInvalid),
-                RowCell("—", role: .dim),
-                Self.count(0),
-            ]))
+            rows.append(
+                ContentRow(
+                    id: file,
+                    cells: [
+                        Self.statusCell(.invalid),
+                        RowCell(contractStem(file)),
+                        RowCell(
+                            first.map { "\($0.line.map { "line \($0): " } ?? "")\($0.message)" } ?? "",
+                            role: .contractInvalid),
+                        RowCell("—", role: .dim),
+                        Self.count(0),
+                    ]))
         }
         rows.sort { $0.id < $1.id }
         return ScreenContent(
             title: "Contracts",
-            columns: [ColumnSpec("STATUS", min: 10, max: 11), ColumnSpec("CONTRACT", min: 12, max: 44, flexible: true, importance: -3),
-                      ColumnSpec("TABLE", min: 10, max: 40, flexible: true, importance: -4), ColumnSpec("OWNER", min: 10, max: 32, flexible: true, importance: -1),
-                      ColumnSpec("VIOLATIONS", min: 10, max: 16, alignRight: true)],
+            columns: [
+                ColumnSpec("STATUS", min: 10, max: 11),
+                ColumnSpec("CONTRACT", min: 12, max: 44, flexible: true, importance: -3),
+                ColumnSpec("TABLE", min: 10, max: 40, flexible: true, importance: -4),
+                ColumnSpec("OWNER", min: 10, max: 32, flexible: true, importance: -1),
+                ColumnSpec("VIOLATIONS", min: 10, max: 16, alignRight: true),
+            ],
             rows: rows,
-            emptyMessage: status.contracts.fileCount == 0 ? "No contract files (*.json) in the contracts folder." : "Loading contracts…"
+            emptyMessage: status.contracts.fileCount == 0
+                ? "No contract files (*.json) in the contracts folder." : "Loading contracts…"
         )
     }
 
@@ -225,49 +258,68 @@ public struct Screens {
             } else if found.isEmpty {
                 state = RowCell("✓ ok", role: .contractOK, sort: .number(1))
             } else {
-                state = RowCell("✗ \(found.count) violation\(plural(found.count))", role: .contractViolated, sort: .number(0))
+                state = RowCell(
+                    "✗ \(found.count) violation\(plural(found.count))", role: .contractViolated, sort: .number(0))
             }
-            rows.append(ContentRow(id: relation.name.description, cells: [
-                RowCell(relation.name.description),
-                RowCell(relation.kind.label + (relation.isPartition ? " (partition)" : ""), role: relation.kind.isTable ? nil : .dim),
-                Self.count(relation.columns.count),
-                RowCell(covering.map(\.name).joined(separator: ", ").isEmpty ? "—" : covering.map(\.name).joined(separator: ", "), role: covering.isEmpty ? .dim : nil),
-                state,
-            ], role: covering.isEmpty ? .dim : .row, target: .table(relation.name), copyText: covering.first?.owner?.email))
+            rows.append(
+                ContentRow(
+                    id: relation.name.description,
+                    cells: [
+                        RowCell(relation.name.description),
+                        RowCell(
+                            relation.kind.label + (relation.isPartition ? " (partition)" : ""),
+                            role: relation.kind.isTable ? nil : .dim),
+                        Self.count(relation.columns.count),
+                        RowCell(
+                            covering.map(\.name).joined(separator: ", ").isEmpty
+                                ? "—" : covering.map(\.name).joined(separator: ", "),
+                            role: covering.isEmpty ? .dim : nil),
+                        state,
+                    ], role: covering.isEmpty ? .dim : .row, target: .table(relation.name),
+                    copyText: covering.first?.owner?.email))
         }
         if status.snapshot != nil {
             for (name, covering) in contractByTable where !seen.contains(name) {
-                rows.append(ContentRow(id: name.description, cells: [
-                    RowCell(name.description), RowCell("missing", role: .violationError), Self.count(0),
-                    RowCell(covering.map(\.name).joined(separator: ", ")),
-                    RowCell("✗ table missing", role: .contractViolated, sort: .number(0)),
-                ], target: .table(name), copyText: covering.first?.owner?.email))
+                rows.append(
+                    ContentRow(
+                        id: name.description,
+                        cells: [
+                            RowCell(name.description), RowCell("missing", role: .violationError), Self.count(0),
+                            RowCell(covering.map(\.name).joined(separator: ", ")),
+                            RowCell("✗ table missing", role: .contractViolated, sort: .number(0)),
+                        ], target: .table(name), copyText: covering.first?.owner?.email))
             }
         }
         rows.sort { $0.id < $1.id }
         return ScreenContent(
             title: "Tables",
-            columns: [ColumnSpec("TABLE", min: 12, max: 50, flexible: true), ColumnSpec("KIND", min: 5, max: 24),
-                      ColumnSpec("COLUMNS", min: 7, max: 7, alignRight: true), ColumnSpec("CONTRACT", min: 8, max: 44, flexible: true),
-                      ColumnSpec("STATUS", min: 14, max: 18)],
+            columns: [
+                ColumnSpec("TABLE", min: 12, max: 50, flexible: true), ColumnSpec("KIND", min: 5, max: 24),
+                ColumnSpec("COLUMNS", min: 7, max: 7, alignRight: true),
+                ColumnSpec("CONTRACT", min: 8, max: 44, flexible: true),
+                ColumnSpec("STATUS", min: 14, max: 18),
+            ],
             rows: rows,
-            emptyMessage: status.snapshot == nil ? "Waiting for the first catalog snapshot…" : "No tables in any user schema."
+            emptyMessage: status.snapshot == nil
+                ? "Waiting for the first catalog snapshot…" : "No tables in any user schema."
         )
     }
 
     func violationList() -> ScreenContent {
         let rows = (result?.violations ?? []).map { violation in
             let isNew = status.isRecent(violation.id)
-            return ContentRow(id: Self.key(violation.id), cells: [
-                RowCell(isNew ? "●" : " ", role: .new, sort: .number(isNew ? 0 : 1)),
-                Self.severityCell(violation),
-                RowCell(violation.kind.rawValue),
-                RowCell(violation.location),
-                RowCell(violation.expected.description),
-                RowCell(violation.actual.description),
-                RowCell(violation.contract),
-                RowCell(Self.ownerName(violation.owner), role: violation.owner == nil ? .dim : nil),
-            ], target: .violation(violation.id), copyText: violation.owner?.email, isNew: isNew)
+            return ContentRow(
+                id: Self.key(violation.id),
+                cells: [
+                    RowCell(isNew ? "●" : " ", role: .new, sort: .number(isNew ? 0 : 1)),
+                    Self.severityCell(violation),
+                    RowCell(violation.kind.rawValue),
+                    RowCell(violation.location),
+                    RowCell(violation.expected.description),
+                    RowCell(violation.actual.description),
+                    RowCell(violation.contract),
+                    RowCell(Self.ownerName(violation.owner), role: violation.owner == nil ? .dim : nil),
+                ], target: .violation(violation.id), copyText: violation.owner?.email, isNew: isNew)
         }
         var all = rows
         var header: [StyledLine] = []
@@ -275,38 +327,63 @@ public struct Screens {
             if let error = preview.error {
                 header.append(StyledLine([("Preview of \(preview.migration): ", .label), (error, .flashError)]))
             } else {
-                header.append(StyledLine([("Preview of \(preview.migration) at \(Self.clock(preview.at)): ", .label),
-                                          ("would break \(preview.introduced.count)", preview.introduced.isEmpty ? .contractOK : .violationError),
-                                          (", would fix \(preview.fixed.count) (run in a transaction and rolled back; P clears)", .dim)]))
+                header.append(
+                    StyledLine([
+                        ("Preview of \(preview.migration) at \(Self.clock(preview.at)): ", .label),
+                        (
+                            "would break \(preview.introduced.count)",
+                            preview.introduced.isEmpty ? .contractOK : .violationError
+                        ),
+                        (", would fix \(preview.fixed.count) (run in a transaction and rolled back; P clears)", .dim),
+                    ]))
             }
             for violation in preview.introduced {
-                all.append(ContentRow(id: "preview|" + Self.key(violation.id), cells: [
-                    RowCell("◆", role: .flashError), RowCell("WOULD", role: .flashError, sort: .number(-2)), RowCell(violation.kind.rawValue),
-                    RowCell(violation.location), RowCell(violation.expected.description), RowCell(violation.actual.description),
-                    RowCell(violation.contract), RowCell(Self.ownerName(violation.owner)),
-                ], copyText: violation.owner?.email))
+                all.append(
+                    ContentRow(
+                        id: "preview|" + Self.key(violation.id),
+                        cells: [
+                            RowCell("◆", role: .flashError), RowCell("WOULD", role: .flashError, sort: .number(-2)),
+                            RowCell(violation.kind.rawValue),
+                            RowCell(violation.location), RowCell(violation.expected.description),
+                            RowCell(violation.actual.description),
+                            RowCell(violation.contract), RowCell(Self.ownerName(violation.owner)),
+                        ], copyText: violation.owner?.email))
             }
         }
         if showResolved {
             for record in status.history.resolved {
                 guard let kind = ViolationKind(rawValue: record.kind) else { continue }
-                let id = ViolationID(file: record.file, contract: record.contract, table: QualifiedName(schema: record.schema, name: record.table),
-                                     column: record.column, kind: kind)
+                let id = ViolationID(
+                    file: record.file, contract: record.contract,
+                    table: QualifiedName(schema: record.schema, name: record.table),
+                    column: record.column, kind: kind)
                 let table = QualifiedName(schema: record.schema, name: record.table)
-                all.append(ContentRow(id: "resolved|" + record.key, cells: [
-                    RowCell(" "), RowCell("RESOLVED", role: .contractOK, sort: .number(5)), RowCell(record.kind),
-                    RowCell(record.column.map { table.description + "." + QualifiedName.display($0) } ?? table.description),
-                    RowCell(""), RowCell(record.resolvedAt.map { "at " + Self.stamp($0) } ?? ""), RowCell(record.contract), RowCell(""),
-                ], role: .dim, target: .violation(id)))
+                all.append(
+                    ContentRow(
+                        id: "resolved|" + record.key,
+                        cells: [
+                            RowCell(" "), RowCell("RESOLVED", role: .contractOK, sort: .number(5)),
+                            RowCell(record.kind),
+                            RowCell(
+                                record.column.map { table.description + "." + QualifiedName.display($0) }
+                                    ?? table.description),
+                            RowCell(""), RowCell(record.resolvedAt.map { "at " + Self.stamp($0) } ?? ""),
+                            RowCell(record.contract), RowCell(""),
+                        ], role: .dim, target: .violation(id)))
             }
         }
         return ScreenContent(
             title: showResolved ? "Violations (with resolved)" : "Violations",
             header: header,
-            columns: [ColumnSpec("", min: 1, max: 1), ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 24),
-                      ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1), ColumnSpec("EXPECTED", min: 8, max: 30, flexible: true, importance: -4),
-                      ColumnSpec("ACTUAL", min: 8, max: 30, flexible: true, importance: -3), ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true, importance: -9),
-                      ColumnSpec("OWNER", min: 8, max: 32, flexible: true, importance: -2)],
+            columns: [
+                ColumnSpec("", min: 1, max: 1), ColumnSpec("SEVERITY", min: 8, max: 8),
+                ColumnSpec("KIND", min: 10, max: 24),
+                ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1),
+                ColumnSpec("EXPECTED", min: 8, max: 30, flexible: true, importance: -4),
+                ColumnSpec("ACTUAL", min: 8, max: 30, flexible: true, importance: -3),
+                ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true, importance: -9),
+                ColumnSpec("OWNER", min: 8, max: 32, flexible: true, importance: -2),
+            ],
             rows: all,
             emptyMessage: result == nil ? "Waiting for the first check…" : "No violations: every contract holds."
         )
@@ -317,23 +394,35 @@ public struct Screens {
             let found = summary.contracts.flatMap { violations(forFile: $0.file) }
             let breaking = found.filter(\.breaking).count
             let person = summary.person
-            return ContentRow(id: summary.key, cells: [
-                RowCell(person?.name ?? summary.reference, role: person == nil ? .dim : nil),
-                RowCell(person?.email ?? "—", role: person?.email == nil ? .dim : nil),
-                RowCell(summary.roles.map(\.rawValue).joined(separator: ", ")),
-                RowCell(person?.channel ?? "—", role: person?.channel == nil ? .dim : nil),
-                Self.count(summary.contracts.count),
-                RowCell(String(found.count), role: found.isEmpty ? nil : .violationError, sort: .number(Double(found.count))),
-                RowCell(String(breaking), role: breaking > 0 ? .violationError : nil, sort: .number(Double(breaking))),
-                Self.openFor(status, found.map(\.id)),
-            ], target: .owner(summary.key), copyText: person?.email ?? (summary.reference.contains("@") ? summary.reference : nil))
+            return ContentRow(
+                id: summary.key,
+                cells: [
+                    RowCell(person?.name ?? summary.reference, role: person == nil ? .dim : nil),
+                    RowCell(person?.email ?? "—", role: person?.email == nil ? .dim : nil),
+                    RowCell(summary.roles.map(\.rawValue).joined(separator: ", ")),
+                    RowCell(person?.channel ?? "—", role: person?.channel == nil ? .dim : nil),
+                    Self.count(summary.contracts.count),
+                    RowCell(
+                        String(found.count), role: found.isEmpty ? nil : .violationError,
+                        sort: .number(Double(found.count))),
+                    RowCell(
+                        String(breaking), role: breaking > 0 ? .violationError : nil, sort: .number(Double(breaking))),
+                    Self.openFor(status, found.map(\.id)),
+                ], target: .owner(summary.key),
+                copyText: person?.email ?? (summary.reference.contains("@") ? summary.reference : nil))
         }
         return ScreenContent(
             title: "Owners",
-            columns: [ColumnSpec("OWNER", min: 10, max: 32, flexible: true, importance: -1), ColumnSpec("EMAIL", min: 10, max: 36, flexible: true, importance: -2),
-                      ColumnSpec("ROLES", min: 5, max: 30, flexible: true, importance: -5), ColumnSpec("CHANNEL", min: 7, max: 20, flexible: true, importance: -9),
-                      ColumnSpec("CONTRACTS", min: 9, max: 9, alignRight: true), ColumnSpec("OPEN", min: 4, max: 6, alignRight: true),
-                      ColumnSpec("BREAKING", min: 8, max: 8, alignRight: true), ColumnSpec("OPEN FOR", min: 8, max: 10, alignRight: true)],
+            columns: [
+                ColumnSpec("OWNER", min: 10, max: 32, flexible: true, importance: -1),
+                ColumnSpec("EMAIL", min: 10, max: 36, flexible: true, importance: -2),
+                ColumnSpec("ROLES", min: 5, max: 30, flexible: true, importance: -5),
+                ColumnSpec("CHANNEL", min: 7, max: 20, flexible: true, importance: -9),
+                ColumnSpec("CONTRACTS", min: 9, max: 9, alignRight: true),
+                ColumnSpec("OPEN", min: 4, max: 6, alignRight: true),
+                ColumnSpec("BREAKING", min: 8, max: 8, alignRight: true),
+                ColumnSpec("OPEN FOR", min: 8, max: 10, alignRight: true),
+            ],
             rows: rows,
             emptyMessage: "No contracts, so no owners."
         )
@@ -343,23 +432,47 @@ public struct Screens {
         let violationsByID = Dictionary((result?.violations ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let rows = status.changes.enumerated().map { index, event in
             var effect: [String] = []
-            if !event.opened.isEmpty { effect.append("opened " + event.opened.map { "\($0.kind.rawValue)\($0.column.map { " " + $0 } ?? "")" }.joined(separator: ", ")) }
-            if !event.closed.isEmpty { effect.append("closed " + event.closed.map { "\($0.kind.rawValue)\($0.column.map { " " + $0 } ?? "")" }.joined(separator: ", ")) }
-            let target: Route = event.opened.first(where: { violationsByID[$0] != nil }).map { .violation($0) } ?? .table(event.change.table)
-            return ContentRow(id: "\(event.at.timeIntervalSince1970)|\(index)|\(event.change.location)|\(event.change.kind.rawValue)", cells: [
-                RowCell(Self.clock(event.at), sort: .number(event.at.timeIntervalSince1970)),
-                RowCell(event.change.kind.rawValue, role: event.change.kind == .tableDropped || event.change.kind == .columnDropped ? .violationError : nil),
-                RowCell(event.change.location),
-                RowCell(event.change.values, role: .dim),
-                RowCell(effect.isEmpty ? "—" : effect.joined(separator: "; "), role: event.opened.isEmpty ? (event.closed.isEmpty ? .dim : .contractOK) : .violationError),
-            ], target: target)
+            if !event.opened.isEmpty {
+                effect.append(
+                    "opened "
+                        + event.opened.map { "\($0.kind.rawValue)\($0.column.map { " " + $0 } ?? "")" }.joined(
+                            separator: ", "))
+            }
+            if !event.closed.isEmpty {
+                effect.append(
+                    "closed "
+                        + event.closed.map { "\($0.kind.rawValue)\($0.column.map { " " + $0 } ?? "")" }.joined(
+                            separator: ", "))
+            }
+            let target: Route =
+                event.opened.first(where: { violationsByID[$0] != nil }).map { .violation($0) }
+                ?? .table(event.change.table)
+            return ContentRow(
+                id: "\(event.at.timeIntervalSince1970)|\(index)|\(event.change.location)|\(event.change.kind.rawValue)",
+                cells: [
+                    RowCell(Self.clock(event.at), sort: .number(event.at.timeIntervalSince1970)),
+                    RowCell(
+                        event.change.kind.rawValue,
+                        role: event.change.kind == .tableDropped || event.change.kind == .columnDropped
+                            ? .violationError : nil),
+                    RowCell(event.change.location),
+                    RowCell(event.change.values, role: .dim),
+                    RowCell(
+                        effect.isEmpty ? "—" : effect.joined(separator: "; "),
+                        role: event.opened.isEmpty ? (event.closed.isEmpty ? .dim : .contractOK) : .violationError),
+                ], target: target)
         }
         return ScreenContent(
             title: "Changes",
-            columns: [ColumnSpec("TIME", min: 8, max: 8), ColumnSpec("CHANGE", min: 12, max: 22), ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1),
-                      ColumnSpec("OLD → NEW", min: 10, max: 50, flexible: true, importance: -3), ColumnSpec("VIOLATIONS", min: 10, max: 60, flexible: true, importance: -2)],
+            columns: [
+                ColumnSpec("TIME", min: 8, max: 8), ColumnSpec("CHANGE", min: 12, max: 22),
+                ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1),
+                ColumnSpec("OLD → NEW", min: 10, max: 50, flexible: true, importance: -3),
+                ColumnSpec("VIOLATIONS", min: 10, max: 60, flexible: true, importance: -2),
+            ],
             rows: rows,
-            emptyMessage: "No catalog changes since watching started. Run a migration in another terminal to see them here."
+            emptyMessage:
+                "No catalog changes since watching started. Run a migration in another terminal to see them here."
         )
     }
 
@@ -369,8 +482,10 @@ public struct Screens {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         if calendar.isDate(date, inSameDayAs: now) { return clock(date, timeZone: timeZone) }
+        let hour = Date.FormatStyle.Symbol.VerbatimHour.twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)
         let style = Date.VerbatimFormatStyle(
-            format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+            format:
+                "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: hour):\(minute: .twoDigits)",
             timeZone: timeZone, calendar: calendar)
         return date.formatted(style)
     }
@@ -389,9 +504,13 @@ public struct Screens {
             let errors = status.contracts.errors.filter { $0.file == file }
             return ScreenContent(
                 title: contractStem(file),
-                header: [StyledLine.field("File", file), StyledLine.field("Status", "! invalid: this file could not be read", .contractInvalid)]
+                header: [
+                    StyledLine.field("File", file),
+                    StyledLine.field("Status", "! invalid: this file could not be read", .contractInvalid),
+                ]
                     + errors.map { StyledLine([("  \($0.description)", .contractInvalid)]) },
-                columns: [ColumnSpec("COLUMN", min: 10)], rows: [], emptyMessage: "Fix the file; it is read again on every poll."
+                columns: [ColumnSpec("COLUMN", min: 10)], rows: [],
+                emptyMessage: "Fix the file; it is read again on every poll."
             )
         }
         let table = contract.qualifiedTable
@@ -400,17 +519,30 @@ public struct Screens {
         let tableMissing = found.first { $0.kind == .tableMissing }
         var header: [StyledLine] = [
             StyledLine.field("File", contract.file),
-            StyledLine.field("Table", table.description + (relation.map { "  (\($0.kind.label))" } ?? ""), tableMissing == nil ? .value : .violationError),
-            StyledLine.field("Status", found.isEmpty ? (result == nil ? "pending" : "✓ holds") : "✗ \(found.count) violation\(plural(found.count)) (\(found.filter(\.breaking).count) breaking)",
-                             found.isEmpty ? .contractOK : .contractViolated),
+            StyledLine.field(
+                "Table", table.description + (relation.map { "  (\($0.kind.label))" } ?? ""),
+                tableMissing == nil ? .value : .violationError),
+            StyledLine.field(
+                "Status",
+                found.isEmpty
+                    ? (result == nil ? "pending" : "✓ holds")
+                    : "✗ \(found.count) violation\(plural(found.count)) (\(found.filter(\.breaking).count) breaking)",
+                found.isEmpty ? .contractOK : .contractViolated),
             StyledLine.field("Namespace", (contract.namespace ?? "—") + "   spec-version \(contract.specVersion)"),
         ]
         if let doc = contract.doc { header.append(StyledLine.field("Doc", doc)) }
         if !contract.consumers.isEmpty {
-            header.append(StyledLine.field("Consumers", contract.consumers.map { $0.name + ($0.kind.map { " (\($0))" } ?? "") }.joined(separator: ", ")))
+            header.append(
+                StyledLine.field(
+                    "Consumers",
+                    contract.consumers.map { $0.name + ($0.kind.map { " (\($0))" } ?? "") }.joined(separator: ", ")))
         }
         if !contract.customProperties.isEmpty {
-            header.append(StyledLine.field("Custom", contract.customProperties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "  "), .dim))
+            header.append(
+                StyledLine.field(
+                    "Custom",
+                    contract.customProperties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                        separator: "  "), .dim))
         }
         header += ownerCard(contract)
         let rows = contract.columns.map { column in
@@ -423,21 +555,28 @@ public struct Screens {
             } else if columnViolations.isEmpty {
                 state = RowCell(result == nil ? "…" : "✓ ok", role: .contractOK)
             } else {
-                state = RowCell("✗ " + columnViolations.map(\.kind.rawValue).joined(separator: ", "),
-                                role: columnViolations.contains(where: \.breaking) ? .violationError : .violationWarning)
+                state = RowCell(
+                    "✗ " + columnViolations.map(\.kind.rawValue).joined(separator: ", "),
+                    role: columnViolations.contains(where: \.breaking) ? .violationError : .violationWarning)
             }
             let target = (columnViolations.first ?? tableMissing).map { Route.violation($0.id) }
-            return ContentRow(id: column.name, cells: [
-                RowCell(column.name),
-                RowCell(DDL.expectedShape(column.expectation)),
-                RowCell(actual.map(DDL.actualShape) ?? "absent", role: actual == nil ? .violationError : nil),
-                state,
-            ], target: target, copyText: contract.owner?.email)
+            return ContentRow(
+                id: column.name,
+                cells: [
+                    RowCell(column.name),
+                    RowCell(DDL.expectedShape(column.expectation)),
+                    RowCell(actual.map(DDL.actualShape) ?? "absent", role: actual == nil ? .violationError : nil),
+                    state,
+                ], target: target, copyText: contract.owner?.email)
         }
         return ScreenContent(
             title: contract.name, header: header,
-            columns: [ColumnSpec("COLUMN", min: 8, max: 40, flexible: true), ColumnSpec("EXPECTED (CONTRACT)", min: 12, max: 60, flexible: true),
-                      ColumnSpec("ACTUAL (CATALOG)", min: 12, max: 60, flexible: true), ColumnSpec("STATE", min: 8, max: 50, flexible: true)],
+            columns: [
+                ColumnSpec("COLUMN", min: 8, max: 40, flexible: true),
+                ColumnSpec("EXPECTED (CONTRACT)", min: 12, max: 60, flexible: true),
+                ColumnSpec("ACTUAL (CATALOG)", min: 12, max: 60, flexible: true),
+                ColumnSpec("STATE", min: 8, max: 50, flexible: true),
+            ],
             rows: rows, emptyMessage: "The contract lists no columns.", copyText: contract.owner?.email
         )
     }
@@ -448,28 +587,47 @@ public struct Screens {
         guard let relation = status.snapshot?.relation(name) else {
             return ScreenContent(
                 title: name.description,
-                header: [StyledLine.field("Table", name.description), StyledLine.field("Status", "✗ not in the database", .violationError),
-                         StyledLine.field("Contracts", covering.map { "\($0.name) (\($0.file))" }.joined(separator: ", "))],
-                columns: [ColumnSpec("COLUMN", min: 8, max: 40, flexible: true), ColumnSpec("EXPECTED (CONTRACT)", min: 12, max: 60, flexible: true)],
-                rows: covering.flatMap { contract in contract.columns.map { column in
-                    ContentRow(id: column.name, cells: [RowCell(column.name), RowCell(DDL.expectedShape(column.expectation))],
-                               target: found.first.map { .violation($0.id) }, copyText: contract.owner?.email)
-                } },
+                header: [
+                    StyledLine.field("Table", name.description),
+                    StyledLine.field("Status", "✗ not in the database", .violationError),
+                    StyledLine.field("Contracts", covering.map { "\($0.name) (\($0.file))" }.joined(separator: ", ")),
+                ],
+                columns: [
+                    ColumnSpec("COLUMN", min: 8, max: 40, flexible: true),
+                    ColumnSpec("EXPECTED (CONTRACT)", min: 12, max: 60, flexible: true),
+                ],
+                rows: covering.flatMap { contract in
+                    contract.columns.map { column in
+                        ContentRow(
+                            id: column.name,
+                            cells: [RowCell(column.name), RowCell(DDL.expectedShape(column.expectation))],
+                            target: found.first.map { .violation($0.id) }, copyText: contract.owner?.email)
+                    }
+                },
                 emptyMessage: "", copyText: covering.first?.owner?.email
             )
         }
-        let described = Dictionary(covering.flatMap { contract in contract.columns.map { ($0.name, contract) } }, uniquingKeysWith: { a, _ in a })
+        let described = Dictionary(
+            covering.flatMap { contract in contract.columns.map { ($0.name, contract) } },
+            uniquingKeysWith: { a, _ in a })
         var header: [StyledLine] = [
-            StyledLine.field("Table", relation.name.description + "  (\(relation.kind.label)\(relation.isPartition ? ", partition" : ""))"),
+            StyledLine.field(
+                "Table",
+                relation.name.description + "  (\(relation.kind.label)\(relation.isPartition ? ", partition" : ""))"),
             StyledLine.field("Comment", relation.comment ?? "—", relation.comment == nil ? .dim : .value),
         ]
         if covering.isEmpty {
             header.append(StyledLine.field("Contract", "— none: no contract describes this table", .dim))
         } else {
-            header.append(StyledLine.field("Contract", covering.map { "\($0.name) (\($0.file))" }.joined(separator: ", ")))
+            header.append(
+                StyledLine.field("Contract", covering.map { "\($0.name) (\($0.file))" }.joined(separator: ", ")))
             let count = relation.columns.filter { described[$0.name] != nil }.count
-            header.append(StyledLine.field("Coverage", "\(count) of \(relation.columns.count) columns described" + (found.isEmpty ? ", contract holds" : ", \(found.count) violation\(plural(found.count))"),
-                                           found.isEmpty ? .contractOK : .contractViolated))
+            header.append(
+                StyledLine.field(
+                    "Coverage",
+                    "\(count) of \(relation.columns.count) columns described"
+                        + (found.isEmpty ? ", contract holds" : ", \(found.count) violation\(plural(found.count))"),
+                    found.isEmpty ? .contractOK : .contractViolated))
             header += ownerCard(covering.first)
         }
         let rows = relation.columns.map { column in
@@ -480,79 +638,137 @@ public struct Screens {
             } else if columnViolations.isEmpty {
                 state = RowCell("✓ ok", role: .contractOK)
             } else {
-                state = RowCell("✗ " + columnViolations.map(\.kind.rawValue).joined(separator: ", "), role: .violationError)
+                state = RowCell(
+                    "✗ " + columnViolations.map(\.kind.rawValue).joined(separator: ", "), role: .violationError)
             }
-            return ContentRow(id: column.name, cells: [
-                RowCell(String(column.position), sort: .number(Double(column.position))),
-                RowCell(column.name),
-                RowCell(column.formattedType),
-                RowCell(column.isNullable ? "null" : "not null", role: column.isNullable ? .dim : nil),
-                RowCell(column.primaryKeyPosition.map { "PK\($0)" } ?? "", sort: .number(Double(column.primaryKeyPosition ?? 99))),
-                RowCell(column.defaultExpression ?? "", role: .dim),
-                RowCell(column.comment ?? "", role: .dim),
-                state,
-            ], target: columnViolations.first.map { .violation($0.id) }, copyText: covering.first?.owner?.email)
+            return ContentRow(
+                id: column.name,
+                cells: [
+                    RowCell(String(column.position), sort: .number(Double(column.position))),
+                    RowCell(column.name),
+                    RowCell(column.formattedType),
+                    RowCell(column.isNullable ? "null" : "not null", role: column.isNullable ? .dim : nil),
+                    RowCell(
+                        column.primaryKeyPosition.map { "PK\($0)" } ?? "",
+                        sort: .number(Double(column.primaryKeyPosition ?? 99))),
+                    RowCell(column.defaultExpression ?? "", role: .dim),
+                    RowCell(column.comment ?? "", role: .dim),
+                    state,
+                ], target: columnViolations.first.map { .violation($0.id) }, copyText: covering.first?.owner?.email)
         }
         return ScreenContent(
             title: name.description, header: header,
-            columns: [ColumnSpec("#", min: 2, max: 4, alignRight: true), ColumnSpec("COLUMN", min: 8, max: 40, flexible: true),
-                      ColumnSpec("TYPE", min: 8, max: 40, flexible: true), ColumnSpec("NULL", min: 8, max: 8), ColumnSpec("PK", min: 3, max: 4),
-                      ColumnSpec("DEFAULT", min: 7, max: 30, flexible: true), ColumnSpec("COMMENT", min: 7, max: 60, flexible: true),
-                      ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true)],
+            columns: [
+                ColumnSpec("#", min: 2, max: 4, alignRight: true),
+                ColumnSpec("COLUMN", min: 8, max: 40, flexible: true),
+                ColumnSpec("TYPE", min: 8, max: 40, flexible: true), ColumnSpec("NULL", min: 8, max: 8),
+                ColumnSpec("PK", min: 3, max: 4),
+                ColumnSpec("DEFAULT", min: 7, max: 30, flexible: true),
+                ColumnSpec("COMMENT", min: 7, max: 60, flexible: true),
+                ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true),
+            ],
             rows: rows, emptyMessage: "This relation has no columns.", copyText: covering.first?.owner?.email
         )
     }
 
     func violationDetail(_ id: ViolationID) -> ScreenContent {
         guard let violation = result?.violations.first(where: { $0.id == id }) else {
-            var header = [StyledLine([("✓ This violation is resolved: the latest poll no longer finds it.", .contractOK)])]
+            var header = [
+                StyledLine([("✓ This violation is resolved: the latest poll no longer finds it.", .contractOK)])
+            ]
             if let record = status.history.record(for: id) {
-                header.append(StyledLine.field("Where", record.column.map { "\(record.schema).\(record.table).\($0)" } ?? "\(record.schema).\(record.table)"))
+                header.append(
+                    StyledLine.field(
+                        "Where",
+                        record.column.map { "\(record.schema).\(record.table).\($0)" }
+                            ?? "\(record.schema).\(record.table)"))
                 header.append(StyledLine.field("Contract", "\(record.contract) (\(record.file))"))
-                header.append(StyledLine.field("Opened", (record.firstSeenExact ? "" : "before ") + Self.stamp(record.firstSeen)))
+                header.append(
+                    StyledLine.field("Opened", (record.firstSeenExact ? "" : "before ") + Self.stamp(record.firstSeen)))
                 if let resolved = record.resolvedAt {
-                    header.append(StyledLine.field("Resolved", Self.stamp(resolved) + " (open for \(record.firstSeenExact ? "" : "at least ")\(Self.duration(resolved.timeIntervalSince(record.firstSeen))))"))
+                    header.append(
+                        StyledLine.field(
+                            "Resolved",
+                            Self.stamp(resolved)
+                                + " (open for \(record.firstSeenExact ? "" : "at least ")"
+                                + "\(Self.duration(resolved.timeIntervalSince(record.firstSeen))))"
+                        ))
                 }
                 if let cause = record.cause { header.append(StyledLine.field("Caused by", cause)) }
             }
             return ScreenContent(
                 title: id.kind.rawValue,
                 header: header,
-                columns: [ColumnSpec("DIFF", min: 10, max: 400, flexible: true)], rows: [], emptyMessage: "Esc goes back."
+                columns: [ColumnSpec("DIFF", min: 10, max: 400, flexible: true)], rows: [],
+                emptyMessage: "Esc goes back."
             )
         }
         let contract = contracts.first { $0.file == violation.file }
         var header: [StyledLine] = [
-            StyledLine([("\(violation.severity == .error ? "ERROR" : "WARNING") ", violation.severity == .error ? .violationError : .violationWarning),
-                        ("\(violation.kind.rawValue)  ", .value),
-                        (violation.breaking ? "breaking for consumers" : "not breaking", violation.breaking ? .violationError : .dim)]),
+            StyledLine([
+                (
+                    "\(violation.severity == .error ? "ERROR" : "WARNING") ",
+                    violation.severity == .error ? .violationError : .violationWarning
+                ),
+                ("\(violation.kind.rawValue)  ", .value),
+                (
+                    violation.breaking ? "breaking for consumers" : "not breaking",
+                    violation.breaking ? .violationError : .dim
+                ),
+            ]),
             StyledLine.field("Message", violation.message),
             StyledLine.field("Where", violation.location),
             StyledLine.field("Contract", "\(violation.contract) (\(violation.file))"),
-            StyledLine.field("Expected", violation.expected.description + "    actual: " + violation.actual.description),
+            StyledLine.field(
+                "Expected", violation.expected.description + "    actual: " + violation.actual.description),
         ]
         if let seen = status.appearedWhileWatching(violation.id) {
             let age = max(0, Int((status.lastPollAt ?? seen).timeIntervalSince(seen)))
-            header.append(StyledLine([("● appeared while watching, \(age)s before the latest poll", status.isRecent(violation.id) ? .new : .dim)]))
+            header.append(
+                StyledLine([
+                    (
+                        "● appeared while watching, \(age)s before the latest poll",
+                        status.isRecent(violation.id) ? .new : .dim
+                    )
+                ]))
         }
         if !violation.consumers.isEmpty {
-            header.append(StyledLine([(TextWidth.fit(violation.critical ? "CRITICAL" : "Consumers", to: 11), violation.critical ? .violationError : .label),
-                                      ("at risk: " + violation.consumers.map { $0.name + ($0.kind.map { " (\($0))" } ?? "") + ($0.owner.map { ", owner \($0)" } ?? "") }.joined(separator: "; "),
-                                       violation.critical ? .violationError : .value)]))
+            header.append(
+                StyledLine([
+                    (
+                        TextWidth.fit(violation.critical ? "CRITICAL" : "Consumers", to: 11),
+                        violation.critical ? .violationError : .label
+                    ),
+                    (
+                        "at risk: "
+                            + violation.consumers.map {
+                                $0.name + ($0.kind.map { " (\($0))" } ?? "") + ($0.owner.map { ", owner \($0)" } ?? "")
+                            }.joined(separator: "; "),
+                        violation.critical ? .violationError : .value
+                    ),
+                ]))
         }
         if let open = status.openFor(violation.id) {
             let since = status.openSince(violation.id).map { "open since \(Self.stamp($0)), " } ?? ""
-            header.append(StyledLine.field("Open", since + (open.exact ? "for " : "for at least ") + Self.duration(open.seconds) + (open.exact ? "" : " (already open when first watched)")))
+            header.append(
+                StyledLine.field(
+                    "Open",
+                    since + (open.exact ? "for " : "for at least ") + Self.duration(open.seconds)
+                        + (open.exact ? "" : " (already open when first watched)")))
         }
         if let cause = status.cause(violation.id) {
             header.append(StyledLine.field("Caused by", cause))
         }
         header += ownerCard(contract)
         let relation = status.snapshot?.relation(violation.qualifiedTable)
-        let lines = DDL.diff(violation: violation, contract: contract, relation: relation,
-                             violatedColumns: Set(violations(forFile: violation.file).compactMap(\.column)), database: result?.database.name ?? "")
+        let lines = DDL.diff(
+            violation: violation, contract: contract, relation: relation,
+            violatedColumns: Set(violations(forFile: violation.file).compactMap(\.column)),
+            database: result?.database.name ?? "")
         let rows = lines.enumerated().map { index, line in
-            ContentRow(id: String(index), cells: [RowCell(line.text, role: line.role)], role: line.role, copyText: violation.owner?.email)
+            ContentRow(
+                id: String(index), cells: [RowCell(line.text, role: line.role)], role: line.role,
+                copyText: violation.owner?.email)
         }
         return ScreenContent(
             title: Self.label(id, result: result), header: header,
@@ -563,30 +779,47 @@ public struct Screens {
 
     func ownerDetail(_ key: String) -> ScreenContent {
         guard let summary = owners().first(where: { $0.key == key }) else {
-            return ScreenContent(title: key, columns: [ColumnSpec("CONTRACT", min: 10)], rows: [], emptyMessage: "No contracts name this owner any more.")
+            return ScreenContent(
+                title: key, columns: [ColumnSpec("CONTRACT", min: 10)], rows: [],
+                emptyMessage: "No contracts name this owner any more.")
         }
         let found = summary.contracts.flatMap { violations(forFile: $0.file) }
         var header = personCard(summary)
-        header.append(StyledLine.field("Open", "\(found.count) violation\(plural(found.count)) (\(found.filter(\.breaking).count) breaking) in \(summary.contracts.count) contract\(plural(summary.contracts.count))",
-                                       found.isEmpty ? .contractOK : .violationError))
+        header.append(
+            StyledLine.field(
+                "Open",
+                "\(found.count) violation\(plural(found.count)) (\(found.filter(\.breaking).count) breaking) in "
+                    + "\(summary.contracts.count) contract\(plural(summary.contracts.count))",
+                found.isEmpty ? .contractOK : .violationError))
         let email = summary.person?.email
         var rows: [ContentRow] = []
         for violation in found {
-            rows.append(ContentRow(id: "v:" + Self.key(violation.id), cells: [
-                Self.severityCell(violation), RowCell(violation.kind.rawValue), RowCell(violation.location), RowCell(violation.contract),
-                Self.openFor(status, [violation.id]),
-            ], target: .violation(violation.id), copyText: email, isNew: status.isRecent(violation.id)))
+            rows.append(
+                ContentRow(
+                    id: "v:" + Self.key(violation.id),
+                    cells: [
+                        Self.severityCell(violation), RowCell(violation.kind.rawValue), RowCell(violation.location),
+                        RowCell(violation.contract),
+                        Self.openFor(status, [violation.id]),
+                    ], target: .violation(violation.id), copyText: email, isNew: status.isRecent(violation.id)))
         }
         for contract in summary.contracts where violations(forFile: contract.file).isEmpty {
-            rows.append(ContentRow(id: "c:" + contract.file, cells: [
-                RowCell("✓ ok", role: .contractOK, sort: .number(9)), RowCell("contract holds", role: .dim),
-                RowCell(contract.qualifiedTable.description), RowCell(contract.name), RowCell(""),
-            ], target: .contract(file: contract.file), copyText: email))
+            rows.append(
+                ContentRow(
+                    id: "c:" + contract.file,
+                    cells: [
+                        RowCell("✓ ok", role: .contractOK, sort: .number(9)), RowCell("contract holds", role: .dim),
+                        RowCell(contract.qualifiedTable.description), RowCell(contract.name), RowCell(""),
+                    ], target: .contract(file: contract.file), copyText: email))
         }
         return ScreenContent(
             title: summary.display, header: header,
-            columns: [ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 26), ColumnSpec("WHERE", min: 10, max: 60, flexible: true, importance: -1),
-                      ColumnSpec("CONTRACT", min: 8, max: 50, flexible: true), ColumnSpec("OPEN FOR", min: 8, max: 10, alignRight: true)],
+            columns: [
+                ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 26),
+                ColumnSpec("WHERE", min: 10, max: 60, flexible: true, importance: -1),
+                ColumnSpec("CONTRACT", min: 8, max: 50, flexible: true),
+                ColumnSpec("OPEN FOR", min: 8, max: 10, alignRight: true),
+            ],
             rows: rows, emptyMessage: "", copyText: email
         )
     }

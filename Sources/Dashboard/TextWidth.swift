@@ -20,7 +20,8 @@ public enum TextWidth {
         // Zero width: combining marks, joiners, variation selectors.
         if (0x0300...0x036F).contains(v) || (0x1AB0...0x1AFF).contains(v) || (0x1DC0...0x1DFF).contains(v)
             || (0x20D0...0x20FF).contains(v) || (0xFE20...0xFE2F).contains(v) || (0x200B...0x200F).contains(v)
-            || v == 0x2060 || (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v) {
+            || v == 0x2060 || (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v)
+        {
             return 0
         }
         if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark {
@@ -33,7 +34,8 @@ public enum TextWidth {
             || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v)
             || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v) || (0x1F680...0x1F6FF).contains(v)
             || (0x20000...0x2FFFD).contains(v) || (0x30000...0x3FFFD).contains(v) || v == 0x2705 || v == 0x274C
-            || (0x1FA70...0x1FAFF).contains(v) || (0x1F1E6...0x1F1FF).contains(v) || v == 0x2B50 {
+            || (0x1FA70...0x1FAFF).contains(v) || (0x1F1E6...0x1F1FF).contains(v) || v == 0x2B50
+        {
             return 2
         }
         return 1

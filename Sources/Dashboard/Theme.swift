@@ -1,5 +1,5 @@
-import Foundation
 import Contracts
+import Foundation
 
 /// Semantic colour roles: what a piece of the screen *is*, not what colour it has.
 public enum Role: String, Sendable, Hashable, CaseIterable {
@@ -54,17 +54,31 @@ public enum ThemeColor: Sendable, Hashable {
     /// `default`, an ANSI name (`red`, `bright-blue`), `colorN`, or `#RRGGBB`.
     public init?(parsing text: String) {
         let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
-        if lower == "default" || lower == "none" { self = .terminalDefault; return }
-        if let index = Self.names.firstIndex(of: lower) { self = .ansi(index); return }
-        for prefix in ["bright-", "bright_", "bright"] where lower.hasPrefix(prefix) {
-            if let index = Self.names.firstIndex(of: String(lower.dropFirst(prefix.count))) { self = .ansi(index + 8); return }
+        if lower == "default" || lower == "none" {
+            self = .terminalDefault
+            return
         }
-        if lower == "gray" || lower == "grey" { self = .ansi(8); return }
+        if let index = Self.names.firstIndex(of: lower) {
+            self = .ansi(index)
+            return
+        }
+        for prefix in ["bright-", "bright_", "bright"] where lower.hasPrefix(prefix) {
+            if let index = Self.names.firstIndex(of: String(lower.dropFirst(prefix.count))) {
+                self = .ansi(index + 8)
+                return
+            }
+        }
+        if lower == "gray" || lower == "grey" {
+            self = .ansi(8)
+            return
+        }
         if lower.hasPrefix("color"), let n = Int(lower.dropFirst(5)), (0...255).contains(n) {
-            self = n < 16 ? .ansi(n) : .indexed(n); return
+            self = n < 16 ? .ansi(n) : .indexed(n)
+            return
         }
         if lower.hasPrefix("#"), lower.count == 7, let value = Int(lower.dropFirst(), radix: 16) {
-            self = .rgb((value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF); return
+            self = .rgb((value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF)
+            return
         }
         return nil
     }
@@ -88,19 +102,25 @@ public enum ThemeColor: Sendable, Hashable {
 
     static let ansiRGB: [(Int, Int, Int)] = [
         (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
-        (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),
+        (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255),
+        (255, 255, 255),
     ]
     static let cubeLevels = [0, 95, 135, 175, 215, 255]
 
     static func rgbOf(index n: Int) -> (Int, Int, Int) {
         if n < 16 { return ansiRGB[n] }
-        if n >= 232 { let level = 8 + (n - 232) * 10; return (level, level, level) }
+        if n >= 232 {
+            let level = 8 + (n - 232) * 10
+            return (level, level, level)
+        }
         let i = n - 16
         return (cubeLevels[i / 36], cubeLevels[(i / 6) % 6], cubeLevels[i % 6])
     }
 
     static func distance(_ a: (Int, Int, Int), _ b: (Int, Int, Int)) -> Int {
-        let dr = a.0 - b.0, dg = a.1 - b.1, db = a.2 - b.2
+        let dr = a.0 - b.0
+        let dg = a.1 - b.1
+        let db = a.2 - b.2
         return dr * dr * 3 + dg * dg * 4 + db * db * 2
     }
 
@@ -110,7 +130,9 @@ public enum ThemeColor: Sendable, Hashable {
     }
 
     static func xterm256(_ r: Int, _ g: Int, _ b: Int) -> Int {
-        func level(_ v: Int) -> Int { cubeLevels.indices.min { abs(cubeLevels[$0] - v) < abs(cubeLevels[$1] - v) } ?? 0 }
+        func level(_ v: Int) -> Int {
+            cubeLevels.indices.min { abs(cubeLevels[$0] - v) < abs(cubeLevels[$1] - v) } ?? 0
+        }
         let cube = 16 + 36 * level(r) + 6 * level(g) + level(b)
         let gray = 232 + min(23, max(0, (((r + g + b) / 3) - 8) / 10))
         return distance(rgbOf(index: cube), (r, g, b)) <= distance(rgbOf(index: gray), (r, g, b)) ? cube : gray
@@ -125,7 +147,9 @@ public struct Attributes: OptionSet, Sendable, Hashable {
     public static let underline = Attributes(rawValue: 4)
     public static let dim = Attributes(rawValue: 8)
 
-    static let names: [(String, Attributes)] = [("bold", .bold), ("reverse", .reverse), ("underline", .underline), ("dim", .dim)]
+    static let names: [(String, Attributes)] = [
+        ("bold", .bold), ("reverse", .reverse), ("underline", .underline), ("dim", .dim),
+    ]
 }
 
 public struct Style: Sendable, Hashable {
@@ -133,7 +157,10 @@ public struct Style: Sendable, Hashable {
     public var background: ThemeColor
     public var attributes: Attributes
 
-    public init(foreground: ThemeColor = .terminalDefault, background: ThemeColor = .terminalDefault, attributes: Attributes = []) {
+    public init(
+        foreground: ThemeColor = .terminalDefault, background: ThemeColor = .terminalDefault,
+        attributes: Attributes = []
+    ) {
         self.foreground = foreground
         self.background = background
         self.attributes = attributes
@@ -157,10 +184,19 @@ public struct Theme: Sendable, Hashable {
             // The contracts' YAML reader: bounded (a theme "YAML bomb" once hung the start).
             root = try PositionedJSON.parseYAML(yaml)
         } catch {
-            return (base("default") ?? Theme(name: name, styles: [:]), ["theme \(name): not valid YAML (\(error.location.line):\(error.location.column): \(error.message)); using the default theme"])
+            return (
+                base("default") ?? Theme(name: name, styles: [:]),
+                [
+                    "theme \(name): not valid YAML (\(error.location.line):\(error.location.column): "
+                        + "\(error.message)); using the default theme"
+                ]
+            )
         }
         guard let members = root.members else {
-            return (base("default") ?? Theme(name: name, styles: [:]), ["theme \(name): expected a mapping of roles to styles; using the default theme"])
+            return (
+                base("default") ?? Theme(name: name, styles: [:]),
+                ["theme \(name): expected a mapping of roles to styles; using the default theme"]
+            )
         }
         func text(_ node: PositionedJSON) -> String? {
             switch node.value {
@@ -172,18 +208,25 @@ public struct Theme: Sendable, Hashable {
         if let baseNode = root["base"], let baseName = text(baseNode) {
             if baseName == "none" {
                 theme.styles = [:]
-            } else if let found = base(baseName) { theme.styles = found.styles } else { warnings.append("theme \(name): unknown base theme \"\(baseName)\"") }
+            } else if let found = base(baseName) {
+                theme.styles = found.styles
+            } else {
+                warnings.append("theme \(name): unknown base theme \"\(baseName)\"")
+            }
         } else if name != "default", let found = base("default") {
             theme.styles = found.styles
         }
         for member in members.sorted(by: { $0.key < $1.key }) where member.key != "base" && member.key != "name" {
             let key = member.key
             guard let role = Role(rawValue: key) else {
-                warnings.append("theme \(name): unknown role \"\(key)\"; valid roles: " + Role.allCases.map(\.rawValue).joined(separator: ", "))
+                warnings.append(
+                    "theme \(name): unknown role \"\(key)\"; valid roles: "
+                        + Role.allCases.map(\.rawValue).joined(separator: ", "))
                 continue
             }
             guard let spec = member.value.members else {
-                warnings.append("theme \(name): role \"\(key)\" must be a mapping like {fg: white, bg: blue, attrs: [bold]}")
+                warnings.append(
+                    "theme \(name): role \"\(key)\" must be a mapping like {fg: white, bg: blue, attrs: [bold]}")
                 continue
             }
             var style = Style()
@@ -195,17 +238,26 @@ public struct Theme: Sendable, Hashable {
                     let written = text(value) ?? ""
                     let spelled = if case .number = value.value { "color" + written } else { written }
                     guard let color = ThemeColor(parsing: spelled) else {
-                        warnings.append("theme \(name): \(key).\(field.key): unknown colour \"\(written)\"; use default, an ANSI name (red, bright-blue), colorN or #RRGGBB")
+                        warnings.append(
+                            "theme \(name): \(key).\(field.key): unknown colour \"\(written)\"; use default, an "
+                                + "ANSI name (red, bright-blue), colorN or #RRGGBB"
+                        )
                         continue
                     }
                     if field.key == "fg" { style.foreground = color } else { style.background = color }
                 case "attrs":
-                    let names: [String] = if case .array(let items) = value.value { items.compactMap(text) } else { text(value).map { [$0] } ?? [] }
+                    let names: [String] =
+                        if case .array(let items) = value.value { items.compactMap(text) } else {
+                            text(value).map { [$0] } ?? []
+                        }
                     for attribute in names {
                         if let match = Attributes.names.first(where: { $0.0 == attribute.lowercased() }) {
                             style.attributes.insert(match.1)
                         } else {
-                            warnings.append("theme \(name): \(key).attrs: unknown attribute \"\(attribute)\"; use bold, reverse, underline, dim")
+                            warnings.append(
+                                "theme \(name): \(key).attrs: unknown attribute \"\(attribute)\"; use bold, "
+                                    + "reverse, underline, dim"
+                            )
                         }
                     }
                 default:

@@ -12,8 +12,10 @@ public enum ChildProcess {
     }
 
     /// Returns the exit status (128 + signal number when killed by a signal).
-    public static func run(_ argv: [String], environment: [String: String],
-                           stdoutPath: String, stderrPath: String? = nil) throws(Failure) -> Int32 {
+    public static func run(
+        _ argv: [String], environment: [String: String],
+        stdoutPath: String, stderrPath: String? = nil
+    ) throws(Failure) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -35,8 +37,8 @@ public enum ChildProcess {
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
+            for pointer in cArguments { free(pointer) }
+            for pointer in cEnvironment { free(pointer) }
         }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
@@ -58,8 +60,11 @@ public enum ChildProcess {
     /// /proc is missing. Not getrusage: a spawned child's ru_maxrss starts at its parent's size.
     public static func peakResidentMegabytes(pid: String = "self") -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({ Double($0) }) else {
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({
+                Double($0)
+            })
+        else {
             return nil
         }
         return kilobytes / 1024

@@ -17,13 +17,15 @@ public final class Connection {
     /// Connects, blocking for at most `settings.connectTimeoutSeconds` per host tried.
     public init(_ settings: ConnectionSettings, onNotice: (@Sendable (String) -> Void)? = nil) throws(PostgresError) {
         self.settings = settings
-        let known = DSNSecrets.passwords(in: settings.dsn) + [ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 }
+        let known =
+            DSNSecrets.passwords(in: settings.dsn)
+            + [ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 }
         let parsed = try Self.parseUserSettings(settings.dsn, secrets: known)
         secrets = known + [parsed.password].compactMap { $0 }
 
         var pairs: [(String, String)] = []
         if let dsn = settings.dsn, !dsn.trimmingCharacters(in: .whitespaces).isEmpty {
-            pairs.append(("dbname", dsn))  // expanded by libpq (expand_dbname = 1)
+            pairs.append(("dbname", dsn)) // expanded by libpq (expand_dbname = 1)
         }
         let userOptions = parsed.options ?? ProcessInfo.processInfo.environment["PGOPTIONS"]
         pairs.append(("options", settings.sessionOptions(appendingTo: userOptions)))
@@ -34,8 +36,8 @@ public final class Connection {
         let keywords = pairs.map { strdup($0.0) }
         let values = pairs.map { strdup($0.1) }
         defer {
-            keywords.forEach { free($0) }
-            values.forEach { free($0) }
+            for pointer in keywords { free(pointer) }
+            for pointer in values { free(pointer) }
         }
         var keywordPointers: [UnsafePointer<CChar>?] = keywords.map { UnsafePointer($0) } + [nil]
         var valuePointers: [UnsafePointer<CChar>?] = values.map { UnsafePointer($0) } + [nil]
@@ -49,13 +51,15 @@ public final class Connection {
         }
         handle = connection
         notices = NoticeSink(onNotice)
-        PQsetNoticeReceiver(handle, { arg, result in
-            guard let arg, let result else { return }
-            let sink = Unmanaged<NoticeSink>.fromOpaque(arg).takeUnretainedValue()
-            if let message = PQresultErrorMessage(result) {
-                sink.receive(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))
-            }
-        }, Unmanaged.passUnretained(notices).toOpaque())
+        PQsetNoticeReceiver(
+            handle,
+            { arg, result in
+                guard let arg, let result else { return }
+                let sink = Unmanaged<NoticeSink>.fromOpaque(arg).takeUnretainedValue()
+                if let message = PQresultErrorMessage(result) {
+                    sink.receive(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+            }, Unmanaged.passUnretained(notices).toOpaque())
     }
 
     deinit {
@@ -101,7 +105,7 @@ public final class Connection {
     /// it, then collects the result with `receive()`. One statement in flight at a time.
     public func send(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) {
         let copies = parameters.map { $0.map { strdup($0) } ?? nil }
-        defer { copies.forEach { free($0) } }
+        defer { for pointer in copies { free(pointer) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
         let sent = pointers.withUnsafeBufferPointer { buffer in
             PQsendQueryParams(handle, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
@@ -152,7 +156,10 @@ public final class Connection {
                 shutdown(PQsocket(handle), Int32(SHUT_RDWR))
                 throw PostgresError(
                     kind: .timeout,
-                    message: "no answer from the server within \(Int(settings.answerDeadlineSeconds)) s (statement_timeout + \(Int(settings.answerGraceSeconds)) s); the connection was dropped (is the server frozen, or the network down?)",
+                    message:
+                        "no answer from the server within \(Int(settings.answerDeadlineSeconds)) s "
+                        + "(statement_timeout + \(Int(settings.answerGraceSeconds)) s); the connection was "
+                        + "dropped (is the server frozen, or the network down?)",
                     target: Self.target(handle)
                 )
             }
@@ -203,7 +210,9 @@ public final class Connection {
             kind = .connectionFailed
         } else if message.hasPrefix("database \""), message.contains("\" does not exist") {
             kind = .databaseNotFound
-        } else if message.contains("the database system is") || message.contains("too many clients") || message.contains("remaining connection slots") {
+        } else if message.contains("the database system is") || message.contains("too many clients")
+            || message.contains("remaining connection slots")
+        {
             kind = .connectionFailed
         } else {
             kind = .authenticationFailed
@@ -223,16 +232,20 @@ public final class Connection {
         )
     }
 
-    private static func queryError(_ result: OpaquePointer, connection: OpaquePointer, secrets: [String]) -> PostgresError {
+    private static func queryError(_ result: OpaquePointer, connection: OpaquePointer, secrets: [String])
+        -> PostgresError
+    {
         func field(_ code: Int32) -> String? {
             PQresultErrorField(result, code).map { PostgresError.clean(String(cString: $0), redacting: secrets) }
         }
         let sqlState = field(Int32(cw_PG_DIAG_SQLSTATE))
-        let message = field(Int32(cw_PG_DIAG_MESSAGE_PRIMARY))
+        let message =
+            field(Int32(cw_PG_DIAG_MESSAGE_PRIMARY))
             ?? PostgresError.clean(text(PQresultErrorMessage(result)), redacting: secrets)
         var kind = PostgresError.Kind.queryFailed
         if PQstatus(connection) != CONNECTION_OK || sqlState?.hasPrefix("08") == true
-            || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03" {
+            || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
+        {
             kind = .connectionLost
         } else if sqlState == "57014" || sqlState == "55P03" {
             kind = .timeout
@@ -244,7 +257,9 @@ public final class Connection {
             detail: field(Int32(cw_PG_DIAG_MESSAGE_DETAIL)),
             hint: field(Int32(cw_PG_DIAG_MESSAGE_HINT)),
             // Lines kept: a caller may drop the lines its own wrapper added.
-            context: PQresultErrorField(result, Int32(cw_PG_DIAG_CONTEXT)).map { PostgresError.redact(String(cString: $0), secrets) },
+            context: PQresultErrorField(result, Int32(cw_PG_DIAG_CONTEXT)).map {
+                PostgresError.redact(String(cString: $0), secrets)
+            },
             target: target(connection)
         )
     }
@@ -256,7 +271,9 @@ public final class Connection {
     }
 
     /// The parts of the user's settings we must merge with rather than override.
-    private static func parseUserSettings(_ dsn: String?, secrets: [String]) throws(PostgresError) -> (options: String?, password: String?) {
+    private static func parseUserSettings(_ dsn: String?, secrets: [String]) throws(PostgresError) -> (
+        options: String?, password: String?
+    ) {
         guard let dsn, !dsn.trimmingCharacters(in: .whitespaces).isEmpty else { return (nil, nil) }
         var errorMessage: UnsafeMutablePointer<CChar>?
         guard let parsed = PQconninfoParse(dsn, &errorMessage) else {

@@ -39,7 +39,9 @@ public enum DSNSecrets {
             if cursor < text.endIndex, text[cursor] == "'" {
                 cursor = text.index(after: cursor)
                 while cursor < text.endIndex, text[cursor] != "'" {
-                    if text[cursor] == "\\", text.index(after: cursor) < text.endIndex { cursor = text.index(after: cursor) }
+                    if text[cursor] == "\\", text.index(after: cursor) < text.endIndex {
+                        cursor = text.index(after: cursor)
+                    }
                     value.append(text[cursor])
                     cursor = text.index(after: cursor)
                 }
@@ -76,7 +78,9 @@ extension String {
         var bytes: [UInt8] = []
         var utf8 = Array(self.utf8)[...]
         while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2, let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+            if byte == UInt8(ascii: "%"), utf8.count >= 2,
+                let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
                 utf8 = utf8.dropFirst(2)
             } else {

@@ -49,7 +49,8 @@ public final class LocalCluster: Sendable {
         let runAsUser: String? = geteuid() == 0 ? "postgres" : nil
         var template = Array((NSTemporaryDirectory() + "contractwatch-pg-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw PostgresError(kind: .localCluster, message: "could not create a temp folder: \(String(cString: strerror(errno)))")
+            throw PostgresError(
+                kind: .localCluster, message: "could not create a temp folder: \(String(cString: strerror(errno)))")
         }
         let directory = String(cString: made)
         let cluster = LocalCluster(directory: directory, binDirectory: binDirectory, runAsUser: runAsUser, port: port)
@@ -74,7 +75,9 @@ public final class LocalCluster: Sendable {
             guard let account = getpwnam(runAsUser) else {
                 throw PostgresError(
                     kind: .localCluster,
-                    message: "running as root, but there is no `\(runAsUser)` user to run PostgreSQL as (install postgresql, or run as a normal user)"
+                    message:
+                        "running as root, but there is no `\(runAsUser)` user to run PostgreSQL as (install "
+                        + "postgresql, or run as a normal user)"
                 )
             }
             for folder in [dataDirectory, socketDirectory] {
@@ -83,20 +86,21 @@ public final class LocalCluster: Sendable {
             _ = FileManager.default.createFile(atPath: serverLogPath, contents: nil)
             chown(serverLogPath, account.pointee.pw_uid, account.pointee.pw_gid)
         }
-        try run("initdb", ["-D", dataDirectory, "-U", superuser, "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+        try run(
+            "initdb", ["-D", dataDirectory, "-U", superuser, "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
         let settings = """
 
-        # contractwatch throwaway cluster: unix socket only, durability off.
-        listen_addresses = ''
-        unix_socket_directories = '\(socketDirectory)'
-        port = \(port)
-        fsync = off
-        full_page_writes = off
-        synchronous_commit = off
-        max_connections = 100
-        shared_buffers = 128MB
-        jit = off
-        """
+            # contractwatch throwaway cluster: unix socket only, durability off.
+            listen_addresses = ''
+            unix_socket_directories = '\(socketDirectory)'
+            port = \(port)
+            fsync = off
+            full_page_writes = off
+            synchronous_commit = off
+            max_connections = 100
+            shared_buffers = 128MB
+            jit = off
+            """
         guard let handle = FileHandle(forWritingAtPath: dataDirectory + "/postgresql.conf") else {
             throw PostgresError(kind: .localCluster, message: "initdb wrote no postgresql.conf in \(dataDirectory)")
         }
@@ -156,8 +160,9 @@ public final class LocalCluster: Sendable {
         let outputPath = directory + "/\(tool).out"
         let status: Int32
         do {
-            status = try ChildProcess.run(argv + arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"],
-                                          stdoutPath: outputPath)
+            status = try ChildProcess.run(
+                argv + arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"],
+                stdoutPath: outputPath)
         } catch {
             throw PostgresError(kind: .localCluster, message: error.description)
         }
@@ -194,7 +199,9 @@ public final class LocalCluster: Sendable {
         }
         throw PostgresError(
             kind: .localCluster,
-            message: "PostgreSQL server programs (initdb, pg_ctl) not found; install `postgresql` (Debian: apt-get install postgresql) or set CONTRACTWATCH_PG_BINDIR"
+            message:
+                "PostgreSQL server programs (initdb, pg_ctl) not found; install `postgresql` (Debian: apt-get "
+                + "install postgresql) or set CONTRACTWATCH_PG_BINDIR"
         )
     }
 
@@ -225,6 +232,6 @@ public final class LocalCluster: Sendable {
     /// Stops every cluster this process started. Called at exit; also for signal handlers.
     public static func stopAll() {
         let clusters = running.withLock { Array($0.values) }
-        clusters.forEach { $0.stop() }
+        for cluster in clusters { cluster.stop() }
     }
 }

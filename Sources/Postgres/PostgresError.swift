@@ -38,8 +38,10 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
     /// Where we tried to connect, e.g. `user@host:5432/db` (never a password).
     public var target: String?
 
-    public init(kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
-                hint: String? = nil, context: String? = nil, target: String? = nil) {
+    public init(
+        kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
+        hint: String? = nil, context: String? = nil, target: String? = nil
+    ) {
         self.context = context
         self.kind = kind
         self.message = message
@@ -48,7 +50,6 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         self.hint = hint
         self.target = target
     }
-
 
     public var description: String {
         var text = "\(kind)"

@@ -38,7 +38,10 @@ public final class QueryResult {
         // reads a dozen numbers from each of 100k rows; every libpq call checks its arguments.
         guard var pointer = PQgetvalue(result, Int32(row), Int32(column)) else { return nil }
         var negative = false
-        if pointer.pointee == 0x2D { negative = true; pointer += 1 }
+        if pointer.pointee == 0x2D {
+            negative = true
+            pointer += 1
+        }
         var value = 0
         var digits = 0
         while pointer.pointee >= 0x30 && pointer.pointee <= 0x39 {

@@ -40,25 +40,41 @@ public struct MigrationScript: Sendable {
             func starts(_ prefix: String...) -> Bool { starts(prefix) }
             let short = statement.text.count > 70 ? String(statement.text.prefix(67)) + "…" : statement.text
             if let first = words.first, first.hasPrefix("\\") {
-                return Refusal(line: statement.line, statement: short, reason: "\(first) is a psql meta-command, not SQL (preview runs SQL statements only; psql variables and includes are not supported)")
+                return Refusal(
+                    line: statement.line, statement: short,
+                    reason:
+                        "\(first) is a psql meta-command, not SQL (preview runs SQL statements only; psql "
+                        + "variables and includes are not supported)"
+                )
             }
             let control = ["BEGIN", "COMMIT", "ROLLBACK", "END", "ABORT", "SAVEPOINT", "RELEASE"]
-            if let first = words.first, control.contains(first) || starts("START", "TRANSACTION") || starts("PREPARE", "TRANSACTION")
-                || starts("COMMIT", "PREPARED") || starts("ROLLBACK", "PREPARED") || starts("SET", "TRANSACTION") {
-                return Refusal(line: statement.line, statement: short, reason: "transaction control is not allowed (preview runs the script in its own transaction and rolls it back)")
+            if let first = words.first,
+                control.contains(first) || starts("START", "TRANSACTION") || starts("PREPARE", "TRANSACTION")
+                    || starts("COMMIT", "PREPARED") || starts("ROLLBACK", "PREPARED") || starts("SET", "TRANSACTION")
+            {
+                return Refusal(
+                    line: statement.line, statement: short,
+                    reason:
+                        "transaction control is not allowed (preview runs the script in its own transaction and "
+                        + "rolls it back)"
+                )
             }
             let outside: [[String]] = [
-                ["CREATE", "DATABASE"], ["DROP", "DATABASE"], ["ALTER", "SYSTEM"], ["CREATE", "TABLESPACE"], ["DROP", "TABLESPACE"],
+                ["CREATE", "DATABASE"], ["DROP", "DATABASE"], ["ALTER", "SYSTEM"], ["CREATE", "TABLESPACE"],
+                ["DROP", "TABLESPACE"],
                 ["VACUUM"], ["CREATE", "INDEX", "CONCURRENTLY"], ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY"],
                 ["DROP", "INDEX", "CONCURRENTLY"], ["REINDEX", "DATABASE"], ["REINDEX", "SYSTEM"],
                 ["CREATE", "SUBSCRIPTION"], ["DROP", "SUBSCRIPTION"], ["ALTER", "SUBSCRIPTION"],
             ]
             let upper = statement.text.uppercased()
             if words.first == "COPY", upper.contains(" PROGRAM ") || upper.contains(" PROGRAM'") {
-                return Refusal(line: statement.line, statement: short, reason: "COPY … PROGRAM runs a shell command on the server, which no rollback undoes")
+                return Refusal(
+                    line: statement.line, statement: short,
+                    reason: "COPY … PROGRAM runs a shell command on the server, which no rollback undoes")
             }
             if outside.contains(where: { starts($0) }) || (words.first == "REINDEX" && upper.contains("CONCURRENTLY"))
-                || (words.first == "ALTER" && upper.contains("DETACH PARTITION") && upper.contains("CONCURRENTLY")) {
+                || (words.first == "ALTER" && upper.contains("DETACH PARTITION") && upper.contains("CONCURRENTLY"))
+            {
                 return Refusal(line: statement.line, statement: short, reason: "cannot run inside a transaction block")
             }
             return nil
@@ -88,10 +104,14 @@ public struct MigrationScript: Sendable {
             let upper = word.uppercased()
             word = ""
             if words.count < 6 { words.append(upper) }
-            if wordCount < 4, ["CREATE", "FUNCTION", "PROCEDURE", "OR", "REPLACE"].contains(upper) { leadingWords.append(upper) }
+            if wordCount < 4, ["CREATE", "FUNCTION", "PROCEDURE", "OR", "REPLACE"].contains(upper) {
+                leadingWords.append(upper)
+            }
             wordCount += 1
-            let routine = leadingWords.starts(with: ["CREATE", "FUNCTION"]) || leadingWords.starts(with: ["CREATE", "PROCEDURE"])
-                || leadingWords.starts(with: ["CREATE", "OR", "REPLACE", "FUNCTION"]) || leadingWords.starts(with: ["CREATE", "OR", "REPLACE", "PROCEDURE"])
+            let routine =
+                leadingWords.starts(with: ["CREATE", "FUNCTION"]) || leadingWords.starts(with: ["CREATE", "PROCEDURE"])
+                || leadingWords.starts(with: ["CREATE", "OR", "REPLACE", "FUNCTION"])
+                || leadingWords.starts(with: ["CREATE", "OR", "REPLACE", "PROCEDURE"])
             guard routine, parenthesisDepth == 0 else { return }
             if upper == "BEGIN" || (upper == "CASE" && blockDepth > 0) {
                 blockDepth += 1
@@ -103,7 +123,10 @@ public struct MigrationScript: Sendable {
             finishWord()
             let text = current.trimmingCharacters(in: " \n\t\r")
             if hasContent, !text.isEmpty {
-                statements.append(Statement(text: text.split(whereSeparator: \.isNewline).joined(separator: " "), sql: text, line: startLine, keywords: words))
+                statements.append(
+                    Statement(
+                        text: text.split(whereSeparator: \.isNewline).joined(separator: " "), sql: text,
+                        line: startLine, keywords: words))
             }
             current = ""
             words = []
@@ -121,15 +144,23 @@ public struct MigrationScript: Sendable {
                 hasContent = true
                 startLine = line
             }
-            if c == "-" && next == "-" {  // line comment
+            if c == "-" && next == "-" { // line comment
                 while index < characters.count && !characters[index].isNewline { index += 1 }
                 continue
             }
-            if c == "/" && next == "*" {  // nested block comment
+            if c == "/" && next == "*" { // nested block comment
                 var depth = 0
                 repeat {
-                    if characters[index] == "/", index + 1 < characters.count, characters[index + 1] == "*" { depth += 1; index += 2; continue }
-                    if characters[index] == "*", index + 1 < characters.count, characters[index + 1] == "/" { depth -= 1; index += 2; continue }
+                    if characters[index] == "/", index + 1 < characters.count, characters[index + 1] == "*" {
+                        depth += 1
+                        index += 2
+                        continue
+                    }
+                    if characters[index] == "*", index + 1 < characters.count, characters[index + 1] == "/" {
+                        depth -= 1
+                        index += 2
+                        continue
+                    }
                     if characters[index].isNewline { line += 1 }
                     index += 1
                 } while index < characters.count && depth > 0
@@ -137,11 +168,12 @@ public struct MigrationScript: Sendable {
                 current.append(" ")
                 continue
             }
-            if c == "'" || c == "\"" {  // string or quoted identifier ('' and "" escape themselves)
+            if c == "'" || c == "\"" { // string or quoted identifier ('' and "" escape themselves)
                 finishWord()
                 // E'…' only when the E stands alone: in `name'a\'` the e ends a type name.
                 let beforeE = current.dropLast().last
-                let escapes = c == "'" && (current.last == "E" || current.last == "e")
+                let escapes =
+                    c == "'" && (current.last == "E" || current.last == "e")
                     && !(beforeE.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" } ?? false)
                 current.append(c)
                 index += 1
@@ -149,9 +181,19 @@ public struct MigrationScript: Sendable {
                     let d = characters[index]
                     current.append(d)
                     if d.isNewline { line += 1 }
-                    if escapes && d == "\\", index + 1 < characters.count { index += 1; current.append(characters[index]); index += 1; continue }
+                    if escapes && d == "\\", index + 1 < characters.count {
+                        index += 1
+                        current.append(characters[index])
+                        index += 1
+                        continue
+                    }
                     if d == c {
-                        if index + 1 < characters.count, characters[index + 1] == c { index += 1; current.append(c) } else { break }
+                        if index + 1 < characters.count, characters[index + 1] == c {
+                            index += 1
+                            current.append(c)
+                        } else {
+                            break
+                        }
                     }
                     index += 1
                 }
@@ -161,14 +203,18 @@ public struct MigrationScript: Sendable {
             // dollar quote: $tag$ … $tag$, unless the $ continues an identifier (`x$$` is a name)
             if c == "$", !(current.last.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" } ?? false) {
                 var end = index + 1
-                while end < characters.count, characters[end] == "_" || characters[end].isLetter || characters[end].isNumber { end += 1 }
+                while end < characters.count,
+                    characters[end] == "_" || characters[end].isLetter || characters[end].isNumber
+                { end += 1 }
                 if end < characters.count, characters[end] == "$", !(characters[index + 1].isNumber) {
                     let tag = String(characters[index...end])
                     finishWord()
                     current += tag
                     index = end + 1
                     while index < characters.count {
-                        if characters[index] == "$", String(characters[index..<min(characters.count, index + tag.count)]) == tag {
+                        if characters[index] == "$",
+                            String(characters[index..<min(characters.count, index + tag.count)]) == tag
+                        {
                             current += tag
                             index += tag.count
                             break
@@ -180,16 +226,25 @@ public struct MigrationScript: Sendable {
                     continue
                 }
             }
-            if c == "\\" {  // a psql meta-command runs to the end of the line
+            if c == "\\" { // a psql meta-command runs to the end of the line
                 finishStatement()
                 var command = ""
-                while index < characters.count && !characters[index].isNewline { command.append(characters[index]); index += 1 }
+                while index < characters.count && !characters[index].isNewline {
+                    command.append(characters[index])
+                    index += 1
+                }
                 let name = command.prefix { !$0.isWhitespace }
                 statements.append(Statement(text: command, sql: command, line: line, keywords: [String(name)]))
                 continue
             }
-            if c == "(" { finishWord(); parenthesisDepth += 1 }
-            if c == ")" { finishWord(); parenthesisDepth = max(0, parenthesisDepth - 1) }
+            if c == "(" {
+                finishWord()
+                parenthesisDepth += 1
+            }
+            if c == ")" {
+                finishWord()
+                parenthesisDepth = max(0, parenthesisDepth - 1)
+            }
             if c == ";" {
                 finishWord()
                 if blockDepth > 0 {
@@ -227,14 +282,21 @@ public struct MigrationImpact: Sendable {
     public var fixed: [Violation]
 
     public init(before: CheckResult, after: CheckResult) {
-        struct Key: Hashable { var id: ViolationID; var expected: FindingValue; var actual: FindingValue }
+        struct Key: Hashable {
+            var id: ViolationID
+            var expected: FindingValue
+            var actual: FindingValue
+        }
         let beforeKeys = Set(before.violations.map { Key(id: $0.id, expected: $0.expected, actual: $0.actual) })
         let afterKeys = Set(after.violations.map { Key(id: $0.id, expected: $0.expected, actual: $0.actual) })
-        introduced = after.violations.filter { !beforeKeys.contains(Key(id: $0.id, expected: $0.expected, actual: $0.actual)) }
+        introduced = after.violations.filter {
+            !beforeKeys.contains(Key(id: $0.id, expected: $0.expected, actual: $0.actual))
+        }
         // A finding on a table the migration drops is not fixed: the table is missing instead.
         let goneTables = Set(after.violations.filter { $0.kind == .tableMissing }.map(\.file))
         fixed = before.violations.filter {
-            !afterKeys.contains(Key(id: $0.id, expected: $0.expected, actual: $0.actual)) && !goneTables.contains($0.file)
+            !afterKeys.contains(Key(id: $0.id, expected: $0.expected, actual: $0.actual))
+                && !goneTables.contains($0.file)
         }
     }
 }

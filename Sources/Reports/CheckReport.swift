@@ -33,7 +33,9 @@ public struct CheckReport: Sendable {
     /// format style cost ~1 ms on first use, a visible share of a small `check`.
     public static func utcTimestamp(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let (days, second) = (seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400, ((seconds % 86_400) + 86_400) % 86_400)
+        let (days, second) = (
+            seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400, ((seconds % 86_400) + 86_400) % 86_400
+        )
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -47,7 +49,8 @@ public struct CheckReport: Sendable {
             let text = String(value)
             return String(repeating: "0", count: max(0, count - text.count)) + text
         }
-        return "\(digits(year, 4))-\(digits(month, 2))-\(digits(day, 2))T\(digits(second / 3_600, 2)):\(digits(second / 60 % 60, 2)):\(digits(second % 60, 2))Z"
+        let date = "\(digits(year, 4))-\(digits(month, 2))-\(digits(day, 2))"
+        return date + "T\(digits(second / 3_600, 2)):\(digits(second / 60 % 60, 2)):\(digits(second % 60, 2))Z"
     }
 
     /// Violations grouped by contract, in contract order.
@@ -62,7 +65,9 @@ public struct CheckReport: Sendable {
     var summaryLine: String {
         let violated = result.contracts.filter { $0.status == .violated }.count
         var parts = ["\(result.contracts.count) contract\(plural(result.contracts.count))"]
-        parts.append("\(result.violations.count) violation\(plural(result.violations.count))" + (violated > 0 ? " in \(violated) contract\(plural(violated))" : ""))
+        parts.append(
+            "\(result.violations.count) violation\(plural(result.violations.count))"
+                + (violated > 0 ? " in \(violated) contract\(plural(violated))" : ""))
         let breaking = result.violations.filter(\.breaking).count
         if breaking > 0 { parts.append("\(breaking) breaking") }
         let critical = result.violations.filter(\.critical).count
@@ -72,4 +77,3 @@ public struct CheckReport: Sendable {
         return parts.joined(separator: ", ")
     }
 }
-

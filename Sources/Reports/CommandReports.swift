@@ -23,29 +23,48 @@ public struct OwnersReport: Sendable {
                 lines.append("  " + Self.describe(role, registry: registry))
             }
             for violation in violations?.filter({ $0.file == contract.file }) ?? [] {
-                lines.append("  ✗ \(violation.severity.rawValue) \(violation.kind.rawValue) \(violation.location): \(violation.message)")
+                lines.append(
+                    "  ✗ \(violation.severity.rawValue) \(violation.kind.rawValue) \(violation.location): "
+                        + "\(violation.message)"
+                )
             }
             if !contract.consumers.isEmpty {
-                lines.append("  consumers: " + contract.consumers.map { $0.name + ($0.kind.map { " (\($0))" } ?? "") }.joined(separator: ", "))
+                lines.append(
+                    "  consumers: "
+                        + contract.consumers.map { $0.name + ($0.kind.map { " (\($0))" } ?? "") }.joined(
+                            separator: ", "))
             }
             lines.append("")
         }
-        if contracts.isEmpty { lines.append(violations != nil ? "No broken contracts: nobody to call." : "No contracts.") }
+        if contracts.isEmpty {
+            lines.append(violations != nil ? "No broken contracts: nobody to call." : "No contracts.")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
     public func json() -> String {
-        JSONText.array(contracts.map { contract in
-            .object([
-                ("contract", .string(contract.name)),
-                ("file", .string(contract.file)),
-                ("schema", .string(contract.table.schema)),
-                ("table", .string(contract.table.name)),
-                ("roles", .array(registry.roles(for: contract).map { Self.json($0, registry: registry) })),
-                ("consumers", .array(contract.consumers.map { .object([("name", .string($0.name)), ("kind", .optional($0.kind)), ("owner", .optional($0.owner))]) })),
-                ("violations", .int(violations?.filter { $0.file == contract.file }.count ?? 0)),
-            ])
-        }).rendered() + "\n"
+        JSONText.array(
+            contracts.map { contract in
+                .object([
+                    ("contract", .string(contract.name)),
+                    ("file", .string(contract.file)),
+                    ("schema", .string(contract.table.schema)),
+                    ("table", .string(contract.table.name)),
+                    ("roles", .array(registry.roles(for: contract).map { Self.json($0, registry: registry) })),
+                    (
+                        "consumers",
+                        .array(
+                            contract.consumers.map {
+                                .object([
+                                    ("name", .string($0.name)), ("kind", .optional($0.kind)),
+                                    ("owner", .optional($0.owner)),
+                                ])
+                            })
+                    ),
+                    ("violations", .int(violations?.filter { $0.file == contract.file }.count ?? 0)),
+                ])
+            }
+        ).rendered() + "\n"
     }
 
     /// One person in a role: `Business owner       Maya Okafor <…> · team … · #channel (slack)`.
@@ -85,9 +104,12 @@ public struct LintReport: Sendable {
     public func text() -> String {
         var lines = findings.map(\.description)
         let files = set.fileCount + (set.registry.file == nil ? 0 : 1)
-        lines.append((findings.isEmpty ? "OK: " : "FAILED: ")
-            + "\(files) file\(plural(files)), \(set.contracts.count) contract\(plural(set.contracts.count)), "
-            + "\(set.registry.people.count) registry \(set.registry.people.count == 1 ? "entry" : "entries"), \(findings.count) finding\(plural(findings.count))")
+        lines.append(
+            (findings.isEmpty ? "OK: " : "FAILED: ")
+                + "\(files) file\(plural(files)), \(set.contracts.count) contract\(plural(set.contracts.count)), "
+                + "\(set.registry.people.count) registry \(set.registry.people.count == 1 ? "entry" : "entries"), "
+                + "\(findings.count) finding\(plural(findings.count))"
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -96,15 +118,19 @@ public struct LintReport: Sendable {
             ("contracts", .int(set.contracts.count)),
             ("files", .int(set.fileCount)),
             ("registry", .optional(set.registry.file)),
-            ("findings", .array(findings.map { finding in
-                .object([
-                    ("file", .string(finding.file)),
-                    ("line", finding.line.map(JSONText.int) ?? .null),
-                    ("column", finding.column.map(JSONText.int) ?? .null),
-                    ("rule", .string(finding.rule.rawValue)),
-                    ("message", .string(finding.message)),
-                ])
-            })),
+            (
+                "findings",
+                .array(
+                    findings.map { finding in
+                        .object([
+                            ("file", .string(finding.file)),
+                            ("line", finding.line.map(JSONText.int) ?? .null),
+                            ("column", finding.column.map(JSONText.int) ?? .null),
+                            ("rule", .string(finding.rule.rawValue)),
+                            ("message", .string(finding.message)),
+                        ])
+                    })
+            ),
             ("summary", .object([("findings", .int(findings.count))])),
         ]).rendered() + "\n"
     }
@@ -122,8 +148,10 @@ public struct PreviewReport: Sendable {
     /// `check`'s report of the result after the migration, showing only what it introduces.
     public var check: CheckReport
 
-    public init(migration: String, statementCount: Int, introduced: [Violation], fixed: [Violation],
-                violationsBefore: Int, violationsAfter: Int, check: CheckReport) {
+    public init(
+        migration: String, statementCount: Int, introduced: [Violation], fixed: [Violation],
+        violationsBefore: Int, violationsAfter: Int, check: CheckReport
+    ) {
         self.migration = migration
         self.statementCount = statementCount
         self.introduced = introduced
@@ -137,21 +165,36 @@ public struct PreviewReport: Sendable {
         switch format {
         case .json:
             guard case .object(var members) = check.json() else { return check.render(.json) }
-            members.insert(("preview", .object([
-                ("migration", .string(migration)),
-                ("rolled_back", .bool(true)),
-                ("introduced", .int(introduced.count)),
-                ("fixed", .array(fixed.map { violation in
-                    .object([("contract", .string(violation.contract)), ("schema", .string(violation.schema)), ("table", .string(violation.table)),
-                             ("column", .optional(violation.column)), ("kind", .string(violation.kind.rawValue))])
-                })),
-                ("violations_before", .int(violationsBefore)),
-                ("violations_after", .int(violationsAfter)),
-            ])), at: 1)
+            members.insert(
+                (
+                    "preview",
+                    .object([
+                        ("migration", .string(migration)),
+                        ("rolled_back", .bool(true)),
+                        ("introduced", .int(introduced.count)),
+                        (
+                            "fixed",
+                            .array(
+                                fixed.map { violation in
+                                    .object([
+                                        ("contract", .string(violation.contract)),
+                                        ("schema", .string(violation.schema)), ("table", .string(violation.table)),
+                                        ("column", .optional(violation.column)),
+                                        ("kind", .string(violation.kind.rawValue)),
+                                    ])
+                                })
+                        ),
+                        ("violations_before", .int(violationsBefore)),
+                        ("violations_after", .int(violationsAfter)),
+                    ])
+                ), at: 1)
             return JSONText.object(members).rendered() + "\n"
         case .text:
-            var text = "contractwatch preview: \(migration) (\(statementCount) statement\(plural(statementCount)), run in a transaction and rolled back)\n"
-            text += "would introduce \(introduced.count) violation\(plural(introduced.count)), would fix \(fixed.count)\n"
+            var text =
+                "contractwatch preview: \(migration) (\(statementCount) statement\(plural(statementCount)), run "
+                + "in a transaction and rolled back)\n"
+            text +=
+                "would introduce \(introduced.count) violation\(plural(introduced.count)), would fix \(fixed.count)\n"
             for violation in fixed {
                 text += "  fixed: \(violation.kind.rawValue) \(violation.location) (\(violation.contract))\n"
             }

@@ -9,21 +9,35 @@ extension CheckReport {
         let failures = result.contracts.filter { $0.status == .violated }.count
         let errors = result.contracts.filter { $0.status == .invalid }.count
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"contractwatch\" tests=\"\(result.contracts.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
-        xml += "  <testsuite name=\"contractwatch check \(Self.escape(result.database.name))\" tests=\"\(result.contracts.count)\" failures=\"\(failures)\" errors=\"\(errors)\" timestamp=\"\(timestamp)\">\n"
+        xml +=
+            "<testsuites name=\"contractwatch\" tests=\"\(result.contracts.count)\" failures=\"\(failures)\" "
+            + "errors=\"\(errors)\">\n"
+        xml +=
+            "  <testsuite name=\"contractwatch check \(Self.escape(result.database.name))\" "
+            + "tests=\"\(result.contracts.count)\" failures=\"\(failures)\" errors=\"\(errors)\" "
+            + "timestamp=\"\(timestamp)\">\n"
         let violations = Dictionary(grouping: result.violations, by: \.file)
         let contractErrors = Dictionary(grouping: result.contractErrors, by: \.file)
         for outcome in result.contracts {
             let table = outcome.schema.map { "\($0).\(outcome.table ?? "")" } ?? outcome.file
-            xml += "    <testcase classname=\"contracts.\(Self.escape(outcome.contract?.namespace ?? "default"))\" name=\"\(Self.escape(outcome.name)) (\(Self.escape(table)))\" file=\"\(Self.escape(outcome.file))\""
+            xml +=
+                "    <testcase classname=\"contracts.\(Self.escape(outcome.contract?.namespace ?? "default"))\" "
+                + "name=\"\(Self.escape(outcome.name)) (\(Self.escape(table)))\" "
+                + "file=\"\(Self.escape(outcome.file))\""
             switch outcome.status {
             case .ok:
                 xml += "/>\n"
             case .violated:
                 let found = violations[outcome.file] ?? []
                 let owner = outcome.contract?.owner?.display ?? "(no owner)"
-                xml += ">\n      <failure type=\"contract_violation\" message=\"\(found.count) violation\(plural(found.count)); owner: \(Self.escape(owner))\">"
-                xml += Self.escape(found.map { "[\($0.critical ? "critical" : $0.severity.rawValue)] \($0.kind.rawValue) \($0.location): expected \($0.expected), actual \($0.actual). \($0.message)" }.joined(separator: "\n"))
+                xml +=
+                    ">\n      <failure type=\"contract_violation\" message=\"\(found.count) "
+                    + "violation\(plural(found.count)); owner: \(Self.escape(owner))\">"
+                xml += Self.escape(
+                    found.map {
+                        "[\($0.critical ? "critical" : $0.severity.rawValue)] \($0.kind.rawValue) \($0.location): "
+                            + "expected \($0.expected), actual \($0.actual). \($0.message)"
+                    }.joined(separator: "\n"))
                 xml += "</failure>\n    </testcase>\n"
             case .invalid:
                 let found = contractErrors[outcome.file] ?? []
@@ -46,7 +60,7 @@ extension CheckReport {
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
             case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20: out += "?"  // not allowed in XML 1.0
+            case _ where scalar.value < 0x20: out += "?" // not allowed in XML 1.0
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -18,16 +18,25 @@ extension CheckReport {
             out += "| Severity | Contract | Where | Kind | Expected | Actual | Message |\n"
             out += "|---|---|---|---|---|---|---|\n"
             for violation in violations {
-                let severity = violation.critical ? "🔥 critical (breaking, \(violation.consumers.count) consumer\(plural(violation.consumers.count)) at risk)"
-                    : violation.breaking ? "🔴 \(violation.severity.rawValue) (breaking)" : "🟡 \(violation.severity.rawValue)"
-                out += "| \(severity) | \(Self.cell(violation.contract)) | `\(Self.cell(violation.location))` | `\(violation.kind.rawValue)` | `\(Self.cell(violation.expected.description))` | `\(Self.cell(violation.actual.description))` | \(Self.cell(violation.message)) |\n"
+                let severity =
+                    violation.critical
+                    ? "🔥 critical (breaking, \(violation.consumers.count) "
+                        + "consumer\(plural(violation.consumers.count)) at risk)"
+                    : violation.breaking
+                        ? "🔴 \(violation.severity.rawValue) (breaking)" : "🟡 \(violation.severity.rawValue)"
+                out +=
+                    "| \(severity) | \(Self.cell(violation.contract)) | `\(Self.cell(violation.location))` | "
+                    + "`\(violation.kind.rawValue)` | `\(Self.cell(violation.expected.description))` | "
+                    + "`\(Self.cell(violation.actual.description))` | \(Self.cell(violation.message)) |\n"
             }
             out += "\n"
         }
         if !result.contractErrors.isEmpty {
             out += "#### Contract errors\n\n"
             for error in result.contractErrors {
-                out += "- `\(Self.cell(error.file))`" + (error.line.map { ":\($0)" } ?? "") + (error.column.map { ":\($0)" } ?? "") + ": \(Self.cell(error.message))\n"
+                out +=
+                    "- `\(Self.cell(error.file))`" + (error.line.map { ":\($0)" } ?? "")
+                    + (error.column.map { ":\($0)" } ?? "") + ": \(Self.cell(error.message))\n"
             }
             out += "\n"
         }

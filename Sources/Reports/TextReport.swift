@@ -7,7 +7,10 @@ extension CheckReport {
     /// owner to contact, then contract errors (`file:line:column: message`), then notices.
     public func text() -> String {
         var lines: [String] = []
-        lines.append("contractwatch check: database \(result.database.name) (PostgreSQL \(result.database.serverVersion)) at \(timestamp)")
+        lines.append(
+            "contractwatch check: database \(result.database.name) (PostgreSQL \(result.database.serverVersion)) "
+                + "at \(timestamp)"
+        )
         lines.append("")
         for (outcome, violations) in violationsByContract {
             let owner = outcome.contract?.owner?.display ?? "(no owner)"
@@ -18,7 +21,8 @@ extension CheckReport {
                 var tag = violation.breaking ? "breaking" : "non-breaking"
                 if violation.critical { tag = "CRITICAL, breaking" }
                 let severity = violation.critical ? "CRITICAL" : violation.severity.rawValue.uppercased()
-                lines.append("  \(severity.padding(9))\(violation.kind.rawValue.padding(25))\(violation.message) [\(tag)]")
+                lines.append(
+                    "  \(severity.padding(9))\(violation.kind.rawValue.padding(25))\(violation.message) [\(tag)]")
             }
             if let consumers = violations.first(where: \.breaking)?.consumers, !consumers.isEmpty {
                 lines.append("  at risk downstream: " + consumers.map(Self.describe).joined(separator: ", "))
@@ -44,7 +48,9 @@ extension CheckReport {
         let ok = result.contracts.filter { $0.status == .ok }
         if !ok.isEmpty {
             let shown = ok.prefix(10).map(\.name).joined(separator: ", ")
-            lines.append("✓ \(ok.count) contract\(plural(ok.count)) hold: " + shown + (ok.count > 10 ? " and \(ok.count - 10) more" : ""))
+            lines.append(
+                "✓ \(ok.count) contract\(plural(ok.count)) hold: " + shown
+                    + (ok.count > 10 ? " and \(ok.count - 10) more" : ""))
         }
         lines.append((result.isClean ? "OK: " : "FAILED: ") + summaryLine)
         return lines.joined(separator: "\n") + "\n"

@@ -26,8 +26,10 @@ public final class TerminalScreen {
 
     /// Takes over the terminal. `inputTimeoutMilliseconds` bounds how long `readKey` waits.
     /// `streams` replaces stdin/stdout (the smoke test draws to /dev/null).
-    public init(theme: Theme, useColor: Bool, inputTimeoutMilliseconds: Int32 = 100,
-                streams: (input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>)? = nil) throws(StartError) {
+    public init(
+        theme: Theme, useColor: Bool, inputTimeoutMilliseconds: Int32 = 100,
+        streams: (input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>)? = nil
+    ) throws(StartError) {
         // Without a UTF-8 locale ncursesw draws non-ASCII characters blank (CI has no LANG).
         setlocale(LC_ALL, "")
         let codeset = String(cString: cw_codeset()).uppercased()
@@ -35,11 +37,19 @@ public final class TerminalScreen {
             setlocale(LC_CTYPE, "C.UTF-8")
         }
         if streams == nil, isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
-            throw StartError(description: "the dashboard needs a terminal (stdin and stdout must be a TTY); use `contractwatch check` in scripts and CI")
+            throw StartError(
+                description:
+                    "the dashboard needs a terminal (stdin and stdout must be a TTY); use `contractwatch check` "
+                    + "in scripts and CI"
+            )
         }
         cw_unblock_terminal_signals()
         guard newterm(nil, streams?.output ?? cw_stdout(), streams?.input ?? cw_stdin()) != nil else {
-            throw StartError(description: "cannot use terminal type \"\(ProcessInfo.processInfo.environment["TERM"] ?? "")\"; set TERM (e.g. xterm-256color)")
+            throw StartError(
+                description:
+                    "cannot use terminal type \"\(ProcessInfo.processInfo.environment["TERM"] ?? "")\"; set TERM "
+                    + "(e.g. xterm-256color)"
+            )
         }
         output = FileHandle.standardOutput
         isRealTerminal = streams == nil
@@ -47,7 +57,7 @@ public final class TerminalScreen {
         noecho()
         nonl()
         keypad(cw_stdscr(), true)
-        set_escdelay(25)  // Esc is instant; no 1 s wait for an escape sequence
+        set_escdelay(25) // Esc is instant; no 1 s wait for an escape sequence
         curs_set(0)
         wtimeout(cw_stdscr(), inputTimeoutMilliseconds)
         var colorCount = 0
@@ -77,7 +87,8 @@ public final class TerminalScreen {
     @discardableResult
     public func syncSize() -> Bool {
         guard isRealTerminal else { return false }
-        var rows: Int32 = 0, columns: Int32 = 0
+        var rows: Int32 = 0
+        var columns: Int32 = 0
         guard cw_window_size(STDOUT_FILENO, &rows, &columns) == 0, rows > 0, columns > 0 else { return false }
         let current = size
         guard Int(rows) != current.height || Int(columns) != current.width else { return false }
@@ -167,7 +178,9 @@ public final class TerminalScreen {
     private func pair(_ role: Role) -> Int16 {
         guard colors > 0 else { return 0 }
         let style = theme.style(role)
-        let key = PairKey(foreground: style.foreground.resolved(colors: colors), background: style.background.resolved(colors: colors))
+        let key = PairKey(
+            foreground: style.foreground.resolved(colors: colors), background: style.background.resolved(colors: colors)
+        )
         if key.foreground == -1 && key.background == -1 { return 0 }
         if let existing = pairs[key] { return existing }
         let number = Int16(pairs.count + 1)

@@ -31,7 +31,9 @@ public final class StopSignal: Sendable {
 public enum UILoop {
     /// Reads keys (each wait is at most the input timeout), applies effects, takes the newest
     /// status, and redraws when something changed or a second passed (poll age).
-    public static func run(screen: TerminalScreen, watcher: some CheckerControl, model: inout DashboardModel, stop: StopSignal) {
+    public static func run(
+        screen: TerminalScreen, watcher: some CheckerControl, model: inout DashboardModel, stop: StopSignal
+    ) {
         var lastGeneration = -1
         var lastDraw = Date.distantPast
         var dirty = true

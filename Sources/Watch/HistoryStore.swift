@@ -8,14 +8,17 @@ public final class HistoryStore: Sendable {
     public let database: String
 
     public init(directory: String, systemIdentifier: String, database: String) {
-        let safe = database.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-" ? String($0) : "_" }.joined()
+        let safe = database.unicodeScalars.map {
+            CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-" ? String($0) : "_"
+        }.joined()
         self.path = directory + "/\(systemIdentifier)-\(safe).json"
         self.database = database
     }
 
     public static func defaultDirectory() -> String {
         let environment = ProcessInfo.processInfo.environment
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/state")
+        let base =
+            environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/state")
         return base + "/contractwatch/history"
     }
 
@@ -28,7 +31,8 @@ public final class HistoryStore: Sendable {
 
     /// Atomic replace, so a crash never leaves half a file.
     public func save(_ history: ViolationHistory) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(history.json(database: database).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }

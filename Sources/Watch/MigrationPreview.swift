@@ -30,17 +30,20 @@ public enum MigrationPreview {
 
         public var description: String {
             switch self {
-            case .refused(let refusals): "refusing to preview (nothing was run): " + refusals.map(\.description).joined(separator: "; ")
+            case .refused(let refusals):
+                "refusing to preview (nothing was run): " + refusals.map(\.description).joined(separator: "; ")
             case .empty: "the script has no SQL statements"
             case .unreadable(let path): "cannot read \(path)"
             case .migrationFailed(let error, let statement, let count, let line):
-                "the migration failed at statement \(statement) of \(count) (line \(line)), so nothing can be previewed (rolled back): "
+                "the migration failed at statement \(statement) of \(count) (line \(line)), so nothing can be "
+                    + "previewed (rolled back): "
                     + "\(error.message)" + (error.sqlState.map { " [SQLSTATE \($0)]" } ?? "")
                     + (error.detail.map { "; DETAIL: \($0)" } ?? "") + (error.hint.map { "; HINT: \($0)" } ?? "")
                     + (error.context.map { "; CONTEXT: \($0)" } ?? "")
             case .database(let error): error.description
             case .notRolledBack(let status):
-                "PostgreSQL does not confirm that the preview was rolled back (its transaction is \(status)); check the database"
+                "PostgreSQL does not confirm that the preview was rolled back (its transaction is \(status)); "
+                    + "check the database"
             }
         }
 
@@ -76,7 +79,8 @@ public enum MigrationPreview {
     /// The statement runs from a transaction-local setting, so its text is data all the way
     /// (never spliced into our SQL), and inside a DO block, where transaction control is an error.
     static let statementSetting = "contractwatch.migration_statement"
-    static let guarded = "DO $contractwatch$ BEGIN EXECUTE pg_catalog.current_setting('\(statementSetting)'); END $contractwatch$"
+    static let guarded =
+        "DO $contractwatch$ BEGIN EXECUTE pg_catalog.current_setting('\(statementSetting)'); END $contractwatch$"
 
     /// Before and after results of `sql` against `contracts`; the transaction is always rolled back.
     public static func run(_ sql: String, contracts: ContractSet, settings: ConnectionSettings) throws(Failure) -> Run {
@@ -85,7 +89,9 @@ public enum MigrationPreview {
 
     /// The same for a script split but not screened: the tests run what the scanner would refuse,
     /// to show that the server refuses it too.
-    static func run(script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings) throws(Failure) -> Run {
+    static func run(script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings) throws(Failure)
+        -> Run
+    {
         var writable = settings
         writable.readOnly = false
         let session: Connection
@@ -116,24 +122,30 @@ public enum MigrationPreview {
     static func confirmRolledBack(transaction: String, observer: Connection) throws(Failure) {
         let status: String
         do {
-            status = try observer.query("SELECT pg_catalog.txid_status($1::pg_catalog.int8)", [transaction]).string(0, 0) ?? "unknown"
+            status =
+                try observer.query("SELECT pg_catalog.txid_status($1::pg_catalog.int8)", [transaction]).string(0, 0)
+                ?? "unknown"
         } catch {
             throw .database(error)
         }
         guard status == "aborted" else { throw .notRolledBack(status) }
     }
 
-    private static func runInTransaction(_ script: MigrationScript, contracts: ContractSet, session: Connection) throws(Failure) -> (CheckResult, CheckResult) {
+    private static func runInTransaction(_ script: MigrationScript, contracts: ContractSet, session: Connection)
+        throws(Failure) -> (CheckResult, CheckResult)
+    {
         do {
             let before = Checker.check(contracts, against: try CatalogReader.snapshot(session))
             // One statement at a time, so a failure names its statement and line.
             for (offset, statement) in script.statements.enumerated() {
                 do {
-                    _ = try session.query("SELECT pg_catalog.set_config($1, $2, true)", [statementSetting, statement.sql])
+                    _ = try session.query(
+                        "SELECT pg_catalog.set_config($1, $2, true)", [statementSetting, statement.sql])
                     try session.execute(script: guarded)
                 } catch {
-                    throw Failure.migrationFailed(withoutWrapper(error, statement: statement.sql), statement: offset + 1,
-                                                  count: script.statements.count, line: statement.line)
+                    throw Failure.migrationFailed(
+                        withoutWrapper(error, statement: statement.sql), statement: offset + 1,
+                        count: script.statements.count, line: statement.line)
                 }
             }
             let after = Checker.check(contracts, against: try CatalogReader.snapshot(session))
@@ -164,15 +176,19 @@ extension Watcher {
     /// Previews a migration file off the UI thread and publishes the outcome in the status.
     public func preview(file path: String) {
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            let outcome = Self.previewOutcome(path, settings: configuration.settings, contractsFolder: configuration.contractsFolder)
+            let outcome = Self.previewOutcome(
+                path, settings: configuration.settings, contractsFolder: configuration.contractsFolder)
             publishPreview(outcome)
         }
     }
 
-    static func previewOutcome(_ path: String, settings: ConnectionSettings, contractsFolder: String) -> PreviewOutcome {
+    static func previewOutcome(_ path: String, settings: ConnectionSettings, contractsFolder: String) -> PreviewOutcome
+    {
         var outcome = PreviewOutcome(migration: path, at: Date(), introduced: [], fixed: [], error: nil)
         let data: [UInt8]
-        switch ContractFolder.readFile((path as NSString).expandingTildeInPath, limit: MigrationPreview.maximumScriptSize) {
+        switch ContractFolder.readFile(
+            (path as NSString).expandingTildeInPath, limit: MigrationPreview.maximumScriptSize)
+        {
         case .success(let read): data = read
         case .failure(let unreadable):
             outcome.error = "cannot read \(path): \(unreadable.reason)"
@@ -180,7 +196,8 @@ extension Watcher {
         }
         do {
             let contracts = try ContractFolder.load(contractsFolder)
-            let run = try MigrationPreview.run(String(decoding: data, as: UTF8.self), contracts: contracts, settings: settings)
+            let run = try MigrationPreview.run(
+                String(decoding: data, as: UTF8.self), contracts: contracts, settings: settings)
             let impact = MigrationImpact(before: run.before, after: run.after)
             outcome.introduced = impact.introduced
             outcome.fixed = impact.fixed

@@ -25,8 +25,10 @@ public final class Watcher: CheckerControl {
         /// polls in between read only the contracted tables. nil: 30 s or 10 intervals.
         public var fullRefreshSeconds: Double?
 
-        public init(settings: ConnectionSettings, contractsFolder: String, interval: Double, historyDirectory: String? = nil,
-                    fullRefreshSeconds: Double? = nil) {
+        public init(
+            settings: ConnectionSettings, contractsFolder: String, interval: Double, historyDirectory: String? = nil,
+            fullRefreshSeconds: Double? = nil
+        ) {
             self.settings = settings
             self.contractsFolder = contractsFolder
             self.interval = interval
@@ -121,10 +123,17 @@ public final class Watcher: CheckerControl {
     private func openHistory(_ connection: Connection) {
         // Once per session: a file this version cannot read is not tried again every poll.
         guard let directory = configuration.historyDirectory,
-              worker.withLock({ state in defer { state.historyOpened = true }; return !state.historyOpened }) else { return }
-        let identity = (try? connection.query("SELECT system_identifier::text FROM pg_catalog.pg_control_system()").string(0, 0)) ?? nil
+            worker.withLock({ state in
+                defer { state.historyOpened = true }
+                return !state.historyOpened
+            })
+        else { return }
+        let identity =
+            (try? connection.query("SELECT system_identifier::text FROM pg_catalog.pg_control_system()").string(0, 0))
+            ?? nil
         let info = connection.info
-        let store = HistoryStore(directory: directory, systemIdentifier: identity ?? "\(info.host)_\(info.port)", database: info.database)
+        let store = HistoryStore(
+            directory: directory, systemIdentifier: identity ?? "\(info.host)_\(info.port)", database: info.database)
         guard let history = store.load() else {
             // Keep the history in memory only: the file is a newer version (or damaged).
             log?.write("history \(store.path) is not a format this version reads; it is left as it is and not updated")
@@ -178,7 +187,9 @@ public final class Watcher: CheckerControl {
             let names = Set(contracts.contracts.map(\.table.name))
             let refreshEvery = configuration.fullRefreshSeconds ?? max(30, worker.withLock { $0.loop.interval } * 10)
             let requested = fullReadRequested.exchange(false, ordering: .relaxed)
-            let (memory, catalog, sameContracts) = worker.withLock { ($0.memory, $0.catalog, $0.contracts == contracts) }
+            let (memory, catalog, sameContracts) = worker.withLock {
+                ($0.memory, $0.catalog, $0.contracts == contracts)
+            }
             let fullRead = ReadPlan.fullRead(memory, now: started, requested: requested, refreshEvery: refreshEvery)
             // 1. Nothing written anywhere since the last poll: nothing to do.
             let wal = CatalogFingerprint.walPosition(connection)
@@ -190,7 +201,9 @@ public final class Watcher: CheckerControl {
             let snapshot: CatalogSnapshot
             let kind: PollKind
             var reread: Set<String>?
-            switch ReadPlan.read(memory, fullRead: fullRead, contractsSame: sameContracts, names: names, fingerprints: fingerprint) {
+            switch ReadPlan.read(
+                memory, fullRead: fullRead, contractsSame: sameContracts, names: names, fingerprints: fingerprint)
+            {
             case .none:
                 worker.withLock { $0.memory.walPosition = wal }
                 return publishUnchanged(started: started, problem: problem)
@@ -216,8 +229,10 @@ public final class Watcher: CheckerControl {
                 state.contracts = contracts
                 state.contractsSignature = signature
             }
-            let poll = CheckedPoll(contracts: contracts, snapshot: snapshot, result: Checker.check(contracts, against: snapshot), kind: kind,
-                                   scope: reread, server: connection.info, problem: problem, startedAt: started, finishedAt: Date())
+            let poll = CheckedPoll(
+                contracts: contracts, snapshot: snapshot, result: Checker.check(contracts, against: snapshot),
+                kind: kind,
+                scope: reread, server: connection.info, problem: problem, startedAt: started, finishedAt: Date())
             // Only this queue changes what `effects` reads, so they are computed from a copy,
             // outside the lock: the UI never waits for the catalog diff.
             let effects = latest.effects(of: poll)
@@ -230,7 +245,10 @@ public final class Watcher: CheckerControl {
             if error.sqlState == "55P03", let connection = worker.withLock({ $0.connection }) {
                 let names = Set(contracts.contracts.map(\.table.name))
                 let holders = (try? CatalogLocks.holders(connection, names: names)) ?? []
-                let reason = holders.first.map { "blocked by \($0)" + (holders.count > 1 ? " (and \(holders.count - 1) more)" : "") }
+                let reason =
+                    holders.first.map {
+                        "blocked by \($0)" + (holders.count > 1 ? " (and \(holders.count - 1) more)" : "")
+                    }
                     ?? "blocked by a lock (lock_timeout)"
                 log?.write("poll \(reason)")
                 mailbox.withLock { $0.recordUnchecked(contracts: contracts, problem: problem) }
@@ -252,7 +270,10 @@ public final class Watcher: CheckerControl {
         let (plan, cachedSignature) = worker.withLock { state in
             if state.folderWatch == nil { state.folderWatch = FolderWatch(configuration.contractsFolder) }
             let inotify = state.folderWatch.flatMap { $0.isActive ? $0.hasChanges() : nil }
-            return (ReadPlan.contractsRead(inotifyChanged: inotify, haveContracts: state.contracts != nil), state.contractsSignature)
+            return (
+                ReadPlan.contractsRead(inotifyChanged: inotify, haveContracts: state.contracts != nil),
+                state.contractsSignature
+            )
         }
         let signature = plan == .reuse ? cachedSignature : ContractFolder.signature(configuration.contractsFolder)
         if let signature, let cached = worker.withLock({ $0.contractsSignature == signature ? $0.contracts : nil }) {
@@ -271,7 +292,8 @@ public final class Watcher: CheckerControl {
     private func currentConnection() throws(PostgresError) -> Connection {
         try worker.withLock { state throws(PostgresError) -> Connection in
             if let existing = state.connection, existing.isConnected { return existing }
-            let fresh = try Connection(configuration.settings, onNotice: { [log] notice in log?.write("server notice: \(notice)") })
+            let fresh = try Connection(
+                configuration.settings, onNotice: { [log] notice in log?.write("server notice: \(notice)") })
             state.connection = fresh
             state.memory.walPosition = nil
             state.memory.fingerprints = nil
@@ -299,7 +321,8 @@ public final class EventLog: Sendable {
     /// `$XDG_STATE_HOME/contractwatch/contractwatch.log` (default `~/.local/state/…`).
     public static func defaultPath() -> String {
         let environment = ProcessInfo.processInfo.environment
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() + "/.local/state")
         return base + "/contractwatch/contractwatch.log"
     }

@@ -19,8 +19,10 @@ public struct CheckedPoll: Sendable {
     public var startedAt: Date
     public var finishedAt: Date
 
-    public init(contracts: ContractSet, snapshot: CatalogSnapshot, result: CheckResult, kind: PollKind, scope: Set<String>?,
-                server: ServerInfo, problem: String?, startedAt: Date, finishedAt: Date) {
+    public init(
+        contracts: ContractSet, snapshot: CatalogSnapshot, result: CheckResult, kind: PollKind, scope: Set<String>?,
+        server: ServerInfo, problem: String?, startedAt: Date, finishedAt: Date
+    ) {
         self.contracts = contracts
         self.snapshot = snapshot
         self.result = result
@@ -59,18 +61,24 @@ extension WatchStatus {
     public func effects(of poll: CheckedPoll) -> PollEffects {
         let previous = currentViolationIDs
         let ids = Set(poll.result.violations.map(\.id))
-        let changes = ChangeEvent.events(from: snapshot, to: poll.snapshot, at: poll.finishedAt, before: result?.violations ?? [],
-                                         after: poll.result.violations, previous: previous, scope: poll.scope)
+        let changes = ChangeEvent.events(
+            from: snapshot, to: poll.snapshot, at: poll.finishedAt, before: result?.violations ?? [],
+            after: poll.result.violations, previous: previous, scope: poll.scope)
         var causes: [ViolationID: String] = [:]
         for event in changes {
             for id in event.opened where causes[id] == nil {
-                causes[id] = "\(event.change.kind.rawValue) \(event.change.location)" + (event.change.values.isEmpty ? "" : " (\(event.change.values))")
+                causes[id] =
+                    "\(event.change.kind.rawValue) \(event.change.location)"
+                    + (event.change.values.isEmpty ? "" : " (\(event.change.values))")
             }
         }
         let appeared = previous.map { ids.subtracting($0) } ?? []
         var history = history
-        let historyChanged = history.apply(poll.result.violations, at: poll.finishedAt, appeared: appeared, causes: causes)
-        return PollEffects(changes: changes.reversed(), causes: causes, newViolations: appeared, history: history, historyChanged: historyChanged)
+        let historyChanged = history.apply(
+            poll.result.violations, at: poll.finishedAt, appeared: appeared, causes: causes)
+        return PollEffects(
+            changes: changes.reversed(), causes: causes, newViolations: appeared, history: history,
+            historyChanged: historyChanged)
     }
 
     /// Publishes a checked poll with its effects (computed by `effects(of:)` from this status).
@@ -145,22 +153,29 @@ extension WatchStatus {
 extension ChangeEvent {
     /// The catalog changes between two snapshots, each with the violations on its table that
     /// this poll opened or closed. After a scoped poll only the re-read names are compared.
-    public static func events(from old: CatalogSnapshot?, to new: CatalogSnapshot, at time: Date, before: [Violation], after: [Violation],
-                              previous: Set<ViolationID>?, scope: Set<String>? = nil) -> [ChangeEvent] {
+    public static func events(
+        from old: CatalogSnapshot?, to new: CatalogSnapshot, at time: Date, before: [Violation], after: [Violation],
+        previous: Set<ViolationID>?, scope: Set<String>? = nil
+    ) -> [ChangeEvent] {
         guard let old, previous != nil else { return [] }
         func restrict(_ snapshot: CatalogSnapshot) -> CatalogSnapshot {
             guard let scope else { return snapshot }
-            return CatalogSnapshot(database: snapshot.database, relations: snapshot.relations.filter { scope.contains($0.name.name) })
+            return CatalogSnapshot(
+                database: snapshot.database, relations: snapshot.relations.filter { scope.contains($0.name.name) })
         }
         let changes = CatalogDiff.changes(from: restrict(old), to: restrict(new))
-        let afterIDs = Set(after.map(\.id)), beforeIDs = Set(before.map(\.id))
+        let afterIDs = Set(after.map(\.id))
+        let beforeIDs = Set(before.map(\.id))
         let opened = after.filter { !beforeIDs.contains($0.id) }
         let closed = before.filter { !afterIDs.contains($0.id) }
         return changes.map { change in
             func touches(_ violation: Violation) -> Bool {
-                violation.qualifiedTable == change.table || (change.kind == .tableRenamed && violation.qualifiedTable.description == change.old)
+                violation.qualifiedTable == change.table
+                    || (change.kind == .tableRenamed && violation.qualifiedTable.description == change.old)
             }
-            return ChangeEvent(at: time, change: change, opened: opened.filter(touches).map(\.id), closed: closed.filter(touches).map(\.id))
+            return ChangeEvent(
+                at: time, change: change, opened: opened.filter(touches).map(\.id),
+                closed: closed.filter(touches).map(\.id))
         }
     }
 }
@@ -170,7 +185,9 @@ extension CatalogSnapshot {
     public func merging(_ scoped: CatalogSnapshot, names: Set<String>) -> CatalogSnapshot {
         let fresh = Set(scoped.relations.map(\.oid))
         let freshNames = Set(scoped.relations.map(\.name))
-        let kept = relations.filter { !names.contains($0.name.name) && !fresh.contains($0.oid) && !freshNames.contains($0.name) }
+        let kept = relations.filter {
+            !names.contains($0.name.name) && !fresh.contains($0.oid) && !freshNames.contains($0.name)
+        }
         return CatalogSnapshot(database: scoped.database, relations: kept + scoped.relations)
     }
 }

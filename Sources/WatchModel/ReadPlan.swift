@@ -53,11 +53,15 @@ public enum ReadPlan {
     }
 
     /// The read, from the contracted relations' fresh fingerprints.
-    public static func read(_ memory: Memory, fullRead: FullRead, contractsSame: Bool, names: Set<String>,
-                            fingerprints: [QualifiedName: String]) -> Read {
+    public static func read(
+        _ memory: Memory, fullRead: FullRead, contractsSame: Bool, names: Set<String>,
+        fingerprints: [QualifiedName: String]
+    ) -> Read {
         if fullRead != .notDue || !memory.hasCatalog { return .full }
         // Other contracts, or other table names: read every contracted table again.
-        guard contractsSame, names == memory.fingerprintNames, let known = memory.fingerprints else { return .scoped(names) }
+        guard contractsSame, names == memory.fingerprintNames, let known = memory.fingerprints else {
+            return .scoped(names)
+        }
         let changed = changedNames(known, fingerprints)
         return changed.isEmpty ? .none : .scoped(changed)
     }

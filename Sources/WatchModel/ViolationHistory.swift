@@ -44,7 +44,9 @@ public struct ViolationHistory: Sendable, Hashable {
     /// Applies one full poll. `appeared`: violations seen to appear while watching (exact first
     /// seen); the others were already open. Returns whether anything opened or resolved.
     @discardableResult
-    public mutating func apply(_ violations: [Violation], at exactTime: Date, appeared: Set<ViolationID>, causes: [ViolationID: String]) -> Bool {
+    public mutating func apply(
+        _ violations: [Violation], at exactTime: Date, appeared: Set<ViolationID>, causes: [ViolationID: String]
+    ) -> Bool {
         // Milliseconds, as stored: what is remembered in memory and on disk is the same.
         let time = Date(timeIntervalSince1970: (exactTime.timeIntervalSince1970 * 1000).rounded() / 1000)
         var changed = false
@@ -59,8 +61,10 @@ public struct ViolationHistory: Sendable, Hashable {
                 continue
             }
             records[key] = HistoryRecord(
-                key: key, contract: violation.contract, file: violation.file, schema: violation.schema, table: violation.table,
-                column: violation.column, kind: violation.kind.rawValue, firstSeen: time, firstSeenExact: appeared.contains(violation.id),
+                key: key, contract: violation.contract, file: violation.file, schema: violation.schema,
+                table: violation.table,
+                column: violation.column, kind: violation.kind.rawValue, firstSeen: time,
+                firstSeenExact: appeared.contains(violation.id),
                 lastSeen: time, resolvedAt: nil, cause: causes[violation.id]
             )
             changed = true
@@ -80,7 +84,9 @@ public struct ViolationHistory: Sendable, Hashable {
     }
 
     public var resolved: [HistoryRecord] {
-        records.values.filter { !$0.isOpen }.sorted { ($0.resolvedAt ?? .distantPast) > ($1.resolvedAt ?? .distantPast) }
+        records.values.filter { !$0.isOpen }.sorted {
+            ($0.resolvedAt ?? .distantPast) > ($1.resolvedAt ?? .distantPast)
+        }
     }
 
     // MARK: - The history file
@@ -98,17 +104,21 @@ public struct ViolationHistory: Sendable, Hashable {
     public func json(database: String) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let file = File(version: File.currentVersion, database: database, violations: records.values.sorted { $0.key < $1.key })
+        let file = File(
+            version: File.currentVersion, database: database, violations: records.values.sorted { $0.key < $1.key })
         return ((try? encoder.encode(file)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
     }
 
     /// nil when the text is not a history file of a version this program reads.
     public static func parse(_ text: String) -> ViolationHistory? {
-        guard let file = try? JSONDecoder().decode(File.self, from: Data(text.utf8)), file.version <= File.currentVersion else { return nil }
+        guard let file = try? JSONDecoder().decode(File.self, from: Data(text.utf8)),
+            file.version <= File.currentVersion
+        else { return nil }
         var records: [String: HistoryRecord] = [:]
         for var record in file.violations {
-            record.key = ViolationID.identity(contract: record.contract, schema: record.schema, table: record.table, column: record.column,
-                                              kind: record.kind)
+            record.key = ViolationID.identity(
+                contract: record.contract, schema: record.schema, table: record.table, column: record.column,
+                kind: record.kind)
             // Two records of one finding (version 1, reached by two paths): the open one wins,
             // else the one seen last; the earliest first sighting is kept.
             if let other = records[record.key] {
@@ -135,24 +145,35 @@ public struct ViolationHistory: Sendable, Hashable {
 extension HistoryRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case key, contract, file, schema, table, column, kind, cause
-        case firstSeen = "first_seen", firstSeenExact = "first_seen_exact", lastSeen = "last_seen", resolvedAt = "resolved_at"
+        case firstSeen = "first_seen"
+        case firstSeenExact = "first_seen_exact"
+        case lastSeen = "last_seen"
+        case resolvedAt =
+            "resolved_at"
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func date(_ key: CodingKeys) throws -> Date? {
-            try container.decodeIfPresent(Int64.self, forKey: key).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+            try container.decodeIfPresent(Int64.self, forKey: key).map {
+                Date(timeIntervalSince1970: Double($0) / 1000)
+            }
         }
         guard let first = try date(.firstSeen), let last = try date(.lastSeen) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath, debugDescription: "a record needs first_seen and last_seen"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: container.codingPath, debugDescription: "a record needs first_seen and last_seen"))
         }
         self.init(
-            key: try container.decode(String.self, forKey: .key), contract: try container.decodeIfPresent(String.self, forKey: .contract) ?? "",
-            file: try container.decodeIfPresent(String.self, forKey: .file) ?? "", schema: try container.decodeIfPresent(String.self, forKey: .schema) ?? "",
-            table: try container.decodeIfPresent(String.self, forKey: .table) ?? "", column: try container.decodeIfPresent(String.self, forKey: .column),
+            key: try container.decode(String.self, forKey: .key),
+            contract: try container.decodeIfPresent(String.self, forKey: .contract) ?? "",
+            file: try container.decodeIfPresent(String.self, forKey: .file) ?? "",
+            schema: try container.decodeIfPresent(String.self, forKey: .schema) ?? "",
+            table: try container.decodeIfPresent(String.self, forKey: .table) ?? "",
+            column: try container.decodeIfPresent(String.self, forKey: .column),
             kind: try container.decodeIfPresent(String.self, forKey: .kind) ?? "", firstSeen: first,
             firstSeenExact: try container.decodeIfPresent(Bool.self, forKey: .firstSeenExact) ?? false,
-            lastSeen: last, resolvedAt: try date(.resolvedAt), cause: try container.decodeIfPresent(String.self, forKey: .cause)
+            lastSeen: last, resolvedAt: try date(.resolvedAt),
+            cause: try container.decodeIfPresent(String.self, forKey: .cause)
         )
     }
 

@@ -83,7 +83,8 @@ public struct WatchStatus: Sendable {
     /// The history is the one record of a violation's life; this is derived from it.
     public func appearedWhileWatching(_ id: ViolationID) -> Date? {
         guard let record = history.record(for: id), record.isOpen, record.firstSeenExact,
-              watchingSince.map({ record.firstSeen >= $0.addingTimeInterval(-0.001) }) ?? true else { return nil }
+            watchingSince.map({ record.firstSeen >= $0.addingTimeInterval(-0.001) }) ?? true
+        else { return nil }
         return record.firstSeen
     }
 

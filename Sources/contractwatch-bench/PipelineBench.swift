@@ -36,8 +36,12 @@ enum PipelineBench {
         for index in stride(from: 0, to: tables, by: 10) {
             let (schema, table) = SyntheticCatalog.qualified(index)
             guard let relation = snapshot.relation(QualifiedName(schema: schema, name: table)) else { continue }
-            let text = ContractTemplate.render(relation, server: ContractTemplate.Server(database: database, host: "localhost", port: 5432), owner: Owner(name: "Bench", email: "bench@example.com"), format: .seed)
-            try text.write(toFile: folder + "/" + ContractTemplate.fileName(for: relation.name, format: .seed), atomically: true, encoding: .utf8)
+            let text = ContractTemplate.render(
+                relation, server: ContractTemplate.Server(database: database, host: "localhost", port: 5432),
+                owner: Owner(name: "Bench", email: "bench@example.com"), format: .seed)
+            try text.write(
+                toFile: folder + "/" + ContractTemplate.fileName(for: relation.name, format: .seed), atomically: true,
+                encoding: .utf8)
             written += 1
         }
         print("  \(snapshot.relations.count) relations, \(written) contracts")
@@ -72,14 +76,16 @@ enum PipelineBench {
             var environment = ProcessInfo.processInfo.environment
             environment["CONTRACTWATCH_TIMINGS"] = "1"
             let errors = NSTemporaryDirectory() + "cw-bench-err"
-            _ = try? ChildProcess.run([binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
-                                      environment: environment, stdoutPath: sink, stderrPath: errors)
+            _ = try? ChildProcess.run(
+                [binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
+                environment: environment, stdoutPath: sink, stderrPath: errors)
             breakdown = (try? String(contentsOfFile: errors, encoding: .utf8))?
                 .split(separator: "\n").first { $0.hasPrefix("contractwatch timings:") }
                 .map { String($0.dropFirst("contractwatch timings: ".count)) }
         }
         let checkRSS = breakdown.flatMap(peakRSS(in:))
-        let dashboardRSS = haveBinary
+        let dashboardRSS =
+            haveBinary
             ? dashboardPeakRSS(binary: binary, dsn: dsn, contractsFolder: contractsFolder) : nil
         let select1 = measure(51) { _ = try? connection.query("SELECT 1") }
         let snapshotRaw = measure(5) { _ = try? connection.query(CatalogReader.snapshotQuery) }
@@ -89,8 +95,10 @@ enum PipelineBench {
         let scopedSnapshotRaw = measure(11) { _ = try? CatalogReader.snapshot(connection, names: names) }
 
         // The background checker for real: idle polls, then DDL → finding at --interval 1.
-        let watcher = Watcher(Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: contractsFolder, interval: 0.25,
-                                                    fullRefreshSeconds: 3600))
+        let watcher = Watcher(
+            Watcher.Configuration(
+                settings: ConnectionSettings(dsn: dsn), contractsFolder: contractsFolder, interval: 0.25,
+                fullRefreshSeconds: 3600))
         watcher.start()
         var idle: [Double] = []
         var seen = -1
@@ -99,7 +107,9 @@ enum PipelineBench {
             let status = watcher.latest
             if status.pollCount != seen {
                 seen = status.pollCount
-                if status.lastPollKind == .unchanged, let seconds = status.lastPollSeconds { idle.append(seconds * 1000) }
+                if status.lastPollKind == .unchanged, let seconds = status.lastPollSeconds {
+                    idle.append(seconds * 1000)
+                }
             }
             Thread.sleep(forTimeInterval: 0.01)
         }
@@ -111,21 +121,28 @@ enum PipelineBench {
         let targets = allowWrites ? contracts.contracts.prefix(10) : []
         if !allowWrites { print("(DDL → finding not measured: a database given with --dsn is never written to)") }
         for contract in targets {
-            let table = "\(SyntheticCatalog.quote(contract.table.schema)).\(SyntheticCatalog.quote(contract.table.name))"
+            let table =
+                "\(SyntheticCatalog.quote(contract.table.schema)).\(SyntheticCatalog.quote(contract.table.name))"
             let start = Date()
             try writer?.execute(script: "ALTER TABLE \(table) DROP COLUMN payload")
             var found: WatchStatus?
             while found == nil, Date().timeIntervalSince(start) < 10 {
                 let status = watcher.latest
-                if status.result?.violations.contains(where: { $0.table == contract.table.name && $0.column == "payload" }) == true { found = status }
-                else { Thread.sleep(forTimeInterval: 0.002) }
+                if status.result?.violations.contains(where: {
+                    $0.table == contract.table.name && $0.column == "payload"
+                }) == true {
+                    found = status
+                } else {
+                    Thread.sleep(forTimeInterval: 0.002)
+                }
             }
             latencies.append(Date().timeIntervalSince(start) * 1000)
             if let seconds = found?.lastPollSeconds { afterDDL.append(seconds * 1000) }
             try writer?.execute(script: "ALTER TABLE \(table) ADD COLUMN payload jsonb")
             let revert = Date()
             while Date().timeIntervalSince(revert) < 10,
-                  watcher.latest.result?.violations.contains(where: { $0.table == contract.table.name }) == true {
+                watcher.latest.result?.violations.contains(where: { $0.table == contract.table.name }) == true
+            {
                 Thread.sleep(forTimeInterval: 0.005)
             }
         }
@@ -135,12 +152,14 @@ enum PipelineBench {
         let afterMedian = afterDDL.isEmpty ? .nan : median(afterDDL)
         let sorted = latencies.sorted()
         let p50 = sorted.isEmpty ? .nan : sorted[sorted.count / 2]
-        let p95 = sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
+        let p95 =
+            sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
         let rss = peakRSSMegabytes()
 
         func line(_ name: String, _ ms: Double, _ baselineName: String, _ baseline: Double) {
-            print(name.padding(toLength: 46, withPad: " ", startingAt: 0)
-                  + String(format: "%10.2f ms   %6.2f× %@ (%.2f ms)", ms, ms / baseline, baselineName, baseline))
+            print(
+                name.padding(toLength: 46, withPad: " ", startingAt: 0)
+                    + String(format: "%10.2f ms   %6.2f× %@ (%.2f ms)", ms, ms / baseline, baselineName, baseline))
         }
         if let checkSeconds {
             line("check, end to end (process)", checkSeconds, "information_schema approach", informationSchema)
@@ -159,23 +178,34 @@ enum PipelineBench {
         if let breakdown { print("  one check, by phase: " + breakdown) }
         line("full snapshot, decoded", snapshotDecoded, "its raw query", snapshotRaw)
         line("idle poll (background checker)", idleMedian, "WAL query", walRaw)
-        line("poll after one DDL (scoped)", afterMedian, "its raw queries", scopedFingerprintRaw + scopedSnapshotRaw + walRaw)
+        line(
+            "poll after one DDL (scoped)", afterMedian, "its raw queries",
+            scopedFingerprintRaw + scopedSnapshotRaw + walRaw)
         line("DDL → finding p50 at --interval 1", p50, "interval", 1000)
         line("DDL → finding p95 at --interval 1", p95, "interval", 1000)
         print(String(format: "floor: SELECT 1 round trip %.3f ms", select1))
         func megabytes(_ value: Double?) -> String { value.map { String(format: "%.0f MB", $0) } ?? "n/a" }
-        print("peak RSS: check \(megabytes(checkRSS)); dashboard \(megabytes(dashboardRSS))"
-              + " (tmux, after start, the Tables screen and a poll now); this bench process \(megabytes(rss))")
+        print(
+            "peak RSS: check \(megabytes(checkRSS)); dashboard \(megabytes(dashboardRSS))"
+                + " (tmux, after start, the Tables screen and a poll now); this bench process \(megabytes(rss))")
         let checkRatio = checkSeconds.map { informationSchema / $0 } ?? .nan
-        return Report(summary: String(format: "%@: check %.0f ms (%.1f× faster than information_schema, %.2f× psql sending its query, in-process %.2f× its raw query), idle poll %.2f ms, DDL poll %.1f ms (%.2f× raw), DDL→finding p95 %.0f ms, RSS check %@ / dashboard %@",
-                                      label, checkSeconds ?? .nan, checkRatio, (checkSeconds ?? .nan) / (processFloor ?? .nan), checkInProcess / checkFloor,
-                                      idleMedian, afterMedian, afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), p95,
-                                      megabytes(checkRSS), megabytes(dashboardRSS)))
+        return Report(
+            summary: String(
+                format:
+                    "%@: check %.0f ms (%.1f× faster than information_schema, %.2f× psql sending its query, "
+                    + "in-process %.2f× its raw query), idle poll %.2f ms, DDL poll %.1f ms (%.2f× raw), "
+                    + "DDL→finding p95 %.0f ms, RSS check %@ / dashboard %@",
+                label, checkSeconds ?? .nan, checkRatio, (checkSeconds ?? .nan) / (processFloor ?? .nan),
+                checkInProcess / checkFloor,
+                idleMedian, afterMedian, afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), p95,
+                megabytes(checkRSS), megabytes(dashboardRSS)))
     }
 
     /// The `contractwatch` binary built beside this bench.
     static func checkBinary() -> String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("contractwatch").path
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "contractwatch"
+        ).path
     }
 
     /// Medians of `check` and its floors, measured in interleaved rounds so that a drift of the
@@ -184,52 +214,79 @@ enum PipelineBench {
     /// phases in this process) and "floor" (a fresh session and the catalog query, no decoding).
     /// `parts`: also "contracts only" (the folder read and parsed) and "catalog only" (a fresh
     /// session's snapshot of the contracted tables, names known, decoded): where the time goes.
-    static func measureCheck(dsn: String, contractsFolder: String, names: Set<String>, rounds: Int, parts: Bool = false) -> [String: Double] {
+    static func measureCheck(dsn: String, contractsFolder: String, names: Set<String>, rounds: Int, parts: Bool = false)
+        -> [String: Double]
+    {
         let binary = checkBinary()
         let sink = NSTemporaryDirectory() + "cw-bench-out"
         let scoped = CatalogReader.scopedSnapshotQuery(names: names, detail: .checks)
         var contenders: [(name: String, run: () -> Void)] = []
         if FileManager.default.isExecutableFile(atPath: binary) {
-            contenders.append(("check", {
-                _ = try? ChildProcess.run([binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
-                                          environment: ProcessInfo.processInfo.environment, stdoutPath: sink)
-            }))
+            contenders.append(
+                (
+                    "check",
+                    {
+                        _ = try? ChildProcess.run(
+                            [binary, "check", "--dsn", dsn, "--contracts", contractsFolder, "--format", "json"],
+                            environment: ProcessInfo.processInfo.environment, stdoutPath: sink)
+                    }
+                ))
         }
         // The floor of `check` as a process: psql (C, libpq, the same session options) sending the
         // same catalog query; its parameter written as a literal, as psql has no way to bind one.
         if let psql = psqlPath() {
             var environment = ProcessInfo.processInfo.environment
-            environment["PGOPTIONS"] = ConnectionSettings(dsn: dsn).sessionOptions(appendingTo: environment["PGOPTIONS"])
+            environment["PGOPTIONS"] = ConnectionSettings(dsn: dsn).sessionOptions(
+                appendingTo: environment["PGOPTIONS"])
             let sql = scoped.sql.replacingOccurrences(of: "$1::text[]", with: literal(scoped.parameter) + "::text[]")
-            contenders.append(("psql", {
-                _ = try? ChildProcess.run([psql, "-X", "-q", "-A", "-t", "-o", "/dev/null", "-d", dsn, "-c", sql],
-                                          environment: environment, stdoutPath: sink)
-            }))
+            contenders.append(
+                (
+                    "psql",
+                    {
+                        _ = try? ChildProcess.run(
+                            [psql, "-X", "-q", "-A", "-t", "-o", "/dev/null", "-d", dsn, "-c", sql],
+                            environment: environment, stdoutPath: sink)
+                    }
+                ))
         }
         // `check` in this process: the same phases without the process start. Like the binary, it
         // leaves its values to be freed after it is done (the binary exits without freeing them).
         let kept = Mutex<[any Sendable]>([])
-        contenders.append(("in-process", {
-            let loading = ContractFolderLoad(contractsFolder)
-            guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)),
-                  let snapshot = try? CatalogReader.snapshot(fresh, nameBatches: loading.nextTableNames, detail: .checks),
-                  let contracts = try? loading.wait() else { return }
-            let report = CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date())
-            let rendered = report.render(.json)
-            kept.withLock { $0 += [snapshot, contracts, report, rendered] as [any Sendable] }
-        }))
+        contenders.append(
+            (
+                "in-process",
+                {
+                    let loading = ContractFolderLoad(contractsFolder)
+                    guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)),
+                        let snapshot = try? CatalogReader.snapshot(
+                            fresh, nameBatches: loading.nextTableNames, detail: .checks),
+                        let contracts = try? loading.wait()
+                    else { return }
+                    let report = CheckReport(result: Checker.check(contracts, against: snapshot), checkedAt: Date())
+                    let rendered = report.render(.json)
+                    kept.withLock { $0 += [snapshot, contracts, report, rendered] as [any Sendable] }
+                }
+            ))
         if parts {
             contenders.append(("contracts only", { _ = try? ContractFolderLoad(contractsFolder).wait() }))
-            contenders.append(("catalog only", {
-                guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
-                _ = try? CatalogReader.snapshot(fresh, names: names, detail: .checks)
-            }))
+            contenders.append(
+                (
+                    "catalog only",
+                    {
+                        guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
+                        _ = try? CatalogReader.snapshot(fresh, names: names, detail: .checks)
+                    }
+                ))
         }
         // The floor of `check`: a fresh session and its catalog query sent raw, no decoding.
-        contenders.append(("floor", {
-            guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
-            _ = try? fresh.query(scoped.sql, [scoped.parameter])
-        }))
+        contenders.append(
+            (
+                "floor",
+                {
+                    guard let fresh = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
+                    _ = try? fresh.query(scoped.sql, [scoped.parameter])
+                }
+            ))
         return measureInterleaved(rounds, contenders, between: { kept.withLock { $0.removeAll() } })
     }
 
@@ -237,31 +294,42 @@ enum PipelineBench {
     /// from table_constraints ⋈ key_column_usage, compared in memory. Returns the violation count.
     static func informationSchemaCheck(dsn: String, contracts: ContractSet) throws -> Int {
         let connection = try Connection(ConnectionSettings(dsn: dsn))
-        let columns = try connection.query("""
+        let columns = try connection.query(
+            """
             SELECT table_schema, table_name, column_name, data_type, character_maximum_length, numeric_precision,
                    numeric_scale, datetime_precision, is_nullable, is_updatable
             FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
             """)
-        let keys = try connection.query("""
+        let keys = try connection.query(
+            """
             SELECT kcu.table_schema, kcu.table_name, kcu.column_name
             FROM information_schema.table_constraints tc
             JOIN information_schema.key_column_usage kcu
-              ON kcu.constraint_schema = tc.constraint_schema AND kcu.constraint_name = tc.constraint_name AND kcu.table_name = tc.table_name
+              ON kcu.constraint_schema = tc.constraint_schema AND kcu.constraint_name = tc.constraint_name AND
+                  kcu.table_name = tc.table_name
             WHERE tc.constraint_type = 'PRIMARY KEY'
             """)
         var catalog: [String: (String, Int?, Int?, Int?, Int?, Bool, Bool)] = [:]
         for row in 0..<columns.rowCount {
             let key = "\(columns.string(row, 0) ?? "")|\(columns.string(row, 1) ?? "")|\(columns.string(row, 2) ?? "")"
-            catalog[key] = (columns.string(row, 3) ?? "", columns.int(row, 4), columns.int(row, 5), columns.int(row, 6), columns.int(row, 7),
-                            columns.string(row, 8) == "YES", columns.string(row, 9) == "YES")
+            catalog[key] = (
+                columns.string(row, 3) ?? "", columns.int(row, 4), columns.int(row, 5), columns.int(row, 6),
+                columns.int(row, 7),
+                columns.string(row, 8) == "YES", columns.string(row, 9) == "YES"
+            )
         }
         var primary: Set<String> = []
-        for row in 0..<keys.rowCount { primary.insert("\(keys.string(row, 0) ?? "")|\(keys.string(row, 1) ?? "")|\(keys.string(row, 2) ?? "")") }
+        for row in 0..<keys.rowCount {
+            primary.insert("\(keys.string(row, 0) ?? "")|\(keys.string(row, 1) ?? "")|\(keys.string(row, 2) ?? "")")
+        }
         var violations = 0
         for contract in contracts.contracts {
             for column in contract.columns {
                 let key = "\(contract.table.schema)|\(contract.table.name)|\(column.name)"
-                guard let actual = catalog[key] else { violations += 1; continue }
+                guard let actual = catalog[key] else {
+                    violations += 1
+                    continue
+                }
                 let e = column.expectation
                 if let type = e.dataType, type != actual.0 { violations += 1 }
                 if let n = e.modifiers.characterMaximumLength, n.value != actual.1 { violations += 1 }
@@ -297,14 +365,20 @@ enum PipelineBench {
     /// The dashboard's peak RSS: the real binary in a private tmux server, after it connected,
     /// showed the Tables screen (the whole catalog) and polled on request. nil without tmux.
     static func dashboardPeakRSS(binary: String, dsn: String, contractsFolder: String) -> Double? {
-        guard let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard
+            let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        else {
             return nil
         }
         let socket = "cw-bench-" + UUID().uuidString.prefix(8)
         let screen = NSTemporaryDirectory() + "cw-bench-screen-" + socket
         let state = NSTemporaryDirectory() + "cw-bench-state-" + socket
         func run(_ arguments: [String]) -> Bool {
-            (try? ChildProcess.run([tmux, "-L", socket] + arguments, environment: ProcessInfo.processInfo.environment, stdoutPath: screen)) == 0
+            (try? ChildProcess.run(
+                [tmux, "-L", socket] + arguments, environment: ProcessInfo.processInfo.environment, stdoutPath: screen))
+                == 0
         }
         func shown() -> String { (try? String(contentsOfFile: screen, encoding: .utf8)) ?? "" }
         func waitFor(_ text: String, seconds: Double) -> Bool {
@@ -320,9 +394,14 @@ enum PipelineBench {
             try? FileManager.default.removeItem(atPath: screen)
             try? FileManager.default.removeItem(atPath: state)
         }
-        let command = "exec env XDG_STATE_HOME=\(shellQuote(state)) TERM=xterm-256color \(shellQuote(binary)) watch --dsn \(shellQuote(dsn)) --contracts \(shellQuote(contractsFolder))"
-        guard run(["new-session", "-d", "-s", "cw", "-x", "160", "-y", "50", command]), waitFor("● connected", seconds: 30),
-              run(["list-panes", "-t", "cw", "-F", "#{pane_pid}"]), let pid = Int(shown().trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let command =
+            "exec env XDG_STATE_HOME=\(shellQuote(state)) TERM=xterm-256color \(shellQuote(binary)) watch --dsn "
+            + "\(shellQuote(dsn)) --contracts \(shellQuote(contractsFolder))"
+        guard run(["new-session", "-d", "-s", "cw", "-x", "160", "-y", "50", command]),
+            waitFor("● connected", seconds: 30),
+            run(["list-panes", "-t", "cw", "-F", "#{pane_pid}"]),
+            let pid = Int(shown().trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             return nil
         }
         _ = run(["send-keys", "-t", "cw", "2"])
@@ -339,6 +418,6 @@ enum PipelineBench {
     static func peakRSSMegabytes() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+        return Double(usage.ru_maxrss) / 1024 // kilobytes on Linux
     }
 }

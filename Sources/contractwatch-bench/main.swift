@@ -14,12 +14,12 @@
 
 import Catalog
 import CatalogReader
-import ContractFiles
-import Postgres
 import Checks
+import ContractFiles
 import Contracts
 import Dashboard
 import Foundation
+import Postgres
 import Watch
 import WatchModel
 
@@ -48,14 +48,20 @@ func statusWithFindings(_ count: Int) -> WatchStatus {
     var relations: [Relation] = []
     for index in 0..<(count / perContract) {
         let table = String(format: "t%05d", index)
-        contracts.append(Contract(
-            name: "contract-\(table)", file: "contracts/\(table).json",
-            owner: Owner(name: "Team \(index % 37)", email: "team\(index % 37)@example.com"),
-            table: ContractTable(catalog: nil, schema: "public", name: table),
-            columns: (0..<perContract).map { ContractColumn(name: "c\($0)", expectation: ColumnExpectation(dataType: "integer")) }))
-        relations.append(Relation(name: QualifiedName(schema: "public", name: table), kind: .table, columns: [
-            CatalogColumn(name: "id", position: 1, dataType: "integer", formattedType: "integer"),
-        ]))
+        contracts.append(
+            Contract(
+                name: "contract-\(table)", file: "contracts/\(table).json",
+                owner: Owner(name: "Team \(index % 37)", email: "team\(index % 37)@example.com"),
+                table: ContractTable(catalog: nil, schema: "public", name: table),
+                columns: (0..<perContract).map {
+                    ContractColumn(name: "c\($0)", expectation: ColumnExpectation(dataType: "integer"))
+                }))
+        relations.append(
+            Relation(
+                name: QualifiedName(schema: "public", name: table), kind: .table,
+                columns: [
+                    CatalogColumn(name: "id", position: 1, dataType: "integer", formattedType: "integer")
+                ]))
     }
     let set = ContractSet(contracts: contracts, errors: [], fileCount: contracts.count)
     let snapshot = CatalogSnapshot(database: DatabaseIdentity(name: "bench", serverVersion: "15"), relations: relations)
@@ -72,12 +78,14 @@ func statusWithFindings(_ count: Int) -> WatchStatus {
 // `--emit-sql N`: print the synthetic catalog of N tables and stop (to profile by hand with psql,
 // `contractwatch init` and perf on a catalog that outlives the bench).
 if let index = CommandLine.arguments.firstIndex(of: "--emit-sql"), index + 1 < CommandLine.arguments.count,
-   let tables = Int(CommandLine.arguments[index + 1]) {
+    let tables = Int(CommandLine.arguments[index + 1])
+{
     for chunk in SyntheticCatalog.sql(tables: tables) { print(chunk) }
     exit(0)
 }
 
-let width = 120, height = 40
+let width = 120
+let height = 40
 let status = statusWithFindings(10_000)
 precondition(status.result?.violations.count == 10_000)
 let now = Date()
@@ -114,7 +122,9 @@ let newPoll = measure(11) {
 /// Medians in milliseconds of several bodies run in turn, `rounds` times (after one warm-up
 /// round): each sample of one is taken beside a sample of the others. `between` runs after each
 /// body, untimed.
-func measureInterleaved(_ rounds: Int, _ bodies: [(name: String, run: () -> Void)], between: () -> Void = {}) -> [String: Double] {
+func measureInterleaved(_ rounds: Int, _ bodies: [(name: String, run: () -> Void)], between: () -> Void = {})
+    -> [String: Double]
+{
     var samples: [String: [Double]] = [:]
     for round in 0...rounds {
         for body in bodies {
@@ -134,8 +144,10 @@ print(row("floor: fill an empty frame", floor))
 print(row("redraw, nothing changed (the 1 s tick)", warm))
 print(row("key (↓) + redraw", keyAndRedraw))
 print(row("new poll published: rebuild 10,000 rows + redraw", newPoll))
-print(String(format: "summary: redraw %.3f ms (%.1f× floor), key %.3f ms, new poll %.1f ms", warm, warm / floor, keyAndRedraw, newPoll))
-
+print(
+    String(
+        format: "summary: redraw %.3f ms (%.1f× floor), key %.3f ms, new poll %.1f ms", warm, warm / floor,
+        keyAndRedraw, newPoll))
 
 // MARK: - Database measurements
 
@@ -151,16 +163,22 @@ do {
         let folder = argument("--contracts") ?? "contracts"
         let names = Set(try ContractFolder.load(folder).contracts.map(\.table.name))
         let rounds = argument("--rounds").flatMap { Int($0) } ?? 31
-        let medians = PipelineBench.measureCheck(dsn: dsn, contractsFolder: folder, names: names, rounds: rounds, parts: true)
+        let medians = PipelineBench.measureCheck(
+            dsn: dsn, contractsFolder: folder, names: names, rounds: rounds, parts: true)
         let floor = medians["floor"] ?? .nan
         for name in ["check", "psql", "in-process", "floor", "contracts only", "catalog only"] {
             guard let ms = medians[name] else { continue }
-            print(name.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%9.2f ms  %5.2f× floor", ms, ms / floor))
+            print(
+                name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + String(format: "%9.2f ms  %5.2f× floor", ms, ms / floor))
         }
-        summary.append(String(format: "check %.2f× psql, in-process %.2f× floor",
-                              (medians["check"] ?? .nan) / (medians["psql"] ?? .nan), (medians["in-process"] ?? .nan) / floor))
+        summary.append(
+            String(
+                format: "check %.2f× psql, in-process %.2f× floor",
+                (medians["check"] ?? .nan) / (medians["psql"] ?? .nan), (medians["in-process"] ?? .nan) / floor))
     } else if let dsn = argument("--dsn") {
-        let report = try PipelineBench.run(dsn: dsn, contractsFolder: argument("--contracts") ?? "contracts", label: "given database")
+        let report = try PipelineBench.run(
+            dsn: dsn, contractsFolder: argument("--contracts") ?? "contracts", label: "given database")
         summary.append(report.summary)
     } else {
         let sizes = (argument("--sizes") ?? "1000,10000").split(separator: ",").compactMap { Int($0) }

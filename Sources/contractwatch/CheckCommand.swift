@@ -15,7 +15,9 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check every contract once against the database (the CI gate).",
-        discussion: "Exit codes: 0 clean (notices and, by default, non-breaking warnings allowed), 1 breaking violations (any with --fail-on warning) or contract errors, 2 usage error, 3 could not check."
+        discussion:
+            "Exit codes: 0 clean (notices and, by default, non-breaking warnings allowed), 1 breaking violations "
+            + "(any with --fail-on warning) or contract errors, 2 usage error, 3 could not check."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -24,7 +26,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: text, json, junit or markdown.")
     var format: CheckReport.Format = .text
 
-    @Option(name: .customLong("fail-on"), help: "Fail on violations of this severity or worse: error (breaking, default) or warning (any).")
+    @Option(
+        name: .customLong("fail-on"),
+        help: "Fail on violations of this severity or worse: error (breaking, default) or warning (any).")
     var failOn: FailOn = .error
 
     func run() throws {
@@ -35,7 +39,9 @@ struct CheckCommand: ParsableCommand {
         timings.mark("report (\(format.rawValue))")
         timings.finish()
         UntilExit.keep(report, rendered)
-        if failOn.fails(report.result) { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
+        if failOn.fails(report.result) {
+            throw CommandFailure(status: ExitStatus.violations, message: "contracts broken")
+        }
     }
 }
 
@@ -44,7 +50,10 @@ enum CheckRun {
     static func run(settings: ConnectionSettings, contracts: ContractSet) throws -> CheckReport {
         do {
             let connection = try Connection(settings)
-            return check(contracts, against: try CatalogReader.snapshot(connection, names: Set(contracts.contracts.map(\.table.name)), detail: .checks))
+            return check(
+                contracts,
+                against: try CatalogReader.snapshot(
+                    connection, names: Set(contracts.contracts.map(\.table.name)), detail: .checks))
         } catch {
             throw CommandFailure.couldNotCheck(error.description)
         }
@@ -54,7 +63,9 @@ enum CheckRun {
     /// catalog: the server's login and the first tables' rows overlap with the parsing (each
     /// parsed file's table joins the next batch the catalog reader sends). A contracts problem
     /// (a usage error) is reported before a database problem, as if they had run in order.
-    static func run(settings: ConnectionSettings, contracts options: ContractOptions, timings: inout PhaseTimings) throws -> CheckReport {
+    static func run(settings: ConnectionSettings, contracts options: ContractOptions, timings: inout PhaseTimings)
+        throws -> CheckReport
+    {
         let loading = ContractFolderLoad(options.contracts)
         func contracts() throws -> ContractSet {
             do { return try loading.wait() } catch { throw CommandFailure.usage(error.description) }
@@ -71,7 +82,8 @@ enum CheckRun {
             throw CommandFailure.couldNotCheck(error.description)
         }
         let contractSet = try contracts()
-        timings.mark("catalog (\(snapshot.relations.count) relations) beside the contracts (\(contractSet.fileCount) files)")
+        timings.mark(
+            "catalog (\(snapshot.relations.count) relations) beside the contracts (\(contractSet.fileCount) files)")
         let report = check(contractSet, against: snapshot)
         timings.mark("checks")
         UntilExit.keep(snapshot, contractSet)
@@ -118,8 +130,9 @@ struct PhaseTimings {
         guard enabled else { return }
         let total = Double(last - start) / 1e6
         let parts = phases.map { String(format: "%@ %.2f ms", $0.0, $0.1) }
-        Output.error("contractwatch timings: " + parts.joined(separator: ", ") + String(format: "; total %.2f ms", total)
-                     + (ChildProcess.peakResidentMegabytes().map { String(format: "; peak RSS %.0f MB", $0) } ?? ""))
+        Output.error(
+            "contractwatch timings: " + parts.joined(separator: ", ") + String(format: "; total %.2f ms", total)
+                + (ChildProcess.peakResidentMegabytes().map { String(format: "; peak RSS %.0f MB", $0) } ?? ""))
     }
 
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Catalog
+import Foundation
 
 /// Process exit statuses, one meaning each.
 enum ExitStatus {

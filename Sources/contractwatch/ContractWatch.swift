@@ -12,28 +12,39 @@ struct ContractWatch: ParsableCommand {
             contract errors, 2 usage error, 3 could not check (database unreachable, login refused, timeout).
             """,
         version: "0.1.0",
-        subcommands: [WatchCommand.self, CheckCommand.self, DemoCommand.self, LintCommand.self, InitCommand.self, OwnersCommand.self, PreviewCommand.self],
+        subcommands: [
+            WatchCommand.self, CheckCommand.self, DemoCommand.self, LintCommand.self, InitCommand.self,
+            OwnersCommand.self, PreviewCommand.self,
+        ],
         defaultSubcommand: WatchCommand.self
     )
 }
 
 /// Options shared by every command that talks to a database.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Connection string or URI (e.g. \"host=db dbname=app\" or postgresql://user@host/db); default: libpq's PG* variables, ~/.pgpass, service file.",
-        valueName: "DSN"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Connection string or URI (e.g. \"host=db dbname=app\" or postgresql://user@host/db); default: "
+                + "libpq's PG* variables, ~/.pgpass, service file.",
+            valueName: "DSN"))
     var dsn: String?
 
-    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds to wait for the server.", valueName: "SECONDS"))
+    @Option(
+        name: .customLong("connect-timeout"),
+        help: ArgumentHelp("Seconds to wait for the server.", valueName: "SECONDS"))
     var connectTimeout: Int = 5
 
-    @Option(name: .customLong("statement-timeout"), help: ArgumentHelp("Milliseconds a catalog query may run.", valueName: "MS"))
+    @Option(
+        name: .customLong("statement-timeout"),
+        help: ArgumentHelp("Milliseconds a catalog query may run.", valueName: "MS"))
     var statementTimeout: Int = 30_000
 
     /// The session these options describe (read-only unless a command must write, like preview).
     func settings(readOnly: Bool = true) -> ConnectionSettings {
-        ConnectionSettings(dsn: dsn, readOnly: readOnly, connectTimeoutSeconds: connectTimeout,
-                           statementTimeoutMilliseconds: statementTimeout)
+        ConnectionSettings(
+            dsn: dsn, readOnly: readOnly, connectTimeoutSeconds: connectTimeout,
+            statementTimeoutMilliseconds: statementTimeout)
     }
 
     func validate() throws {

@@ -39,7 +39,9 @@ struct DemoCommand: ParsableCommand {
             let report = try CheckRun.run(settings: settings, contracts: contractOptions.load())
             Output.write(report.render(format))
             // The same rule as `check` (breaking violations or contract errors fail).
-            if FailOn.error.fails(report.result) { throw CommandFailure(status: ExitStatus.violations, message: "contracts broken") }
+            if FailOn.error.fails(report.result) {
+                throw CommandFailure(status: ExitStatus.violations, message: "contracts broken")
+            }
             return
         }
         Output.error("contractwatch demo: try a migration from another terminal with:\n  \(cluster.psqlCommand())")
@@ -50,7 +52,8 @@ struct DemoCommand: ParsableCommand {
             "  ALTER TABLE object_images DROP COLUMN additional_images;",
         ]
         var options = dashboard
-        options.keepHistory = false  // the database is thrown away with the demo
-        try DashboardSession.run(settings: settings, contractsFolder: contractOptions.contracts, options: options, hints: hints)
+        options.keepHistory = false // the database is thrown away with the demo
+        try DashboardSession.run(
+            settings: settings, contractsFolder: contractOptions.contracts, options: options, hints: hints)
     }
 }

@@ -33,14 +33,18 @@ struct InitCommand: ParsableCommand {
     @Option(name: .long, help: "File format: seed (the book's JSON) or odcs (ODCS v3 YAML).")
     var format: ContractTemplate.Format = .seed
 
-    @Option(name: .long, help: ArgumentHelp("Owner: an id or email from owners.yaml, or \"Name <email>\".", valueName: "OWNER"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Owner: an id or email from owners.yaml, or \"Name <email>\".", valueName: "OWNER"))
     var owner: String?
 
     @Flag(name: .long, help: "Overwrite existing contract files.")
     var force = false
 
     func validate() throws {
-        guard !table.isEmpty || schema != nil else { throw ValidationError("name tables with --table SCHEMA.TABLE (repeatable) or --schema NAME") }
+        guard !table.isEmpty || schema != nil else {
+            throw ValidationError("name tables with --table SCHEMA.TABLE (repeatable) or --schema NAME")
+        }
     }
 
     func run() throws {
@@ -54,7 +58,8 @@ struct InitCommand: ParsableCommand {
         do {
             let connection = try Connection(connection.settings())
             // Only the relations asked for (and their case variants): not the whole catalog.
-            snapshot = try CatalogReader.snapshot(connection, names: Set(table.map { Self.parseTable($0).name }), schema: schema)
+            snapshot = try CatalogReader.snapshot(
+                connection, names: Set(table.map { Self.parseTable($0).name }), schema: schema)
             let info = connection.info
             server = ContractTemplate.Server(database: info.database, host: info.host, port: Int(info.port) ?? 5432)
         } catch {
@@ -66,13 +71,17 @@ struct InitCommand: ParsableCommand {
             let qualified = Self.parseTable(name)
             guard let relation = snapshot.relation(qualified) else {
                 let similar = snapshot.relations(namedLike: qualified.name).map(\.name.description)
-                throw CommandFailure.usage("no table \(qualified) in database \(snapshot.database.name)" + (similar.isEmpty ? "" : " (did you mean \(similar.joined(separator: ", "))?)"))
+                throw CommandFailure.usage(
+                    "no table \(qualified) in database \(snapshot.database.name)"
+                        + (similar.isEmpty ? "" : " (did you mean \(similar.joined(separator: ", "))?)"))
             }
             relations.append(relation)
         }
         if let schema {
             let found = snapshot.relations.filter { $0.name.schema == schema && $0.kind.isTable && !$0.isPartition }
-            guard !found.isEmpty else { throw CommandFailure.usage("schema \(schema) has no tables in database \(snapshot.database.name)") }
+            guard !found.isEmpty else {
+                throw CommandFailure.usage("schema \(schema) has no tables in database \(snapshot.database.name)")
+            }
             relations += found.filter { relation in !relations.contains { $0.name == relation.name } }
         }
 
@@ -90,7 +99,8 @@ struct InitCommand: ParsableCommand {
             } catch {
                 throw CommandFailure.usage(error.description)
             }
-            let renamed = name.renamedFrom.map { "; \($0) is taken by another table (names differ only in case or dots)" } ?? ""
+            let renamed =
+                name.renamedFrom.map { "; \($0) is taken by another table (names differ only in case or dots)" } ?? ""
             Output.write("wrote \(path) (\(relation.name), \(relation.columns.count) columns\(renamed))\n")
         }
         if resolvedOwner == nil {
@@ -106,7 +116,12 @@ struct InitCommand: ParsableCommand {
         var iterator = Array(text)[...]
         while let character = iterator.popFirst() {
             if character == "\"" {
-                if quoted, iterator.first == "\"" { current.append("\""); iterator.removeFirst() } else { quoted.toggle() }
+                if quoted, iterator.first == "\"" {
+                    current.append("\"")
+                    iterator.removeFirst()
+                } else {
+                    quoted.toggle()
+                }
             } else if character == ".", !quoted {
                 parts.append(current)
                 current = ""
@@ -115,7 +130,9 @@ struct InitCommand: ParsableCommand {
             }
         }
         parts.append(current)
-        return parts.count >= 2 ? QualifiedName(schema: parts[0], name: parts[1...].joined(separator: ".")) : QualifiedName(schema: "public", name: parts[0])
+        return parts.count >= 2
+            ? QualifiedName(schema: parts[0], name: parts[1...].joined(separator: "."))
+            : QualifiedName(schema: "public", name: parts[0])
     }
 
     func resolveOwner(_ registry: OwnersRegistry) throws -> Owner? {
@@ -126,6 +143,7 @@ struct InitCommand: ParsableCommand {
             return Owner(name: name.isEmpty ? nil : name, email: String(owner[owner.index(after: open)..<close]))
         }
         if owner.contains("@") { return Owner(name: nil, email: owner) }
-        throw CommandFailure.usage("--owner \"\(owner)\" is not in owners.yaml; give an id or email from it, or \"Name <email>\"")
+        throw CommandFailure.usage(
+            "--owner \"\(owner)\" is not in owners.yaml; give an id or email from it, or \"Name <email>\"")
     }
 }

@@ -45,6 +45,9 @@ struct LintCommand: ParsableCommand {
         let findings = ContractLint.lint(set)
         let report = LintReport(findings: findings, set: set)
         Output.write(format == .text ? report.text() : report.json())
-        if !findings.isEmpty { throw CommandFailure(status: ExitStatus.violations, message: "\(findings.count) lint finding\(plural(findings.count))") }
+        if !findings.isEmpty {
+            throw CommandFailure(
+                status: ExitStatus.violations, message: "\(findings.count) lint finding\(plural(findings.count))")
+        }
     }
 }

@@ -10,7 +10,9 @@ struct OwnersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "owners",
         abstract: "Who owns this, and whom do I call? Owners and roles per contract.",
-        discussion: "Without a database unless --broken, which checks first and lists the owners of broken contracts with their violations."
+        discussion:
+            "Without a database unless --broken, which checks first and lists the owners of broken contracts with "
+            + "their violations."
     )
 
     @OptionGroup var connection: ConnectionOptions

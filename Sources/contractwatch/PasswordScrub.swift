@@ -13,7 +13,10 @@ enum PasswordScrub {
         let count = Int(CommandLine.argc)
         var index = 1
         while index < count {
-            guard let pointer = CommandLine.unsafeArgv[index] else { index += 1; continue }
+            guard let pointer = CommandLine.unsafeArgv[index] else {
+                index += 1
+                continue
+            }
             let argument = String(cString: pointer)
             var dsnStart: Int?
             if argument == "--dsn", index + 1 < count {
@@ -31,7 +34,11 @@ enum PasswordScrub {
             index += 1
         }
         if scrubbed {
-            Output.error("contractwatch: note: a password in --dsn is visible to other local users while it is typed and in your shell history; a ~/.pgpass file, a service file (PGSERVICE) or PGPASSWORD is safer (it was hidden from ps)")
+            Output.error(
+                "contractwatch: note: a password in --dsn is visible to other local users while it is typed and "
+                    + "in your shell history; a ~/.pgpass file, a service file (PGSERVICE) or PGPASSWORD is safer "
+                    + "(it was hidden from ps)"
+            )
         }
         return arguments
     }
@@ -46,7 +53,9 @@ enum PasswordScrub {
         while offset + needle.count <= length {
             let matches = needle.indices.allSatisfy { UInt8(bitPattern: text[offset + $0]) == needle[$0] }
             if matches {
-                for position in offset..<(offset + needle.count) { text[position] = CChar(bitPattern: UInt8(ascii: "*")) }
+                for position in offset..<(offset + needle.count) {
+                    text[position] = CChar(bitPattern: UInt8(ascii: "*"))
+                }
                 found = true
                 offset += needle.count
             } else {

@@ -44,7 +44,9 @@ struct PreviewCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: text, json, junit or markdown.")
     var format: CheckReport.Format = .text
 
-    @Option(name: .customLong("fail-on"), help: "Fail on violations of this severity or worse: error (breaking) or warning.")
+    @Option(
+        name: .customLong("fail-on"), help: "Fail on violations of this severity or worse: error (breaking) or warning."
+    )
     var failOn: FailOn = .error
 
     func run() throws {
@@ -55,7 +57,9 @@ struct PreviewCommand: ParsableCommand {
         }
         let sql = String(decoding: data, as: UTF8.self)
         let script: MigrationScript
-        do { script = try MigrationPreview.validate(sql) } catch { throw CommandFailure.usage("\(migration): \(error.description)") }
+        do { script = try MigrationPreview.validate(sql) } catch {
+            throw CommandFailure.usage("\(migration): \(error.description)")
+        }
         let contracts: ContractSet
         contracts = try contractOptions.load()
         let settings = connection.settings()
@@ -63,26 +67,40 @@ struct PreviewCommand: ParsableCommand {
         do {
             run = try MigrationPreview.run(sql, contracts: contracts, settings: settings)
         } catch {
-            if error.rolledBack { Output.error("contractwatch preview: rolled back (PostgreSQL confirms the transaction was aborted)") }
+            if error.rolledBack {
+                Output.error("contractwatch preview: rolled back (PostgreSQL confirms the transaction was aborted)")
+            }
             throw CommandFailure.couldNotCheck(error.description)
         }
         let (before, after) = (run.before, run.after)
         if run.catalogUnchanged {
-            Output.error("contractwatch preview: rolled back; the database is unchanged (PostgreSQL confirms the transaction was aborted)")
+            Output.error(
+                "contractwatch preview: rolled back; the database is unchanged (PostgreSQL confirms the "
+                    + "transaction was aborted)"
+            )
         } else {
-            Output.error("contractwatch preview: rolled back (PostgreSQL confirms the transaction was aborted), but the catalog changed while it ran: another session, or an effect PostgreSQL does not roll back (dblink, a background worker)")
+            Output.error(
+                "contractwatch preview: rolled back (PostgreSQL confirms the transaction was aborted), but the "
+                    + "catalog changed while it ran: another session, or an effect PostgreSQL does not roll back "
+                    + "(dblink, a background worker)"
+            )
         }
         if ["nextval", "setval"].contains(where: { sql.range(of: $0, options: .caseInsensitive) != nil })
-            || script.statements.contains(where: { $0.keywords.first == "INSERT" }) {
-            Output.error("contractwatch preview: note: sequences moved by the script (nextval, setval, serial columns) are not rolled back by PostgreSQL")
+            || script.statements.contains(where: { $0.keywords.first == "INSERT" })
+        {
+            Output.error(
+                "contractwatch preview: note: sequences moved by the script (nextval, setval, serial columns) are "
+                    + "not rolled back by PostgreSQL"
+            )
         }
 
         let impact = MigrationImpact(before: before, after: after)
         var shown = after
         shown.violations = impact.introduced
-        let report = PreviewReport(migration: migration, statementCount: script.statements.count, introduced: impact.introduced,
-                                   fixed: impact.fixed, violationsBefore: before.violations.count, violationsAfter: after.violations.count,
-                                   check: CheckReport(result: shown, checkedAt: Date()))
+        let report = PreviewReport(
+            migration: migration, statementCount: script.statements.count, introduced: impact.introduced,
+            fixed: impact.fixed, violationsBefore: before.violations.count, violationsAfter: after.violations.count,
+            check: CheckReport(result: shown, checkedAt: Date()))
         Output.write(report.render(format))
         if failOn.fails(shown, violations: impact.introduced) {
             throw CommandFailure(status: ExitStatus.violations, message: "the migration would break contracts")

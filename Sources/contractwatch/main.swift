@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-// Exit codes (DESIGN.md §6): 0 clean, 1 violations or contract errors, 2 usage, 3 could not check.
+// Exit codes (README.md, "Exit codes"): 0 clean, 1 violations or contract errors, 2 usage, 3 could not check.
 // ArgumentParser's own usage errors exit 64; we map them to 2 so CI scripts see one convention.
 do {
     var command = try ContractWatch.parseAsRoot(PasswordScrub.argumentsThenScrub())
@@ -13,7 +13,7 @@ do {
 } catch {
     let code = ContractWatch.exitCode(for: error)
     if code == .success {
-        ContractWatch.exit(withError: error)  // --help, --version
+        ContractWatch.exit(withError: error) // --help, --version
     }
     Output.error(ContractWatch.fullMessage(for: error))
     exit(code == .validationFailure || code.rawValue == 64 ? ExitStatus.usage : code.rawValue)

@@ -8,27 +8,52 @@ import Testing
 /// Each output format is compared with a snapshot file in `Snapshots/`. To accept a deliberate
 /// change, run with CONTRACTWATCH_RECORD_SNAPSHOTS=1 and review the diff.
 struct ReportSnapshotTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots").path
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Snapshots"
+    ).path
 
     /// A fixed result with every kind of finding: violations of two owners, a contract error,
     /// notices, odd characters that each format must escape.
     static var report: CheckReport {
-        let snap = Build.snapshot([
-            Build.table("object_images", [Build.column("object_id", "integer", precision: 32, scale: 0, nullable: false, pk: 1),
-                                          Build.column("image", "text"), Build.column("created_at", "timestamp without time zone")]),
-            Build.table("orders <&>", schema: "Sales", [Build.column("total|net", "numeric", position: 1, precision: 8, scale: 2, nullable: true)]),
-        ], database: "museum")
-        let images = Build.contract("object-images-contract-spec", table: "object_images", catalog: "museum", file: "contracts/object_images.json", [
-            ("object_id", ColumnExpectation(primaryKey: true, dataType: "integer", modifiers: ModifierExpectation(numericPrecision: .limited(32)), isNullable: false)),
-            ("primary_image", ColumnExpectation(dataType: "text")),
-            ("created_at", ColumnExpectation(dataType: "timestamp without time zone", isNullable: false)),
-        ])
-        var orders = Build.contract("orders \"quoted\"", table: "orders <&>", schema: "Sales", file: "contracts/orders.json", [
-            ("total|net", ColumnExpectation(modifiers: ModifierExpectation(numericPrecision: .limited(10), numericScale: .limited(1)))),
-        ])
+        let snap = Build.snapshot(
+            [
+                Build.table(
+                    "object_images",
+                    [
+                        Build.column("object_id", "integer", precision: 32, scale: 0, nullable: false, pk: 1),
+                        Build.column("image", "text"), Build.column("created_at", "timestamp without time zone"),
+                    ]),
+                Build.table(
+                    "orders <&>", schema: "Sales",
+                    [Build.column("total|net", "numeric", position: 1, precision: 8, scale: 2, nullable: true)]),
+            ], database: "museum")
+        let images = Build.contract(
+            "object-images-contract-spec", table: "object_images", catalog: "museum",
+            file: "contracts/object_images.json",
+            [
+                (
+                    "object_id",
+                    ColumnExpectation(
+                        primaryKey: true, dataType: "integer",
+                        modifiers: ModifierExpectation(numericPrecision: .limited(32)), isNullable: false)
+                ),
+                ("primary_image", ColumnExpectation(dataType: "text")),
+                ("created_at", ColumnExpectation(dataType: "timestamp without time zone", isNullable: false)),
+            ])
+        var orders = Build.contract(
+            "orders \"quoted\"", table: "orders <&>", schema: "Sales", file: "contracts/orders.json",
+            [
+                (
+                    "total|net",
+                    ColumnExpectation(
+                        modifiers: ModifierExpectation(numericPrecision: .limited(10), numericScale: .limited(1)))
+                )
+            ])
         orders.consumers = [Consumer(name: "revenue dashboard", kind: "dashboard", owner: "bi-team")]
         let missing = Build.contract("gone", table: "gone", file: "contracts/gone.json", [("a", ColumnExpectation())])
-        let error = ContractError(file: "contracts/broken.json", location: SourceLocation(line: 4, column: 7), message: "trailing comma before '}' is not allowed in JSON")
+        let error = ContractError(
+            file: "contracts/broken.json", location: SourceLocation(line: 4, column: 7),
+            message: "trailing comma before '}' is not allowed in JSON")
         let result = Checker.check(Build.set([images, orders, missing], errors: [error]), against: snap)
         return CheckReport(result: result, checkedAt: Date(timeIntervalSince1970: 1_790_000_000))
     }
@@ -38,7 +63,9 @@ struct ReportSnapshotTests {
         let rendered = Self.report.render(format)
         let ext = ["text": "txt", "json": "json", "junit": "xml", "markdown": "md"][format.rawValue]!
         let path = Self.directory + "/report.\(ext)"
-        if ProcessInfo.processInfo.environment["CONTRACTWATCH_RECORD_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: path) {
+        if ProcessInfo.processInfo.environment["CONTRACTWATCH_RECORD_SNAPSHOTS"] == "1"
+            || !FileManager.default.fileExists(atPath: path)
+        {
             try rendered.write(toFile: path, atomically: true, encoding: .utf8)
             Issue.record("recorded a new snapshot at \(path); review it and run again")
             return
@@ -50,7 +77,9 @@ struct ReportSnapshotTests {
     /// Compares `rendered` with `Snapshots/<name>` (recording it when asked or missing).
     func expectSnapshot(_ rendered: String, _ name: String) throws {
         let path = Self.directory + "/" + name
-        if ProcessInfo.processInfo.environment["CONTRACTWATCH_RECORD_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: path) {
+        if ProcessInfo.processInfo.environment["CONTRACTWATCH_RECORD_SNAPSHOTS"] == "1"
+            || !FileManager.default.fileExists(atPath: path)
+        {
             try rendered.write(toFile: path, atomically: true, encoding: .utf8)
             Issue.record("recorded a new snapshot at \(path); review it and run again")
             return
@@ -59,28 +88,45 @@ struct ReportSnapshotTests {
     }
 
     @Test func ownersReportMatchesSnapshots() throws {
-        let (registry, problems) = OwnersRegistry.parse("""
+        let (registry, problems) = OwnersRegistry.parse(
+            """
             teams:
-              - {id: data-eng, name: Data Engineering Team, email: data-eng@museum.org, channel: "#data-eng", tool: slack, escalation: "PagerDuty: data-eng"}
+              - {id: data-eng, name: Data Engineering Team, email: data-eng@museum.org, channel: "#data-eng", tool:
+                  slack, escalation: "PagerDuty: data-eng"}
             people:
               - {id: maya, name: Maya Okafor, email: maya@museum.org, team: data-eng}
             """, file: "contracts/owners.yaml")
         #expect(problems.isEmpty)
         var contracts = Self.report.result.contracts.compactMap(\.contract)
-        contracts[0].roles = [RoleReference(role: .businessOwner, reference: "maya"), RoleReference(role: .itSME, reference: "nobody")]
+        contracts[0].roles = [
+            RoleReference(role: .businessOwner, reference: "maya"), RoleReference(role: .itSME, reference: "nobody"),
+        ]
         contracts[0].owner = Owner(name: "Data Engineering Team", email: "data-eng@museum.org")
         let all = OwnersReport(contracts: contracts, registry: registry, violations: nil)
         try expectSnapshot(all.text(), "owners.txt")
         try expectSnapshot(all.json(), "owners.json")
-        let broken = OwnersReport(contracts: Array(contracts.prefix(2)), registry: registry, violations: Self.report.result.violations)
+        let broken = OwnersReport(
+            contracts: Array(contracts.prefix(2)), registry: registry, violations: Self.report.result.violations)
         try expectSnapshot(broken.text(), "owners_broken.txt")
-        #expect(OwnersReport(contracts: [], registry: registry, violations: []).text() == "No broken contracts: nobody to call.\n")
+        #expect(
+            OwnersReport(contracts: [], registry: registry, violations: []).text()
+                == "No broken contracts: nobody to call.\n")
     }
 
     @Test func lintReportMatchesSnapshots() throws {
         let set = ContractLoader.load([
-            ("contracts/a.json", Array(#"{"name": "a", "schema": {"table_name": "t", "properties": {"id": {"constraints": {"data_type": "integr"}}}}}"#.utf8)),
-            ("contracts/b.odcs.yaml", Array("apiVersion: v3.1.0\nid: b\nschema:\n  - name: t\n    properties:\n      - name: id\n        physicalType: varchar[15]\n".utf8)),
+            (
+                "contracts/a.json",
+                Array(
+                    (#"{"name": "a", "schema": {"table_name": "t", "#
+                        + #""properties": {"id": {"constraints": {"data_type": "integr"}}}}}"#).utf8)
+            ),
+            (
+                "contracts/b.odcs.yaml",
+                Array(
+                    ("apiVersion: v3.1.0\nid: b\nschema:\n  - name: t\n    properties:\n      - name: id\n        "
+                        + "physicalType: varchar[15]\n").utf8)
+            ),
             ("contracts/c.json", Array("{\"name\": \"c\",}".utf8)),
         ])
         let report = LintReport(findings: ContractLint.lint(set), set: set)
@@ -91,8 +137,10 @@ struct ReportSnapshotTests {
     @Test(arguments: CheckReport.Format.allCases)
     func previewReportMatchesSnapshots(format: CheckReport.Format) throws {
         let result = Self.report.result
-        let report = PreviewReport(migration: "migrations/V7__split_images.sql", statementCount: 3, introduced: Array(result.violations.prefix(2)),
-                                   fixed: Array(result.violations.suffix(1)), violationsBefore: 4, violationsAfter: 5, check: Self.report)
+        let report = PreviewReport(
+            migration: "migrations/V7__split_images.sql", statementCount: 3,
+            introduced: Array(result.violations.prefix(2)),
+            fixed: Array(result.violations.suffix(1)), violationsBefore: 4, violationsAfter: 5, check: Self.report)
         let ext = ["text": "txt", "json": "json", "junit": "xml", "markdown": "md"][format.rawValue]!
         try expectSnapshot(report.render(format), "preview.\(ext)")
     }

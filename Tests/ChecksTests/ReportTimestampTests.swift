@@ -6,8 +6,9 @@ import Testing
 /// (UTC, whole seconds) says, around leap days, century rules and before 1970 too.
 struct ReportTimestampTests {
     static func foundation(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
-            .timeSeparator(.colon).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+                .timeSeparator(.colon).timeZone(separator: .omitted))
     }
 
     @Test(arguments: [
@@ -27,7 +28,8 @@ struct ReportTimestampTests {
     @Test func agreesWithFoundationOverFiveCenturies() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
-            let date = Date(timeIntervalSince1970: Double.random(in: -8_000_000_000...12_000_000_000, using: &generator))
+            let date = Date(
+                timeIntervalSince1970: Double.random(in: -8_000_000_000...12_000_000_000, using: &generator))
             #expect(CheckReport.utcTimestamp(date) == Self.foundation(date), "\(date.timeIntervalSince1970)")
         }
     }

@@ -7,22 +7,23 @@ struct JSONTextTests {
             ("name", .string("orders")), ("count", .int(-3)), ("ok", .bool(true)), ("none", .null),
             ("empty", .object([])), ("list", .array([.int(1), .array([]), .object([("k", .bool(false))])])),
         ])
-        #expect(text.rendered() == """
-            {
-              "name": "orders",
-              "count": -3,
-              "ok": true,
-              "none": null,
-              "empty": {},
-              "list": [
-                1,
-                [],
+        #expect(
+            text.rendered() == """
                 {
-                  "k": false
+                  "name": "orders",
+                  "count": -3,
+                  "ok": true,
+                  "none": null,
+                  "empty": {},
+                  "list": [
+                    1,
+                    [],
+                    {
+                      "k": false
+                    }
+                  ]
                 }
-              ]
-            }
-            """)
+                """)
     }
 
     @Test func escapesQuotesBackslashesAndControlCharactersOnly() {

@@ -22,7 +22,10 @@ struct PositionedJSONTests {
         #expect(a.value.location == SourceLocation(line: 2, column: 8))
         let b = try #require(a.value["b"])
         #expect(b.location == SourceLocation(line: 3, column: 10))
-        guard case .array(let items) = b.value else { Issue.record("not an array"); return }
+        guard case .array(let items) = b.value else {
+            Issue.record("not an array")
+            return
+        }
         #expect(items.map(\.kindName) == ["a number", "a number", "a boolean", "null", "a string"])
         #expect(items[1].integerValue == nil)
         #expect(items[0].integerValue == 1)
@@ -46,8 +49,15 @@ struct PositionedJSONTests {
 
     @Test func locationsOnOneLongLineAndAfterIt() throws {
         let doc = try parse("{\"表\": {\"é\": [1, \"ü\"]}, \"b\": 2,\n \"c\": {\"d\": 3}}")
-        #expect(doc.members?.map(\.keyLocation) == [SourceLocation(line: 1, column: 2), SourceLocation(line: 1, column: 24), SourceLocation(line: 2, column: 2)])
-        guard case .array(let items)? = doc["表"]?["é"]?.value else { Issue.record("no array"); return }
+        #expect(
+            doc.members?.map(\.keyLocation) == [
+                SourceLocation(line: 1, column: 2), SourceLocation(line: 1, column: 24),
+                SourceLocation(line: 2, column: 2),
+            ])
+        guard case .array(let items)? = doc["表"]?["é"]?.value else {
+            Issue.record("no array")
+            return
+        }
         #expect(items.map(\.location) == [SourceLocation(line: 1, column: 14), SourceLocation(line: 1, column: 17)])
         #expect(doc["c"]?["d"]?.location == SourceLocation(line: 2, column: 13))
     }
@@ -67,22 +77,30 @@ struct PositionedJSONTests {
         #expect(doc.members?.map(\.key) == ["a", "f", "g"])
         #expect(doc["a"]?.members?.map(\.key) == ["b", "c", "e"])
         #expect(doc["a"]?["b"]?.members?.isEmpty == true)
-        guard case .array(let items)? = doc["a"]?["c"]?.value else { Issue.record("no array"); return }
+        guard case .array(let items)? = doc["a"]?["c"]?.value else {
+            Issue.record("no array")
+            return
+        }
         #expect(items.map(\.kindName) == ["a number", "an array", "an object", "a number"])
-        guard case .array(let inner)? = items[2]["d"]?.value else { Issue.record("no inner array"); return }
+        guard case .array(let inner)? = items[2]["d"]?.value else {
+            Issue.record("no inner array")
+            return
+        }
         #expect(inner.map(\.integerValue) == [2, 3])
         #expect(inner.map(\.location) == [SourceLocation(line: 1, column: 37), SourceLocation(line: 1, column: 40)])
         #expect(doc["a"]?["e"]?.integerValue == 5)
         #expect(doc["g"]?["h"]?.integerValue == 7)
         // A duplicate is looked for among the object's own keys only, not its parent's.
         #expect(error(#"{"a": {"a": 1}, "b": {"a": {"a": 2}}}"#) == nil)
-        #expect(error(#"{"a": {"x": 1}, "b": {"x": 2, "x": 3}}"#)?.message == "duplicate key \"x\" (first written at 1:23)")
+        #expect(
+            error(#"{"a": {"x": 1}, "b": {"x": 2, "x": 3}}"#)?.message == "duplicate key \"x\" (first written at 1:23)")
     }
 
     @Test func decodesEscapesAndSurrogatePairs() throws {
         let doc = try parse(#"["a\"b\\c\n\u00e9\ud83d\ude00"]"#)
         guard case .array(let items) = doc.value, case .string(let text) = items.first?.value else {
-            Issue.record("not a string array"); return
+            Issue.record("not a string array")
+            return
         }
         #expect(text == "a\"b\\c\né😀")
     }

@@ -1,8 +1,11 @@
+import BuiltInThemes
 import Catalog
 import Checks
-@testable import Dashboard
+import Contracts
 import Foundation
 import Testing
+
+@testable import Dashboard
 
 struct ModelTests {
     func model() -> DashboardModel { DashboardModel(status: StatusFixture.status) }
@@ -35,7 +38,7 @@ struct ModelTests {
 
     @Test func filterIsSmartCaseAndEscClearsIt() {
         var m = model()
-        for character in "DATA" { _ = m.handle(.character(character)) }  // not in filter mode: ignored keys
+        for character in "DATA" { _ = m.handle(.character(character)) } // not in filter mode: ignored keys
         _ = m.handle(.character("/"))
         for character in "café" { _ = m.handle(.character(character)) }
         #expect(m.visible().rows.map(\.id) == ["contracts/cafe.json"])
@@ -58,8 +61,8 @@ struct ModelTests {
         var m = model()
         _ = m.handle(.character("4"))
         let natural = m.visible().rows.map(\.id)
-        _ = m.handle(.character("s"))  // OWNER
-        _ = m.handle(.character("s"))  // EMAIL
+        _ = m.handle(.character("s")) // OWNER
+        _ = m.handle(.character("s")) // EMAIL
         #expect(m.listState(.owners).sortColumn == 1)
         let byEmail = m.visible().rows.map(\.id)
         #expect(byEmail == byEmail.sorted())
@@ -76,7 +79,10 @@ struct ModelTests {
         var m = model()
         _ = m.handle(.character("3"))
         _ = m.handle(.enter)
-        guard case .violation = m.route else { Issue.record("expected a violation detail, got \(m.route)"); return }
+        guard case .violation = m.route else {
+            Issue.record("expected a violation detail, got \(m.route)")
+            return
+        }
         #expect(m.stack.count == 2)
         _ = m.handle(.escape)
         #expect(m.route == .violations)
@@ -148,7 +154,9 @@ struct ModelTests {
                 let before = (m.stack, m.mode, m.listState(m.route), m.paused, m.interval)
                 let effects = m.handle(binding.keys[0])
                 let after = (m.stack, m.mode, m.listState(m.route), m.paused, m.interval)
-                let changed = before.0 != after.0 || before.1 != after.1 || before.2 != after.2 || before.3 != after.3 || before.4 != after.4
+                let changed =
+                    before.0 != after.0 || before.1 != after.1 || before.2 != after.2 || before.3 != after.3
+                    || before.4 != after.4
                 worked = worked || changed || !effects.isEmpty
             }
             #expect(worked, "\(binding.label) (\(binding.description)) did nothing")
@@ -199,7 +207,9 @@ struct ThemeTests {
     }
 
     @Test func numbersAndListsInThemesStillRead() {
-        let (theme, warnings) = catalog.parse("base: none\nstatus.bar: {fg: 208, bg: '#005f87', attrs: [bold, underline]}\nlist.row: {attrs: dim}\n", name: "mine")
+        let (theme, warnings) = catalog.parse(
+            "base: none\nstatus.bar: {fg: 208, bg: '#005f87', attrs: [bold, underline]}\nlist.row: {attrs: dim}\n",
+            name: "mine")
         #expect(warnings == [])
         #expect(theme.styles[.statusBar]?.foreground == ThemeColor(parsing: "color208"))
         #expect(theme.styles[.statusBar]?.attributes == [.bold, .underline])
@@ -208,7 +218,10 @@ struct ThemeTests {
 
     @Test func builtInThemesCoverEveryRoleWithoutWarnings() {
         for name in ["default", "light", "high-contrast", "monochrome"] {
-            guard let yaml = catalog.builtIns[name] else { Issue.record("missing \(name)"); continue }
+            guard let yaml = catalog.builtIns[name] else {
+                Issue.record("missing \(name)")
+                continue
+            }
             let (theme, warnings) = catalog.parse(yaml, name: name)
             #expect(warnings == [], "\(name)")
             if name != "monochrome" {
@@ -216,17 +229,21 @@ struct ThemeTests {
             }
         }
         let mono = catalog.monochrome
-        #expect(mono.styles.values.allSatisfy { $0.foreground == .terminalDefault && $0.background == .terminalDefault })
+        #expect(
+            mono.styles.values.allSatisfy { $0.foreground == .terminalDefault && $0.background == .terminalDefault })
     }
 
     @Test func userThemesOverrideOnlyWhatTheyNameAndWarnAboutUnknownRoles() {
-        let (theme, warnings) = catalog.parse("""
+        let (theme, warnings) = catalog.parse(
+            """
             list.selected: {fg: "#ffffff", bg: color22, attrs: [bold, underline]}
             list.selceted: {fg: red}
             status.bar: {fg: chartreuse}
             """, name: "mine")
         let base = catalog.builtIn("default")!
-        #expect(theme.style(.selected) == Style(foreground: .rgb(255, 255, 255), background: .indexed(22), attributes: [.bold, .underline]))
+        #expect(
+            theme.style(.selected)
+                == Style(foreground: .rgb(255, 255, 255), background: .indexed(22), attributes: [.bold, .underline]))
         #expect(theme.style(.diffAdded) == base.style(.diffAdded))
         #expect(warnings.count == 2)
         #expect(warnings[0].contains("unknown role \"list.selceted\"") && warnings[0].contains("list.selected"))
@@ -248,7 +265,6 @@ struct ThemeTests {
     }
 }
 
-import BuiltInThemes
 enum BuiltInThemesAccess { static let files = BuiltInThemes.files }
 
 struct TextWidthTests {
@@ -271,7 +287,8 @@ struct OwnershipConsistencyTests {
     /// `OwnersRegistry.roles(for:)`: the same people everywhere.
     @Test func ownerCardAndOwnersScreenNameTheSamePeople() throws {
         var status = StatusFixture.status
-        let (registry, errors) = OwnersRegistry.parse("""
+        let (registry, errors) = OwnersRegistry.parse(
+            """
             teams:
               - id: data-eng
                 name: Data Engineering Team
@@ -288,7 +305,9 @@ struct OwnershipConsistencyTests {
         var contracts = status.contracts
         contracts.registry = registry
         let index = try #require(contracts.contracts.firstIndex { $0.table.name == "object_images" })
-        contracts.contracts[index].roles = [RoleReference(role: .businessOwner, reference: "maya"), RoleReference(role: .itSME, reference: "ghost")]
+        contracts.contracts[index].roles = [
+            RoleReference(role: .businessOwner, reference: "maya"), RoleReference(role: .itSME, reference: "ghost"),
+        ]
         status.contracts = contracts
         status.generation += 1
         status.contentVersion += 1
@@ -304,17 +323,25 @@ struct OwnershipConsistencyTests {
         #expect(frame.text.contains("team Data Engineering Team"))
         #expect(frame.text.contains("(not in owners.yaml)"))
 
-        let ownersScreen = screens.content(for: .owners).rows.map { $0.cells[1].text == "—" ? $0.cells[0].text : $0.cells[1].text }
+        let ownersScreen = screens.content(for: .owners).rows.map {
+            $0.cells[1].text == "—" ? $0.cells[0].text : $0.cells[1].text
+        }
         for reference in expected { #expect(ownersScreen.contains(reference), "Owners screen lacks \(reference)") }
 
         let id = try #require(status.result?.violations.first { $0.column == "primary_image" }?.id)
         let message = try #require(screens.message(for: id))
-        #expect(message.hasPrefix("To: Data Engineering Team <data-eng@museum.org>\nCc: Maya Okafor <maya@museum.org> (business owner)\n"))
+        #expect(
+            message.hasPrefix(
+                "To: Data Engineering Team <data-eng@museum.org>\nCc: Maya Okafor <maya@museum.org> (business owner)\n")
+        )
         #expect(message.contains("Diff (- contract, + catalog):"))
-        #expect(message.contains("contractwatch check --contracts contracts --dsn \"host=/tmp/demo/run port=5432 dbname=postgres user=postgres\""))
+        #expect(
+            message.contains(
+                "contractwatch check --contracts contracts --dsn \"host=/tmp/demo/run port=5432 dbname=postgres "
+                    + "user=postgres\""
+            ))
     }
 }
-import Contracts
 
 struct PreviewKeyTests {
     @Test func pAsksForAFileAndEnterPreviewsIt() {

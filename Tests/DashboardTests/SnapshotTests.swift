@@ -5,12 +5,16 @@ import Testing
 /// Screens rendered on the in-memory canvas and compared with text snapshots in `Snapshots/`.
 /// To accept a deliberate change: CONTRACTWATCH_RECORD_SNAPSHOTS=1 swift test, then review the diff.
 struct SnapshotTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots").path
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Snapshots"
+    ).path
 
     func expectSnapshot(_ frame: Frame, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let path = Self.directory + "/\(name).txt"
         let text = frame.text + "\n"
-        if ProcessInfo.processInfo.environment["CONTRACTWATCH_RECORD_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: path) {
+        if ProcessInfo.processInfo.environment["CONTRACTWATCH_RECORD_SNAPSHOTS"] == "1"
+            || !FileManager.default.fileExists(atPath: path)
+        {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             Issue.record("recorded a new snapshot at \(path); review it and run again", sourceLocation: sourceLocation)
             return
@@ -40,7 +44,8 @@ struct SnapshotTests {
     @Test(arguments: [(120, 40), (80, 24)])
     func violationDetail(width: Int, height: Int) throws {
         var m = model([.character("3"), .enter])
-        try expectSnapshot(StatusFixture.render(&m, width: width, height: height), "violation_detail_\(width)x\(height)")
+        try expectSnapshot(
+            StatusFixture.render(&m, width: width, height: height), "violation_detail_\(width)x\(height)")
     }
 
     @Test func aLatePollSaysItIsWaitingForTheServer() throws {
@@ -63,7 +68,9 @@ struct SnapshotTests {
         let frame = StatusFixture.render(&m, width: 120, height: 40)
         try expectSnapshot(frame, "tables_120x40")
         // The KIND column starts at the same terminal column on every row, CJK or not.
-        let kindColumn = (0..<frame.width).first { x in frame.line(2).hasPrefix(" TABLE") && frame[x, 2].character == "K" }
+        let kindColumn = (0..<frame.width).first { x in
+            frame.line(2).hasPrefix(" TABLE") && frame[x, 2].character == "K"
+        }
         for y in 3..<7 {
             let row = frame.line(y)
             #expect(row.contains("table") || row.contains("view"))

@@ -15,7 +15,8 @@ struct BookScenarioTests {
     /// `postgres` database (no other test touches it).
     static func prepare() throws -> String {
         let cluster = try cluster()
-        try cluster.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;" + DemoDatabase.schemaSQL, in: "postgres")
+        try cluster.execute(
+            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" + DemoDatabase.schemaSQL, in: "postgres")
         return cluster.connectionString(database: "postgres")
     }
 
@@ -43,32 +44,45 @@ struct BookScenarioTests {
 
         // II–III. The normalizing migration: primary_image renamed to image, additional_images
         // dropped, is_primary_image added. Exactly the book's two violations.
-        try migrate(dsn, """
+        try migrate(
+            dsn,
+            """
             ALTER TABLE object_images RENAME COLUMN primary_image TO image;
             ALTER TABLE object_images DROP COLUMN additional_images;
             ALTER TABLE object_images ADD COLUMN is_primary_image boolean;
             COMMENT ON COLUMN object_images.is_primary_image IS 'Identifies if its the primary image for the object.';
             """)
         (result, run) = try checkBoth(dsn, folder)
-        #expect(summarize(result.violations) == [
-            "column_missing object_images.primary_image present→absent error",
-            "column_missing object_images.additional_images present→absent error",
-        ])
-        #expect(result.violations.allSatisfy { $0.breaking && $0.owner?.email == "data-eng@museum.org" && $0.contract == "object-images-contract-spec" })
-        #expect(summarize(result.notices) == [
-            "uncontracted_column object_images.image",
-            "uncontracted_column object_images.is_primary_image",
-        ])
+        #expect(
+            summarize(result.violations) == [
+                "column_missing object_images.primary_image present→absent error",
+                "column_missing object_images.additional_images present→absent error",
+            ])
+        #expect(
+            result.violations.allSatisfy {
+                $0.breaking && $0.owner?.email == "data-eng@museum.org" && $0.contract == "object-images-contract-spec"
+            })
+        #expect(
+            summarize(result.notices) == [
+                "uncontracted_column object_images.image",
+                "uncontracted_column object_images.is_primary_image",
+            ])
         #expect(result.notices[0].detail.contains("may be the renamed primary_image"))
         #expect(!result.notices[1].detail.contains("renamed"))
         #expect(run.status == 1)
         let json = try jsonViolations(run)
         #expect(json.map { $0["column"] as? String } == ["primary_image", "additional_images"])
-        #expect(json.allSatisfy { $0["kind"] as? String == "column_missing" && $0["expected"] as? String == "present" && $0["actual"] as? String == "absent" })
+        #expect(
+            json.allSatisfy {
+                $0["kind"] as? String == "column_missing" && $0["expected"] as? String == "present"
+                    && $0["actual"] as? String == "absent"
+            })
         #expect((json.first?["owner"] as? [String: Any])?["name"] as? String == "Data Engineering Team")
 
         // V–VIII. Revert; add the normalized contract before its table exists: one table_missing.
-        try migrate(dsn, """
+        try migrate(
+            dsn,
+            """
             ALTER TABLE object_images DROP COLUMN is_primary_image;
             ALTER TABLE object_images RENAME COLUMN image TO primary_image;
             ALTER TABLE object_images ADD COLUMN additional_images text[];
@@ -84,7 +98,9 @@ struct BookScenarioTests {
         #expect(try jsonViolations(run).map { $0["kind"] as? String } == ["table_missing"])
 
         // IX. Create the table: everything holds.
-        try migrate(dsn, """
+        try migrate(
+            dsn,
+            """
             CREATE TABLE object_images_normalized (
                 object_id integer PRIMARY KEY,
                 image text,
@@ -106,14 +122,19 @@ struct BookScenarioTests {
         func findings(_ folder: ContractDirectory) throws -> [String] {
             let result = Checker.check(try folder.load(), against: try snapshot(dsn))
             #expect(result.contractErrors == [])
-            return result.violations.map { "\($0.contract) \($0.kind.rawValue) \($0.location) \($0.expected)→\($0.actual) \($0.severity.rawValue) \($0.owner?.display ?? "-")" }
+            return result.violations.map {
+                "\($0.contract) \($0.kind.rawValue) \($0.location) \($0.expected)→\($0.actual) "
+                    + "\($0.severity.rawValue) \($0.owner?.display ?? "-")"
+            }
                 + result.notices.map { "\($0.kind.rawValue) \($0.table ?? "")\($0.column.map { "." + $0 } ?? "")" }
         }
         var states: [[String]] = []
         states.append(try findings(seed))
         #expect(try findings(odcs) == states.last)
 
-        try migrate(dsn, """
+        try migrate(
+            dsn,
+            """
             ALTER TABLE object_images RENAME COLUMN primary_image TO image;
             ALTER TABLE object_images DROP COLUMN additional_images;
             ALTER TABLE object_images ADD COLUMN is_primary_image boolean;
@@ -122,7 +143,9 @@ struct BookScenarioTests {
         #expect(states.last?.count == 4)
         #expect(try findings(odcs) == states.last)
 
-        try migrate(dsn, """
+        try migrate(
+            dsn,
+            """
             ALTER TABLE object_images DROP COLUMN is_primary_image;
             ALTER TABLE object_images RENAME COLUMN image TO primary_image;
             ALTER TABLE object_images ADD COLUMN additional_images text[];
@@ -132,13 +155,18 @@ struct BookScenarioTests {
         try seed.write("object_images_normalized_contract_spec.json", try Fixtures.bookObjectImagesNormalized)
         try odcs.write("object_images_normalized.odcs.yaml", try Fixtures.odcsObjectImagesNormalized)
         states.append(try findings(seed))
-        #expect(states.last == [
-            "object-images-contract-spec datetime_precision public.object_images.created_at 6→3 error Data Engineering Team <data-eng@museum.org>",
-            "object-images-normalized-contract-spec table_missing public.object_images_normalized present→absent error Data Engineering Team <data-eng@museum.org>",
-        ])
+        #expect(
+            states.last == [
+                "object-images-contract-spec datetime_precision public.object_images.created_at 6→3 error Data "
+                    + "Engineering Team <data-eng@museum.org>",
+                "object-images-normalized-contract-spec table_missing public.object_images_normalized "
+                    + "present→absent error Data Engineering Team <data-eng@museum.org>",
+            ])
         #expect(try findings(odcs) == states.last)
 
-        try migrate(dsn, """
+        try migrate(
+            dsn,
+            """
             ALTER TABLE object_images ALTER COLUMN created_at TYPE timestamp(6);
             CREATE TABLE object_images_normalized (object_id integer PRIMARY KEY, image text, is_primary_image boolean,
                                                    created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP);

@@ -44,8 +44,10 @@ struct ColumnShapeTests {
     /// init for the public schema and dotted."table"; returns the folder and init's output.
     func initialize(_ dsn: String, format: String) throws -> (ContractDirectory, BinaryRun) {
         let folder = try ContractDirectory([:])
-        let run = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--schema", "public", "--table", #"dotted."table""#,
-                                 "--format", format, "--owner", "Shapes <shapes@example.com>"])
+        let run = try runBinary([
+            "init", "--dsn", dsn, "--contracts", folder.path, "--schema", "public", "--table", #"dotted."table""#,
+            "--format", format, "--owner", "Shapes <shapes@example.com>",
+        ])
         return (folder, run)
     }
 
@@ -99,7 +101,10 @@ struct ColumnShapeTests {
         ("ALTER COLUMN nm TYPE text", ["data_type nm error"], nil),
         ("ALTER COLUMN nm TYPE varchar(50)", ["data_type nm error"], nil),
         ("ALTER COLUMN om TYPE mood USING 'ok'", ["data_type om error"], nil),
-        ("ALTER COLUMN fl DROP NOT NULL, ALTER COLUMN fl TYPE boolean", ["data_type fl error", "is_nullable fl error"], nil),
+        (
+            "ALTER COLUMN fl DROP NOT NULL, ALTER COLUMN fl TYPE boolean",
+            ["data_type fl error", "is_nullable fl error"], nil
+        ),
         ("ALTER COLUMN r TYPE numrange USING NULL", ["data_type r error"], nil),
     ]
 
@@ -115,8 +120,12 @@ struct ColumnShapeTests {
             try connection.execute(script: "BEGIN; ALTER TABLE shapes " + change.sql)
             let snap = try CatalogReader.snapshot(connection)
             try connection.execute(script: "ROLLBACK")
-            let found = Checker.check(contracts, against: snap).violations.map { "\($0.kind.rawValue) \($0.column ?? "-") \($0.severity.rawValue)" }
-            #expect(found == (format == "odcs" ? change.odcs ?? change.expected : change.expected), "\(format): \(change.sql)")
+            let found = Checker.check(contracts, against: snap).violations.map {
+                "\($0.kind.rawValue) \($0.column ?? "-") \($0.severity.rawValue)"
+            }
+            #expect(
+                found == (format == "odcs" ? change.odcs ?? change.expected : change.expected),
+                "\(format): \(change.sql)")
         }
     }
 
@@ -124,30 +133,37 @@ struct ColumnShapeTests {
         let dsn = try freshDatabase(Self.zoo)
         let (seed, _) = try initialize(dsn, format: "seed")
         let (odcs, _) = try initialize(dsn, format: "odcs")
-        try migrate(dsn, """
+        try migrate(
+            dsn,
+            """
             ALTER TABLE shapes ALTER COLUMN v TYPE varchar(100), ALTER COLUMN n102 TYPE numeric(10,4),
-                ALTER COLUMN m TYPE feeling USING 'meh', ALTER COLUMN y TYPE integer, ALTER COLUMN iv TYPE interval year to month;
+                ALTER COLUMN m TYPE feeling USING 'meh', ALTER COLUMN y TYPE integer, ALTER COLUMN iv TYPE interval
+                    year to month;
             """)
         let snap = try snapshot(dsn)
         let seedFindings = Checker.check(try seed.load(), against: snap).violations
         let odcsFindings = Checker.check(try odcs.load(), against: snap).violations
-        #expect(summarize(seedFindings) == [
-            "character_maximum_length shapes.v unlimited→100 error",
-            "numeric_scale shapes.n102 2→4 error",
-            "interval_type shapes.iv unlimited→YEAR TO MONTH error",
-            "data_type shapes.m mood→feeling error",
-            "data_type shapes.y year→null error",
-        ])
-        #expect(summarize(odcsFindings) == [
-            "character_maximum_length shapes.v unlimited→100 error",
-            "numeric_scale shapes.n102 2→4 error",
-            "interval_type shapes.iv unlimited→YEAR TO MONTH error",
-            "data_type shapes.m mood→feeling error",
-            "data_type shapes.y year→integer error",
-        ])
+        #expect(
+            summarize(seedFindings) == [
+                "character_maximum_length shapes.v unlimited→100 error",
+                "numeric_scale shapes.n102 2→4 error",
+                "interval_type shapes.iv unlimited→YEAR TO MONTH error",
+                "data_type shapes.m mood→feeling error",
+                "data_type shapes.y year→null error",
+            ])
+        #expect(
+            summarize(odcsFindings) == [
+                "character_maximum_length shapes.v unlimited→100 error",
+                "numeric_scale shapes.n102 2→4 error",
+                "interval_type shapes.iv unlimited→YEAR TO MONTH error",
+                "data_type shapes.m mood→feeling error",
+                "data_type shapes.y year→integer error",
+            ])
         let scale = try #require(seedFindings.first { $0.kind == .numericScale })
         #expect(scale.message.contains("integer digits 8 → 6"))
         let length = try #require(seedFindings.first { $0.kind == .characterMaximumLength })
-        #expect(length.message == "v: expected character_maximum_length no limit, found 100 (limited where the contract has no limit)")
+        #expect(
+            length.message
+                == "v: expected character_maximum_length no limit, found 100 (limited where the contract has no limit)")
     }
 }

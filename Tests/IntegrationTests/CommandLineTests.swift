@@ -1,14 +1,19 @@
 import Foundation
+import Postgres
 import Testing
 
 /// The `contractwatch check` binary as CI runs it: formats and exit codes.
 struct CommandLineTests {
     @Test func exitCodesSeparateBrokenFromCouldNotCheck() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer);")
-        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "integer"}}"#)])])
+        let folder = try ContractDirectory([
+            "t.json": seedContract(
+                name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "integer"}}"#)])
+        ])
         #expect(try runBinary(["check", "--dsn", dsn, "--contracts", folder.path]).status == 0)
 
-        try folder.write("t.json", seedContract(name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "text"}}"#)]))
+        try folder.write(
+            "t.json", seedContract(name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "text"}}"#)]))
         let broken = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path])
         #expect(broken.status == 1)
         #expect(broken.stdout.contains("data_type"))
@@ -32,7 +37,10 @@ struct CommandLineTests {
     @Test func unreachableServerExitsThreeWithOneLine() throws {
         let folder = try ContractDirectory([:])
         let nowhere = NSTemporaryDirectory() + "no-server-" + UUID().uuidString
-        let run = try runBinary(["check", "--dsn", "host=\(nowhere) dbname=x user=someone password=s3cr3t-pw", "--contracts", folder.path, "--connect-timeout", "2"])
+        let run = try runBinary([
+            "check", "--dsn", "host=\(nowhere) dbname=x user=someone password=s3cr3t-pw", "--contracts", folder.path,
+            "--connect-timeout", "2",
+        ])
         #expect(run.status == 3)
         #expect(run.stdout.isEmpty)
         // One line says why; a note before it says that a password in --dsn is better kept elsewhere.
@@ -46,7 +54,11 @@ struct CommandLineTests {
     @Test func refusedLoginExitsThreeWithoutThePassword() throws {
         let dsn = try freshDatabase()
         let folder = try ContractDirectory([:])
-        let run = try runBinary(["check", "--dsn", dsn.replacingOccurrences(of: "user=postgres", with: "user=nobody_here password=hunter2-secret"), "--contracts", folder.path])
+        let run = try runBinary([
+            "check", "--dsn",
+            dsn.replacingOccurrences(of: "user=postgres", with: "user=nobody_here password=hunter2-secret"),
+            "--contracts", folder.path,
+        ])
         #expect(run.status == 3)
         #expect(run.stderr.contains("authentication failed"))
         #expect(run.stderr.contains("nobody_here"))
@@ -57,7 +69,10 @@ struct CommandLineTests {
         let dsn = try freshDatabase()
         let folder = try ContractDirectory([:])
         let name = dsn.split(separator: " ").first { $0.hasPrefix("dbname=") } ?? ""
-        let run = try runBinary(["check", "--dsn", dsn.replacingOccurrences(of: String(name), with: "dbname=no_such_db"), "--contracts", folder.path])
+        let run = try runBinary([
+            "check", "--dsn", dsn.replacingOccurrences(of: String(name), with: "dbname=no_such_db"), "--contracts",
+            folder.path,
+        ])
         #expect(run.status == 3)
         #expect(run.stderr.hasPrefix("contractwatch: could not check: database not found"), "\(run.stderr)")
         #expect(run.stderr.contains("\"no_such_db\" does not exist"))
@@ -67,14 +82,20 @@ struct CommandLineTests {
     @Test func everyFormatRendersTheSameFindings() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer, b text);")
         let folder = try ContractDirectory([
-            "t.json": seedContract(name: "t-contract", table: "t", columns: [
-                ("a", #"{"constraints": {"data_type": "bigint"}}"#), ("gone", "{}")]),
+            "t.json": seedContract(
+                name: "t-contract", table: "t",
+                columns: [
+                    ("a", #"{"constraints": {"data_type": "bigint"}}"#), ("gone", "{}"),
+                ]),
             "bad.json": "{\"name\": 1}",
         ])
         let json = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path, "--format", "json"])
         #expect(json.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["database", "checked_at", "contracts", "contract_errors", "violations", "notices", "summary"])
+        #expect(
+            Set(object.keys) == [
+                "database", "checked_at", "contracts", "contract_errors", "violations", "notices", "summary",
+            ])
         let summary = try #require(object["summary"] as? [String: Int])
         #expect(summary["violations"] == 2 && summary["contract_errors"] == 2 && summary["contracts"] == 2)
         let statuses = (object["contracts"] as? [[String: Any]])?.map { $0["status"] as? String }
@@ -97,9 +118,9 @@ struct CommandLineTests {
         let dsn = try freshDatabase("CREATE TABLE t (a int);")
         let connection = try Postgres.Connection(Postgres.ConnectionSettings(dsn: dsn))
         #expect(throws: Postgres.PostgresError.self) { try connection.query("INSERT INTO t VALUES (1)") }
-        let setting = try connection.query("SELECT current_setting('default_transaction_read_only'), current_setting('application_name')")
+        let setting = try connection.query(
+            "SELECT current_setting('default_transaction_read_only'), current_setting('application_name')")
         #expect(setting.string(0, 0) == "on")
         #expect(setting.string(0, 1) == "contractwatch")
     }
 }
-import Postgres

@@ -15,7 +15,8 @@ struct ContractFolderLoadTests {
     }
 
     @Test func everyParsedTableIsHandedOutOnceThenTheSet() throws {
-        var files = Dictionary(uniqueKeysWithValues: (0..<300).map { (String(format: "c%03d.json", $0), Self.contract($0)) })
+        var files = Dictionary(
+            uniqueKeysWithValues: (0..<300).map { (String(format: "c%03d.json", $0), Self.contract($0)) })
         files["broken.json"] = "{"
         let folder = try ContractDirectory(files)
         let load = ContractFolderLoad(folder.path)
@@ -31,7 +32,8 @@ struct ContractFolderLoadTests {
     /// The scan's names come first, in one batch; a table the scan cannot see (an escaped name, an
     /// ODCS file) follows once parsed; no name is handed out twice, even when two files share it.
     @Test func scannedNamesFirstThenWhatOnlyTheParserSees() throws {
-        var files = Dictionary(uniqueKeysWithValues: (0..<100).map { (String(format: "c%03d.json", $0), Self.contract($0)) })
+        var files = Dictionary(
+            uniqueKeysWithValues: (0..<100).map { (String(format: "c%03d.json", $0), Self.contract($0)) })
         files["shared.json"] = #"{"name": "again", "schema": {"table_name": "t5", "properties": {}}}"#
         files["escaped.json"] = #"{"name": "e", "schema": {"table_name": "t_\u00fc", "properties": {}}}"#
         files["odcs.yaml"] = """
@@ -61,7 +63,9 @@ struct ContractFolderLoadTests {
     }
 
     @Test func aSmallFolderIsOneBatch() throws {
-        let folder = try ContractDirectory(Dictionary(uniqueKeysWithValues: (0..<ContractFolderLoad.smallTail).map { ("c\($0).json", Self.contract($0)) }))
+        let folder = try ContractDirectory(
+            Dictionary(
+                uniqueKeysWithValues: (0..<ContractFolderLoad.smallTail).map { ("c\($0).json", Self.contract($0)) }))
         let load = ContractFolderLoad(folder.path)
         let batches = Self.drain(load)
         #expect(batches.count == 1)
@@ -73,19 +77,24 @@ struct ContractFolderLoadTests {
     /// names it, beside the good contracts.
     @Test func readsLargeFilesFollowsLinksAndExplainsWhatCannotBeRead() throws {
         // ~200 KB: more than one read of the expected size plus the 64 KB chunks after it.
-        let columns = (0..<4000).map { #""column_\#($0)": {"constraints": {"data_type": "text"}}"# }.joined(separator: ",\n")
+        let columns = (0..<4000).map { #""column_\#($0)": {"constraints": {"data_type": "text"}}"# }.joined(
+            separator: ",\n")
         let large = #"{"name": "large", "schema": {"table_name": "large", "properties": {\#(columns)}}}"#
         let folder = try ContractDirectory(["large.json": large, "small.json": Self.contract(1)])
-        try FileManager.default.createDirectory(atPath: folder.path + "/folder.json", withIntermediateDirectories: false)
-        try FileManager.default.createSymbolicLink(atPath: folder.path + "/linked.json", withDestinationPath: folder.path + "/small.json")
-        try FileManager.default.createSymbolicLink(atPath: folder.path + "/dangling.json", withDestinationPath: folder.path + "/nowhere.json")
+        try FileManager.default.createDirectory(
+            atPath: folder.path + "/folder.json", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.path + "/linked.json", withDestinationPath: folder.path + "/small.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.path + "/dangling.json", withDestinationPath: folder.path + "/nowhere.json")
         let set = try folder.load()
         #expect(set.contracts.map(\.table.name) == ["large", "t1", "t1"])
         #expect(set.contracts.first?.columns.count == 4000)
-        #expect(set.errors.map(\.description) == [
-            folder.path + "/dangling.json: cannot be read: No such file or directory",
-            folder.path + "/folder.json: cannot be read: is a folder, not a file",
-        ])
+        #expect(
+            set.errors.map(\.description) == [
+                folder.path + "/dangling.json: cannot be read: No such file or directory",
+                folder.path + "/folder.json: cannot be read: is a folder, not a file",
+            ])
         #expect(set.fileCount == 5)
     }
 

@@ -21,8 +21,10 @@ struct ContractToolingTests {
     func initThenCheckIsClean(format: String) throws {
         let dsn = try freshDatabase(Self.zoo)
         let folder = try ContractDirectory([:])
-        let written = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--schema", "Ventes", "--table", "public.plain",
-                                     "--table", "parted", "--format", format, "--owner", "Ventes Team <ventes@example.com>"])
+        let written = try runBinary([
+            "init", "--dsn", dsn, "--contracts", folder.path, "--schema", "Ventes", "--table", "public.plain",
+            "--table", "parted", "--format", format, "--owner", "Ventes Team <ventes@example.com>",
+        ])
         #expect(written.status == 0, "\(written.stderr)")
         #expect(written.stdout.split(separator: "\n").count == 3)
         let check = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path, "--format", "json"])
@@ -37,22 +39,33 @@ struct ContractToolingTests {
         #expect(lint.status == 0, "\(lint.stdout)")
 
         // A change after init is caught, in either format.
-        try migrate(dsn, #"ALTER TABLE "Ventes"."Café 表" ALTER COLUMN tags TYPE varchar(20); ALTER TABLE plain ALTER COLUMN n TYPE numeric(5,1);"#)
+        try migrate(
+            dsn,
+            #"ALTER TABLE "Ventes"."Café 表" ALTER COLUMN tags TYPE varchar(20); "#
+                + "ALTER TABLE plain ALTER COLUMN n TYPE numeric(5,1);"
+        )
         let after = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path])
         #expect(after.status == 1)
         #expect(after.stdout.contains("data_type") && after.stdout.contains("tags"))
         // numeric (no limit) → numeric(5,1) narrows: init wrote "unlimited", so it is caught.
-        #expect(after.stdout.contains("numeric_precision") && after.stdout.contains("n: expected numeric_precision no limit, found 5"))
+        #expect(
+            after.stdout.contains("numeric_precision")
+                && after.stdout.contains("n: expected numeric_precision no limit, found 5"))
     }
 
     @Test func initNeverWritesOverAFileThatDiffersOnlyInCase() throws {
         let dsn = try freshDatabase(#"CREATE TABLE "Orders" (id int);"#)
         let folder = try ContractDirectory(["orders.json": "{}"])
-        let run = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--table", #""Orders""#, "--owner", "a@b.org"])
+        let run = try runBinary([
+            "init", "--dsn", dsn, "--contracts", folder.path, "--table", #""Orders""#, "--owner", "a@b.org",
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Orders-2.json") && run.stdout.contains("Orders.json is taken by another table"))
         #expect(try String(contentsOfFile: folder.path + "/orders.json", encoding: .utf8) == "{}")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["Orders-2.json", "orders.json"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
+                "Orders-2.json", "orders.json",
+            ])
     }
 
     @Test func initNeverOverwritesWithoutForce() throws {
@@ -62,23 +75,30 @@ struct ContractToolingTests {
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("not overwriting") && refused.stderr.contains("--force"))
         #expect(try String(contentsOfFile: folder.path + "/t.json", encoding: .utf8) == "{}")
-        #expect(try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--table", "t", "--force", "--owner", "a@b.org"]).status == 0)
+        #expect(
+            try runBinary([
+                "init", "--dsn", dsn, "--contracts", folder.path, "--table", "t", "--force", "--owner", "a@b.org",
+            ]).status == 0)
         #expect(try runBinary(["check", "--dsn", dsn, "--contracts", folder.path]).status == 0)
         let missing = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--table", "T"])
         #expect(missing.status == 2 && missing.stderr.contains("did you mean public.t"))
     }
 
     @Test func lintExitCodes() throws {
-        let clean = try ContractDirectory(["a.json": #"{"name": "a", "owner": {"name": "A", "email": "a@x.org"}, "schema": {"table_name": "a", "properties": {}}}"#])
+        let clean = try ContractDirectory([
+            "a.json":
+                #"{"name": "a", "owner": {"name": "A", "email": "a@x.org"}, "schema": {"table_name": "a", "#
+                + #""properties": {}}}"#
+        ])
         #expect(try runBinary(["lint", clean.path]).status == 0)
-        #expect(try runBinary(["lint", "--contracts", clean.path]).status == 0)  // the spelling of the other commands
+        #expect(try runBinary(["lint", "--contracts", clean.path]).status == 0) // the spelling of the other commands
         #expect(try runBinary(["lint", clean.path, "--contracts", "/elsewhere"]).status == 2)
         try clean.write("b.json", #"{"name": "a", "schema": {"table_name": "b", "properties": {}}}"#)
         let found = try runBinary(["lint", clean.path, "--format", "json"])
         #expect(found.status == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [String: Any])
         let rules = (json["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String }
-        #expect(rules == ["duplicate-name", "missing-owner", "duplicate-name"])  // by file, then line
+        #expect(rules == ["duplicate-name", "missing-owner", "duplicate-name"]) // by file, then line
         #expect(try runBinary(["lint", clean.path + "/nope"]).status == 2)
     }
 
@@ -86,29 +106,34 @@ struct ContractToolingTests {
         let dsn = try freshDatabase("CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,2));")
         let folder = try ContractDirectory([
             "owners.yaml": """
-                teams:
-                  - id: sales-data
-                    name: Sales Data
-                    email: sales-data@x.org
-                    channel: "#sales-data"
-                    tool: slack
-                    escalation: "PagerDuty: sales-data"
-                people:
-                  - id: ana
-                    name: Ana Lima
-                    email: ana@x.org
-                    team: sales-data
-                """,
+            teams:
+              - id: sales-data
+                name: Sales Data
+                email: sales-data@x.org
+                channel: "#sales-data"
+                tool: slack
+                escalation: "PagerDuty: sales-data"
+            people:
+              - id: ana
+                name: Ana Lima
+                email: ana@x.org
+                team: sales-data
+            """,
             "orders.json": """
-                {"name": "orders", "owner": {"name": "Sales Data", "email": "sales-data@x.org"},
-                 "roles": {"business_owner": "ana", "support_lead": "nobody"},
-                 "consumers": [{"name": "revenue dashboard", "kind": "dashboard", "owner": "ana"}],
-                 "schema": {"table_name": "orders", "properties": {"id": {}, "total": {"constraints": {"numeric_scale": 2}}}}}
-                """,
+            {"name": "orders", "owner": {"name": "Sales Data", "email": "sales-data@x.org"},
+             "roles": {"business_owner": "ana", "support_lead": "nobody"},
+             "consumers": [{"name": "revenue dashboard", "kind": "dashboard", "owner": "ana"}],
+             "schema": {"table_name": "orders", "properties": {"id": {}, "total": {"constraints": {"numeric_scale":
+                 2}}}}}
+            """,
         ])
         let text = try runBinary(["owners", "--contracts", folder.path, "--table", "public.orders"])
         #expect(text.status == 0)
-        #expect(text.stdout.contains("Owner                Sales Data <sales-data@x.org> · #sales-data (slack) · escalation: PagerDuty: sales-data"))
+        #expect(
+            text.stdout.contains(
+                "Owner                Sales Data <sales-data@x.org> · #sales-data (slack) · escalation: "
+                    + "PagerDuty: sales-data"
+            ))
         #expect(text.stdout.contains("Business owner       Ana Lima <ana@x.org> · team Sales Data"))
         #expect(text.stdout.contains("Support lead         nobody  (not in owners.yaml)"))
         let json = try runBinary(["owners", "--contracts", folder.path, "--contract", "orders", "--format", "json"])
@@ -118,13 +143,17 @@ struct ContractToolingTests {
         #expect(roles.map { $0["email"] as? String } == ["sales-data@x.org", "ana@x.org", nil])
 
         // --broken checks first: nothing broken, nobody to call; then break it.
-        #expect(try runBinary(["owners", "--dsn", dsn, "--contracts", folder.path, "--broken"]).stdout.contains("nobody to call"))
+        #expect(
+            try runBinary(["owners", "--dsn", dsn, "--contracts", folder.path, "--broken"]).stdout.contains(
+                "nobody to call"))
         try migrate(dsn, "ALTER TABLE orders ALTER COLUMN total TYPE numeric(10,0);")
         let broken = try runBinary(["owners", "--dsn", dsn, "--contracts", folder.path, "--broken"])
         #expect(broken.stdout.contains("✗ error numeric_scale public.orders.total"))
         #expect(broken.stdout.contains("consumers: revenue dashboard (dashboard)"))
         let check = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path, "--format", "json"])
-        let violations = try #require((try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["violations"] as? [[String: Any]])
+        let violations = try #require(
+            (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["violations"]
+                as? [[String: Any]])
         #expect(violations.first?["critical"] as? Bool == true)
     }
 }
@@ -135,7 +164,9 @@ struct ODCSSchemaTests {
     /// A Python with jsonschema and PyYAML (scripts/install-packages.sh installs Debian's).
     func python() throws -> String {
         for candidate in ["/usr/bin/env", "/usr/bin/python3"] {
-            let arguments = candidate == "/usr/bin/env" ? ["python3", "-c", "import jsonschema, yaml"] : ["-c", "import jsonschema, yaml"]
+            let arguments =
+                candidate == "/usr/bin/env"
+                ? ["python3", "-c", "import jsonschema, yaml"] : ["-c", "import jsonschema, yaml"]
             if let run = try? runProcess(candidate, arguments), run.status == 0 {
                 return candidate
             }
@@ -153,7 +184,8 @@ struct ODCSSchemaTests {
             for path in sorted(glob.glob(os.path.join(sys.argv[2], '*.yaml'))):
                 errors = list(validator.iter_errors(yaml.safe_load(open(path))))
                 name = os.path.basename(path)
-                print(name + ': OK' if not errors else '\\n'.join(name + ': ' + '/'.join(map(str, e.path)) + ': ' + e.message for e in errors))
+                print(name + ': OK' if not errors else '\\n'.join(name + ': ' + '/'.join(map(str, e.path)) + ': ' +
+                    e.message for e in errors))
             """
         let executable = try python()
         let schema = Fixtures.directory + "/odcs/odcs-json-schema-v3.1.0.json"
@@ -166,8 +198,10 @@ struct ODCSSchemaTests {
     @Test func initWritesFilesTheOfficialSchemaAccepts() throws {
         let dsn = try freshDatabase(ContractToolingTests.zoo + "CREATE TABLE empty ();")
         let folder = try ContractDirectory([:])
-        let written = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--schema", "Ventes", "--table", "public.plain",
-                                     "--table", "empty", "--format", "odcs", "--owner", "Ventes Team <ventes@example.com>"])
+        let written = try runBinary([
+            "init", "--dsn", dsn, "--contracts", folder.path, "--schema", "Ventes", "--table", "public.plain",
+            "--table", "empty", "--format", "odcs", "--owner", "Ventes Team <ventes@example.com>",
+        ])
         #expect(written.status == 0, "\(written.stderr)")
         let valid = try validate(folder.path)
         #expect(valid == ["Ventes.Café_表.odcs.yaml: OK", "empty.odcs.yaml: OK", "plain.odcs.yaml: OK"])
@@ -178,6 +212,8 @@ struct ODCSSchemaTests {
         try text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("    host:") }
             .joined(separator: "\n").write(toFile: plain, atomically: true, encoding: .utf8)
         let rejected = try validate(folder.path)
-        #expect(rejected.contains { $0.hasPrefix("plain.odcs.yaml: servers/0: 'host' is a required property") }, "\(rejected)")
+        #expect(
+            rejected.contains { $0.hasPrefix("plain.odcs.yaml: servers/0: 'host' is a required property") },
+            "\(rejected)")
     }
 }

@@ -13,7 +13,11 @@ struct DashboardEndToEndTests {
         let tmux: String
 
         init() throws {
-            guard let found = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            guard
+                let found = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first(where: {
+                    FileManager.default.isExecutableFile(atPath: $0)
+                })
+            else {
                 Issue.record("tmux is not installed (scripts/install-packages.sh installs it)")
                 throw CancellationError()
             }
@@ -55,8 +59,11 @@ struct DashboardEndToEndTests {
         let tmux = try Tmux()
         defer { tmux.kill() }
         let interval = 1.0
-        let command = "env XDG_STATE_HOME=\(Self.shellQuote(state)) TERM=xterm-256color \(Self.shellQuote(binary)) watch --dsn \(Self.shellQuote(dsn)) "
-            + "--contracts \(Self.shellQuote(repositoryRoot + "/contracts")) --interval \(Int(interval)); echo EXIT=$?; sleep 60"
+        let command =
+            "env XDG_STATE_HOME=\(Self.shellQuote(state)) TERM=xterm-256color \(Self.shellQuote(binary)) watch "
+            + "--dsn \(Self.shellQuote(dsn)) "
+            + "--contracts \(Self.shellQuote(repositoryRoot + "/contracts")) --interval \(Int(interval)); echo "
+            + "EXIT=$?; sleep 60"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "40", command])
 
         // Start: the contracts are listed and hold.
@@ -108,7 +115,9 @@ struct DashboardEndToEndTests {
         try tmux.keys("5")
         // Wait for the Changes screen itself (its header), not text the previous screen also had.
         let changes = try #require(try tmux.waitFor("OLD → NEW"))
-        #expect(changes.contains("public.object_images.primary_image") && changes.contains("opened column_missing primary_image"), "\(changes)")
+        #expect(
+            changes.contains("public.object_images.primary_image")
+                && changes.contains("opened column_missing primary_image"), "\(changes)")
 
         // The Owners screen lists the people of owners.yaml with their open violations.
         try tmux.keys("4")
@@ -131,13 +140,18 @@ struct DashboardEndToEndTests {
         let binary = try binaryPath()
         let tmux = try Tmux()
         defer { tmux.kill() }
-        let command = "env XDG_STATE_HOME=\(Self.shellQuote(NSTemporaryDirectory() + "cw-e2e-term")) \(Self.shellQuote(binary)) --dsn \(Self.shellQuote(dsn)) "
+        let command =
+            "env XDG_STATE_HOME=\(Self.shellQuote(NSTemporaryDirectory() + "cw-e2e-term")) "
+            + "\(Self.shellQuote(binary)) --dsn \(Self.shellQuote(dsn)) "
             + "--contracts \(Self.shellQuote(repositoryRoot + "/contracts")); echo EXIT=$?; sleep 60"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", command])
         _ = try #require(try tmux.waitFor("● connected"), "dashboard did not start")
         // The pane runs a shell whose child is contractwatch; signal that child.
-        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let child = try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap { Int32($0) }
+        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let child = try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap {
+            Int32($0)
+        }
         let pid = try #require(child, "no contractwatch process under the pane's shell")
         kill(pid, SIGTERM)
         #expect(try tmux.waitFor("EXIT=0", seconds: 15) != nil, "no clean exit on SIGTERM")
@@ -153,12 +167,18 @@ extension DashboardEndToEndTests {
         let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
         let tmux = try Tmux()
         defer { tmux.kill() }
-        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30",
-                      "env XDG_STATE_HOME=\(Self.shellQuote(folder.path + "/state")) \(Self.shellQuote(binary)) --dsn \(Self.shellQuote(dsn)) --contracts \(Self.shellQuote(folder.path)); sleep 60"])
+        try tmux.run([
+            "new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30",
+            "env XDG_STATE_HOME=\(Self.shellQuote(folder.path + "/state")) \(Self.shellQuote(binary)) --dsn "
+                + "\(Self.shellQuote(dsn)) --contracts \(Self.shellQuote(folder.path)); sleep 60",
+        ])
         _ = try #require(try tmux.waitFor("● connected"), "dashboard did not start")
         // A shell stays in between (`; sleep`), as in a person's terminal: the dashboard is its child.
-        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let child = try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap { Int32($0) }
+        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let child = try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap {
+            Int32($0)
+        }
         let pid = try #require(child, "no contractwatch process under the pane's shell")
         tmux.kill()
         // The dashboard must notice that its terminal is gone and exit, not linger forever.
@@ -176,7 +196,9 @@ extension DashboardEndToEndTests {
         let binary = try binaryPath()
         let state = NSTemporaryDirectory() + "cw-e2e-history-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let command = "env XDG_STATE_HOME=\(Self.shellQuote(state)) TERM=xterm-256color \(Self.shellQuote(binary)) --dsn \(Self.shellQuote(dsn)) "
+        let command =
+            "env XDG_STATE_HOME=\(Self.shellQuote(state)) TERM=xterm-256color \(Self.shellQuote(binary)) --dsn "
+            + "\(Self.shellQuote(dsn)) "
             + "--contracts \(Self.shellQuote(repositoryRoot + "/contracts")) --interval 1; echo EXIT=$?; sleep 60"
 
         var tmux = try Tmux()

@@ -45,14 +45,17 @@ struct FingerprintTests {
         #expect(before.count == 32 && !scopedBefore.isEmpty)
         try migrate(dsn, ddl)
         #expect(try CatalogFingerprint.fingerprint(connection) != before, "\(kind) did not change the fingerprint")
-        #expect(try CatalogFingerprint.fingerprint(connection, names: names) != scopedBefore, "\(kind) did not change the scoped fingerprint")
+        #expect(
+            try CatalogFingerprint.fingerprint(connection, names: names) != scopedBefore,
+            "\(kind) did not change the scoped fingerprint")
     }
 
     @Test func theScopedFingerprintIgnoresOtherTables() throws {
         let dsn = try freshDatabase(Self.base + "CREATE TABLE unrelated (x int);")
         let connection = try Connection(ConnectionSettings(dsn: dsn))
         let scoped = try CatalogFingerprint.fingerprint(connection, names: ["t"])
-        try migrate(dsn, "ALTER TABLE unrelated ADD COLUMN y int; CREATE TABLE more (z int); COMMENT ON TABLE other IS 'x';")
+        try migrate(
+            dsn, "ALTER TABLE unrelated ADD COLUMN y int; CREATE TABLE more (z int); COMMENT ON TABLE other IS 'x';")
         #expect(try CatalogFingerprint.fingerprint(connection, names: ["t"]) == scoped)
         // … but a table of a contracted name appearing in another schema counts.
         try migrate(dsn, #"CREATE SCHEMA s; CREATE TABLE s.t (a int);"#)
@@ -65,7 +68,8 @@ struct FingerprintTests {
     }
 
     @Test func theScopedSnapshotIsTheFullOneRestrictedToTheNames() throws {
-        let dsn = try freshDatabase(#"""
+        let dsn = try freshDatabase(
+            #"""
             CREATE SCHEMA "Odd ""Schema""";
             CREATE TABLE "Odd ""Schema"""."Café, {表}" (id int PRIMARY KEY, "a\b" text);
             CREATE TABLE public."Café, {表}" (id int);
@@ -78,31 +82,43 @@ struct FingerprintTests {
         let connection = try Connection(ConnectionSettings(dsn: dsn))
         let full = try CatalogReader.snapshot(connection)
         let scoped = try CatalogReader.snapshot(connection, names: ["Café, {表}", "other", #"q"uo\te"#])
-        #expect(scoped.relations.map(\.name.description) == [#""Odd ""Schema"""."Café, {表}""#, #"public."Café, {表}""#, "public.other", #"public."q""uo\te""#])
-        #expect(scoped.relation(QualifiedName(schema: "public", name: #"q"uo\te"#))?.columns.map(\.defaultExpression) == ["7", "(id + 1)"])
+        #expect(
+            scoped.relations.map(\.name.description) == [
+                #""Odd ""Schema"""."Café, {表}""#, #"public."Café, {表}""#, "public.other", #"public."q""uo\te""#,
+            ])
+        #expect(
+            scoped.relation(QualifiedName(schema: "public", name: #"q"uo\te"#))?.columns.map(\.defaultExpression) == [
+                "7", "(id + 1)",
+            ])
         for relation in scoped.relations {
             #expect(full.relation(relation.name) == relation)
         }
         // What `check` reads: the same relations without defaults and comments.
-        let forChecks = try CatalogReader.snapshot(connection, names: ["Café, {表}", "other", #"q"uo\te"#], detail: .checks)
-        #expect(forChecks.relations == scoped.relations.map { relation in
-            var relation = relation
-            relation.comment = nil
-            relation.columns = relation.columns.map { column in
-                var column = column
-                column.defaultExpression = nil
-                column.comment = nil
-                return column
-            }
-            return relation
-        })
+        let forChecks = try CatalogReader.snapshot(
+            connection, names: ["Café, {表}", "other", #"q"uo\te"#], detail: .checks)
+        #expect(
+            forChecks.relations
+                == scoped.relations.map { relation in
+                    var relation = relation
+                    relation.comment = nil
+                    relation.columns = relation.columns.map { column in
+                        var column = column
+                        column.defaultExpression = nil
+                        column.comment = nil
+                        return column
+                    }
+                    return relation
+                })
         // A contracted name that exists nowhere: its case variants come along for the "did you mean" notice.
         let missing = try CatalogReader.snapshot(connection, names: ["café, {表}"])
-        #expect(missing.relations.map(\.name.description) == [#""Odd ""Schema"""."Café, {表}""#, #"public."CAFé, {表}""#, #"public."Café, {表}""#].sorted())
+        #expect(
+            missing.relations.map(\.name.description)
+                == [#""Odd ""Schema"""."Café, {表}""#, #"public."CAFé, {表}""#, #"public."Café, {表}""#].sorted())
     }
 
     @Test func namesInBatchesReadTheSameSnapshotAsAllAtOnce() throws {
-        let dsn = try freshDatabase(#"""
+        let dsn = try freshDatabase(
+            #"""
             CREATE TABLE public."Café, {表}" (id int PRIMARY KEY);
             CREATE TABLE public."CAFé, {表}" (id int);
             CREATE SCHEMA s;
@@ -132,7 +148,10 @@ struct FingerprintTests {
         let dsn = try freshDatabase("CREATE TABLE t (a int NOT NULL DEFAULT 1);")
         let connection = try Connection(ConnectionSettings(dsn: dsn))
         var last = try CatalogFingerprint.fingerprint(connection)
-        for ddl in ["ALTER TABLE t ALTER COLUMN a DROP NOT NULL", "ALTER TABLE t ALTER COLUMN a DROP DEFAULT", "ALTER TABLE t ADD PRIMARY KEY (a)"] {
+        for ddl in [
+            "ALTER TABLE t ALTER COLUMN a DROP NOT NULL", "ALTER TABLE t ALTER COLUMN a DROP DEFAULT",
+            "ALTER TABLE t ADD PRIMARY KEY (a)",
+        ] {
             try migrate(dsn, ddl)
             let now = try CatalogFingerprint.fingerprint(connection)
             #expect(now != last, "\(ddl)")
@@ -158,7 +177,8 @@ struct FingerprintTests {
         let start = try CatalogFingerprint.fingerprint(reader)
         // The older transaction (lower xid) starts first but commits last.
         try first.execute(script: "BEGIN; SELECT txid_current(); ALTER TABLE t ADD COLUMN from_first int;")
-        try second.execute(script: "BEGIN; SELECT txid_current(); ALTER TABLE other ADD COLUMN from_second int; COMMIT;")
+        try second.execute(
+            script: "BEGIN; SELECT txid_current(); ALTER TABLE other ADD COLUMN from_second int; COMMIT;")
         let afterSecond = try CatalogFingerprint.fingerprint(reader)
         #expect(afterSecond != start)
         try first.execute(script: "COMMIT")

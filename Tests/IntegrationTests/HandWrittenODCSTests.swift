@@ -58,37 +58,50 @@ struct HandWrittenODCSTests {
         #expect(clean.contractErrors.map(\.description) == [])
         // The payment table is in another schema: said in ODCS's words.
         #expect(summarize(clean.violations) == ["table_missing payment present→absent error"])
-        #expect(clean.notices.map(\.detail).contains { $0.contains("archive.payment") && $0.contains("is servers[].schema right?") })
+        #expect(
+            clean.notices.map(\.detail).contains {
+                $0.contains("archive.payment") && $0.contains("is servers[].schema right?")
+            })
 
-        try migrate(dsn, """
+        try migrate(
+            dsn,
+            """
             ALTER TABLE film ALTER COLUMN rating DROP DEFAULT, ALTER COLUMN rating TYPE text,
                 ALTER COLUMN release_year TYPE integer, ALTER COLUMN label TYPE name,
                 ALTER COLUMN rental_rate TYPE numeric(4,3);
             """)
         let broken = try check(dsn, ["film.odcs.yaml": Self.contract])
-        #expect(summarize(broken.violations) == [
-            "data_type film.release_year year→integer error",
-            "data_type film.rating mpaa_rating→text error",
-            "numeric_scale film.rental_rate 2→3 error",
-            "data_type film.label \"Name\"→name error",
-            "table_missing payment present→absent error",
-        ])
+        #expect(
+            summarize(broken.violations) == [
+                "data_type film.release_year year→integer error",
+                "data_type film.rating mpaa_rating→text error",
+                "numeric_scale film.rental_rate 2→3 error",
+                "data_type film.label \"Name\"→name error",
+                "table_missing payment present→absent error",
+            ])
     }
 
     @Test func otherFormatsAndBrokenYAMLAreContractErrorsWithTheirPlace() throws {
         let dsn = try freshDatabase(Self.schema)
         let folder = try ContractDirectory([
             "film.odcs.yaml": Self.contract,
-            "dcs.yaml": "dataContractSpecification: 1.1.0\nid: orders\nmodels:\n  orders:\n    fields: {id: {type: integer}}\n",
-            "dup.yaml": "apiVersion: v3.1.0\nid: d\nschema:\n  - name: film\n    properties:\n      - name: title\n        physicalType: text\n        physicalType: varchar(10)\n",
+            "dcs.yaml":
+                "dataContractSpecification: 1.1.0\nid: orders\nmodels:\n  orders:\n    fields: {id: {type: integer}}\n",
+            "dup.yaml":
+                "apiVersion: v3.1.0\nid: d\nschema:\n  - name: film\n    properties:\n      - name: title\n       "
+                + " physicalType: text\n        physicalType: varchar(10)\n",
         ])
         let run = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path, "--format", "json"])
         #expect(run.status == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let errors = try #require(json["contract_errors"] as? [[String: Any]])
-        #expect(errors.map { "\(($0["file"] as? String).map { ($0 as NSString).lastPathComponent } ?? ""):\($0["line"] ?? 0):\($0["column"] ?? 0)" } == [
-            "dcs.yaml:1:28", "dup.yaml:8:9",
-        ])
+        #expect(
+            errors.map {
+                (($0["file"] as? String).map { ($0 as NSString).lastPathComponent } ?? "")
+                    + ":\($0["line"] ?? 0):\($0["column"] ?? 0)"
+            } == [
+                "dcs.yaml:1:28", "dup.yaml:8:9",
+            ])
         #expect((errors[0]["message"] as? String)?.hasPrefix("this is a Data Contract Specification file") == true)
         #expect((errors[1]["message"] as? String)?.hasPrefix("duplicate key \"physicalType\" (first at 7:9)") == true)
     }

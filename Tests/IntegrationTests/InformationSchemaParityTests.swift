@@ -37,7 +37,8 @@ struct InformationSchemaParityTests {
         let dsn = try freshDatabase(Self.schema)
         let snap = try snapshot(dsn)
         let connection = try Connection(ConnectionSettings(dsn: dsn))
-        let expected = try connection.query("""
+        let expected = try connection.query(
+            """
             SELECT c.table_schema, c.table_name, c.column_name, c.data_type, c.character_maximum_length,
                    c.numeric_precision, c.numeric_scale, c.datetime_precision, c.is_nullable, c.is_updatable,
                    coalesce(e.data_type, de.data_type) AS element_type,
@@ -56,7 +57,7 @@ struct InformationSchemaParityTests {
             WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema')
             ORDER BY 1, 2, c.ordinal_position
             """)
-        #expect(expected.rowCount >= 58)  // every column of the schema above
+        #expect(expected.rowCount >= 58) // every column of the schema above
         var compared = 0
         for row in 0..<expected.rowCount {
             let table = QualifiedName(schema: expected.string(row, 0)!, name: expected.string(row, 1)!)
@@ -81,27 +82,35 @@ struct InformationSchemaParityTests {
             #expect(column.defaultExpression == expected.string(row, 11), "\(label) default")
             // information_schema writes the precision into the last field (`DAY TO SECOND(2)`);
             // the snapshot keeps it in datetime_precision only.
-            #expect(column.intervalType == expected.string(row, 12).map { String($0.prefix { $0 != "(" }) }, "\(label) interval_type")
-            #expect(column.domain?.schema == expected.string(row, 13) && column.domain?.name == expected.string(row, 14), "\(label) domain")
+            #expect(
+                column.intervalType == expected.string(row, 12).map { String($0.prefix { $0 != "(" }) },
+                "\(label) interval_type")
+            #expect(
+                column.domain?.schema == expected.string(row, 13) && column.domain?.name == expected.string(row, 14),
+                "\(label) domain")
             // udt_schema/udt_name only for types that are not built in (nil for pg_catalog's).
-            let udt = expected.string(row, 15) == "pg_catalog" ? nil : expected.string(row, 15).map { QualifiedName(schema: $0, name: expected.string(row, 16) ?? "") }
+            let udt =
+                expected.string(row, 15) == "pg_catalog"
+                ? nil : expected.string(row, 15).map { QualifiedName(schema: $0, name: expected.string(row, 16) ?? "") }
             #expect(column.userType == udt, "\(label) udt")
             compared += 1
         }
         #expect(compared == expected.rowCount)
-        #expect(snap.relations.flatMap(\.columns).filter { $0.defaultExpression != nil }.count == 6)  // serial, the four DEFAULTs, the generated column
+        // serial, the four DEFAULTs, the generated column
+        #expect(snap.relations.flatMap(\.columns).filter { $0.defaultExpression != nil }.count == 6)
     }
 
     @Test func snapshotCarriesKeysKindsCommentsAndFormattedTypes() throws {
-        let dsn = try freshDatabase(Self.schema + """
-            CREATE TABLE composite (a int, b text, c int, PRIMARY KEY (c, a));
-            COMMENT ON TABLE composite IS 'two-part key';
-            COMMENT ON COLUMN composite.b IS 'the payload';
-            CREATE MATERIALIZED VIEW mv AS SELECT 1 AS one;
-            """)
+        let dsn = try freshDatabase(
+            Self.schema + """
+                CREATE TABLE composite (a int, b text, c int, PRIMARY KEY (c, a));
+                COMMENT ON TABLE composite IS 'two-part key';
+                COMMENT ON COLUMN composite.b IS 'the payload';
+                CREATE MATERIALIZED VIEW mv AS SELECT 1 AS one;
+                """)
         let snap = try snapshot(dsn)
         // Rows come back unordered; every relation's columns are still in attnum order.
-        #expect(snap.relations.count == 7)  // Every Type, parted, parted_1, two views, composite, mv
+        #expect(snap.relations.count == 7) // Every Type, parted, parted_1, two views, composite, mv
         for relation in snap.relations {
             #expect(relation.columns.map(\.position) == relation.columns.map(\.position).sorted(), "\(relation.name)")
         }

@@ -5,15 +5,17 @@ import Testing
 /// Passwords are never shown: not in libpq's messages about DSNs it cannot parse, not in `ps`.
 struct PasswordTests {
     @Test(arguments: [
-        "postgresql://u:S3cr3t-pw@[::1/db",                 // libpq quotes the whole URI
-        "postgresql://u:S3cr3t%zz-pw@localhost/db",          // a bad % escape: libpq quotes the token
+        "postgresql://u:S3cr3t-pw@[::1/db", // libpq quotes the whole URI
+        "postgresql://u:S3cr3t%zz-pw@localhost/db", // a bad % escape: libpq quotes the token
         "postgresql://u@localhost/db?password=S3cr3t-pw&sslmode=bogus",
-        "host=localhost password='S3cr3t-pw dbname=x",       // unterminated quote
+        "host=localhost password='S3cr3t-pw dbname=x", // unterminated quote
         "host=localhost password=S3cr3t-pw port=notaport",
     ])
     func malformedDSNsNeverEchoThePassword(dsn: String) throws {
         for command in [["check"], ["watch"]] {
-            let run = try runProcess("/usr/bin/timeout", ["20", try binaryPath()] + command + ["--dsn", dsn, "--contracts", repositoryRoot + "/contracts"])
+            let run = try runProcess(
+                "/usr/bin/timeout",
+                ["20", try binaryPath()] + command + ["--dsn", dsn, "--contracts", repositoryRoot + "/contracts"])
             #expect(!run.stderr.contains("S3cr3t") && !run.stdout.contains("S3cr3t"), "\(command): \(run.stderr)")
             // A DSN that cannot parse stops at once (the dashboard used to retry it forever),
             // except one that parses and fails later (a port that is not a number).
@@ -31,7 +33,9 @@ struct PasswordTests {
         #expect(DSNSecrets.passwords(in: "host=h password = 'it\\'s' user=u") == ["it's"])
         #expect(DSNSecrets.passwords(in: "postgres://h/db?password=x1&user=u") == ["x1"])
         #expect(DSNSecrets.passwords(in: "host=h user=u") == [])
-        #expect(DSNSecrets.redact("failed: \"postgresql://a:zzz@[::1\" and password=yyy", []) == "failed: \"postgresql://a:********@[::1\" and password=********")
+        #expect(
+            DSNSecrets.redact("failed: \"postgresql://a:zzz@[::1\" and password=yyy", [])
+                == "failed: \"postgresql://a:********@[::1\" and password=********")
     }
 
     @Test func thePasswordIsHiddenFromProcessListings() throws {
@@ -50,7 +54,9 @@ struct PasswordTests {
         var seen = ""
         for _ in 0..<100 where !seen.contains("password=*") && process.isRunning {
             usleep(20_000)
-            seen = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/cmdline", encoding: .utf8))?.replacingOccurrences(of: "\0", with: " ") ?? seen
+            seen =
+                (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/cmdline", encoding: .utf8))?
+                .replacingOccurrences(of: "\0", with: " ") ?? seen
         }
         process.waitUntilExit()
         #expect(seen.contains("password=*********"), "\(seen)")

@@ -9,18 +9,24 @@ struct PreviewCommandTests {
     /// (pg_class, pg_attribute, pg_index, pg_constraint, pg_description) and every row of data.
     func fingerprint(_ dsn: String) throws -> String {
         let connection = try Connection(ConnectionSettings(dsn: dsn))
-        let catalog = try connection.query("""
+        let catalog = try connection.query(
+            """
             SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
               SELECT format('%s %s %s %s %s', c.oid, c.relname, c.relkind, c.relfilenode, c.relnatts) AS x
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
-              UNION ALL SELECT format('%s %s %s %s %s %s %s', a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attisdropped)
-                FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
-              UNION ALL SELECT format('%s %s %s', i.indexrelid, i.indrelid, i.indkey) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+              UNION ALL SELECT format('%s %s %s %s %s %s %s', a.attrelid, a.attnum, a.attname, a.atttypid,
+                  a.atttypmod, a.attnotnull, a.attisdropped)
+                FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid =
+                    c.relnamespace WHERE n.nspname = 'public'
+              UNION ALL SELECT format('%s %s %s', i.indexrelid, i.indrelid, i.indkey) FROM pg_index i JOIN pg_class c
+                  ON c.oid = i.indrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
-              UNION ALL SELECT format('%s %s', conname, pg_get_constraintdef(oid)) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+              UNION ALL SELECT format('%s %s', conname, pg_get_constraintdef(oid)) FROM pg_constraint WHERE
+                  connamespace = 'public'::regnamespace
               UNION ALL SELECT format('%s %s %s', objoid, objsubid, description) FROM pg_description) s
             """)
-        let data = try connection.query("""
+        let data = try connection.query(
+            """
             SELECT md5(concat_ws('|',
               (SELECT string_agg(t::text, ',' ORDER BY object_id) FROM object_images t),
               (SELECT string_agg(t::text, ',' ORDER BY object_id) FROM object t),
@@ -38,7 +44,8 @@ struct PreviewCommandTests {
     @Test func booksStepThreeMigrationWouldBreakTwoColumnsAndChangesNothing() throws {
         let dsn = try freshDatabase(DemoDatabase.schemaSQL)
         let before = try fingerprint(dsn)
-        let migration = try file("""
+        let migration = try file(
+            """
             -- The book's step III: normalize object_images (and touch data, to prove it rolls back).
             ALTER TABLE object_images RENAME COLUMN primary_image TO image;
             ALTER TABLE object_images DROP COLUMN additional_images;
@@ -46,12 +53,17 @@ struct PreviewCommandTests {
             UPDATE object_images SET is_primary_image = true;
             DELETE FROM object_copyright;
             """)
-        let run = try runBinary(["preview", migration, "--dsn", dsn, "--contracts", repositoryRoot + "/contracts", "--format", "json"])
+        let run = try runBinary([
+            "preview", migration, "--dsn", dsn, "--contracts", repositoryRoot + "/contracts", "--format", "json",
+        ])
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("rolled back; the database is unchanged"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let violations = try #require(json["violations"] as? [[String: Any]])
-        #expect(violations.map { "\($0["kind"] ?? "") \($0["column"] ?? "")" } == ["column_missing primary_image", "column_missing additional_images"])
+        #expect(
+            violations.map { "\($0["kind"] ?? "") \($0["column"] ?? "")" } == [
+                "column_missing primary_image", "column_missing additional_images",
+            ])
         #expect((json["preview"] as? [String: Any])?["rolled_back"] as? Bool == true)
         #expect(try fingerprint(dsn) == before, "the database changed")
         // And the live check still holds: nothing was applied.
@@ -60,8 +72,14 @@ struct PreviewCommandTests {
 
     @Test func reportsWhatAMigrationWouldFix() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer, b text NOT NULL);")
-        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [
-            ("a", #"{"constraints": {"data_type": "bigint"}}"#), ("b", #"{"constraints": {"is_nullable": true}}"#)])])
+        let folder = try ContractDirectory([
+            "t.json": seedContract(
+                name: "t", table: "t",
+                columns: [
+                    ("a", #"{"constraints": {"data_type": "bigint"}}"#),
+                    ("b", #"{"constraints": {"is_nullable": true}}"#),
+                ])
+        ])
         let fix = try file("ALTER TABLE t ALTER COLUMN a TYPE bigint;")
         let run = try runBinary(["preview", fix, "--dsn", dsn, "--contracts", folder.path])
         #expect(run.status == 0)
@@ -77,7 +95,9 @@ struct PreviewCommandTests {
     @Test func refusesTransactionControlAndReportsFailedMigrations() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer);")
         let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
-        let before = try Connection(ConnectionSettings(dsn: dsn)).query("SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass").int(0, 0)
+        let before = try Connection(ConnectionSettings(dsn: dsn)).query(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass"
+        ).int(0, 0)
         let control = try file("ALTER TABLE t ADD COLUMN b int;\nCOMMIT;\nDROP TABLE t;")
         let refused = try runBinary(["preview", control, "--dsn", dsn, "--contracts", folder.path])
         #expect(refused.status == 2)
@@ -87,14 +107,17 @@ struct PreviewCommandTests {
         let failed = try runBinary(["preview", failing, "--dsn", dsn, "--contracts", folder.path])
         #expect(failed.status == 3)
         #expect(failed.stderr.contains("the migration failed") && failed.stderr.contains("nope"))
-        let after = try Connection(ConnectionSettings(dsn: dsn)).query("SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass").int(0, 0)
+        let after = try Connection(ConnectionSettings(dsn: dsn)).query(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass"
+        ).int(0, 0)
         #expect(after == before)
     }
 
     @Test func aFailingMigrationNamesItsStatementLineAndTheServersExplanation() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer, b text); CREATE VIEW v AS SELECT b FROM t;")
         let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
-        let migration = try file("""
+        let migration = try file(
+            """
             ALTER TABLE t ADD COLUMN c int;
 
             -- the view needs b
@@ -110,7 +133,10 @@ struct PreviewCommandTests {
 
     @Test func aDroppedTableIsMissingNotFixed() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer);")
-        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "bigint"}}"#)])])
+        let folder = try ContractDirectory([
+            "t.json": seedContract(
+                name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "bigint"}}"#)])
+        ])
         let run = try runBinary(["preview", try file("DROP TABLE t;"), "--dsn", dsn, "--contracts", folder.path])
         #expect(run.status == 1)
         #expect(run.stdout.contains("would introduce 1 violation, would fix 0"), "\(run.stdout)")
@@ -120,7 +146,8 @@ struct PreviewCommandTests {
     @Test func aStandardSQLFunctionBodyPreviews() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer);")
         let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
-        let migration = try file("""
+        let migration = try file(
+            """
             CREATE FUNCTION grade(score integer) RETURNS text LANGUAGE sql IMMUTABLE
             BEGIN ATOMIC
               SELECT CASE WHEN score > 50 THEN 'pass' ELSE 'fail' END;
@@ -135,16 +162,22 @@ struct PreviewCommandTests {
     @Test func sequenceMovesAreSaidNotToRollBack() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer); CREATE SEQUENCE s;")
         let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
-        let run = try runBinary(["preview", try file("SELECT setval('s', 42);"), "--dsn", dsn, "--contracts", folder.path])
+        let run = try runBinary([
+            "preview", try file("SELECT setval('s', 42);"), "--dsn", dsn, "--contracts", folder.path,
+        ])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("sequences moved by the script (nextval, setval, serial columns) are not rolled back"))
-        #expect(try Connection(ConnectionSettings(dsn: dsn)).query("SELECT last_value FROM s").int(0, 0) == 42, "PostgreSQL indeed keeps it")
+        #expect(
+            run.stderr.contains("sequences moved by the script (nextval, setval, serial columns) are not rolled back"))
+        #expect(
+            try Connection(ConnectionSettings(dsn: dsn)).query("SELECT last_value FROM s").int(0, 0) == 42,
+            "PostgreSQL indeed keeps it")
     }
 
     @Test func aFailureInsideAFunctionShowsItsOwnContextNotOurs() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer);")
         let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
-        let migration = try file("""
+        let migration = try file(
+            """
             CREATE FUNCTION boom() RETURNS void LANGUAGE plpgsql AS $$
             BEGIN
               RAISE EXCEPTION 'boom' USING DETAIL = 'inside';
@@ -155,7 +188,10 @@ struct PreviewCommandTests {
         let run = try runBinary(["preview", migration, "--dsn", dsn, "--contracts", folder.path])
         #expect(run.status == 3)
         #expect(run.stderr.contains("at statement 2 of 2 (line 5)"), "\(run.stderr)")
-        #expect(run.stderr.contains("boom [SQLSTATE P0001]; DETAIL: inside; CONTEXT: PL/pgSQL function boom() line 3 at RAISE"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "boom [SQLSTATE P0001]; DETAIL: inside; CONTEXT: PL/pgSQL function boom() line 3 at RAISE"),
+            "\(run.stderr)")
         #expect(!run.stderr.contains("inline_code_block") && !run.stderr.contains("SQL statement"), "\(run.stderr)")
     }
 }

@@ -7,7 +7,8 @@ import Testing
 struct QueryResultTests {
     @Test func nullIsTellableFromEmptyZeroAndFalse() throws {
         let connection = try Connection(ConnectionSettings(dsn: try freshDatabase()))
-        let result = try connection.query("""
+        let result = try connection.query(
+            """
             SELECT NULL::text, ''::text, 'x'::text, 'é表 "q"'::text,
                    NULL::int, 0::int, -12::int8, 9223372036854775807::int8,
                    NULL::bool, true, false, 'not a number'::text
@@ -25,7 +26,10 @@ struct QueryResultTests {
         #expect(result.bool(0, 10) == false)
         #expect(result.int(0, 11) == nil, "text that is not a number")
         #expect(result.bool(0, 11) == nil, "text that is not t or f")
-        #expect((0..<12).map { result.isNull(0, $0) } == [true, false, false, false, true, false, false, false, true, false, false, false])
+        #expect(
+            (0..<12).map { result.isNull(0, $0) } == [
+                true, false, false, false, true, false, false, false, true, false, false, false,
+            ])
     }
 }
 
@@ -43,7 +47,8 @@ struct AnswerDeadlineTests {
         #expect {
             _ = try connection.query("SELECT count(*) FROM t")
         } throws: { error in
-            (error as? PostgresError)?.kind == .timeout && (error as? PostgresError)?.message.contains("no answer from the server") == true
+            (error as? PostgresError)?.kind == .timeout
+                && (error as? PostgresError)?.message.contains("no answer from the server") == true
         }
         kill(pid_t(backend), SIGCONT)
         #expect(!connection.isConnected || (try? connection.query("SELECT 1")) == nil, "the old connection is dropped")

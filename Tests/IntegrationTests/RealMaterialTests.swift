@@ -13,7 +13,10 @@ struct RealMaterialTests {
     }
 
     func officialExample() throws -> ContractDirectory {
-        try ContractDirectory(["adventureworks.odcs.yaml": try String(contentsOfFile: Self.folder + "/postgresql-adventureworks-contract.odcs.yaml", encoding: .utf8)])
+        try ContractDirectory([
+            "adventureworks.odcs.yaml": try String(
+                contentsOfFile: Self.folder + "/postgresql-adventureworks-contract.odcs.yaml", encoding: .utf8)
+        ])
     }
 
     @Test func officialODCSExampleReadsAndHoldsExceptWhereItDropsPrecisions() throws {
@@ -25,21 +28,24 @@ struct RealMaterialTests {
         // Domains named in physicalType (`Name`, `Flag`, `Phone`, `AccountNumber`…) match their
         // columns; `varchar[15]` is a length; `required: false` promises nothing. What remains is
         // true of the file: it writes `numeric` (no limit) for six numeric(8,2)/(9,4) columns.
-        #expect(summarize(result.violations) == [
-            "numeric_precision billofmaterials.perassemblyqty unlimited→8 error",
-            "numeric_precision location.availability unlimited→8 error",
-            "numeric_precision product.weight unlimited→8 error",
-            "numeric_precision workorderrouting.actualresourcehrs unlimited→9 error",
-            "numeric_precision purchaseorderdetail.receivedqty unlimited→8 error",
-            "numeric_precision purchaseorderdetail.rejectedqty unlimited→8 error",
-        ])
+        #expect(
+            summarize(result.violations) == [
+                "numeric_precision billofmaterials.perassemblyqty unlimited→8 error",
+                "numeric_precision location.availability unlimited→8 error",
+                "numeric_precision product.weight unlimited→8 error",
+                "numeric_precision workorderrouting.actualresourcehrs unlimited→9 error",
+                "numeric_precision purchaseorderdetail.receivedqty unlimited→8 error",
+                "numeric_precision purchaseorderdetail.rejectedqty unlimited→8 error",
+            ])
         #expect(summarize(result.notices) == [])
     }
 
     @Test func officialODCSExampleCatchesRealChanges() throws {
         let dsn = try adventureWorks()
         let contracts = try officialExample().load()
-        try migrate(dsn, """
+        try migrate(
+            dsn,
+            """
             -- the schema's views (left in their schemas) would refuse the type changes
             DROP SCHEMA pe, hr, pr, pu, sa, humanresources, person, production, purchasing, sales CASCADE;
             ALTER TABLE department ALTER COLUMN name TYPE text;
@@ -48,14 +54,17 @@ struct RealMaterialTests {
             ALTER TABLE person ALTER COLUMN persontype TYPE varchar(2);
             ALTER TABLE employeepayhistory RENAME COLUMN rate TO hourly_rate;
             """)
-        let found = Checker.check(contracts, against: try snapshot(dsn)).violations.filter { $0.kind != .numericPrecision }
-        #expect(summarize(found) == [
-            "data_type department.name Name→text error",
-            "character_maximum_length employee.jobtitle 50→30 error",
-            "data_type employee.salariedflag Flag→boolean error",
-            "column_missing employeepayhistory.rate present→absent error",
-            "data_type person.persontype character→character varying error",
-        ])
+        let found = Checker.check(contracts, against: try snapshot(dsn)).violations.filter {
+            $0.kind != .numericPrecision
+        }
+        #expect(
+            summarize(found) == [
+                "data_type department.name Name→text error",
+                "character_maximum_length employee.jobtitle 50→30 error",
+                "data_type employee.salariedflag Flag→boolean error",
+                "column_missing employeepayhistory.rate present→absent error",
+                "data_type person.persontype character→character varying error",
+            ])
     }
 }
 
@@ -65,14 +74,22 @@ extension RealMaterialTests {
     /// database and rolled back.
     @Test func theAdventureWorksSchemaPreviewsAsAMigration() throws {
         let dsn = try freshDatabase()
-        let run = try runBinary(["preview", Self.folder + "/adventureworks.sql", "--dsn", dsn, "--contracts", Self.folder, "--format", "json"])
+        let run = try runBinary([
+            "preview", Self.folder + "/adventureworks.sql", "--dsn", dsn, "--contracts", Self.folder, "--format",
+            "json",
+        ])
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("rolled back; the database is unchanged"), "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let preview = try #require(json["preview"] as? [String: Any])
         #expect((preview["fixed"] as? [Any])?.count == 68, "every table_missing is fixed")
-        #expect((json["violations"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == Array(repeating: "numeric_precision", count: 6))
-        let tables = try Connection(ConnectionSettings(dsn: dsn)).query("SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace <> 'pg_catalog'::regnamespace AND relnamespace <> 'information_schema'::regnamespace")
+        #expect(
+            (json["violations"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+                == Array(repeating: "numeric_precision", count: 6))
+        let tables = try Connection(ConnectionSettings(dsn: dsn)).query(
+            "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace <> 'pg_catalog'::regnamespace AND "
+                + "relnamespace <> 'information_schema'::regnamespace"
+        )
         #expect(tables.int(0, 0) == 0)
     }
 }
@@ -83,7 +100,9 @@ struct OtherToolFixtureTests {
     @Test func datacontractCLIFixtureIsReadAndExplained() throws {
         let folder = Fixtures.directory + "/datacontract-cli"
         let dsn = try freshDatabase(try String(contentsOfFile: folder + "/data.sql", encoding: .utf8))
-        let contracts = try ContractDirectory(["odcs.yaml": try String(contentsOfFile: folder + "/odcs.yaml", encoding: .utf8)])
+        let contracts = try ContractDirectory([
+            "odcs.yaml": try String(contentsOfFile: folder + "/odcs.yaml", encoding: .utf8)
+        ])
         let set = try contracts.load()
         #expect(set.errors.map(\.description) == [])
         let result = Checker.check(set, against: try snapshot(dsn))
@@ -91,7 +110,11 @@ struct OtherToolFixtureTests {
         #expect(summarize(result.violations) == ["character_maximum_length my_table.field_one unlimited→10 error"])
         // v2's isNullable/isUnique are not read as v3 keys: lint points at their v3 names.
         let lint = try runBinary(["lint", contracts.path])
-        #expect(lint.stdout.contains("odcs.yaml:17:5: other-format-key: column field_one: \"isNullable\" is ODCS v2 and is not read; ODCS v3 says required"), "\(lint.stdout)")
+        #expect(
+            lint.stdout.contains(
+                "odcs.yaml:17:5: other-format-key: column field_one: \"isNullable\" is ODCS v2 and is not read; "
+                    + "ODCS v3 says required"
+            ), "\(lint.stdout)")
         #expect(lint.stdout.contains("odcs.yaml:18:5: other-format-key: column field_one: \"isUnique\" is ODCS v2"))
     }
 }

@@ -1,5 +1,5 @@
-import CatalogReader
 import Catalog
+import CatalogReader
 import Checks
 import ContractFiles
 import Contracts
@@ -54,26 +54,32 @@ final class ContractDirectory {
 }
 
 enum Fixtures {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures"
+    ).path
 
     static func text(_ name: String) throws -> String {
         try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
     }
 
     static var bookObjectImages: String { get throws { try text("object_images_contract_spec.json") } }
-    static var bookObjectImagesNormalized: String { get throws { try text("object_images_normalized_contract_spec.json") } }
+    static var bookObjectImagesNormalized: String {
+        get throws { try text("object_images_normalized_contract_spec.json") }
+    }
     static var odcsObjectImages: String { get throws { try text("object_images.odcs.yaml") } }
     static var odcsObjectImagesNormalized: String { get throws { try text("object_images_normalized.odcs.yaml") } }
 }
 
 /// The repository root (for the shipped `contracts/`).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 
 /// A compact, order-preserving description of findings for exact assertions:
 /// `kind table.column expected→actual severity`.
 func summarize(_ violations: [Violation]) -> [String] {
     violations.map { v in
-        "\(v.kind.rawValue) \(v.table)\(v.column.map { "." + $0 } ?? "") \(v.expected)→\(v.actual) \(v.severity.rawValue)"
+        "\(v.kind.rawValue) \(v.table)\(v.column.map { "." + $0 } ?? "") \(v.expected)→\(v.actual) "
+            + "\(v.severity.rawValue)"
     }
 }
 
@@ -82,7 +88,9 @@ func summarize(_ notices: [Notice]) -> [String] {
 }
 
 /// Builds a one-contract seed JSON file.
-func seedContract(name: String, schema: String = "public", table: String, catalog: String? = nil, columns: [(String, String)]) -> String {
+func seedContract(
+    name: String, schema: String = "public", table: String, catalog: String? = nil, columns: [(String, String)]
+) -> String {
     let properties = columns.map { "\"\(jsonEscape($0.0))\": \($0.1)" }.joined(separator: ",\n")
     let catalogLine = catalog.map { "\"table_catalog\": \"\(jsonEscape($0))\"," } ?? ""
     return """
@@ -108,7 +116,9 @@ struct BinaryRun {
 /// The built `contractwatch` executable (next to the test bundle).
 func binaryPath() throws -> String {
     let candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("contractwatch").path,
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "contractwatch"
+        ).path,
         repositoryRoot + "/.build/debug/contractwatch",
     ]
     guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
@@ -126,7 +136,8 @@ func runBinary(_ arguments: [String], environment: [String: String] = [:]) throw
 /// server it starts neither blocks us nor inherits the test thread's blocked signals).
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> BinaryRun {
     let base = NSTemporaryDirectory() + "cw-run-" + UUID().uuidString
-    let outPath = base + ".out", errPath = base + ".err"
+    let outPath = base + ".out"
+    let errPath = base + ".err"
     defer {
         try? FileManager.default.removeItem(atPath: outPath)
         try? FileManager.default.removeItem(atPath: errPath)
@@ -134,7 +145,8 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     let start = Date()
-    let status = try ChildProcess.run([executable] + arguments, environment: env, stdoutPath: outPath, stderrPath: errPath)
+    let status = try ChildProcess.run(
+        [executable] + arguments, environment: env, stdoutPath: outPath, stderrPath: errPath)
     let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
     return BinaryRun(status: status, stdout: out, stderr: err, seconds: Date().timeIntervalSince(start))

@@ -21,9 +21,15 @@ struct WatcherTests {
 
     @Test func publishesFindingsAndMarksNewOnes() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer, b text);")
-        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [
-            ("a", #"{"constraints": {"data_type": "integer"}}"#), ("b", "{}")])])
-        let watcher = Watcher(Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25))
+        let folder = try ContractDirectory([
+            "t.json": seedContract(
+                name: "t", table: "t",
+                columns: [
+                    ("a", #"{"constraints": {"data_type": "integer"}}"#), ("b", "{}"),
+                ])
+        ])
+        let watcher = Watcher(
+            Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25))
         watcher.start()
         defer { watcher.stop() }
         let first = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
@@ -39,7 +45,9 @@ struct WatcherTests {
         #expect(broken.isRecent(id))
 
         // Editing a contract file is picked up on the next poll too.
-        try folder.write("t.json", seedContract(name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "integer"}}"#)]))
+        try folder.write(
+            "t.json",
+            seedContract(name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "integer"}}"#)]))
         #expect(waitFor(watcher, seconds: 10) { $0.result?.violations.isEmpty == true } != nil)
     }
 
@@ -48,17 +56,20 @@ struct WatcherTests {
         defer { cluster.stop() }
         try cluster.execute("CREATE TABLE t (a integer);", in: "postgres")
         let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
-        let watcher = Watcher(Watcher.Configuration(settings: ConnectionSettings(dsn: cluster.connectionString(), connectTimeoutSeconds: 2),
-                                                    contractsFolder: folder.path, interval: 0.25))
+        let watcher = Watcher(
+            Watcher.Configuration(
+                settings: ConnectionSettings(dsn: cluster.connectionString(), connectTimeoutSeconds: 2),
+                contractsFolder: folder.path, interval: 0.25))
         watcher.start()
         defer { watcher.stop() }
         let before = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
 
         try cluster.stopServer()
-        let down = try #require(waitFor(watcher, seconds: 10) { status in
-            if case .retrying = status.state { return true }
-            return false
-        })
+        let down = try #require(
+            waitFor(watcher, seconds: 10) { status in
+                if case .retrying = status.state { return true }
+                return false
+            })
         guard case .retrying(let attempt, _, let reason) = down.state else { return }
         #expect(attempt >= 1)
         #expect(reason.contains("connection"))
@@ -66,7 +77,10 @@ struct WatcherTests {
         #expect(down.result != nil)
 
         try cluster.startServer()
-        let back = try #require(waitFor(watcher, seconds: 20) { $0.state == .connected && $0.pollCount > before.pollCount + 0 && $0.generation > down.generation })
+        let back = try #require(
+            waitFor(watcher, seconds: 20) {
+                $0.state == .connected && $0.pollCount > before.pollCount + 0 && $0.generation > down.generation
+            })
         #expect(back.state == .connected)
         #expect(back.result?.violations.isEmpty == true)
     }
@@ -75,10 +89,14 @@ struct WatcherTests {
 extension WatcherTests {
     @Test func idlePollsSkipTheSnapshotAndHistorySurvivesARestart() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer, b text);")
-        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])])
+        let folder = try ContractDirectory([
+            "t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])
+        ])
         let state = NSTemporaryDirectory() + "cw-history-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let configuration = Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25, historyDirectory: state)
+        let configuration = Watcher.Configuration(
+            settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25,
+            historyDirectory: state)
 
         var watcher = Watcher(configuration)
         watcher.start()
@@ -121,11 +139,14 @@ extension WatcherTests {
 extension WatcherTests {
     @Test func dashboardPreviewPublishesWhatAMigrationWouldBreak() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer, b text);")
-        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])])
+        let folder = try ContractDirectory([
+            "t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])
+        ])
         let migration = folder.path + "/../cw-preview-\(UUID().uuidString).sql"
         try "ALTER TABLE t DROP COLUMN b;".write(toFile: migration, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: migration) }
-        let watcher = Watcher(Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25))
+        let watcher = Watcher(
+            Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25))
         watcher.start()
         defer { watcher.stop() }
         _ = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
@@ -146,24 +167,34 @@ extension WatcherTests {
     /// The scoped pipeline (WAL gate → fingerprint of the contracted tables → their snapshot)
     /// notices every kind of DDL on a contracted table; other tables wait for a full read.
     @Test func scopedPollsNoticeEveryDDLKindOnContractedTables() throws {
-        let dsn = try freshDatabase("CREATE TABLE t (id integer PRIMARY KEY, name varchar(10), note text); CREATE TABLE t2 (a int); CREATE TABLE side (a int);")
+        let dsn = try freshDatabase(
+            "CREATE TABLE t (id integer PRIMARY KEY, name varchar(10), note text); CREATE TABLE t2 (a int); "
+                + "CREATE TABLE side (a int);"
+        )
         let folder = try ContractDirectory([
             "t.json": seedContract(name: "t", table: "t", columns: [("id", "{}")]),
             "t2.json": seedContract(name: "t2", table: "t2", columns: [("a", "{}")]),
             "later.json": seedContract(name: "later", table: "later", columns: [("a", "{}")]),
         ])
-        let watcher = Watcher(Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25,
-                                                    fullRefreshSeconds: 3600))
+        let watcher = Watcher(
+            Watcher.Configuration(
+                settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.25,
+                fullRefreshSeconds: 3600))
         watcher.start()
         defer { watcher.stop() }
         var last = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
-        func relation(_ status: WatchStatus, _ name: String) -> Relation? { status.snapshot?.relation(QualifiedName(schema: "public", name: name)) }
+        func relation(_ status: WatchStatus, _ name: String) -> Relation? {
+            status.snapshot?.relation(QualifiedName(schema: "public", name: name))
+        }
 
         for (kind, ddl) in [
             ("add column", "ALTER TABLE t ADD COLUMN extra int"), ("drop column", "ALTER TABLE t DROP COLUMN extra"),
-            ("rename column", "ALTER TABLE t RENAME COLUMN note TO remark"), ("alter type", "ALTER TABLE t ALTER COLUMN remark TYPE varchar(40)"),
-            ("alter typmod", "ALTER TABLE t ALTER COLUMN name TYPE varchar(20)"), ("set not null", "ALTER TABLE t ALTER COLUMN name SET NOT NULL"),
-            ("drop primary key", "ALTER TABLE t DROP CONSTRAINT t_pkey"), ("comment", "COMMENT ON COLUMN t.name IS 'who'"),
+            ("rename column", "ALTER TABLE t RENAME COLUMN note TO remark"),
+            ("alter type", "ALTER TABLE t ALTER COLUMN remark TYPE varchar(40)"),
+            ("alter typmod", "ALTER TABLE t ALTER COLUMN name TYPE varchar(20)"),
+            ("set not null", "ALTER TABLE t ALTER COLUMN name SET NOT NULL"),
+            ("drop primary key", "ALTER TABLE t DROP CONSTRAINT t_pkey"),
+            ("comment", "COMMENT ON COLUMN t.name IS 'who'"),
         ] {
             let before = relation(last, "t")
             try migrate(dsn, ddl)
@@ -185,7 +216,9 @@ extension WatcherTests {
         try second.execute(script: "BEGIN; SELECT txid_current(); COMMENT ON TABLE t2 IS 'second'; COMMIT;")
         _ = try #require(waitFor(watcher, seconds: 10) { relation($0, "t2")?.comment == "second" })
         try first.execute(script: "COMMIT")
-        _ = try #require(waitFor(watcher, seconds: 10) { relation($0, "t")?.column(named: "from_first") != nil }, "the older transaction's commit was missed")
+        _ = try #require(
+            waitFor(watcher, seconds: 10) { relation($0, "t")?.column(named: "from_first") != nil },
+            "the older transaction's commit was missed")
 
         // An uncontracted table is not read by scoped polls; R (a full read) brings it in.
         try migrate(dsn, "ALTER TABLE side ADD COLUMN b int")
@@ -199,7 +232,9 @@ extension WatcherTests {
     @Test func aLockedTableSaysWhoHoldsTheLockAndRecoversOnRelease() throws {
         // A default makes the catalog read open the table (pg_get_expr), so it waits on its lock.
         let dsn = try freshDatabase("CREATE TABLE t (a integer DEFAULT 1, b text);")
-        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])])
+        let folder = try ContractDirectory([
+            "t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])
+        ])
         let settings = ConnectionSettings(dsn: dsn, lockTimeoutMilliseconds: 300)
         let watcher = Watcher(Watcher.Configuration(settings: settings, contractsFolder: folder.path, interval: 0.25))
         watcher.start()
@@ -209,14 +244,19 @@ extension WatcherTests {
         let migration = try Connection(ConnectionSettings(dsn: dsn, readOnly: false, applicationName: "my-migration"))
         try migration.execute(script: "BEGIN; ALTER TABLE t ADD COLUMN c int;")
         let holder = try #require(try migration.query("SELECT pg_backend_pid()").int(0, 0))
-        let blocked = try #require(waitFor(watcher, seconds: 15) { if case .blocked = $0.state { true } else { false } })
+        let blocked = try #require(
+            waitFor(watcher, seconds: 15) { if case .blocked = $0.state { true } else { false } })
         guard case .blocked(let reason) = blocked.state else { return }
         #expect(reason.contains("pid \(holder) (my-migration"), "\(reason)")
         #expect(reason.contains("AccessExclusiveLock on public.t"), "\(reason)")
         #expect(blocked.pollCount >= 1)
 
         try migration.execute(script: "COMMIT")
-        let recovered = try #require(waitFor(watcher, seconds: 10) { $0.state == .connected && $0.result?.violations.isEmpty == true && $0.snapshot?.relation(QualifiedName(schema: "public", name: "t"))?.column(named: "c") != nil })
+        let recovered = try #require(
+            waitFor(watcher, seconds: 10) {
+                $0.state == .connected && $0.result?.violations.isEmpty == true
+                    && $0.snapshot?.relation(QualifiedName(schema: "public", name: "t"))?.column(named: "c") != nil
+            })
         #expect(recovered.state == .connected)
     }
 }

@@ -3,7 +3,8 @@ import Testing
 
 struct MigrationScriptTests {
     @Test func splitsOnlyOnTopLevelSemicolons() {
-        let script = MigrationScript(#"""
+        let script = MigrationScript(
+            #"""
             -- rename; then drop
             ALTER TABLE t RENAME COLUMN a TO "b;c";
             /* a /* nested */ comment; */ UPDATE t SET note = 'it''s; fine' WHERE x = E'\';';
@@ -11,14 +12,18 @@ struct MigrationScriptTests {
             INSERT INTO t VALUES ($1)
             """#)
         #expect(script.statements.map(\.line) == [2, 3, 4, 5])
-        #expect(script.statements.map { $0.keywords.prefix(2).joined(separator: " ") } == ["ALTER TABLE", "UPDATE T", "CREATE FUNCTION", "INSERT INTO"])
+        #expect(
+            script.statements.map { $0.keywords.prefix(2).joined(separator: " ") } == [
+                "ALTER TABLE", "UPDATE T", "CREATE FUNCTION", "INSERT INTO",
+            ])
         #expect(script.statements[1].text.contains("'it''s; fine'"))
         #expect(script.statements[2].text.hasSuffix("$body$ SELECT 1; COMMIT; $body$"))
         #expect(script.refusals.isEmpty, "COMMIT inside a function body is not transaction control")
     }
 
     @Test(arguments: [
-        ("BEGIN;", "transaction control"), ("commit", "transaction control"), ("START TRANSACTION;", "transaction control"),
+        ("BEGIN;", "transaction control"), ("commit", "transaction control"),
+        ("START TRANSACTION;", "transaction control"),
         ("savepoint s1;", "transaction control"), ("ROLLBACK;", "transaction control"),
         ("CREATE INDEX CONCURRENTLY i ON t (a);", "inside a transaction"), ("VACUUM t;", "inside a transaction"),
         ("DROP DATABASE x;", "inside a transaction"), ("ALTER SYSTEM SET work_mem = '1MB';", "inside a transaction"),
@@ -35,7 +40,8 @@ struct MigrationScriptTests {
 
     @Test func standardSQLBodiesAreOneStatementNotTransactionControl() {
         // As pg_dump writes them for PostgreSQL 14+: semicolons and END inside BEGIN ATOMIC.
-        let script = MigrationScript("""
+        let script = MigrationScript(
+            """
             CREATE FUNCTION public.grade(score integer) RETURNS text
                 LANGUAGE sql IMMUTABLE
                 BEGIN ATOMIC
@@ -54,10 +60,11 @@ struct MigrationScriptTests {
     @Test func psqlMetaCommandsAreNamed() {
         let script = MigrationScript("\\set ON_ERROR_STOP on\nALTER TABLE t ADD COLUMN z int;\n\\i other.sql\n")
         #expect(script.statements.map(\.line) == [1, 2, 3])
-        #expect(script.refusals.map { "\($0.line) \($0.reason.prefix { $0 != "(" })" } == [
-            "1 \\set is a psql meta-command, not SQL ",
-            "3 \\i is a psql meta-command, not SQL ",
-        ])
+        #expect(
+            script.refusals.map { "\($0.line) \($0.reason.prefix { $0 != "(" })" } == [
+                "1 \\set is a psql meta-command, not SQL ",
+                "3 \\i is a psql meta-command, not SQL ",
+            ])
     }
 
     @Test func identifiersWithDollarsAndTypedStringsAreReadAsPostgreSQLReadsThem() {

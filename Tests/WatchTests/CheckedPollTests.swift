@@ -16,25 +16,33 @@ struct CheckedPollTests {
     }
 
     func catalog(_ columns: [CatalogColumn], oid: Int = 10) -> CatalogSnapshot {
-        CatalogSnapshot(database: DatabaseIdentity(name: "d", serverVersion: "15"), relations: [
-            Relation(name: QualifiedName(schema: "public", name: "t"), kind: .table, columns: columns, oid: oid),
-        ])
+        CatalogSnapshot(
+            database: DatabaseIdentity(name: "d", serverVersion: "15"),
+            relations: [
+                Relation(name: QualifiedName(schema: "public", name: "t"), kind: .table, columns: columns, oid: oid)
+            ])
     }
 
     /// One contract on public.t promising columns a and b (b NOT NULL), read from `file`.
     func contracts(file: String = "contracts/t.json") -> ContractSet {
-        let contract = Contract(name: "t-contract", file: file, owner: Owner(name: "Team", email: "team@example.com"),
-                                table: ContractTable(catalog: nil, schema: "public", name: "t"),
-                                columns: [ContractColumn(name: "a", expectation: ColumnExpectation(dataType: "text")),
-                                          ContractColumn(name: "b", expectation: ColumnExpectation(dataType: "text", isNullable: false))])
+        let contract = Contract(
+            name: "t-contract", file: file, owner: Owner(name: "Team", email: "team@example.com"),
+            table: ContractTable(catalog: nil, schema: "public", name: "t"),
+            columns: [
+                ContractColumn(name: "a", expectation: ColumnExpectation(dataType: "text")),
+                ContractColumn(name: "b", expectation: ColumnExpectation(dataType: "text", isNullable: false)),
+            ])
         return ContractSet(contracts: [contract], errors: [], fileCount: 1)
     }
 
-    func poll(_ snapshot: CatalogSnapshot, at seconds: Double, contracts: ContractSet? = nil, kind: PollKind = .full) -> CheckedPoll {
+    func poll(_ snapshot: CatalogSnapshot, at seconds: Double, contracts: ContractSet? = nil, kind: PollKind = .full)
+        -> CheckedPoll
+    {
         let contracts = contracts ?? self.contracts()
-        return CheckedPoll(contracts: contracts, snapshot: snapshot, result: Checker.check(contracts, against: snapshot), kind: kind,
-                           scope: nil, server: server, problem: nil, startedAt: t0.addingTimeInterval(seconds - 0.01),
-                           finishedAt: t0.addingTimeInterval(seconds))
+        return CheckedPoll(
+            contracts: contracts, snapshot: snapshot, result: Checker.check(contracts, against: snapshot), kind: kind,
+            scope: nil, server: server, problem: nil, startedAt: t0.addingTimeInterval(seconds - 0.01),
+            finishedAt: t0.addingTimeInterval(seconds))
     }
 
     @discardableResult
@@ -44,8 +52,10 @@ struct CheckedPollTests {
         return effects
     }
 
-    let healthy: [CatalogColumn] = [CatalogColumn(name: "a", position: 1, dataType: "text", formattedType: "text", isNullable: true),
-                                    CatalogColumn(name: "b", position: 2, dataType: "text", formattedType: "text", isNullable: false)]
+    let healthy: [CatalogColumn] = [
+        CatalogColumn(name: "a", position: 1, dataType: "text", formattedType: "text", isNullable: true),
+        CatalogColumn(name: "b", position: 2, dataType: "text", formattedType: "text", isNullable: false),
+    ]
 
     @Test func aDDLWhileWatchingOpensAViolationWithItsCauseAndAFixResolvesIt() throws {
         var status = WatchStatus(target: "t", interval: 2)
@@ -62,7 +72,8 @@ struct CheckedPollTests {
         #expect(status.appearedWhileWatching(id) == t0.addingTimeInterval(2) && status.isRecent(id))
 
         // Nothing changed: the open violation is seen again; nothing is news.
-        status.recordUnchanged(startedAt: t0.addingTimeInterval(3.99), finishedAt: t0.addingTimeInterval(4), problem: nil)
+        status.recordUnchanged(
+            startedAt: t0.addingTimeInterval(3.99), finishedAt: t0.addingTimeInterval(4), problem: nil)
         #expect(status.history.record(for: id)?.lastSeen == t0.addingTimeInterval(4) && status.newViolations.isEmpty)
         #expect(status.lastPollKind == .unchanged && status.pollCount == 3)
 
@@ -103,7 +114,8 @@ struct CheckedPollTests {
 
     @Test func aScopedPollComparesOnlyWhatItReread() throws {
         var status = WatchStatus(target: "t", interval: 2)
-        let other = Relation(name: QualifiedName(schema: "public", name: "other"), kind: .table, columns: [column("x", 1)], oid: 11)
+        let other = Relation(
+            name: QualifiedName(schema: "public", name: "other"), kind: .table, columns: [column("x", 1)], oid: 11)
         let full = CatalogSnapshot(database: catalog(healthy).database, relations: catalog(healthy).relations + [other])
         record(poll(full, at: 0), into: &status)
         // Only t was re-read; `other` in the merged snapshot is the old one, and is not diffed.
@@ -130,7 +142,9 @@ struct CheckedPollTests {
         _ = loop.handle(.tick)
         _ = loop.handle(.failed(reason: "server closed the connection"))
         status.follow(loop, after: .failed(reason: "server closed the connection"), now: t0)
-        #expect(status.state == .retrying(attempt: 1, retryAt: t0.addingTimeInterval(1), reason: "server closed the connection"))
+        #expect(
+            status.state
+                == .retrying(attempt: 1, retryAt: t0.addingTimeInterval(1), reason: "server closed the connection"))
         _ = loop.handle(.blocked(reason: "blocked by pid 7"))
         status.follow(loop, after: .blocked(reason: "blocked by pid 7"), now: t0)
         #expect(status.state == .blocked(reason: "blocked by pid 7"))

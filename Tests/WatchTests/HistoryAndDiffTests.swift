@@ -6,8 +6,13 @@ import Watch
 import WatchModel
 
 struct CatalogDiffTests {
-    func column(_ name: String, _ position: Int, _ type: String = "integer", nullable: Bool = true, pk: Int? = nil, comment: String? = nil, def: String? = nil) -> CatalogColumn {
-        CatalogColumn(name: name, position: position, dataType: type, formattedType: type, isNullable: nullable, primaryKeyPosition: pk, defaultExpression: def, comment: comment)
+    func column(
+        _ name: String, _ position: Int, _ type: String = "integer", nullable: Bool = true, pk: Int? = nil,
+        comment: String? = nil, def: String? = nil
+    ) -> CatalogColumn {
+        CatalogColumn(
+            name: name, position: position, dataType: type, formattedType: type, isNullable: nullable,
+            primaryKeyPosition: pk, defaultExpression: def, comment: comment)
     }
 
     func snapshot(_ relations: [Relation]) -> CatalogSnapshot {
@@ -16,49 +21,62 @@ struct CatalogDiffTests {
 
     @Test func tellsRenamesFromDropAndAddAndListsAlterations() {
         let old = snapshot([
-            Relation(name: QualifiedName(schema: "public", name: "t"), kind: .table, columns: [
-                column("id", 1, pk: 1), column("primary_image", 2, "text"), column("additional_images", 3, "text[]"),
-                column("created_at", 4, "timestamp", nullable: false), column("note", 5, "text", comment: "old"),
-            ], oid: 10),
+            Relation(
+                name: QualifiedName(schema: "public", name: "t"), kind: .table,
+                columns: [
+                    column("id", 1, pk: 1), column("primary_image", 2, "text"),
+                    column("additional_images", 3, "text[]"),
+                    column("created_at", 4, "timestamp", nullable: false), column("note", 5, "text", comment: "old"),
+                ], oid: 10),
             Relation(name: QualifiedName(schema: "public", name: "gone"), kind: .table, columns: [], oid: 11),
             Relation(name: QualifiedName(schema: "public", name: "before"), kind: .table, columns: [], oid: 12),
         ])
         let new = snapshot([
-            Relation(name: QualifiedName(schema: "public", name: "t"), kind: .table, columns: [
-                column("id", 1), column("image", 2, "text"),
-                column("created_at", 4, "timestamp(3)", nullable: true, def: "now()"), column("note", 5, "text", comment: "new"),
-                column("is_primary_image", 6, "boolean"),
-            ], oid: 10),
+            Relation(
+                name: QualifiedName(schema: "public", name: "t"), kind: .table,
+                columns: [
+                    column("id", 1), column("image", 2, "text"),
+                    column("created_at", 4, "timestamp(3)", nullable: true, def: "now()"),
+                    column("note", 5, "text", comment: "new"),
+                    column("is_primary_image", 6, "boolean"),
+                ], oid: 10),
             Relation(name: QualifiedName(schema: "public", name: "after"), kind: .table, columns: [], oid: 12),
-            Relation(name: QualifiedName(schema: "public", name: "created"), kind: .view, columns: [column("a", 1)], oid: 13),
+            Relation(
+                name: QualifiedName(schema: "public", name: "created"), kind: .view, columns: [column("a", 1)],
+                oid: 13),
         ])
         let changes = CatalogDiff.changes(from: old, to: new).map { "\($0.kind.rawValue) \($0.location) \($0.values)" }
-        #expect(changes == [
-            "table renamed public.after public.before → public.after",
-            "table added public.created view, 1 columns",
-            "primary key changed public.t.id PK position 1 → not in PK",
-            "column renamed public.t.image primary_image → image",
-            "type changed public.t.created_at timestamp → timestamp(3)",
-            "nullability changed public.t.created_at not null → null",
-            "default changed public.t.created_at none → now()",
-            "comment changed public.t.note old → new",
-            "column added public.t.is_primary_image boolean",
-            "column dropped public.t.additional_images text[]",
-            "table dropped public.gone table, 0 columns",
-        ])
+        #expect(
+            changes == [
+                "table renamed public.after public.before → public.after",
+                "table added public.created view, 1 columns",
+                "primary key changed public.t.id PK position 1 → not in PK",
+                "column renamed public.t.image primary_image → image",
+                "type changed public.t.created_at timestamp → timestamp(3)",
+                "nullability changed public.t.created_at not null → null",
+                "default changed public.t.created_at none → now()",
+                "comment changed public.t.note old → new",
+                "column added public.t.is_primary_image boolean",
+                "column dropped public.t.additional_images text[]",
+                "table dropped public.gone table, 0 columns",
+            ])
     }
 }
 
 struct ViolationHistoryTests {
     func violation(_ column: String) -> Violation {
-        Violation(contract: "c", file: "c.json", schema: "public", table: "t", column: column, kind: .columnMissing,
-                  expected: .present, actual: .absent, severity: .error, breaking: true, message: "m", owner: nil)
+        Violation(
+            contract: "c", file: "c.json", schema: "public", table: "t", column: column, kind: .columnMissing,
+            expected: .present, actual: .absent, severity: .error, breaking: true, message: "m", owner: nil)
     }
 
     @Test func opensKeepsAndResolvesAndSurvivesARoundTrip() throws {
         var history = ViolationHistory()
-        let t0 = Date(timeIntervalSince1970: 1_000), t1 = t0.addingTimeInterval(60), t2 = t0.addingTimeInterval(120)
-        let a = violation("a"), b = violation("b")
+        let t0 = Date(timeIntervalSince1970: 1_000)
+        let t1 = t0.addingTimeInterval(60)
+        let t2 = t0.addingTimeInterval(120)
+        let a = violation("a")
+        let b = violation("b")
         let opened = history.apply([a], at: t0, appeared: [], causes: [:])
         let openedB = history.apply([a, b], at: t1, appeared: [b.id], causes: [b.id: "column dropped public.t.b"])
         let unchanged = history.apply([a, b], at: t2, appeared: [], causes: [:])
@@ -97,7 +115,8 @@ struct EventLogTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 100, "both writers' lines are all there, one per line")
-        #expect(lines.filter { $0.contains(" first ") }.count == 50 && lines.filter { $0.contains(" second ") }.count == 50)
+        #expect(
+            lines.filter { $0.contains(" first ") }.count == 50 && lines.filter { $0.contains(" second ") }.count == 50)
         #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
         #expect(text.contains("\\x1B]52;c;eA==\\x07") && text.contains("second 0\\nforged line"))
     }
@@ -106,13 +125,16 @@ struct EventLogTests {
 /// "When did this violation open" has one record, the history; what the screens ask is derived.
 struct ViolationLifecycleTests {
     func violation(_ column: String) -> Violation {
-        Violation(contract: "c", file: "c.json", schema: "public", table: "t", column: column, kind: .columnMissing,
-                  expected: .present, actual: .absent, severity: .error, breaking: true, message: "", owner: nil)
+        Violation(
+            contract: "c", file: "c.json", schema: "public", table: "t", column: column, kind: .columnMissing,
+            expected: .present, actual: .absent, severity: .error, breaking: true, message: "", owner: nil)
     }
 
     @Test func appearedWhileWatchingIsDerivedFromTheHistory() {
         let t0 = Date(timeIntervalSince1970: 1_790_000_000)
-        let old = violation("old"), earlier = violation("earlier"), fresh = violation("fresh")
+        let old = violation("old")
+        let earlier = violation("earlier")
+        let fresh = violation("fresh")
         var status = WatchStatus(target: "t", interval: 2)
         // A previous session saw `earlier` open exactly; this session started at t0 with `old` open.
         status.history.apply([earlier], at: t0.addingTimeInterval(-600), appeared: [earlier.id], causes: [:])
@@ -137,14 +159,19 @@ struct HistoryFileTests {
         // As written by earlier versions of contractwatch.
         let v1 = """
             {"version": 1, "database": "d", "violations": [
-              {"key": "c.json|b|column_missing", "contract": "c", "file": "c.json", "schema": "public", "table": "t", "column": "b",
-               "kind": "column_missing", "first_seen": 1790000000000, "first_seen_exact": true, "last_seen": 1790000060500,
+              {"key": "c.json|b|column_missing", "contract": "c", "file": "c.json", "schema": "public", "table": "t",
+                  "column": "b",
+               "kind": "column_missing", "first_seen": 1790000000000, "first_seen_exact": true, "last_seen":
+                   1790000060500,
                "resolved_at": null, "cause": "column dropped public.t.b"}]}
             """
         let history = try #require(ViolationHistory.parse(v1))
         let record = try #require(history.records[#"["c","public","t","b","column_missing"]"#])
-        #expect(record.firstSeen == Date(timeIntervalSince1970: 1_790_000_000) && record.firstSeenExact && record.isOpen)
-        #expect(record.lastSeen == Date(timeIntervalSince1970: 1_790_000_060.5) && record.cause == "column dropped public.t.b")
+        #expect(
+            record.firstSeen == Date(timeIntervalSince1970: 1_790_000_000) && record.firstSeenExact && record.isOpen)
+        #expect(
+            record.lastSeen == Date(timeIntervalSince1970: 1_790_000_060.5)
+                && record.cause == "column dropped public.t.b")
         // Written back, it reads the same.
         #expect(ViolationHistory.parse(history.json(database: "d")) == history)
         #expect(history.json(database: "d").contains("\"version\":2"))
@@ -158,17 +185,22 @@ struct HistoryFileTests {
         // left one resolved and one open record of the same finding.
         let v1 = """
             {"version": 1, "database": "d", "violations": [
-              {"key": "contracts/c.json|b|column_missing", "contract": "c", "file": "contracts/c.json", "schema": "public", "table": "t",
+              {"key": "contracts/c.json|b|column_missing", "contract": "c", "file": "contracts/c.json", "schema":
+                  "public", "table": "t",
                "column": "b", "kind": "column_missing", "first_seen": 1790000000000, "first_seen_exact": true,
                "last_seen": 1790000060000, "resolved_at": 1790000060000},
-              {"key": "./contracts/c.json|b|column_missing", "contract": "c", "file": "./contracts/c.json", "schema": "public",
-               "table": "t", "column": "b", "kind": "column_missing", "first_seen": 1790000060000, "first_seen_exact": false,
+              {"key": "./contracts/c.json|b|column_missing", "contract": "c", "file": "./contracts/c.json", "schema":
+                  "public",
+               "table": "t", "column": "b", "kind": "column_missing", "first_seen": 1790000060000,
+                   "first_seen_exact": false,
                "last_seen": 1790000120000, "resolved_at": null}]}
             """
         let history = try #require(ViolationHistory.parse(v1))
         #expect(history.records.count == 1)
         let record = try #require(history.records.values.first)
         #expect(record.isOpen && record.file == "./contracts/c.json" && history.resolved.isEmpty)
-        #expect(record.firstSeen == Date(timeIntervalSince1970: 1_790_000_000) && record.firstSeenExact, "the earliest sighting is kept")
+        #expect(
+            record.firstSeen == Date(timeIntervalSince1970: 1_790_000_000) && record.firstSeenExact,
+            "the earliest sighting is kept")
     }
 }

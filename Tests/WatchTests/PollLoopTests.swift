@@ -19,7 +19,8 @@ struct PollLoopTests {
         var delays: [Double] = []
         for _ in 0..<7 {
             guard case .schedule(let after)? = loop.handle(.failed(reason: "connection refused")).first else {
-                Issue.record("no retry scheduled"); return
+                Issue.record("no retry scheduled")
+                return
             }
             delays.append(after)
             #expect(loop.handle(.tick) == [.poll])
@@ -58,7 +59,10 @@ struct PollLoopTests {
         #expect(loop.handle(.tick) == [.poll])
         #expect(loop.handle(.failed(reason: "down")) == [.schedule(after: 1)])
         #expect(loop.handle(.tick) == [.poll])
-        #expect(loop.handle(.blocked(reason: "pid 7 holding AccessExclusiveLock")) == [.schedule(after: PollLoop.blockedRetry)])
+        #expect(
+            loop.handle(.blocked(reason: "pid 7 holding AccessExclusiveLock")) == [
+                .schedule(after: PollLoop.blockedRetry)
+            ])
         #expect(loop.phase == .blocked(reason: "pid 7 holding AccessExclusiveLock"))
         #expect(loop.consecutiveFailures == 1, "a lock is not a server failure")
         #expect(loop.handle(.tick) == [.poll])

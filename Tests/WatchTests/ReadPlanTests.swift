@@ -21,11 +21,15 @@ struct ReadPlanTests {
         return memory
     }
 
-    func plan(_ memory: ReadPlan.Memory, wal: String?, fingerprints: [QualifiedName: String], contractsSame: Bool = true,
-              names: Set<String> = ["t", "u"], after seconds: Double = 2, requested: Bool = false) -> ReadPlan.Read? {
-        let fullRead = ReadPlan.fullRead(memory, now: start.addingTimeInterval(seconds), requested: requested, refreshEvery: 30)
+    func plan(
+        _ memory: ReadPlan.Memory, wal: String?, fingerprints: [QualifiedName: String], contractsSame: Bool = true,
+        names: Set<String> = ["t", "u"], after seconds: Double = 2, requested: Bool = false
+    ) -> ReadPlan.Read? {
+        let fullRead = ReadPlan.fullRead(
+            memory, now: start.addingTimeInterval(seconds), requested: requested, refreshEvery: 30)
         if ReadPlan.stopsAtWAL(memory, wal: wal, contractsSame: contractsSame, fullRead: fullRead) { return nil }
-        return ReadPlan.read(memory, fullRead: fullRead, contractsSame: contractsSame, names: names, fingerprints: fingerprints)
+        return ReadPlan.read(
+            memory, fullRead: fullRead, contractsSame: contractsSame, names: names, fingerprints: fingerprints)
     }
 
     @Test func aFreshSessionReadsEverything() {
@@ -33,7 +37,8 @@ struct ReadPlanTests {
     }
 
     @Test func idleStopsAtTheWALPosition() {
-        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"]) == nil, "nil: stopped before any fingerprint")
+        #expect(
+            plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"]) == nil, "nil: stopped before any fingerprint")
     }
 
     @Test func dataOnlyWritesReadNothing() {
@@ -44,7 +49,9 @@ struct ReadPlanTests {
         #expect(plan(settled, wal: "0/20", fingerprints: [t: "changed", u: "b"]) == .scoped(["t"]))
         #expect(plan(settled, wal: "0/20", fingerprints: [u: "b"]) == .scoped(["t"]), "dropped")
         let other = QualifiedName(schema: "archive", name: "t")
-        #expect(plan(settled, wal: "0/20", fingerprints: [t: "a", u: "b", other: "c"]) == .scoped(["t"]), "same name in another schema")
+        #expect(
+            plan(settled, wal: "0/20", fingerprints: [t: "a", u: "b", other: "c"]) == .scoped(["t"]),
+            "same name in another schema")
     }
 
     @Test func aDDLOnAnUncontractedTableReadsNothing() {
@@ -53,8 +60,11 @@ struct ReadPlanTests {
     }
 
     @Test func aContractEditReadsEveryContractedTable() {
-        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], contractsSame: false) == .scoped(["t", "u"]))
-        #expect(plan(settled, wal: "0/10", fingerprints: [t: "a"], contractsSame: false, names: ["t", "v"]) == .scoped(["t", "v"]), "a new table name")
+        #expect(
+            plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], contractsSame: false) == .scoped(["t", "u"]))
+        #expect(
+            plan(settled, wal: "0/10", fingerprints: [t: "a"], contractsSame: false, names: ["t", "v"])
+                == .scoped(["t", "v"]), "a new table name")
     }
 
     @Test func pressingRAndTheCadenceReadTheWholeCatalog() {
@@ -89,7 +99,11 @@ struct ReadPlanTests {
     @Test func contractsAreReusedOnlyWhileInotifySaysNothingChanged() {
         #expect(ReadPlan.contractsRead(inotifyChanged: false, haveContracts: true) == .reuse)
         #expect(ReadPlan.contractsRead(inotifyChanged: true, haveContracts: true) == .compareSignature)
-        #expect(ReadPlan.contractsRead(inotifyChanged: nil, haveContracts: true) == .compareSignature, "no inotify: stat every poll")
-        #expect(ReadPlan.contractsRead(inotifyChanged: false, haveContracts: false) == .compareSignature, "nothing read yet")
+        #expect(
+            ReadPlan.contractsRead(inotifyChanged: nil, haveContracts: true) == .compareSignature,
+            "no inotify: stat every poll")
+        #expect(
+            ReadPlan.contractsRead(inotifyChanged: false, haveContracts: false) == .compareSignature, "nothing read yet"
+        )
     }
 }
