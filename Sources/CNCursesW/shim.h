@@ -36,6 +36,15 @@ static const attr_t cw_A_UNDERLINE = A_UNDERLINE;
 static const attr_t cw_A_DIM = A_DIM;
 static inline attr_t cw_color_pair(int n) { return COLOR_PAIR(n); }
 
+/* The mouse masks are NCURSES_MOUSE_MASK(...) expressions Swift cannot import either. */
+static const mmask_t cw_BUTTON1_CLICKED = BUTTON1_CLICKED;
+static const mmask_t cw_BUTTON1_PRESSED = BUTTON1_PRESSED;
+static const mmask_t cw_BUTTON1_RELEASED = BUTTON1_RELEASED;
+static const mmask_t cw_BUTTON1_DOUBLE_CLICKED = BUTTON1_DOUBLE_CLICKED;
+static const mmask_t cw_BUTTON4_PRESSED = BUTTON4_PRESSED;
+static const mmask_t cw_BUTTON5_PRESSED = BUTTON5_PRESSED;
+static const mmask_t cw_ALL_MOUSE_EVENTS = ALL_MOUSE_EVENTS;
+
 /* TIOCGWINSZ is a macro over an ioctl request Swift cannot import: the terminal's real size,
    read directly, so a resize is noticed even when SIGWINCH never arrives. 0 on success. */
 static inline int cw_window_size(int fd, int *rows, int *cols) {

@@ -357,6 +357,20 @@ public struct ContractError: Error, Sendable, Hashable, CustomStringConvertible 
     public var line: Int?
     public var column: Int?
     public var message: String
+    /// The offending line and the two before it, as the file has them (filled in by
+    /// `ContractLoader`, which has the bytes), so a reader sees the error in place.
+    public var excerpt: [SourceLine] = []
+
+    /// One numbered line of a source file.
+    public struct SourceLine: Sendable, Hashable {
+        public var number: Int
+        public var text: String
+
+        public init(number: Int, text: String) {
+            self.number = number
+            self.text = text
+        }
+    }
 
     public init(file: String, location: SourceLocation?, message: String) {
         self.file = file

@@ -604,7 +604,7 @@ public enum ContractLoader {
             let path = contractFiles[index]
             let result: Result<[Contract], ContractErrors> =
                 switch read(path) {
-                case .success(let bytes): parse((path, bytes))
+                case .success(let bytes): withExcerpts(parse((path, bytes)), bytes)
                 case .failure(let failure): .failure(ContractErrors([unreadable(path, failure)]))
                 }
             if let parsed {
@@ -622,6 +622,27 @@ public enum ContractLoader {
             }
         }
         return ContractSet(contracts: contracts, errors: errors, fileCount: contractFiles.count, registry: registry)
+    }
+
+    /// Adds to each error with a line number the lines of the file around it.
+    static func withExcerpts(_ result: Result<[Contract], ContractErrors>, _ bytes: [UInt8])
+        -> Result<[Contract], ContractErrors>
+    {
+        guard case .failure(let problems) = result, problems.errors.contains(where: { $0.line != nil }) else {
+            return result
+        }
+        let lines = String(decoding: bytes.prefix(1 << 20), as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        var errors = problems.errors
+        for index in errors.indices {
+            guard let line = errors[index].line, line >= 1, line <= lines.count else { continue }
+            errors[index].excerpt = (max(1, line - 2)...line).map { number in
+                var text = String(lines[number - 1].prefix(400))
+                if text.hasSuffix("\r") { text.removeLast() }
+                return ContractError.SourceLine(number: number, text: text)
+            }
+        }
+        return .failure(ContractErrors(errors))
     }
 
     static func unreadable(_ path: String, _ failure: Unreadable) -> ContractError {

@@ -1,3 +1,5 @@
+import Catalog
+
 /// Where the dashboard draws: a grid of cells, each with a character and a theme role.
 /// `Frame` is the in-memory implementation (tests snapshot it as text); the terminal draws a
 /// finished `Frame` to ncurses.
@@ -10,6 +12,12 @@ public protocol Canvas {
     mutating func put(_ text: String, x: Int, y: Int, role: Role, limit: Int?) -> Int
     /// Fills `width` columns from `x` on row `y` with spaces in `role`.
     mutating func fill(x: Int, y: Int, width: Int, role: Role)
+    /// Gives `width` cells from `x` on row `y` another role, keeping their characters.
+    mutating func restyle(x: Int, y: Int, width: Int, role: Role)
+    /// The characters of row `y` (wide characters once), as drawn.
+    func line(_ y: Int) -> String
+    /// Where the terminal's cursor goes (the selected row): screen readers follow it.
+    mutating func placeCursor(x: Int, y: Int)
 }
 
 extension Canvas {
@@ -32,6 +40,13 @@ public struct Frame: Canvas, Sendable, Hashable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// The cell the terminal cursor is put on (nil: the top left corner).
+    public private(set) var cursor: Cursor?
+
+    public struct Cursor: Sendable, Hashable {
+        public var x: Int
+        public var y: Int
+    }
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)
@@ -48,8 +63,11 @@ public struct Frame: Canvas, Sendable, Hashable {
         guard y >= 0, y < height else { return x }
         let end = min(width, limit.map { x + $0 } ?? width)
         var column = x
-        for character in text {
-            let w = TextWidth.of(character)
+        // Control characters in names are shown escaped (`\x1B`), as `check` prints them:
+        // never sent to the terminal, never silently dropped.
+        let shown = ControlCharacters.escaped(text)
+        for character in shown {
+            let w = character == "\t" || character.isNewline ? 1 : TextWidth.of(character)
             if w == 0 { continue }
             let visible: Character = (character == "\t" || character.isNewline) ? " " : character
             if column + w > end { break }
@@ -67,6 +85,17 @@ public struct Frame: Canvas, Sendable, Hashable {
         for column in max(0, x)..<min(width, x + count) {
             cells[y * width + column] = Cell(character: " ", role: role, isContinuation: false)
         }
+    }
+
+    public mutating func restyle(x: Int, y: Int, width count: Int, role: Role) {
+        guard y >= 0, y < height else { return }
+        for column in max(0, x)..<min(width, x + count) {
+            cells[y * width + column].role = role
+        }
+    }
+
+    public mutating func placeCursor(x: Int, y: Int) {
+        cursor = Cursor(x: x, y: y)
     }
 
     /// The characters of row `y` (wide characters once).

@@ -179,36 +179,55 @@ public enum DDL {
 
         lines.append(Line(text: "@@ table \(table) as DDL @@", role: .diffHeader))
         guard let contract else { return lines }
+        // After the three-character diff prefix every line is valid SQL: commas between columns
+        // only, and the markers are SQL comments.
+        typealias Part = (prefix: String, sql: String, comment: String?, role: Role)
+        var entries: [[Part]] = []
         guard let relation else {
             lines.append(Line(text: "-  CREATE TABLE \(table) (", role: .diffRemoved))
-            for column in contract.columns {
-                lines.append(Line(text: "-      \(contractLine(column)),", role: .diffRemoved))
-            }
+            entries = contract.columns.map { [("-  ", contractLine($0), nil, .diffRemoved)] }
+            lines += render(entries)
             lines.append(Line(text: "-  );", role: .diffRemoved))
-            lines.append(Line(text: "+  (no relation \(table) in the database)", role: .diffAdded))
+            lines.append(Line(text: "+  -- no relation \(table) in the database", role: .diffAdded))
             return lines
         }
         let keyword = relation.kind.isTable ? "TABLE" : relation.kind.label.uppercased()
         lines.append(Line(text: "   CREATE \(keyword) \(table) (", role: .diffContext))
         for column in contract.columns {
-            let marker = column.name == violation.column ? "◀" : ""
+            let marker = column.name == violation.column ? "◀ this finding" : nil
             if let actual = relation.column(named: column.name) {
                 if violatedColumns.contains(column.name) {
-                    lines.append(Line(text: "-      \(contractLine(column)), \(marker)", role: .diffRemoved))
-                    lines.append(Line(text: "+      \(catalogLine(actual)), \(marker)", role: .diffAdded))
+                    entries.append([
+                        ("-  ", contractLine(column), marker, .diffRemoved),
+                        ("+  ", catalogLine(actual), marker, .diffAdded),
+                    ])
                 } else {
-                    lines.append(Line(text: "       \(catalogLine(actual)),", role: .diffContext))
+                    entries.append([("   ", catalogLine(actual), nil, .diffContext)])
                 }
             } else {
-                lines.append(Line(text: "-      \(contractLine(column)), \(marker)", role: .diffRemoved))
+                entries.append([("-  ", contractLine(column), marker ?? "not in the table", .diffRemoved)])
             }
         }
         let described = Set(contract.columns.map(\.name))
         for column in relation.columns where !described.contains(column.name) {
-            lines.append(Line(text: "+      \(catalogLine(column)),   (not in contract)", role: .diffAdded))
+            entries.append([("+  ", catalogLine(column), "not in the contract", .diffAdded)])
         }
+        lines += render(entries)
         lines.append(Line(text: "   );", role: .diffContext))
-        return lines.map { Line(text: $0.text.hasSuffix(" ") ? String($0.text.dropLast()) : $0.text, role: $0.role) }
+        return lines
+    }
+
+    /// Column lines of a CREATE TABLE: a comma after every entry but the last.
+    private static func render(_ entries: [[(prefix: String, sql: String, comment: String?, role: Role)]]) -> [Line] {
+        var lines: [Line] = []
+        for (index, entry) in entries.enumerated() {
+            let comma = index < entries.count - 1 ? "," : ""
+            for part in entry {
+                let comment = part.comment.map { "  -- " + $0 } ?? ""
+                lines.append(Line(text: part.prefix + "    " + part.sql + comma + comment, role: part.role))
+            }
+        }
+        return lines
     }
 
     static func same(_ facet: String, _ expected: String, _ actual: String) -> Bool {

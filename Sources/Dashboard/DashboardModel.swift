@@ -1,3 +1,4 @@
+import Catalog
 import Checks
 import Foundation
 import WatchModel
@@ -13,17 +14,43 @@ public enum Effect: Hashable, Sendable {
     /// Preview a migration file (run in a transaction and rolled back).
     case preview(String)
     case clearPreview
+    /// Write `text` to the file at `path` (the current view, as text or CSV).
+    case export(path: String, text: String)
+    /// Turn mouse reporting on or off.
+    case setMouse(Bool)
+    /// Tell the user something happened while they look elsewhere (bell / terminal notification).
+    case notify(String)
 }
 
-/// Selection, scroll, filter and sort of one screen. Selection is kept by row identity.
+/// How a new breaking violation is announced (config `notify:`).
+public enum NotifyStyle: String, Sendable, Hashable, CaseIterable {
+    case off
+    /// The terminal bell (BEL).
+    case bell
+    /// A desktop notification through the terminal: OSC 9 (iTerm2, WezTerm, kitty, foot…).
+    case osc9
+    /// OSC 777 (urxvt, VTE terminals such as GNOME Terminal).
+    case osc777
+}
+
+/// Selection, scroll, filter, sort and search of one screen. Selection is kept by row identity.
 public struct ListState: Sendable, Hashable {
     public var selectedID: String?
     public var selectedIndex = 0
+    /// The first row (lists) or document line (screens with a header block) shown.
     public var scroll = 0
+    /// The user scrolled by hand (a header above the first row): keep it, do not pull the
+    /// selected row back into view until the selection moves.
+    public var freeScroll = false
     public var filter = ""
     /// nil: the screen's natural order.
     public var sortColumn: Int?
     public var sortReversed = false
+    /// Optional columns scrolled out on the left (`←`/`→`).
+    public var columnScroll = 0
+    /// The search inside a detail (`/`), and which match is current.
+    public var search = ""
+    public var match = 0
 }
 
 /// The rows a screen shows right now: filtered, sorted, with the selection resolved.
@@ -36,15 +63,51 @@ public struct VisibleContent: Sendable {
     public var naturalWidths: [Int]
 }
 
+/// Where the last frame put things, for the mouse and for paging.
+public struct FrameGeometry: Sendable, Hashable {
+    public var width = 80
+    public var height = 24
+    /// Body lines available for the document (rows, or header + rows).
+    public var bodyHeight = 10
+    /// y of the first body line.
+    public var bodyTop = 2
+    /// Tabs on the first line: their x ranges.
+    public var tabs: [(range: Range<Int>, screen: ScreenID)] = []
+    /// The column header line and each column's x range.
+    public var columnHeaderY: Int?
+    public var columns: [(range: Range<Int>, index: Int)] = []
+    /// Screen line → row index, for the rows drawn.
+    public var rowLines: [Int: Int] = [:]
+    public var hiddenRight = 0
+    public var tooSmall = false
+
+    public static func == (lhs: FrameGeometry, rhs: FrameGeometry) -> Bool {
+        lhs.width == rhs.width && lhs.height == rhs.height && lhs.bodyHeight == rhs.bodyHeight
+            && lhs.rowLines == rhs.rowLines && lhs.tooSmall == rhs.tooSmall
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(width)
+        hasher.combine(height)
+    }
+}
+
 /// The whole UI state. Pure: keys and statuses in, effects out; the renderer draws it.
 public struct DashboardModel: Sendable {
     public enum Mode: Sendable, Hashable {
         case normal
-        case filter
-        case command(String)
+        case filter(LineEditor)
+        case command(LineEditor)
         /// Typing the path of a migration file to preview.
-        case previewPrompt(String)
-        case help
+        case previewPrompt(LineEditor)
+        /// Typing the file to export the view to.
+        case exportPrompt(LineEditor)
+        /// Typing a search inside a detail.
+        case search(LineEditor)
+        /// The help overlay, scrolled by this many lines.
+        case help(scroll: Int)
+        /// The selected row, every column in full.
+        case inspect
     }
 
     public struct Flash: Sendable, Hashable {
@@ -64,14 +127,20 @@ public struct DashboardModel: Sendable {
     /// screen shows them once it has published the change (within the same loop turn).
     public var paused: Bool { status.paused }
     public var interval: Double { status.interval }
-    /// Extra lines for the help overlay and status bar (the demo's psql command).
+    /// Extra lines for the help overlay (the demo's psql command, the log file).
     public var hints: [String]
     /// `r`: the Violations screen lists resolved findings from the history too.
     public private(set) var showResolved = false
+    public private(set) var keyMap: KeyMap
+    public private(set) var mouseEnabled: Bool
+    public var notifyStyle: NotifyStyle
+    /// Set by the renderer on every frame.
+    public var geometry = FrameGeometry()
     /// Body rows available in the last frame; PgUp/PgDn move by this much.
-    public var pageSize = 10
+    public var pageSize: Int { max(1, geometry.bodyHeight - 1) }
 
     private var cache: (key: CacheKey, view: VisibleContent)?
+    private var commandCompletion: (prefix: String, index: Int)?
 
     private struct CacheKey: Hashable {
         var contentVersion: Int
@@ -84,20 +153,38 @@ public struct DashboardModel: Sendable {
         var sortReversed: Bool
     }
 
-    public init(status: WatchStatus, hints: [String] = []) {
+    public init(
+        status: WatchStatus, hints: [String] = [], keyMap: KeyMap = .standard, mouse: Bool = false,
+        notify: NotifyStyle = .off
+    ) {
         self.status = status
         self.summary = StatusSummary(status)
         self.hints = hints
+        self.keyMap = keyMap
+        self.mouseEnabled = mouse
+        self.notifyStyle = notify
     }
 
     public var route: Route { stack.last ?? .contracts }
+    /// The root screen the user is under (a detail's root too).
+    public var rootScreen: ScreenID { stack.first?.screen ?? .contracts }
 
-    /// Takes a newer status from the checker. The selection stays on the same item.
-    public mutating func update(_ newStatus: WatchStatus) {
-        guard newStatus.generation != status.generation else { return }
+    /// Takes a newer status from the checker. The selection stays on the same item. Returns
+    /// a notification effect when a new breaking violation appeared (and `notify` is on).
+    @discardableResult
+    public mutating func update(_ newStatus: WatchStatus) -> [Effect] {
+        guard newStatus.generation != status.generation else { return [] }
         let contentChanged = newStatus.contentVersion != status.contentVersion
         status = newStatus
-        if contentChanged { summary = StatusSummary(newStatus) }
+        guard contentChanged else { return [] }
+        summary = StatusSummary(newStatus)
+        guard notifyStyle != .off, !newStatus.newViolations.isEmpty else { return [] }
+        let breaking = (newStatus.result?.violations ?? []).filter {
+            $0.breaking && newStatus.newViolations.contains($0.id)
+        }
+        guard let first = breaking.first else { return [] }
+        let more = breaking.count > 1 ? " (and \(breaking.count - 1) more)" : ""
+        return [.notify("contractwatch: \(first.kind.rawValue) at \(first.location)\(more)")]
     }
 
     // MARK: - Visible content
@@ -105,17 +192,18 @@ public struct DashboardModel: Sendable {
     public mutating func visible() -> VisibleContent {
         var state = lists[route] ?? ListState()
         let key = CacheKey(
-            contentVersion: status.contentVersion, ageBucket: Int((status.lastPollAt?.timeIntervalSince1970 ?? 0) / 10),
-            showResolved: showResolved, route: route, filter: state.filter, sortColumn: state.sortColumn,
-            sortReversed: state.sortReversed)
+            contentVersion: status.contentVersion,
+            ageBucket: Int((status.lastPollAt?.timeIntervalSince1970 ?? 0) / 10),
+            showResolved: showResolved, route: route, filter: route.isDetail ? "" : state.filter,
+            sortColumn: state.sortColumn, sortReversed: state.sortReversed)
         var view: VisibleContent
         if let cache, cache.key == key {
             view = cache.view
         } else {
             let content = Screens(status: status, showResolved: showResolved).content(for: route)
             var rows = content.rows
-            if !state.filter.isEmpty {
-                rows = rows.filter { Self.matches($0.filterText, state.filter) }
+            if !key.filter.isEmpty {
+                rows = rows.filter { Self.matches($0.filterText, key.filter) }
             }
             if let column = state.sortColumn, column < content.columns.count {
                 let indexed = rows.enumerated().map { ($0.offset, $0.element) }
@@ -157,95 +245,254 @@ public struct DashboardModel: Sendable {
 
     public func listState(_ route: Route) -> ListState { lists[route] ?? ListState() }
 
-    /// Keeps the selected row inside the `height` rows shown; returns the first row to draw.
-    public mutating func scrollOffset(height: Int, rows: Int) -> Int {
+    /// The document of the current screen at the last frame's width: its header lines
+    /// (wrapped), then the column header, then the rows.
+    func document(_ view: VisibleContent) -> Document {
+        Document(content: view.content, rows: view.rows.count, width: geometry.width, height: geometry.bodyHeight)
+    }
+
+    /// Keeps the selected row inside the body (unless the user scrolled by hand); returns the
+    /// first line (or row) to draw.
+    public mutating func settleScroll(_ view: VisibleContent) -> Int {
         var state = lists[route] ?? ListState()
-        guard height > 0 else { return 0 }
-        if state.selectedIndex < state.scroll { state.scroll = state.selectedIndex }
-        if state.selectedIndex >= state.scroll + height { state.scroll = state.selectedIndex - height + 1 }
-        state.scroll = max(0, min(state.scroll, max(0, rows - height)))
+        let document = document(view)
+        if view.content.rowsSelectable && !view.rows.isEmpty && !state.freeScroll {
+            let line = document.line(ofRow: view.selectedIndex)
+            if line < state.scroll { state.scroll = line }
+            if line >= state.scroll + document.viewport { state.scroll = line - document.viewport + 1 }
+        }
+        state.scroll = max(0, min(state.scroll, document.maximumScroll))
         lists[route] = state
         return state.scroll
+    }
+
+    /// Lines of the current document that contain the detail search, in order.
+    func searchMatches(_ view: VisibleContent) -> [Int] {
+        let state = listState(route)
+        guard !state.search.isEmpty else { return [] }
+        let document = document(view)
+        return document.lineTexts(view).enumerated().compactMap { index, text in
+            Self.matches(text, state.search) ? index : nil
+        }
     }
 
     // MARK: - Keys
 
     public mutating func handle(_ key: Key, now: Date = Date()) -> [Effect] {
         if let flash, flash.until < now { self.flash = nil }
+        // "Terminal too small": only quitting acts.
+        if geometry.tooSmall {
+            return key == .character("q") || key == .control("c") ? [.quit] : []
+        }
+        if case .mouse(let event) = key { return handleMouse(event, now: now) }
         switch mode {
-        case .help:
-            if key == .escape || key == .character("?") || key == .character("q") || key == .enter { mode = .normal }
+        case .help(let scroll):
+            return handleHelp(key, scroll: scroll)
+        case .inspect:
             if key == .control("c") { return [.quit] }
+            mode = .normal
             return []
-        case .filter:
-            return handleFilter(key)
-        case .command(let text):
-            return handleCommandLine(key, text, now: now)
-        case .previewPrompt(let text):
-            switch key {
-            case .escape: mode = .normal
-            case .backspace: mode = .previewPrompt(String(text.dropLast()))
-            case .character(let character): mode = .previewPrompt(text + String(character))
-            case .control("c"): return [.quit]
-            case .enter:
+        case .filter(var editor):
+            if key == .control("c") { return [.quit] }
+            var state = listState(route)
+            if key == .backspace && editor.text.isEmpty {
                 mode = .normal
-                let path = text.trimmingCharacters(in: .whitespaces)
+                return []
+            }
+            switch editor.handle(key) {
+            case .cancelled:
+                state.filter = ""
+                mode = .normal
+            case .submitted:
+                mode = .normal
+            case .edited:
+                mode = .filter(editor)
+                state.filter = editor.text
+                state.selectedIndex = 0
+                state.selectedID = nil
+                state.freeScroll = false
+            case .unhandled:
+                if key == .down || key == .up { mode = .normal }
+            }
+            lists[route] = state
+            return []
+        case .search(var editor):
+            if key == .control("c") { return [.quit] }
+            var state = listState(route)
+            var jump = false
+            switch editor.handle(key) {
+            case .cancelled:
+                state.search = ""
+                mode = .normal
+            case .submitted:
+                mode = .normal
+            case .edited:
+                mode = .search(editor)
+                state.search = editor.text
+                state.match = 0
+                jump = true
+            case .unhandled:
+                break
+            }
+            lists[route] = state
+            if jump { jumpToMatch(0) }
+            return []
+        case .command(var editor):
+            if key == .control("c") { return [.quit] }
+            if key == .tab || key == .backTab {
+                completeCommand(&editor, backwards: key == .backTab)
+                mode = .command(editor)
+                return []
+            }
+            commandCompletion = nil
+            if key == .backspace && editor.text.isEmpty {
+                mode = .normal
+                return []
+            }
+            switch editor.handle(key) {
+            case .cancelled: mode = .normal
+            case .submitted:
+                mode = .normal
+                return runCommand(editor.text, now: now)
+            case .edited: mode = .command(editor)
+            case .unhandled: break
+            }
+            return []
+        case .previewPrompt(var editor):
+            if key == .control("c") { return [.quit] }
+            switch editor.handle(key) {
+            case .cancelled: mode = .normal
+            case .submitted:
+                mode = .normal
+                let path = editor.text.trimmingCharacters(in: .whitespaces)
                 guard !path.isEmpty else { return [] }
                 stack = [.violations]
                 setFlash("previewing \(path): running it in a transaction that is rolled back…", now: now)
                 return [.preview(path)]
-            default: break
+            case .edited: mode = .previewPrompt(editor)
+            case .unhandled: break
+            }
+            return []
+        case .exportPrompt(var editor):
+            if key == .control("c") { return [.quit] }
+            switch editor.handle(key) {
+            case .cancelled: mode = .normal
+            case .submitted:
+                mode = .normal
+                return exportView(to: editor.text.trimmingCharacters(in: .whitespaces), now: now)
+            case .edited: mode = .exportPrompt(editor)
+            case .unhandled: break
             }
             return []
         case .normal:
-            guard let command = KeyMap.command(for: key) else { return [] }
+            guard let command = keyMap.command(for: key, on: route.screen, isDetail: route.isDetail) else { return [] }
             return perform(command, now: now)
         }
+    }
+
+    private mutating func handleHelp(_ key: Key, scroll: Int) -> [Effect] {
+        if key == .control("c") { return [.quit] }
+        let lines = Renderer.helpLines(self).count
+        let page = max(1, geometry.height - 6)
+        let maximum = max(0, lines - page)
+        switch keyMap.command(for: key, on: nil, isDetail: true) {
+        case .moveDown?: mode = .help(scroll: min(maximum, scroll + 1))
+        case .moveUp?: mode = .help(scroll: max(0, scroll - 1))
+        case .pageDown?: mode = .help(scroll: min(maximum, scroll + page))
+        case .pageUp?: mode = .help(scroll: max(0, scroll - page))
+        case .top?: mode = .help(scroll: 0)
+        case .bottom?: mode = .help(scroll: maximum)
+        case .quit?, .help?, .back?, .open?: mode = .normal
+        default: break
+        }
+        return []
     }
 
     public mutating func perform(_ command: Command, now: Date = Date()) -> [Effect] {
         switch command {
         case .moveDown: move(by: 1)
         case .moveUp: move(by: -1)
-        case .top: move(to: 0)
-        case .bottom: move(to: Int.max)
-        case .pageDown: move(by: max(1, pageSize - 1))
+        case .top: move(toEdge: .top)
+        case .bottom: move(toEdge: .bottom)
+        case .pageDown: move(by: max(1, pageSize - 1)) // one line of context stays
         case .pageUp: move(by: -max(1, pageSize - 1))
         case .open:
             let view = visible()
-            if view.rows.indices.contains(view.selectedIndex), let target = view.rows[view.selectedIndex].target {
+            if view.content.rowsSelectable, view.rows.indices.contains(view.selectedIndex),
+                let target = view.rows[view.selectedIndex].target
+            {
                 stack.append(target)
+            } else if !view.rows.isEmpty && view.content.rowsSelectable {
+                setFlash("this row opens nothing further", now: now)
             }
         case .back:
-            var state = lists[route] ?? ListState()
-            if !state.filter.isEmpty {
+            var state = listState(route)
+            if !state.filter.isEmpty && !route.isDetail {
                 state.filter = ""
+                lists[route] = state
+            } else if !state.search.isEmpty {
+                state.search = ""
                 lists[route] = state
             } else if stack.count > 1 {
                 stack.removeLast()
             }
-        case .show(let root):
-            stack = [root]
-        case .filter:
-            mode = .filter
-        case .sortNext:
-            let columns = visible().content.columns.count
-            var state = lists[route] ?? ListState()
-            if let current = state.sortColumn {
-                state.sortColumn = current + 1 < columns ? current + 1 : nil
+        case .scrollLeft, .scrollRight:
+            var state = listState(route)
+            if command == .scrollRight {
+                if geometry.hiddenRight > 0 { state.columnScroll += 1 }
             } else {
-                state.sortColumn = columns > 0 ? 0 : nil
+                state.columnScroll = max(0, state.columnScroll - 1)
+            }
+            lists[route] = state
+        case .inspect:
+            let view = visible()
+            if view.content.rowsSelectable && view.rows.indices.contains(view.selectedIndex) { mode = .inspect }
+        case .show(let screen):
+            stack = [RootScreen.screen(screen).route]
+        case .nextScreen, .previousScreen:
+            let all = RootScreen.all
+            let index = all.firstIndex { $0.id == rootScreen } ?? 0
+            let step = command == .nextScreen ? 1 : all.count - 1
+            stack = [all[(index + step) % all.count].route]
+        case .find:
+            if route.isDetail {
+                mode = .search(LineEditor(listState(route).search))
+            } else {
+                mode = .filter(LineEditor(listState(route).filter))
+            }
+        case .nextMatch, .previousMatch:
+            let matches = searchMatches(visible())
+            guard !matches.isEmpty else {
+                setFlash(listState(route).search.isEmpty ? "press / to search" : "no match", isError: true, now: now)
+                return []
+            }
+            var state = listState(route)
+            state.match = (state.match + (command == .nextMatch ? 1 : matches.count - 1)) % matches.count
+            lists[route] = state
+            jumpToMatch(state.match)
+        case .sortNext, .sortLeft, .sortRight:
+            let columns = visible().content.columns.count
+            var state = listState(route)
+            switch (command, state.sortColumn) {
+            case (.sortLeft, let current?): state.sortColumn = current > 0 ? current - 1 : nil
+            case (.sortLeft, nil): state.sortColumn = columns > 0 ? columns - 1 : nil
+            case (_, let current?): state.sortColumn = current + 1 < columns ? current + 1 : nil
+            case (_, nil): state.sortColumn = columns > 0 ? 0 : nil
             }
             lists[route] = state
         case .sortReverse:
-            var state = lists[route] ?? ListState()
+            var state = listState(route)
             state.sortReversed.toggle()
             lists[route] = state
         case .commandLine:
-            mode = .command("")
+            mode = .command(LineEditor())
         case .previewMigration:
-            mode = .previewPrompt("")
+            mode = .previewPrompt(LineEditor())
         case .clearPreview:
+            guard status.preview != nil else {
+                setFlash("no preview to clear (p previews a migration file)", now: now)
+                return []
+            }
             setFlash("preview cleared", now: now)
             return [.clearPreview]
         case .toggleResolved:
@@ -255,9 +502,13 @@ public struct DashboardModel: Sendable {
                 showResolved ? "showing resolved findings from the history (r hides them)" : "hiding resolved findings",
                 now: now)
         case .help:
-            mode = .help
+            mode = .help(scroll: 0)
         case .pollNow:
-            setFlash("polling now…", now: now)
+            if case .retrying = status.state {
+                setFlash("retrying the server now…", now: now)
+            } else {
+                setFlash("polling now (the whole catalog)…", now: now)
+            }
             return [.pollNow]
         case .intervalUp, .intervalDown:
             let steps = KeyMap.intervals
@@ -288,96 +539,233 @@ public struct DashboardModel: Sendable {
                 }
             }
             if let id, let message = Screens(status: status).message(for: id) {
-                setFlash(
-                    "copied a message to the owners (\(message.split(separator: "\n").count) lines) to the clipboard",
-                    now: now)
+                let lines = message.split(separator: "\n").count
+                setFlash("copied a message to the owners (\(lines) line\(plural(lines))) to the clipboard", now: now)
                 return [.copy(message)]
             }
             setFlash("select a violation to write to its owners", isError: true, now: now)
+        case .export:
+            mode = .exportPrompt(LineEditor(defaultExportName(now: now)))
+        case .toggleMouse:
+            mouseEnabled.toggle()
+            setFlash(
+                mouseEnabled
+                    ? "mouse on: click selects, double-click opens, wheel scrolls (M turns it off)"
+                    : "mouse off: the terminal selects text again", now: now)
+            return [.setMouse(mouseEnabled)]
         case .quit:
             return [.quit]
         }
         return []
     }
 
-    private mutating func handleFilter(_ key: Key) -> [Effect] {
-        var state = lists[route] ?? ListState()
-        switch key {
-        case .escape:
-            state.filter = ""
-            mode = .normal
-        case .enter, .down, .up:
-            mode = .normal
-        case .backspace:
-            if state.filter.isEmpty { mode = .normal } else { state.filter.removeLast() }
-        case .character(let character):
-            state.filter.append(character)
-            state.selectedIndex = 0
-            state.selectedID = nil
-        case .control("c"):
-            return [.quit]
-        default:
-            break
+    // MARK: - Command line
+
+    /// The `:` words that start with what is typed.
+    public func commandCandidates(_ prefix: String) -> [String] {
+        let lowered = prefix.lowercased().trimmingCharacters(in: .whitespaces)
+        return RootScreen.commandWords.filter { $0.hasPrefix(lowered) }
+    }
+
+    private mutating func completeCommand(_ editor: inout LineEditor, backwards: Bool) {
+        let prefix = commandCompletion?.prefix ?? editor.text
+        let candidates = commandCandidates(prefix)
+        guard !candidates.isEmpty else { return }
+        var index = commandCompletion.map { $0.index + (backwards ? candidates.count - 1 : 1) } ?? 0
+        index %= candidates.count
+        commandCompletion = (prefix, index)
+        editor.set(candidates[index])
+    }
+
+    private mutating func runCommand(_ text: String, now: Date) -> [Effect] {
+        let words = text.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1).map(String.init)
+        guard let word = words.first?.lowercased() else { return [] }
+        if let screen = RootScreen.all.first(where: { $0.commands.contains(word) }) {
+            stack = [screen.route]
+            return []
         }
-        lists[route] = state
+        if let number = Int(word), RootScreen.all.indices.contains(number - 1) {
+            stack = [RootScreen.all[number - 1].route]
+            return []
+        }
+        switch word {
+        case "q", "q!", "quit", "exit": return [.quit]
+        case "help", "h": mode = .help(scroll: 0)
+        case "mouse": return perform(.toggleMouse, now: now)
+        case "export":
+            if words.count > 1 { return exportView(to: words[1], now: now) }
+            mode = .exportPrompt(LineEditor(defaultExportName(now: now)))
+        default:
+            let known = RootScreen.all.map { ":" + $0.commands[0] }.joined(separator: ", ")
+            setFlash("unknown command :\(word) (try \(known), :export, :mouse, :q)", isError: true, now: now)
+        }
         return []
     }
 
-    private mutating func handleCommandLine(_ key: Key, _ text: String, now: Date) -> [Effect] {
-        switch key {
-        case .escape:
-            mode = .normal
-        case .backspace:
-            mode = text.isEmpty ? .normal : .command(String(text.dropLast()))
-        case .character(let character):
-            mode = .command(text + String(character))
-        case .tab:
-            let names = ["contracts", "tables", "violations", "owners", "changes", "quit"]
-            if let match = names.first(where: { $0.hasPrefix(text.lowercased()) }) { mode = .command(match) }
-        case .enter:
-            mode = .normal
-            let word = text.trimmingCharacters(in: .whitespaces).lowercased()
-            switch word {
-            case "q", "q!", "quit", "exit": return [.quit]
-            case "c", "contract", "contracts", "1": stack = [.contracts]
-            case "t", "table", "tables", "2": stack = [.tables]
-            case "v", "violation", "violations", "3": stack = [.violations]
-            case "o", "owner", "owners", "4": stack = [.owners]
-            case "ch", "change", "changes", "5": stack = [.changes]
-            case "", "help", "h": if word != "" { mode = .help }
-            default:
-                setFlash(
-                    "unknown command :\(word) (try :contracts, :tables, :violations, :owners, :q)", isError: true,
-                    now: now)
+    // MARK: - Export
+
+    func defaultExportName(now: Date) -> String {
+        let name = Screens(status: status).title(for: stack.first ?? .contracts).lowercased()
+        let stamp = Int(now.timeIntervalSince1970)
+        return "contractwatch-\(name)-\(stamp).txt"
+    }
+
+    /// The current view (filtered and sorted as shown, every column in full) as text, or as
+    /// CSV when the file name ends in `.csv`.
+    public mutating func exportText(csv: Bool) -> String {
+        let view = visible()
+        let titles = view.content.columns.map(\.title)
+        if csv {
+            func quote(_ text: String) -> String {
+                let escaped = text.replacingOccurrences(of: "\"", with: "\"\"")
+                // A leading = + - @ would run as a formula in a spreadsheet: quote it as text.
+                let guarded = escaped.first.map { "=+-@".contains($0) } == true ? "'" + escaped : escaped
+                return "\"" + guarded + "\""
             }
-        case .control("c"):
-            return [.quit]
-        default:
-            break
+            var lines = [titles.map(quote).joined(separator: ",")]
+            for row in view.rows {
+                lines.append(
+                    titles.indices.map { quote(row.cells.indices.contains($0) ? row.cells[$0].text : "") }
+                        .joined(separator: ","))
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+        var lines = view.content.header.map { $0.segments.map(\.text).joined() }
+        if !lines.isEmpty { lines.append("") }
+        let widths = titles.indices.map { index in
+            view.rows.reduce(TextWidth.of(titles[index])) { current, row in
+                row.cells.indices.contains(index) ? max(current, TextWidth.of(row.cells[index].text)) : current
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { TextWidth.fit($0.element, to: widths[$0.offset]) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        lines.append(line(titles))
+        for row in view.rows {
+            lines.append(line(titles.indices.map { row.cells.indices.contains($0) ? row.cells[$0].text : "" }))
+        }
+        if view.rows.isEmpty { lines.append(view.content.emptyMessage) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private mutating func exportView(to path: String, now: Date) -> [Effect] {
+        guard !path.isEmpty else { return [] }
+        let text = exportText(csv: path.lowercased().hasSuffix(".csv"))
+        let rows = visible().rows.count
+        setFlash("exported \(rows) row\(plural(rows)) to \(path)", now: now)
+        return [.export(path: path, text: text)]
+    }
+
+    // MARK: - Mouse
+
+    private mutating func handleMouse(_ event: MouseEvent, now: Date) -> [Effect] {
+        guard mouseEnabled else { return [] }
+        if case .help = mode {
+            if event.action == .wheelDown { return handleHelp(.down, scroll: helpScroll) }
+            if event.action == .wheelUp { return handleHelp(.up, scroll: helpScroll) }
+            mode = .normal
+            return []
+        }
+        guard mode == .normal else { return [] }
+        switch event.action {
+        case .wheelUp, .wheelDown:
+            for _ in 0..<3 { move(by: event.action == .wheelDown ? 1 : -1) }
+        case .click, .doubleClick:
+            if event.y == 0, let tab = geometry.tabs.first(where: { $0.range.contains(event.x) }) {
+                stack = [RootScreen.screen(tab.screen).route]
+                return []
+            }
+            if event.y == geometry.columnHeaderY, !route.isDetail,
+                let column = geometry.columns.first(where: { $0.range.contains(event.x) })
+            {
+                var state = listState(route)
+                if state.sortColumn == column.index {
+                    state.sortReversed.toggle()
+                } else {
+                    state.sortColumn = column.index
+                    state.sortReversed = false
+                }
+                lists[route] = state
+                return []
+            }
+            if let index = geometry.rowLines[event.y] {
+                let view = visible()
+                guard view.content.rowsSelectable, view.rows.indices.contains(index) else { return [] }
+                var state = listState(route)
+                state.selectedIndex = index
+                state.selectedID = view.rows[index].id
+                state.freeScroll = false
+                lists[route] = state
+                if event.action == .doubleClick { return perform(.open, now: now) }
+            }
         }
         return []
     }
+
+    private var helpScroll: Int {
+        if case .help(let scroll) = mode { return scroll }
+        return 0
+    }
+
+    // MARK: - Moving
+
+    private enum Edge { case top, bottom }
 
     private mutating func move(by delta: Int) {
         let view = visible()
-        move(to: view.selectedIndex + delta, in: view)
+        var state = listState(route)
+        let document = document(view)
+        if view.content.rowsSelectable && !view.rows.isEmpty {
+            let target = view.selectedIndex + delta
+            if target < 0 && state.scroll > 0 && view.selectedIndex == 0 {
+                // Above the first row: the header block scrolls into view.
+                state.scroll = max(0, state.scroll + delta)
+                state.freeScroll = true
+            } else if target >= view.rows.count && state.scroll < document.maximumScroll {
+                state.scroll = min(document.maximumScroll, state.scroll + delta)
+                state.freeScroll = true
+            } else {
+                let clamped = min(max(target, 0), view.rows.count - 1)
+                state.selectedIndex = clamped
+                state.selectedID = view.rows[clamped].id
+                state.freeScroll = false
+            }
+        } else {
+            state.scroll = min(max(0, state.scroll + delta), document.maximumScroll)
+            state.freeScroll = true
+        }
+        lists[route] = state
     }
 
-    private mutating func move(to index: Int) {
-        move(to: index, in: visible())
+    private mutating func move(toEdge edge: Edge) {
+        let view = visible()
+        var state = listState(route)
+        let document = document(view)
+        if view.content.rowsSelectable && !view.rows.isEmpty {
+            state.selectedIndex = edge == .top ? 0 : view.rows.count - 1
+            state.selectedID = view.rows[state.selectedIndex].id
+        }
+        state.scroll = edge == .top ? 0 : document.maximumScroll
+        state.freeScroll = edge == .top
+        lists[route] = state
     }
 
-    private mutating func move(to index: Int, in view: VisibleContent) {
-        guard !view.rows.isEmpty else { return }
-        var state = lists[route] ?? ListState()
-        let clamped = min(max(index, 0), view.rows.count - 1)
-        state.selectedIndex = clamped
-        state.selectedID = view.rows[clamped].id
+    private mutating func jumpToMatch(_ match: Int) {
+        let view = visible()
+        let matches = searchMatches(view)
+        guard !matches.isEmpty else { return }
+        var state = listState(route)
+        let line = matches[min(match, matches.count - 1)]
+        let document = document(view)
+        // Put the match a third of the way down, as `less` does.
+        state.scroll = min(document.maximumScroll, max(0, line - document.viewport / 3))
+        state.freeScroll = true
         lists[route] = state
     }
 
     public mutating func setFlash(_ text: String, isError: Bool = false, now: Date) {
-        flash = Flash(text: text, isError: isError, until: now.addingTimeInterval(3))
+        flash = Flash(text: text, isError: isError, until: now.addingTimeInterval(isError ? 6 : 3))
     }
 
     public static func format(seconds: Double) -> String {
@@ -387,7 +775,44 @@ public struct DashboardModel: Sendable {
     }
 }
 
-/// What the tab bar and status bar count.
+/// A screen as lines: the header block (wrapped to the width) and the table. Lists without a
+/// header keep their column header fixed and scroll rows; screens with a header block scroll
+/// as a whole, so every line of a detail can be reached.
+struct Document {
+    var header: [StyledLine]
+    /// Rows and the column header are one table; with a header block, a blank line separates them.
+    var fixedColumnHeader: Bool
+    var rows: Int
+    var viewport: Int
+
+    init(content: ScreenContent, rows: Int, width: Int, height: Int) {
+        header = Renderer.wrap(content.header, width: max(10, width - 2))
+        fixedColumnHeader = header.isEmpty
+        self.rows = max(rows, 1) // the empty message takes a line
+        viewport = max(1, fixedColumnHeader ? height - 1 : height)
+    }
+
+    /// Header lines, a blank, the column header (lines before the first row).
+    var rowOffset: Int { fixedColumnHeader ? 0 : header.count + 2 }
+    var lineCount: Int { rowOffset + rows }
+    var maximumScroll: Int { max(0, lineCount - viewport) }
+
+    func line(ofRow index: Int) -> Int { rowOffset + index }
+
+    /// The text of every line, for search.
+    func lineTexts(_ view: VisibleContent) -> [String] {
+        var texts: [String] = []
+        if !fixedColumnHeader {
+            texts += header.map { $0.segments.map(\.text).joined() }
+            texts.append("")
+            texts.append(view.content.columns.map(\.title).joined(separator: " "))
+        }
+        texts += view.rows.map(\.filterText)
+        return texts
+    }
+}
+
+/// What the tab and status bars count.
 public struct StatusSummary: Sendable, Hashable {
     public var contracts = 0
     public var invalidFiles = 0
@@ -397,6 +822,7 @@ public struct StatusSummary: Sendable, Hashable {
     public var recent = 0
     public var owners = 0
     public var changes = 0
+    public var notices = 0
 
     init(_ status: WatchStatus) {
         invalidFiles = Set(status.contracts.errors.map(\.file)).count
@@ -408,5 +834,17 @@ public struct StatusSummary: Sendable, Hashable {
         recent = violations.filter { status.isRecent($0.id) }.count
         owners = Screens(status: status).owners().count
         changes = status.changes.count
+        notices = status.result?.notices.count ?? 0
+    }
+
+    func count(_ screen: ScreenID) -> Int {
+        switch screen {
+        case .contracts: contracts
+        case .tables: tables
+        case .violations: violations
+        case .owners: owners
+        case .changes: changes
+        case .notices: notices
+        }
     }
 }

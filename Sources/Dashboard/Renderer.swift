@@ -1,9 +1,17 @@
+import Catalog
 import Checks
 import Foundation
 import WatchModel
 
 /// Draws the dashboard onto any `Canvas`. Every cell of the frame is written on every draw
 /// (no clearing), so a terminal that diffs frames never flickers.
+///
+///     line 0       tabs (generated from `RootScreen.all`) and the key for help
+///     line 1       breadcrumbs · filter/sort/search · stale marker · position
+///     body         the screen's document (header block, column header, rows)
+///     (server)     when the server is away: why, the retry countdown, "R retries now"
+///     status bar   connection · counts · target · last poll · interval (whole segments only)
+///     footer       the screen's key hints, a prompt, or a message
 public enum Renderer {
     public static let minimumWidth = 60
     public static let minimumHeight = 12
@@ -12,19 +20,32 @@ public enum Renderer {
         let width = canvas.width
         let height = canvas.height
         for y in 0..<height { canvas.fill(x: 0, y: y, width: width, role: .background) }
+        var geometry = FrameGeometry()
+        geometry.width = width
+        geometry.height = height
         guard width >= minimumWidth, height >= minimumHeight else {
+            geometry.tooSmall = true
+            model.geometry = geometry
             drawTooSmall(on: &canvas)
             return
         }
+        let serverLine = serverProblem(model.status) != nil
+        let bodyBottom = height - 2 - (serverLine ? 1 : 0)
+        geometry.bodyTop = 2
+        geometry.bodyHeight = max(1, bodyBottom - 2)
+        model.geometry = geometry
         let view = model.visible()
-        drawTabs(model, on: &canvas)
-        drawBreadcrumbs(&model, view: view, on: &canvas)
-        let bodyTop = 2
-        let bodyBottom = height - 2 // exclusive: status bar and footer below
-        drawBody(&model, view: view, top: bodyTop, bottom: bodyBottom, on: &canvas)
+        drawTabs(&model, on: &canvas)
+        drawBody(&model, view: view, top: 2, bottom: bodyBottom, on: &canvas)
+        drawBreadcrumbs(model, view: model.visible(), now: now, on: &canvas)
+        if serverLine { drawServerLine(model, y: bodyBottom, now: now, on: &canvas) }
         drawStatusBar(model, y: height - 2, now: now, on: &canvas)
         drawFooter(model, view: view, y: height - 1, now: now, on: &canvas)
-        if model.mode == .help { drawHelp(model, on: &canvas) }
+        switch model.mode {
+        case .help(let scroll): drawHelp(model, scroll: scroll, on: &canvas)
+        case .inspect: drawInspector(model, view: view, on: &canvas)
+        default: break
+        }
     }
 
     // MARK: - Regions
@@ -42,101 +63,216 @@ public enum Renderer {
         }
     }
 
-    static func drawTabs(_ model: DashboardModel, on canvas: inout some Canvas) {
-        canvas.fill(x: 0, y: 0, width: canvas.width, role: .tabInactive)
-        let screens = Screens(status: model.status)
-        let summary = model.summary
-        let counts: [Route: Int] = [
-            .contracts: summary.contracts, .tables: summary.tables, .violations: summary.violations,
-            .owners: summary.owners, .changes: summary.changes,
-        ]
-        let labels = Route.roots.enumerated().map { index, route in
-            " \(index + 1) \(screens.title(for: route)) \(counts[route] ?? 0) "
-        }
-        let title = " contractwatch "
-        let tabsWidth = labels.reduce(0) { $0 + TextWidth.of($1) + 1 }
-        // The tabs matter more than the name: drop the name when both do not fit.
-        var x = TextWidth.of(title) + tabsWidth + 8 <= canvas.width ? canvas.put(title, x: 0, y: 0, role: .title) : -1
-        let root = model.stack.first ?? .contracts
-        for (route, label) in zip(Route.roots, labels) {
-            x = canvas.put(label, x: x + 1, y: 0, role: route == root ? .tabActive : .tabInactive)
-        }
-        let help = " ? help "
-        let helpX = canvas.width - TextWidth.of(help)
-        if helpX > x { canvas.put(help, x: helpX, y: 0, role: .tabInactive) }
+    /// One way to write the tab line.
+    struct TabForm {
+        var title: Bool
+        var padded: Bool
+        var help: Bool
+        var short: Bool
     }
 
-    static func drawBreadcrumbs(_ model: inout DashboardModel, view: VisibleContent, on canvas: inout some Canvas) {
-        let screens = Screens(status: model.status)
+    static func drawTabs(_ model: inout DashboardModel, on canvas: inout some Canvas) {
+        canvas.fill(x: 0, y: 0, width: canvas.width, role: .tabInactive)
+        let summary = model.summary
+        let root = model.rootScreen
+        let helpLabel = model.keyMap.label(for: .help).map { " \($0) help " } ?? ""
+        let title = " contractwatch "
+        // The widest form that fits: the app name, padded tabs, the help key; then without the
+        // name, without the help key (the footer has it), tighter tabs, short inactive names.
+        let forms = [
+            TabForm(title: true, padded: true, help: true, short: false),
+            TabForm(title: false, padded: true, help: true, short: false),
+            TabForm(title: false, padded: true, help: false, short: false),
+            TabForm(title: false, padded: false, help: false, short: false),
+            TabForm(title: false, padded: false, help: false, short: true),
+        ]
+        func labels(_ form: TabForm) -> [String] {
+            RootScreen.all.enumerated().map { index, screen in
+                let name = form.short && screen.id != root ? String(screen.name.prefix(4)) : screen.name
+                let text = "\(index + 1) \(name) \(summary.count(screen.id))"
+                return form.padded || screen.id == root ? " \(text) " : text
+            }
+        }
+        func width(_ form: TabForm) -> Int {
+            labels(form).reduce(0) { $0 + TextWidth.of($1) + 1 } + (form.title ? TextWidth.of(title) : 0)
+                + (form.help ? TextWidth.of(helpLabel) : 0)
+        }
+        let form = forms.first { width($0) <= canvas.width } ?? forms[forms.count - 1]
+        var x = form.title ? canvas.put(title, x: 0, y: 0, role: .title) : -1
+        for (index, (screen, label)) in zip(RootScreen.all, labels(form)).enumerated() {
+            if !form.padded && index > 0 { canvas.put("│", x: x, y: 0, role: .tabInactive) }
+            let start = x + 1
+            x = canvas.put(label, x: start, y: 0, role: screen.id == root ? .tabActive : .tabInactive)
+            model.geometry.tabs.append((start..<x, screen.id))
+        }
+        if form.help { canvas.put(helpLabel, x: canvas.width - TextWidth.of(helpLabel), y: 0, role: .tabInactive) }
+    }
+
+    static func drawBreadcrumbs(_ model: DashboardModel, view: VisibleContent, now: Date, on canvas: inout some Canvas)
+    {
+        let screens = Screens(status: model.status, showResolved: model.showResolved)
         let crumbs = model.stack.map { screens.title(for: $0) }.joined(separator: " › ")
-        var right: [String] = []
+        var right: [(String, Role)] = []
+        if let stale = staleness(model.status, now: now) { right.append(("⚠ " + stale, .statusWarning)) }
         let state = model.listState(model.route)
-        if !state.filter.isEmpty { right.append("filter \"\(state.filter)\": \(view.rows.count) of \(view.totalRows)") }
+        if !state.filter.isEmpty && !model.route.isDetail {
+            right.append(("filter \"\(state.filter)\": \(view.rows.count) of \(view.totalRows)", .dim))
+        }
+        if !state.search.isEmpty {
+            let count = model.searchMatches(view).count
+            right.append(("search \"\(state.search)\": \(count) match\(count == 1 ? "" : "es")", .dim))
+        }
         if let column = state.sortColumn, view.content.columns.indices.contains(column) {
             let title = view.content.columns[column].title.isEmpty ? "new" : view.content.columns[column].title
-            right.append("sort \(title) \(state.sortReversed ? "↓" : "↑")")
+            right.append(("sort \(title) \(state.sortReversed ? "▼" : "▲")", .dim))
         } else if state.sortReversed {
-            right.append("sort reversed")
+            right.append(("sort reversed", .dim))
         }
-        if !view.rows.isEmpty { right.append("\(view.selectedIndex + 1)/\(view.rows.count)") }
-        let rightText = right.joined(separator: "  ")
-        let rightWidth = TextWidth.of(rightText)
-        canvas.put(" " + crumbs, x: 0, y: 1, role: .breadcrumbs, limit: max(0, canvas.width - rightWidth - 2))
-        canvas.put(rightText, x: canvas.width - rightWidth - 1, y: 1, role: .dim)
+        if model.geometry.hiddenRight > 0 {
+            let count = model.geometry.hiddenRight
+            right.append(("→ \(count) more column\(plural(count))", .dim))
+        }
+        if !view.rows.isEmpty && view.content.rowsSelectable {
+            right.append(("\(view.selectedIndex + 1)/\(view.rows.count)", .dim))
+        }
+        // Whole parts from the right end; crumbs keep at least a third of the line.
+        var parts: [(String, Role)] = []
+        var used = 0
+        for part in right {
+            let w = TextWidth.of(part.0) + 2
+            if used + w > canvas.width * 2 / 3 { break }
+            parts.append(part)
+            used += w
+        }
+        canvas.put(" " + crumbs, x: 0, y: 1, role: .breadcrumbs, limit: max(0, canvas.width - used - 1))
+        var x = canvas.width - used
+        for part in parts {
+            x = canvas.put(part.0, x: x + 1, y: 1, role: part.1) + 1
+        }
+    }
+
+    /// "data 2m old" when what the screen shows may be out of date: the server is away, a
+    /// lock holds the poll, or no poll succeeded for three intervals.
+    static func staleness(_ status: WatchStatus, now: Date) -> String? {
+        guard let at = status.lastPollAt else { return nil }
+        let age = now.timeIntervalSince(at)
+        switch status.state {
+        case .retrying, .blocked:
+            return "stale: data \(Screens.duration(age)) old"
+        case .connecting, .connected:
+            guard !status.paused, age > max(10, status.interval * 3) else { return nil }
+            return "stale: data \(Screens.duration(age)) old"
+        }
     }
 
     static func drawBody(
         _ model: inout DashboardModel, view: VisibleContent, top: Int, bottom: Int, on canvas: inout some Canvas
     ) {
-        var y = top
-        let available = bottom - top
-        let headerLimit = view.content.header.isEmpty ? 0 : min(view.content.header.count, max(2, available / 2))
-        for line in view.content.header.prefix(headerLimit) {
-            var x = 1
-            for segment in line.segments {
-                x = canvas.put(segment.text, x: x, y: y, role: segment.role, limit: canvas.width - x - 1)
-            }
-            y += 1
-        }
-        if headerLimit > 0 { y += 1 }
-        guard y < bottom else { return }
+        let document = model.document(view)
+        let first = model.settleScroll(view)
+        let state = model.listState(model.route)
+        let layout = ColumnLayout.compute(
+            view.content.columns, natural: view.naturalWidths, width: canvas.width - 2, scrolled: state.columnScroll)
+        model.geometry.hiddenRight = layout.hiddenRight
+        let selectable = view.content.rowsSelectable
 
-        let widths = layout(view.content.columns, natural: view.naturalWidths, width: canvas.width - 1)
-        // Column header.
-        canvas.fill(x: 0, y: y, width: canvas.width, role: .tableHeader)
-        drawCells(
-            view.content.columns.map { RowCell($0.title) }, columns: view.content.columns, widths: widths, y: y,
-            rowRole: .tableHeader, forceRole: true, on: &canvas)
-        y += 1
-        let height = bottom - y
-        model.pageSize = max(1, height)
-        guard height > 0 else { return }
-        if view.rows.isEmpty {
-            canvas.put(view.content.emptyMessage, x: 2, y: y, role: .dim, limit: canvas.width - 3)
-            return
+        func drawColumnHeader(_ y: Int) {
+            canvas.fill(x: 0, y: y, width: canvas.width, role: .tableHeader)
+            var titles = view.content.columns.map { RowCell($0.title) }
+            if let column = state.sortColumn, titles.indices.contains(column) {
+                titles[column].text += state.sortReversed ? "▼" : "▲"
+            }
+            let ranges = drawCells(
+                titles, columns: view.content.columns, widths: layout.widths, y: y, rowRole: .tableHeader,
+                forceRole: true, on: &canvas)
+            model.geometry.columnHeaderY = y
+            model.geometry.columns = ranges
+            if layout.hiddenLeft > 0 { canvas.put("‹", x: 0, y: y, role: .tableHeader) }
+            if layout.hiddenRight > 0 { canvas.put("›", x: canvas.width - 1, y: y, role: .tableHeader) }
         }
-        let first = model.scrollOffset(height: height, rows: view.rows.count)
-        for (offset, row) in view.rows[first..<min(view.rows.count, first + height)].enumerated() {
-            let index = first + offset
-            let selected = index == view.selectedIndex
-            canvas.fill(x: 0, y: y + offset, width: canvas.width, role: selected ? .selected : .background)
-            drawCells(
-                row.cells, columns: view.content.columns, widths: widths, y: y + offset,
+        func drawRow(_ index: Int, _ y: Int) {
+            guard view.rows.indices.contains(index) else {
+                if view.rows.isEmpty && index == 0 {
+                    canvas.put(view.content.emptyMessage, x: 2, y: y, role: .dim, limit: canvas.width - 3)
+                }
+                return
+            }
+            let row = view.rows[index]
+            let selected = selectable && index == view.selectedIndex
+            canvas.fill(x: 0, y: y, width: canvas.width, role: selected ? .selected : .background)
+            if selected { canvas.placeCursor(x: 0, y: y) }
+            _ = drawCells(
+                row.cells, columns: view.content.columns, widths: layout.widths, y: y,
                 rowRole: selected ? .selected : row.role, forceRole: selected, on: &canvas)
+            model.geometry.rowLines[y] = index
+        }
+
+        var y = top
+        if document.fixedColumnHeader {
+            drawColumnHeader(y)
+            y += 1
+            for index in first..<(first + document.viewport) where y < bottom {
+                drawRow(index, y)
+                y += 1
+            }
+        } else {
+            for line in first..<(first + document.viewport) where y < bottom {
+                if line < document.header.count {
+                    var x = 1
+                    for segment in document.header[line].segments {
+                        x = canvas.put(
+                            segment.text, x: x, y: y, role: segment.role, limit: max(0, canvas.width - x - 1))
+                    }
+                } else if line == document.header.count + 1 {
+                    drawColumnHeader(y)
+                } else if line >= document.rowOffset {
+                    drawRow(line - document.rowOffset, y)
+                }
+                y += 1
+            }
+        }
+        highlightSearch(state.search, top: top, bottom: bottom, on: &canvas)
+    }
+
+    /// Marks every occurrence of the detail search in the body (smart case, as the filter).
+    static func highlightSearch(_ search: String, top: Int, bottom: Int, on canvas: inout some Canvas) {
+        guard !search.isEmpty else { return }
+        let caseSensitive = search.contains(where: \.isUppercase)
+        let needle = Array(caseSensitive ? search : search.lowercased())
+        for y in top..<bottom {
+            let line = Array(canvas.line(y))
+            let haystack = caseSensitive ? line : line.map { Character($0.lowercased()) }
+            guard haystack.count >= needle.count else { continue }
+            var start = 0
+            while start + needle.count <= haystack.count {
+                if Array(haystack[start..<(start + needle.count)]) == needle {
+                    let x = line[..<start].reduce(0) { $0 + TextWidth.of($1) }
+                    let width = needle.reduce(0) { $0 + TextWidth.of($1) }
+                    canvas.restyle(x: x, y: y, width: width, role: .searchMatch)
+                    start += needle.count
+                } else {
+                    start += 1
+                }
+            }
         }
     }
 
+    /// Draws the cells of one row; returns each visible column's x range.
     static func drawCells(
         _ cells: [RowCell], columns: [ColumnSpec], widths: [Int], y: Int, rowRole: Role, forceRole: Bool,
         on canvas: inout some Canvas
-    ) {
+    ) -> [(range: Range<Int>, index: Int)] {
         var x = 1
+        var ranges: [(range: Range<Int>, index: Int)] = []
         for (index, width) in widths.enumerated() where width > 0 {
             let cell = cells.indices.contains(index) ? cells[index] : RowCell("")
-            let text = TextWidth.fit(cell.text, to: width, alignRight: columns[index].alignRight)
+            let text = TextWidth.fit(
+                cell.text, to: width, alignRight: columns[index].alignRight, cut: cell.cut ?? columns[index].cut)
             canvas.put(text, x: x, y: y, role: forceRole ? rowRole : (cell.role ?? rowRole))
+            ranges.append((x..<(x + width), index))
             x += width + 2
         }
+        return ranges
     }
 
     /// Natural widths: the header and the widest cell among the first rows and an even sample
@@ -148,59 +284,106 @@ public enum Renderer {
             sample += stride(from: 300, to: rows.count, by: step).map { rows[$0] }
         }
         return columns.enumerated().map { index, column in
-            let widest = sample.reduce(TextWidth.of(column.title)) { current, row in
+            // +1: room for the sort arrow in the title.
+            let widest = sample.reduce(TextWidth.of(column.title) + 1) { current, row in
                 row.cells.indices.contains(index) ? max(current, TextWidth.of(row.cells[index].text)) : current
             }
             return min(max(widest, column.minWidth), column.maxWidth)
         }
     }
 
-    /// Column widths for `width` columns from their natural widths: flexible columns shrink
-    /// (least important first), expendable ones may be hidden, spare room goes to the most
-    /// important columns.
-    public static func layout(_ columns: [ColumnSpec], natural naturalWidths: [Int], width: Int) -> [Int] {
-        guard !columns.isEmpty, naturalWidths.count == columns.count else { return columns.map { _ in 0 } }
-        var widths = naturalWidths
-        func total() -> Int { widths.reduce(0) { $0 + $1 } + 2 * max(0, widths.filter { $0 > 0 }.count - 1) }
-        // The least important flexible column gives way first (by default the rightmost).
-        // Two passes: first down to half their natural width (sparing the most important
-        // column), then down to their minimum, so one column does not collapse while another
-        // keeps everything.
-        let order = widths.indices.sorted { (columns[$0].importance ?? -$0) < (columns[$1].importance ?? -$1) }
-        let natural = widths
-        let mostImportant = order.last { columns[$0].flexible }
-        for pass in 0..<2 {
-            for index in order where columns[index].flexible && !(pass == 0 && index == mostImportant) {
-                let excess = total() - width
-                if excess <= 0 { break }
-                let floor = pass == 0 ? max(columns[index].minWidth, natural[index] / 2) : columns[index].minWidth
-                let shrink = min(excess, widths[index] - floor)
-                if shrink > 0 { widths[index] -= shrink }
+    /// Header lines wrapped to `width`: a line too long continues on the next, indented under
+    /// its value (so a long message, a preview error or a cause is read in full).
+    static func wrap(_ lines: [StyledLine], width: Int) -> [StyledLine] {
+        var out: [StyledLine] = []
+        for line in lines {
+            let total = line.segments.reduce(0) { $0 + TextWidth.of($1.text) }
+            if total <= width {
+                out.append(line)
+                continue
             }
-        }
-        // Still too wide: drop whole columns, least important first (never the first column).
-        while total() > width, let drop = order.first(where: { $0 > 0 && widths[$0] > 0 }) {
-            widths[drop] = 0
-        }
-        if total() > width { widths[0] = max(1, width) }
-        // The most important column is worth more than an expendable one: hide expendable columns
-        // until it shows in full (what a WHERE says must not be cut).
-        if let key = mostImportant {
-            while natural[key] - widths[key] > width - total(),
-                let drop = order.first(where: {
-                    $0 > 0 && $0 != key && widths[$0] > 0 && (columns[$0].importance ?? 0) <= ColumnSpec.expendable
-                })
-            {
-                widths[drop] = 0
+            let indent = line.segments.first.map { $0.role == .label ? TextWidth.of($0.text) : 0 } ?? 0
+            var current: [(String, Role)] = []
+            var used = 0
+            func flush() {
+                out.append(StyledLine(current))
+                current = [(String(repeating: " ", count: indent), .label)]
+                used = indent
             }
+            for segment in line.segments {
+                var text = Substring(segment.text)
+                while !text.isEmpty {
+                    let room = width - used
+                    let w = TextWidth.of(String(text))
+                    if w <= room {
+                        current.append((String(text), segment.role))
+                        used += w
+                        break
+                    }
+                    // Break at the last space that fits, else hard.
+                    var taken = 0
+                    var cut = text.startIndex
+                    var lastSpace: String.Index?
+                    var index = text.startIndex
+                    while index < text.endIndex {
+                        let cw = TextWidth.of(text[index])
+                        if taken + cw > room { break }
+                        taken += cw
+                        if text[index] == " " { lastSpace = index }
+                        index = text.index(after: index)
+                        cut = index
+                    }
+                    if let lastSpace, lastSpace > text.startIndex, cut < text.endIndex {
+                        cut = text.index(after: lastSpace)
+                    }
+                    if cut == text.startIndex {
+                        if used > indent {
+                            flush()
+                            continue
+                        }
+                        cut = text.index(after: text.startIndex)
+                    }
+                    current.append((String(text[..<cut]), segment.role))
+                    text = text[cut...]
+                    flush()
+                }
+            }
+            if current.count > 1 || (current.count == 1 && indent == 0) { out.append(StyledLine(current)) }
         }
-        // Room left over goes back to the most important columns, up to their natural width.
-        for index in order.reversed() where widths[index] > 0 && columns[index].flexible {
-            let spare = width - total()
-            if spare <= 0 { break }
-            widths[index] += min(spare, max(0, natural[index] - widths[index]))
+        return out
+    }
+
+    // MARK: - Status
+
+    /// What keeps the checker from the server, when it does.
+    static func serverProblem(_ status: WatchStatus) -> String? {
+        switch status.state {
+        case .retrying(_, _, let reason): reason
+        case .blocked(let reason): reason
+        case .connecting, .connected: nil
         }
-        return widths
+    }
+
+    static func drawServerLine(_ model: DashboardModel, y: Int, now: Date, on canvas: inout some Canvas) {
+        canvas.fill(x: 0, y: y, width: canvas.width, role: .statusBar)
+        let retry = model.keyMap.label(for: .pollNow).map { " · \($0) retries now" } ?? ""
+        switch model.status.state {
+        case .retrying(let attempt, let retryAt, let reason):
+            let seconds = max(0, Int(retryAt.timeIntervalSince(now).rounded(.up)))
+            let tail = " · retry in \(seconds)s (attempt \(attempt))\(retry) "
+            let x = canvas.put(" ✖ server unreachable: ", x: 0, y: y, role: .statusError)
+            let room = canvas.width - x - TextWidth.of(tail)
+            let end = canvas.put(TextWidth.truncate(reason, to: max(8, room)), x: x, y: y, role: .statusBar)
+            canvas.put(tail, x: end, y: y, role: .statusWarning)
+        case .blocked(let reason):
+            let tail = " · retrying every second\(retry) "
+            let x = canvas.put(" ◌ waiting: ", x: 0, y: y, role: .statusWarning)
+            let room = canvas.width - x - TextWidth.of(tail)
+            let end = canvas.put(TextWidth.truncate(reason, to: max(8, room)), x: x, y: y, role: .statusBar)
+            canvas.put(tail, x: end, y: y, role: .dim)
+        case .connecting, .connected:
+            break
+        }
     }
 
     static func drawStatusBar(_ model: DashboardModel, y: Int, now: Date, on canvas: inout some Canvas) {
@@ -220,29 +403,26 @@ public enum Renderer {
             } else {
                 x = canvas.put(" ● connected ", x: x, y: y, role: .statusOK)
             }
-        case .blocked(let reason):
-            x = canvas.put(" ◌ \(reason) ", x: x, y: y, role: .statusWarning, limit: canvas.width * 2 / 3)
-        case .retrying(let attempt, let retryAt, let reason):
-            let seconds = max(0, Int(retryAt.timeIntervalSince(now).rounded(.up)))
-            x = canvas.put(
-                " ✖ retrying in \(seconds)s (attempt \(attempt)): \(reason) ", x: x, y: y, role: .statusError,
-                limit: canvas.width * 2 / 3)
+        case .blocked:
+            x = canvas.put(" ◌ blocked by a lock ", x: x, y: y, role: .statusWarning)
+        case .retrying(let attempt, _, _):
+            x = canvas.put(" ✖ disconnected (attempt \(attempt)) ", x: x, y: y, role: .statusError)
         }
         if model.paused {
             x = canvas.put(" PAUSED ", x: x, y: y, role: .paused)
         }
-        // Most important first: what is broken, where, how fresh; the right end may be cut.
+        // Most important first; a segment is drawn whole or not at all (the last may be cut).
         var parts: [String] = []
         if status.result != nil {
             let summary = model.summary
-            var counts = "\(summary.contracts) contracts · \(summary.violations) violations"
+            var counts = "\(count(summary.contracts, "contract")) · \(count(summary.violations, "violation"))"
             if summary.violations > 0 {
                 counts += " (\(summary.breaking) breaking\(summary.recent == 0 ? "" : ", \(summary.recent) new"))"
             }
             if summary.invalidFiles > 0 { counts += " · \(summary.invalidFiles) invalid" }
             parts.append(counts)
         }
-        if let info = status.connection { parts.append(info.target) } else { parts.append(status.target) }
+        if let problem = status.problem { parts.append("⚠ " + problem) }
         if let at = status.lastPollAt {
             let age = max(0, Int(now.timeIntervalSince(at)))
             parts.append(
@@ -250,47 +430,77 @@ public enum Renderer {
                     + (status.lastPollKind == .unchanged ? " (no change)" : ""))
         }
         parts.append(model.paused ? "polling paused" : "every \(DashboardModel.format(seconds: model.interval))")
-        if let problem = status.problem { parts.append("⚠ " + problem) }
-        canvas.put(" " + parts.joined(separator: " │ "), x: x, y: y, role: .statusBar, limit: canvas.width - x)
+        parts.append(status.connection?.target ?? status.target)
+        x += 1
+        for (index, part) in parts.enumerated() {
+            let separator = index == 0 ? "" : " │ "
+            let w = TextWidth.of(separator + part)
+            if x + w > canvas.width {
+                // The first segment is cut rather than dropped; others are dropped whole.
+                if index == 0 {
+                    canvas.put(TextWidth.truncate(part, to: canvas.width - x), x: x, y: y, role: .statusBar)
+                }
+                break
+            }
+            x = canvas.put(separator + part, x: x, y: y, role: .statusBar)
+        }
     }
+
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(plural(n))" }
 
     static func drawFooter(
         _ model: DashboardModel, view: VisibleContent, y: Int, now: Date, on canvas: inout some Canvas
     ) {
         canvas.fill(x: 0, y: y, width: canvas.width, role: .background)
+        func prompt(_ label: String, _ editor: LineEditor, _ help: String) {
+            var x = canvas.put(label, x: 0, y: y, role: .prompt)
+            let characters = Array(editor.text)
+            x = canvas.put(String(characters[..<editor.cursor]), x: x, y: y, role: .value)
+            canvas.placeCursor(x: x, y: y)
+            let cursorCharacter = editor.cursor < characters.count ? String(characters[editor.cursor]) : " "
+            x = canvas.put(cursorCharacter, x: x, y: y, role: .selected)
+            if editor.cursor + 1 < characters.count {
+                x = canvas.put(String(characters[(editor.cursor + 1)...]), x: x, y: y, role: .value)
+            }
+            canvas.put("  " + help, x: x, y: y, role: .dim)
+        }
         switch model.mode {
-        case .filter:
-            let filter = model.listState(model.route).filter
-            let x = canvas.put(" /", x: 0, y: y, role: .prompt)
-            let end = canvas.put(filter + "▏", x: x, y: y, role: .value)
-            canvas.put(
-                "  \(view.rows.count) of \(view.totalRows) match · Enter keeps · Esc clears", x: end, y: y, role: .dim)
+        case .filter(let editor):
+            prompt(" /", editor, "\(view.rows.count) of \(view.totalRows) match · Enter keeps · Esc clears")
             return
-        case .previewPrompt(let text):
-            let x = canvas.put(" preview migration file: ", x: 0, y: y, role: .prompt)
-            let end = canvas.put(text + "▏", x: x, y: y, role: .value)
-            canvas.put("  Enter runs it in a transaction and rolls back · Esc cancels", x: end, y: y, role: .dim)
+        case .search(let editor):
+            let count = model.searchMatches(view).count
+            prompt(
+                " search /", editor,
+                "\(count) match\(count == 1 ? "" : "es") · Enter keeps (n next, N previous) · Esc clears")
             return
-        case .command(let text):
-            let x = canvas.put(" :", x: 0, y: y, role: .prompt)
-            let end = canvas.put(text + "▏", x: x, y: y, role: .value)
-            canvas.put("  contracts · tables · violations · owners · q   (Tab completes)", x: end, y: y, role: .dim)
+        case .previewPrompt(let editor):
+            prompt(" preview migration file: ", editor, "Enter runs it in a transaction and rolls back · Esc cancels")
             return
-        case .normal, .help:
+        case .exportPrompt(let editor):
+            prompt(" export to: ", editor, "Enter writes (.csv: CSV, else text) · Esc cancels")
+            return
+        case .command(let editor):
+            let candidates = model.commandCandidates(editor.text)
+            prompt(" :", editor, candidates.prefix(8).joined(separator: " ") + "  (Tab completes)")
+            return
+        case .help, .inspect:
+            canvas.put(" Esc closes", x: 0, y: y, role: .footerHint)
+            return
+        case .normal:
             break
         }
         if let flash = model.flash, flash.until >= now {
             canvas.put(" " + flash.text, x: 0, y: y, role: flash.isError ? .flashError : .flashInfo)
             return
         }
-        var hints: [(String, String)] = [
-            ("Enter", "open"), ("Esc", "back"), ("/", "filter"), ("s", "sort"), (":", "jump"),
-            ("R", "poll"), ("space", model.paused ? "resume" : "pause"), ("y", "copy email"), ("m", "message"),
-            ("?", "help"), ("q", "quit"),
-        ]
-        if model.stack.count == 1 { hints.remove(at: 1) }
+        var hints = model.route.isDetail ? RootScreen.detailHints : RootScreen.screen(model.rootScreen).hints
+        if model.route.isDetail && !view.content.rowsSelectable { hints.removeAll { $0.command == .open } }
+        if !model.route.isDetail && model.stack.count == 1 { hints.removeAll { $0.command == .back } }
+        hints += [(.pause, model.paused ? "resume" : "pause"), (.help, "help"), (.quit, "quit")]
         var x = 1
-        for (key, action) in hints {
+        for (command, action) in hints {
+            guard let key = model.keyMap.label(for: command) else { continue }
             let width = TextWidth.of(key) + 1 + TextWidth.of(action) + 2
             if x + width > canvas.width { break }
             x = canvas.put(key, x: x, y: y, role: .footerKey)
@@ -298,26 +508,52 @@ public enum Renderer {
         }
     }
 
-    static func drawHelp(_ model: DashboardModel, on canvas: inout some Canvas) {
-        var lines: [(String, String, Bool)] = [] // key, text, isGroupTitle
+    // MARK: - Overlays
+
+    /// The help text: this screen's own keys first, then every group; generated from the live
+    /// key map, so a rebinding shows here as it works.
+    static func helpLines(_ model: DashboardModel) -> [(key: String, text: String, isTitle: Bool)] {
+        var lines: [(key: String, text: String, isTitle: Bool)] = []
+        let screen = RootScreen.screen(model.rootScreen)
+        let here = model.route.isDetail ? "a detail of \(screen.name)" : "\(screen.name): \(screen.summary)"
+        lines.append(("", "This screen: " + here, true))
+        let own = model.keyMap.bindings.filter { binding in
+            switch binding.scope {
+            case .screen(let id): id == screen.id && !model.route.isDetail
+            case .details: model.route.isDetail
+            case .lists: !model.route.isDetail
+            case .everywhere: false
+            }
+        }
+        for binding in own {
+            lines.append((binding.keys.isEmpty ? "(off)" : binding.label, binding.description, false))
+        }
         var group = ""
-        for binding in KeyMap.bindings {
+        for binding in model.keyMap.bindings where binding.scope == .everywhere {
             if binding.group != group {
                 group = binding.group
                 lines.append(("", group, true))
             }
-            lines.append((binding.label, binding.description, false))
+            lines.append((binding.keys.isEmpty ? "(off)" : binding.label, binding.description, false))
         }
-        let extra = model.hints
-        let boxWidth = min(canvas.width - 4, 88)
-        let extraHeight = extra.isEmpty ? 0 : extra.count + 1
-        // One column when it fits, else two.
-        let oneColumn = lines.count + extraHeight + 2 <= canvas.height - 2
-        let contentHeight = (oneColumn ? lines.count : (lines.count + 1) / 2) + extraHeight
-        let boxHeight = min(canvas.height - 2, contentHeight + 2)
+        lines.append(("", "Anywhere you type (filter, :, search, prompts)", true))
+        lines.append(("← → ^A ^E", "move; ^U ^K ^W delete; Tab completes a : command", false))
+        if !model.hints.isEmpty {
+            lines.append(("", "This session", true))
+            for hint in model.hints { lines.append(("", hint, false)) }
+        }
+        return lines
+    }
+
+    static func drawHelp(_ model: DashboardModel, scroll: Int, on canvas: inout some Canvas) {
+        let lines = helpLines(model)
+        let boxWidth = min(canvas.width, 84)
+        let boxHeight = min(canvas.height - 2, lines.count + 2)
         let left = (canvas.width - boxWidth) / 2
         let top = max(0, (canvas.height - boxHeight) / 2)
         let inner = boxWidth - 2
+        let visible = boxHeight - 2
+        let first = min(scroll, max(0, lines.count - visible))
         canvas.put("┌" + String(repeating: "─", count: inner) + "┐", x: left, y: top, role: .helpBorder)
         canvas.put(" keys ", x: left + 2, y: top, role: .helpTitle)
         for row in 1..<(boxHeight - 1) {
@@ -326,32 +562,55 @@ public enum Renderer {
             canvas.put("│", x: left + boxWidth - 1, y: top + row, role: .helpBorder)
         }
         canvas.put("└" + String(repeating: "─", count: inner) + "┘", x: left, y: top + boxHeight - 1, role: .helpBorder)
-        canvas.put(" Esc or ? closes ", x: left + boxWidth - 18, y: top + boxHeight - 1, role: .helpTitle)
-        var y = top + 1
-        // Two columns of bindings when they do not fit in one.
-        let rowsAvailable = max(1, boxHeight - 2 - extraHeight)
-        let columnsNeeded = oneColumn ? 1 : 2
-        let perColumn = (lines.count + columnsNeeded - 1) / columnsNeeded
-        let columnWidth = inner / columnsNeeded
-        for (index, line) in lines.enumerated() {
-            let column = index / max(1, perColumn)
-            let row = index % max(1, perColumn)
-            guard row < rowsAvailable else { continue }
-            let x = left + 2 + column * columnWidth
-            if line.2 {
-                canvas.put(line.1, x: x, y: y + row, role: .helpTitle, limit: columnWidth - 2)
+        // How to close, always on the frame; where in the list, when it scrolls.
+        let more = lines.count > visible ? " \(first + 1)-\(min(lines.count, first + visible))/\(lines.count) ↑↓ " : ""
+        let close = " Esc ? q close "
+        canvas.put(more, x: left + 2, y: top + boxHeight - 1, role: .helpTitle)
+        canvas.put(close, x: left + boxWidth - 1 - TextWidth.of(close), y: top + boxHeight - 1, role: .helpTitle)
+        let keyWidth = 11
+        for (offset, line) in lines[first..<min(lines.count, first + visible)].enumerated() {
+            let y = top + 1 + offset
+            if line.isTitle {
+                canvas.put(line.text, x: left + 2, y: y, role: .helpTitle, limit: inner - 2)
             } else {
-                canvas.put(TextWidth.fit(line.0, to: 9), x: x, y: y + row, role: .helpKey)
-                canvas.put(line.1, x: x + 10, y: y + row, role: .helpText, limit: columnWidth - 12)
+                canvas.put(TextWidth.fit(line.key, to: keyWidth - 1), x: left + 2, y: y, role: .helpKey)
+                canvas.put(line.text, x: left + 2 + keyWidth, y: y, role: .helpText, limit: inner - keyWidth - 2)
             }
         }
-        y += min(perColumn, rowsAvailable)
-        if !extra.isEmpty {
-            y += 1
-            for line in extra where y < top + boxHeight - 1 {
-                canvas.put(line, x: left + 2, y: y, role: .helpText, limit: inner - 2)
-                y += 1
+    }
+
+    /// `i`: the selected row, each column's title and its full text (wrapped).
+    static func drawInspector(_ model: DashboardModel, view: VisibleContent, on canvas: inout some Canvas) {
+        guard view.rows.indices.contains(view.selectedIndex) else { return }
+        let row = view.rows[view.selectedIndex]
+        let boxWidth = min(canvas.width - 2, 100)
+        let inner = boxWidth - 2
+        let titleWidth = min(20, (view.content.columns.map { TextWidth.of($0.title) }.max() ?? 4) + 2)
+        var lines: [StyledLine] = []
+        for (index, column) in view.content.columns.enumerated() {
+            let text = row.cells.indices.contains(index) ? row.cells[index].text : ""
+            let title = column.title.isEmpty ? "#" : column.title
+            lines.append(
+                StyledLine([(TextWidth.fit(title, to: titleWidth), .label), (text.isEmpty ? "—" : text, .value)]))
+        }
+        let wrapped = wrap(lines, width: inner - 2)
+        let boxHeight = min(canvas.height - 2, wrapped.count + 2)
+        let left = (canvas.width - boxWidth) / 2
+        let top = max(0, (canvas.height - boxHeight) / 2)
+        canvas.put("┌" + String(repeating: "─", count: inner) + "┐", x: left, y: top, role: .helpBorder)
+        canvas.put(" row in full ", x: left + 2, y: top, role: .helpTitle)
+        for offset in 1..<(boxHeight - 1) {
+            let y = top + offset
+            canvas.put("│", x: left, y: y, role: .helpBorder)
+            canvas.fill(x: left + 1, y: y, width: inner, role: .helpText)
+            canvas.put("│", x: left + boxWidth - 1, y: y, role: .helpBorder)
+            guard wrapped.indices.contains(offset - 1) else { continue }
+            var x = left + 2
+            for segment in wrapped[offset - 1].segments {
+                x = canvas.put(segment.text, x: x, y: y, role: segment.role, limit: max(0, left + boxWidth - 2 - x))
             }
         }
+        canvas.put("└" + String(repeating: "─", count: inner) + "┘", x: left, y: top + boxHeight - 1, role: .helpBorder)
+        canvas.put(" any key closes ", x: left + boxWidth - 18, y: top + boxHeight - 1, role: .helpTitle)
     }
 }

@@ -8,13 +8,31 @@ public enum Route: Hashable, Sendable {
     case violations
     case owners
     case changes
+    case notices
+    /// A contract file: its columns, or (invalid) its error with the offending lines.
     case contract(file: String)
     case table(QualifiedName)
     case violation(ViolationID)
+    /// A violation the last preview says the migration would introduce.
+    case wouldBreak(ViolationID)
     case owner(String)
+    /// One catalog change (by its row id on the Changes screen).
+    case change(String)
 
-    public static let roots: [Route] = [.contracts, .tables, .violations, .owners, .changes]
+    /// The root screen this route is, nil for a detail.
+    public var screen: ScreenID? {
+        switch self {
+        case .contracts: .contracts
+        case .tables: .tables
+        case .violations: .violations
+        case .owners: .owners
+        case .changes: .changes
+        case .notices: .notices
+        default: nil
+        }
+    }
 
+    public var isDetail: Bool { screen == nil }
 }
 
 /// How a value sorts: numbers numerically, text case-insensitively.
@@ -33,30 +51,38 @@ public enum SortKey: Sendable, Hashable, Comparable {
 }
 
 public struct ColumnSpec: Sendable, Hashable {
+    /// Where text that does not fit is cut (an ellipsis marks the cut).
+    public enum Cut: Sendable, Hashable {
+        case end
+        /// Keep the end: `…object_images.additional_images` still says which column.
+        case start
+        case middle
+    }
+
     public var title: String
     public var minWidth: Int
     public var maxWidth: Int
-    /// Flexible columns shrink first when space is short and take what is left over.
+    /// Flexible columns shrink toward `minWidth` when space is short and take what is left over.
     public var flexible: Bool
     public var alignRight: Bool
-    /// When space is short, flexible columns of lower importance shrink first (nil: columns to
-    /// the right are less important).
-    public var importance: Int?
+    /// 0: the column identifies the row (WHERE, TABLE, ACTUAL…): it is cut last and never
+    /// hidden while a lower-priority column shows. Higher numbers shrink, then hide, first.
+    public var priority: Int
+    public var cut: Cut
 
-    /// Importance at or below this marks a column that may be hidden so that the most important
-    /// column shows in full (file paths, contract names repeated elsewhere).
-    public static let expendable = -9
+    public var identifies: Bool { priority == 0 }
 
     public init(
         _ title: String, min: Int, max: Int = 60, flexible: Bool = false, alignRight: Bool = false,
-        importance: Int? = nil
+        priority: Int = 1, cut: Cut = .end
     ) {
-        self.importance = importance
         self.title = title
         self.minWidth = min
         self.maxWidth = max
         self.flexible = flexible
         self.alignRight = alignRight
+        self.priority = priority
+        self.cut = cut
     }
 }
 
@@ -65,11 +91,14 @@ public struct RowCell: Sendable, Hashable {
     /// nil: the row's role.
     public var role: Role?
     public var sortKey: SortKey
+    /// nil: where the column cuts.
+    public var cut: ColumnSpec.Cut?
 
-    public init(_ text: String, role: Role? = nil, sort: SortKey? = nil) {
+    public init(_ text: String, role: Role? = nil, sort: SortKey? = nil, cut: ColumnSpec.Cut? = nil) {
         self.text = text
         self.role = role
         self.sortKey = sort ?? .text(text)
+        self.cut = cut
     }
 }
 
@@ -133,10 +162,12 @@ public struct ScreenContent: Sendable, Hashable {
     public var emptyMessage: String
     /// What `y` copies when no row offers anything (the owner of a detail screen).
     public var copyText: String?
+    /// False for text to read (a diff): `j`/`k` scroll it instead of selecting lines.
+    public var rowsSelectable: Bool
 
     public init(
         title: String, header: [StyledLine] = [], columns: [ColumnSpec], rows: [ContentRow], emptyMessage: String,
-        copyText: String? = nil
+        copyText: String? = nil, rowsSelectable: Bool = true
     ) {
         self.title = title
         self.header = header
@@ -144,5 +175,6 @@ public struct ScreenContent: Sendable, Hashable {
         self.rows = rows
         self.emptyMessage = emptyMessage
         self.copyText = copyText
+        self.rowsSelectable = rowsSelectable
     }
 }

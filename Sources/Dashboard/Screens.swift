@@ -25,26 +25,42 @@ public struct Screens {
         case .violations: violationList()
         case .owners: ownerList()
         case .changes: changeList()
+        case .notices: noticeList()
         case .contract(let file): contractDetail(file)
         case .table(let name): tableDetail(name)
         case .violation(let id): violationDetail(id)
+        case .wouldBreak(let id): wouldBreakDetail(id)
         case .owner(let key): ownerDetail(key)
+        case .change(let id): changeDetail(id)
         }
     }
 
     /// Short label for breadcrumbs.
     public func title(for route: Route) -> String {
-        switch route {
-        case .contracts: "Contracts"
-        case .tables: "Tables"
-        case .violations: "Violations"
-        case .owners: "Owners"
-        case .changes: "Changes"
-        case .contract(let file): contracts.first { $0.file == file }?.name ?? file
-        case .table(let name): name.description
-        case .violation(let id): Self.label(id, result: result)
-        case .owner(let key): owners().first { $0.key == key }?.display ?? key
+        if let screen = route.screen {
+            let name = RootScreen.screen(screen).name
+            return screen == .violations && showResolved ? name + " (with resolved)" : name
         }
+        switch route {
+        case .contract(let file): return contracts.first { $0.file == file }?.name ?? contractStem(file)
+        case .table(let name): return name.description
+        case .violation(let id): return Self.label(id, result: result)
+        case .wouldBreak(let id): return "would break " + (id.column.map { "\(id.table.name).\($0)" } ?? id.table.name)
+        case .owner(let key): return owners().first { $0.key == key }?.display ?? key
+        case .change(let id): return status.changes.first { Self.changeID($0) == id }?.change.kind.rawValue ?? "change"
+        default: return ""
+        }
+    }
+
+    /// A change event's identity (stable while it is kept).
+    static func changeID(_ event: ChangeEvent) -> String {
+        let change = event.change
+        return "\(event.at.timeIntervalSince1970)|\(change.location)|\(change.kind.rawValue)|\(change.old ?? "")"
+    }
+
+    /// The notices about one contract.
+    func notices(for contract: Contract) -> [Notice] {
+        (result?.notices ?? []).filter { $0.contract == contract.name }
     }
 
     static func label(_ id: ViolationID, result: CheckResult?) -> String {
@@ -208,6 +224,7 @@ public struct Screens {
                         found.isEmpty ? "0" : "\(found.count) (\(breaking) breaking)",
                         role: found.isEmpty ? nil : (breaking > 0 ? .violationError : .violationWarning),
                         sort: .number(Double(found.count))),
+                    Self.count(notices(for: contract).count),
                 ], target: .contract(file: contract.file), copyText: contract.owner?.email)
         }
         for file in Set(status.contracts.errors.map(\.file)).sorted() {
@@ -220,24 +237,26 @@ public struct Screens {
                         RowCell(contractStem(file)),
                         RowCell(
                             first.map { "\($0.line.map { "line \($0): " } ?? "")\($0.message)" } ?? "",
-                            role: .contractInvalid),
+                            role: .contractInvalid, cut: .end),
                         RowCell("—", role: .dim),
                         Self.count(0),
-                    ]))
+                        Self.count(0),
+                    ], target: .contract(file: file)))
         }
         rows.sort { $0.id < $1.id }
         return ScreenContent(
             title: "Contracts",
             columns: [
-                ColumnSpec("STATUS", min: 10, max: 11),
-                ColumnSpec("CONTRACT", min: 12, max: 44, flexible: true, importance: -3),
-                ColumnSpec("TABLE", min: 10, max: 40, flexible: true, importance: -4),
-                ColumnSpec("OWNER", min: 10, max: 32, flexible: true, importance: -1),
-                ColumnSpec("VIOLATIONS", min: 10, max: 16, alignRight: true),
+                ColumnSpec("STATUS", min: 6, max: 11, flexible: true, priority: 0),
+                ColumnSpec("CONTRACT", min: 12, max: 44, flexible: true, priority: 0, cut: .middle),
+                ColumnSpec("TABLE", min: 12, max: 40, flexible: true, priority: 0, cut: .start),
+                ColumnSpec("OWNER", min: 8, max: 32, flexible: true, priority: 3),
+                ColumnSpec("VIOLATIONS", min: 10, max: 16, alignRight: true, priority: 2),
+                ColumnSpec("NOTICES", min: 7, max: 7, alignRight: true, priority: 4),
             ],
             rows: rows,
             emptyMessage: status.contracts.fileCount == 0
-                ? "No contract files (*.json) in the contracts folder." : "Loading contracts…"
+                ? "No contract files (*.json, *.yaml) in \(status.contractsFolder)." : "Loading contracts…"
         )
     }
 
@@ -294,10 +313,11 @@ public struct Screens {
         return ScreenContent(
             title: "Tables",
             columns: [
-                ColumnSpec("TABLE", min: 12, max: 50, flexible: true), ColumnSpec("KIND", min: 5, max: 24),
-                ColumnSpec("COLUMNS", min: 7, max: 7, alignRight: true),
-                ColumnSpec("CONTRACT", min: 8, max: 44, flexible: true),
-                ColumnSpec("STATUS", min: 14, max: 18),
+                ColumnSpec("TABLE", min: 16, max: 64, flexible: true, priority: 0, cut: .start),
+                ColumnSpec("KIND", min: 5, max: 24, flexible: true, priority: 3),
+                ColumnSpec("COLUMNS", min: 7, max: 7, alignRight: true, priority: 4),
+                ColumnSpec("CONTRACT", min: 8, max: 44, flexible: true, priority: 2, cut: .middle),
+                ColumnSpec("STATUS", min: 14, max: 18, flexible: true, priority: 1),
             ],
             rows: rows,
             emptyMessage: status.snapshot == nil
@@ -305,13 +325,22 @@ public struct Screens {
         )
     }
 
+    /// Live violations the last preview says the migration would fix.
+    var fixedByPreview: Set<ViolationID> {
+        guard let preview = status.preview, preview.error == nil else { return [] }
+        return Set(preview.fixed.map(\.id))
+    }
+
     func violationList() -> ScreenContent {
         let rows = (result?.violations ?? []).map { violation in
             let isNew = status.isRecent(violation.id)
+            let wouldFix = fixedByPreview.contains(violation.id)
             return ContentRow(
                 id: Self.key(violation.id),
                 cells: [
-                    RowCell(isNew ? "●" : " ", role: .new, sort: .number(isNew ? 0 : 1)),
+                    wouldFix
+                        ? RowCell("✓", role: .contractOK, sort: .number(0.5))
+                        : RowCell(isNew ? "●" : " ", role: .new, sort: .number(isNew ? 0 : 1)),
                     Self.severityCell(violation),
                     RowCell(violation.kind.rawValue),
                     RowCell(violation.location),
@@ -334,7 +363,10 @@ public struct Screens {
                             "would break \(preview.introduced.count)",
                             preview.introduced.isEmpty ? .contractOK : .violationError
                         ),
-                        (", would fix \(preview.fixed.count) (run in a transaction and rolled back; P clears)", .dim),
+                        (
+                            ", would fix \(preview.fixed.count) (✓ marks them; run in a transaction and rolled back; "
+                                + "P clears)", .dim
+                        ),
                     ]))
             }
             for violation in preview.introduced {
@@ -347,7 +379,7 @@ public struct Screens {
                             RowCell(violation.location), RowCell(violation.expected.description),
                             RowCell(violation.actual.description),
                             RowCell(violation.contract), RowCell(Self.ownerName(violation.owner)),
-                        ], copyText: violation.owner?.email))
+                        ], target: .wouldBreak(violation.id), copyText: violation.owner?.email))
             }
         }
         if showResolved {
@@ -376,13 +408,13 @@ public struct Screens {
             title: showResolved ? "Violations (with resolved)" : "Violations",
             header: header,
             columns: [
-                ColumnSpec("", min: 1, max: 1), ColumnSpec("SEVERITY", min: 8, max: 8),
-                ColumnSpec("KIND", min: 10, max: 24),
-                ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1),
-                ColumnSpec("EXPECTED", min: 8, max: 30, flexible: true, importance: -4),
-                ColumnSpec("ACTUAL", min: 8, max: 30, flexible: true, importance: -3),
-                ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true, importance: -9),
-                ColumnSpec("OWNER", min: 8, max: 32, flexible: true, importance: -2),
+                ColumnSpec("", min: 1, max: 1, priority: 0), ColumnSpec("LEVEL", min: 5, max: 8, priority: 0),
+                ColumnSpec("KIND", min: 10, max: 24, flexible: true, priority: 0),
+                ColumnSpec("WHERE", min: 16, max: 64, flexible: true, priority: 0, cut: .start),
+                ColumnSpec("EXPECTED", min: 8, max: 30, flexible: true, priority: 1),
+                ColumnSpec("ACTUAL", min: 8, max: 30, flexible: true, priority: 0),
+                ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true, priority: 3, cut: .middle),
+                ColumnSpec("OWNER", min: 8, max: 32, flexible: true, priority: 2),
             ],
             rows: all,
             emptyMessage: result == nil ? "Waiting for the first check…" : "No violations: every contract holds."
@@ -414,14 +446,14 @@ public struct Screens {
         return ScreenContent(
             title: "Owners",
             columns: [
-                ColumnSpec("OWNER", min: 10, max: 32, flexible: true, importance: -1),
-                ColumnSpec("EMAIL", min: 10, max: 36, flexible: true, importance: -2),
-                ColumnSpec("ROLES", min: 5, max: 30, flexible: true, importance: -5),
-                ColumnSpec("CHANNEL", min: 7, max: 20, flexible: true, importance: -9),
-                ColumnSpec("CONTRACTS", min: 9, max: 9, alignRight: true),
-                ColumnSpec("OPEN", min: 4, max: 6, alignRight: true),
-                ColumnSpec("BREAKING", min: 8, max: 8, alignRight: true),
-                ColumnSpec("OPEN FOR", min: 8, max: 10, alignRight: true),
+                ColumnSpec("OWNER", min: 12, max: 32, flexible: true, priority: 0),
+                ColumnSpec("EMAIL", min: 10, max: 36, flexible: true, priority: 1),
+                ColumnSpec("ROLES", min: 5, max: 30, flexible: true, priority: 4),
+                ColumnSpec("CHANNEL", min: 7, max: 20, flexible: true, priority: 5),
+                ColumnSpec("CONTRACTS", min: 9, max: 9, alignRight: true, priority: 3),
+                ColumnSpec("OPEN", min: 4, max: 6, alignRight: true, priority: 1),
+                ColumnSpec("BREAKING", min: 8, max: 8, alignRight: true, priority: 2),
+                ColumnSpec("OPEN FOR", min: 8, max: 10, alignRight: true, priority: 3),
             ],
             rows: rows,
             emptyMessage: "No contracts, so no owners."
@@ -429,7 +461,6 @@ public struct Screens {
     }
 
     func changeList() -> ScreenContent {
-        let violationsByID = Dictionary((result?.violations ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let rows = status.changes.enumerated().map { index, event in
             var effect: [String] = []
             if !event.opened.isEmpty {
@@ -444,11 +475,8 @@ public struct Screens {
                         + event.closed.map { "\($0.kind.rawValue)\($0.column.map { " " + $0 } ?? "")" }.joined(
                             separator: ", "))
             }
-            let target: Route =
-                event.opened.first(where: { violationsByID[$0] != nil }).map { .violation($0) }
-                ?? .table(event.change.table)
             return ContentRow(
-                id: "\(event.at.timeIntervalSince1970)|\(index)|\(event.change.location)|\(event.change.kind.rawValue)",
+                id: Self.changeID(event) + "|\(index)",
                 cells: [
                     RowCell(Self.clock(event.at), sort: .number(event.at.timeIntervalSince1970)),
                     RowCell(
@@ -460,15 +488,15 @@ public struct Screens {
                     RowCell(
                         effect.isEmpty ? "—" : effect.joined(separator: "; "),
                         role: event.opened.isEmpty ? (event.closed.isEmpty ? .dim : .contractOK) : .violationError),
-                ], target: target)
+                ], target: .change(Self.changeID(event)))
         }
         return ScreenContent(
             title: "Changes",
             columns: [
-                ColumnSpec("TIME", min: 8, max: 8), ColumnSpec("CHANGE", min: 12, max: 22),
-                ColumnSpec("WHERE", min: 12, max: 50, flexible: true, importance: -1),
-                ColumnSpec("OLD → NEW", min: 10, max: 50, flexible: true, importance: -3),
-                ColumnSpec("VIOLATIONS", min: 10, max: 60, flexible: true, importance: -2),
+                ColumnSpec("TIME", min: 8, max: 8, priority: 2), ColumnSpec("CHANGE", min: 12, max: 22, priority: 0),
+                ColumnSpec("WHERE", min: 16, max: 64, flexible: true, priority: 0, cut: .start),
+                ColumnSpec("OLD → NEW", min: 12, max: 60, flexible: true, priority: 0, cut: .middle),
+                ColumnSpec("VIOLATIONS", min: 10, max: 60, flexible: true, priority: 1),
             ],
             rows: rows,
             emptyMessage:
@@ -501,17 +529,7 @@ public struct Screens {
 
     func contractDetail(_ file: String) -> ScreenContent {
         guard let contract = contracts.first(where: { $0.file == file }) else {
-            let errors = status.contracts.errors.filter { $0.file == file }
-            return ScreenContent(
-                title: contractStem(file),
-                header: [
-                    StyledLine.field("File", file),
-                    StyledLine.field("Status", "! invalid: this file could not be read", .contractInvalid),
-                ]
-                    + errors.map { StyledLine([("  \($0.description)", .contractInvalid)]) },
-                columns: [ColumnSpec("COLUMN", min: 10)], rows: [],
-                emptyMessage: "Fix the file; it is read again on every poll."
-            )
+            return invalidContractDetail(file)
         }
         let table = contract.qualifiedTable
         let relation = status.snapshot?.relation(table)
@@ -544,6 +562,9 @@ public struct Screens {
                     contract.customProperties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
                         separator: "  "), .dim))
         }
+        for notice in notices(for: contract) {
+            header.append(StyledLine.field("Notice", "\(notice.kind.rawValue): \(notice.detail)", .violationWarning))
+        }
         header += ownerCard(contract)
         let rows = contract.columns.map { column in
             let actual = relation?.column(named: column.name)
@@ -572,13 +593,178 @@ public struct Screens {
         return ScreenContent(
             title: contract.name, header: header,
             columns: [
-                ColumnSpec("COLUMN", min: 8, max: 40, flexible: true),
-                ColumnSpec("EXPECTED (CONTRACT)", min: 12, max: 60, flexible: true),
-                ColumnSpec("ACTUAL (CATALOG)", min: 12, max: 60, flexible: true),
-                ColumnSpec("STATE", min: 8, max: 50, flexible: true),
+                ColumnSpec("COLUMN", min: 8, max: 40, flexible: true, priority: 0, cut: .middle),
+                ColumnSpec("EXPECTED (CONTRACT)", min: 12, max: 60, flexible: true, priority: 1),
+                ColumnSpec("ACTUAL (CATALOG)", min: 12, max: 60, flexible: true, priority: 0),
+                ColumnSpec("STATE", min: 8, max: 50, flexible: true, priority: 0),
             ],
             rows: rows, emptyMessage: "The contract lists no columns.", copyText: contract.owner?.email
         )
+    }
+
+    /// A file that did not load: each error at file:line:column, the lines around it with a
+    /// caret under the column, and what to do.
+    func invalidContractDetail(_ file: String) -> ScreenContent {
+        let errors = status.contracts.errors.filter { $0.file == file }
+        var header: [StyledLine] = [
+            StyledLine.field("File", file),
+            StyledLine.field(
+                "Status", "! invalid: \(errors.count) problem\(plural(errors.count)); the other contracts still load",
+                .contractInvalid),
+        ]
+        for error in errors {
+            header.append(StyledLine([]))
+            header.append(StyledLine.field("Error", error.description, .contractInvalid))
+            let numberWidth = String(error.excerpt.last?.number ?? 0).count
+            for line in error.excerpt {
+                let number =
+                    String(repeating: " ", count: numberWidth - String(line.number).count) + String(line.number)
+                header.append(
+                    StyledLine([
+                        (TextWidth.fit("", to: 11), .label), (number + " │ ", .dim),
+                        (
+                            line.text.replacingOccurrences(of: "\t", with: " "),
+                            line.number == error.line ? .value : .dim
+                        ),
+                    ]))
+                if line.number == error.line, let column = error.column, column >= 1 {
+                    let pad = String(repeating: " ", count: numberWidth) + " │ "
+                    let before = String(line.text.prefix(column - 1))
+                    header.append(
+                        StyledLine([
+                            (TextWidth.fit("", to: 11), .label), (pad, .dim),
+                            (String(repeating: " ", count: TextWidth.of(before)) + "^", .contractInvalid),
+                        ]))
+                }
+            }
+        }
+        header.append(StyledLine([]))
+        header.append(
+            StyledLine.field(
+                "Next", "fix the file and save: it is read again at the next poll (`contractwatch lint` checks it too)",
+                .dim))
+        return ScreenContent(
+            title: contractStem(file), header: header, columns: [], rows: [], emptyMessage: "",
+            rowsSelectable: false)
+    }
+
+    /// Every notice of the last check: worth knowing, not a violation.
+    func noticeList() -> ScreenContent {
+        let byName = Dictionary(contracts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let rows = (result?.notices ?? []).enumerated().map { index, notice in
+            let table = notice.table.map { QualifiedName(schema: notice.schema ?? "public", name: $0) }
+            let place =
+                table.map { table in
+                    notice.column.map { table.description + "." + QualifiedName.display($0) } ?? table.description
+                }
+                ?? "—"
+            let contract = notice.contract.flatMap { byName[$0] }
+            let target: Route? = contract.map { .contract(file: $0.file) } ?? table.map { .table($0) }
+            return ContentRow(
+                id: "\(index)|\(notice.kind.rawValue)|\(place)",
+                cells: [
+                    RowCell(notice.kind.rawValue, role: .violationWarning), RowCell(place),
+                    RowCell(notice.contract ?? "—", role: notice.contract == nil ? .dim : nil), RowCell(notice.detail),
+                ], target: target, copyText: contract?.owner?.email)
+        }
+        return ScreenContent(
+            title: "Notices",
+            columns: [
+                ColumnSpec("KIND", min: 12, max: 26, flexible: true, priority: 0),
+                ColumnSpec("WHERE", min: 16, max: 60, flexible: true, priority: 0, cut: .start),
+                ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true, priority: 2, cut: .middle),
+                ColumnSpec("DETAIL", min: 16, max: 200, flexible: true, priority: 1),
+            ],
+            rows: rows,
+            emptyMessage: result == nil ? "Waiting for the first check…" : "No notices: nothing to add to the findings."
+        )
+    }
+
+    /// A violation the last preview says the migration would introduce, read like a live one.
+    func wouldBreakDetail(_ id: ViolationID) -> ScreenContent {
+        guard let preview = status.preview, let violation = preview.introduced.first(where: { $0.id == id }) else {
+            return ScreenContent(
+                title: "would break", header: [StyledLine.field("Preview", "cleared: press p to preview again", .dim)],
+                columns: [], rows: [], emptyMessage: "", rowsSelectable: false)
+        }
+        let contract = contracts.first { $0.file == violation.file }
+        var header: [StyledLine] = [
+            StyledLine([
+                ("WOULD BREAK ", .flashError), ("\(violation.kind.rawValue)  ", .value),
+                (
+                    violation.breaking ? "breaking for consumers" : "not breaking",
+                    violation.breaking ? .violationError : .dim
+                ),
+            ]),
+            StyledLine.field(
+                "Migration",
+                "\(preview.migration), previewed at \(Self.clock(preview.at)) (run in a transaction, rolled back)"),
+            StyledLine.field("Message", violation.message),
+            StyledLine.field("Where", violation.location),
+            StyledLine.field("Contract", "\(violation.contract) (\(violation.file))"),
+            StyledLine.field("Expected", violation.expected.description + "    after: " + violation.actual.description),
+        ]
+        header += ownerCard(contract)
+        let relation = status.snapshot?.relation(violation.qualifiedTable)
+        header.append(
+            StyledLine.field(
+                "Now", relation.map { "the table as it is now: \($0.columns.count) columns" } ?? "no such table now",
+                .dim))
+        let lines = DDL.diff(
+            violation: violation, contract: contract, relation: nil,
+            violatedColumns: Set([violation.column].compactMap { $0 }),
+            database: result?.database.name ?? "")
+        let rows = lines.prefix(while: { !$0.text.hasPrefix("@@ table") }).enumerated().map { index, line in
+            ContentRow(id: String(index), cells: [RowCell(line.text, role: line.role)], role: line.role)
+        }
+        return ScreenContent(
+            title: "would break", header: header,
+            columns: [ColumnSpec("WHAT THE CONTRACT SAYS", min: 10, max: 400, flexible: true, priority: 0)],
+            rows: Array(rows), emptyMessage: "", copyText: violation.owner?.email, rowsSelectable: false)
+    }
+
+    /// One catalog change: old and new in full, and exactly the violations it opened or closed.
+    func changeDetail(_ id: String) -> ScreenContent {
+        guard let event = status.changes.first(where: { Self.changeID($0) == id }) else {
+            return ScreenContent(
+                title: "change", header: [StyledLine.field("Change", "no longer kept (the newest 1,000 are)", .dim)],
+                columns: [], rows: [], emptyMessage: "", rowsSelectable: false)
+        }
+        let change = event.change
+        var header: [StyledLine] = [
+            StyledLine.field("Change", change.kind.rawValue),
+            StyledLine.field("Where", change.location),
+            StyledLine.field("At", Self.stamp(event.at)),
+        ]
+        if let old = change.old { header.append(StyledLine.field("Old", old, .diffRemoved)) }
+        if let new = change.new { header.append(StyledLine.field("New", new, .diffAdded)) }
+        let covering = contracts.filter { $0.qualifiedTable == change.table }
+        header.append(
+            StyledLine.field(
+                "Contract",
+                covering.isEmpty ? "none describes this table" : covering.map(\.name).joined(separator: ", "),
+                covering.isEmpty ? .dim : .value))
+        let live = Dictionary((result?.violations ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func row(_ id: ViolationID, opened: Bool) -> ContentRow {
+            let violation = live[id]
+            let place = id.column.map { id.table.description + "." + QualifiedName.display($0) } ?? id.table.description
+            return ContentRow(
+                id: (opened ? "opened|" : "closed|") + Self.key(id),
+                cells: [
+                    RowCell(opened ? "opened" : "closed", role: opened ? .violationError : .contractOK),
+                    RowCell(id.kind.rawValue), RowCell(place),
+                    RowCell(violation == nil ? (opened ? "resolved since" : "resolved") : "open", role: .dim),
+                ], target: .violation(id), copyText: violation?.owner?.email)
+        }
+        let rows = event.opened.map { row($0, opened: true) } + event.closed.map { row($0, opened: false) }
+        return ScreenContent(
+            title: change.kind.rawValue, header: header,
+            columns: [
+                ColumnSpec("EFFECT", min: 6, max: 8, priority: 0), ColumnSpec("KIND", min: 10, max: 24, priority: 0),
+                ColumnSpec("WHERE", min: 16, max: 64, flexible: true, priority: 0, cut: .start),
+                ColumnSpec("NOW", min: 4, max: 16, priority: 1),
+            ],
+            rows: rows, emptyMessage: "This change opened or closed no violation.")
     }
 
     func tableDetail(_ name: QualifiedName) -> ScreenContent {
@@ -593,8 +779,8 @@ public struct Screens {
                     StyledLine.field("Contracts", covering.map { "\($0.name) (\($0.file))" }.joined(separator: ", ")),
                 ],
                 columns: [
-                    ColumnSpec("COLUMN", min: 8, max: 40, flexible: true),
-                    ColumnSpec("EXPECTED (CONTRACT)", min: 12, max: 60, flexible: true),
+                    ColumnSpec("COLUMN", min: 8, max: 40, flexible: true, priority: 0),
+                    ColumnSpec("EXPECTED (CONTRACT)", min: 12, max: 60, flexible: true, priority: 0),
                 ],
                 rows: covering.flatMap { contract in
                     contract.columns.map { column in
@@ -659,13 +845,14 @@ public struct Screens {
         return ScreenContent(
             title: name.description, header: header,
             columns: [
-                ColumnSpec("#", min: 2, max: 4, alignRight: true),
-                ColumnSpec("COLUMN", min: 8, max: 40, flexible: true),
-                ColumnSpec("TYPE", min: 8, max: 40, flexible: true), ColumnSpec("NULL", min: 8, max: 8),
-                ColumnSpec("PK", min: 3, max: 4),
-                ColumnSpec("DEFAULT", min: 7, max: 30, flexible: true),
-                ColumnSpec("COMMENT", min: 7, max: 60, flexible: true),
-                ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true),
+                ColumnSpec("#", min: 2, max: 4, alignRight: true, priority: 3),
+                ColumnSpec("COLUMN", min: 8, max: 40, flexible: true, priority: 0, cut: .middle),
+                ColumnSpec("TYPE", min: 8, max: 40, flexible: true, priority: 0),
+                ColumnSpec("NULL", min: 8, max: 8, priority: 1),
+                ColumnSpec("PK", min: 3, max: 4, priority: 2),
+                ColumnSpec("DEFAULT", min: 7, max: 30, flexible: true, priority: 4),
+                ColumnSpec("COMMENT", min: 7, max: 60, flexible: true, priority: 5),
+                ColumnSpec("CONTRACT", min: 8, max: 40, flexible: true, priority: 1),
             ],
             rows: rows, emptyMessage: "This relation has no columns.", copyText: covering.first?.owner?.email
         )
@@ -699,8 +886,8 @@ public struct Screens {
             return ScreenContent(
                 title: id.kind.rawValue,
                 header: header,
-                columns: [ColumnSpec("DIFF", min: 10, max: 400, flexible: true)], rows: [],
-                emptyMessage: "Esc goes back."
+                columns: [ColumnSpec("DIFF", min: 10, max: 400, flexible: true, priority: 0)], rows: [],
+                emptyMessage: "Esc goes back.", rowsSelectable: false
             )
         }
         let contract = contracts.first { $0.file == violation.file }
@@ -772,8 +959,8 @@ public struct Screens {
         }
         return ScreenContent(
             title: Self.label(id, result: result), header: header,
-            columns: [ColumnSpec("DIFF  (- contract, + catalog)", min: 10, max: 400, flexible: true)],
-            rows: rows, emptyMessage: "", copyText: violation.owner?.email
+            columns: [ColumnSpec("DIFF  (- contract, + catalog)", min: 10, max: 400, flexible: true, priority: 0)],
+            rows: rows, emptyMessage: "", copyText: violation.owner?.email, rowsSelectable: false
         )
     }
 
@@ -815,10 +1002,11 @@ public struct Screens {
         return ScreenContent(
             title: summary.display, header: header,
             columns: [
-                ColumnSpec("SEVERITY", min: 8, max: 8), ColumnSpec("KIND", min: 10, max: 26),
-                ColumnSpec("WHERE", min: 10, max: 60, flexible: true, importance: -1),
-                ColumnSpec("CONTRACT", min: 8, max: 50, flexible: true),
-                ColumnSpec("OPEN FOR", min: 8, max: 10, alignRight: true),
+                ColumnSpec("LEVEL", min: 5, max: 8, priority: 0),
+                ColumnSpec("KIND", min: 10, max: 26, flexible: true, priority: 0),
+                ColumnSpec("WHERE", min: 16, max: 64, flexible: true, priority: 0, cut: .start),
+                ColumnSpec("CONTRACT", min: 8, max: 50, flexible: true, priority: 2, cut: .middle),
+                ColumnSpec("OPEN FOR", min: 8, max: 10, alignRight: true, priority: 1),
             ],
             rows: rows, emptyMessage: "", copyText: email
         )

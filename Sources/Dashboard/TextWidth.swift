@@ -14,8 +14,9 @@ public enum TextWidth {
 
     public static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
-        if v == 0 { return 0 }
-        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+        // Control characters are drawn escaped (`\x1B`, four cells; see `Frame.put`).
+        if v == 0x09 || v == 0x0A { return 1 }
+        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 4 }
         if v < 0x300 { return 1 }
         // Zero width: combining marks, joiners, variation selectors.
         if (0x0300...0x036F).contains(v) || (0x1AB0...0x1AFF).contains(v) || (0x1DC0...0x1DFF).contains(v)
@@ -45,24 +46,40 @@ public enum TextWidth {
         text.reduce(0) { $0 + of($1) }
     }
 
-    /// Cuts `text` to at most `width` columns, ending with `…` when something was cut.
-    public static func truncate(_ text: String, to width: Int) -> String {
+    /// Cuts `text` to at most `width` columns, an ellipsis where something was cut: at the end,
+    /// at the start (`…images.additional_images` keeps the column name) or in the middle.
+    public static func truncate(_ text: String, to width: Int, cut: ColumnSpec.Cut = .end) -> String {
         guard width > 0 else { return "" }
         if of(text) <= width { return text }
-        var out = ""
-        var used = 0
-        for character in text {
-            let w = of(character)
-            if used + w > width - 1 { break }
-            out.append(character)
-            used += w
+        if width == 1 { return "…" }
+        func take(_ characters: some Sequence<Character>, _ room: Int) -> [Character] {
+            var out: [Character] = []
+            var used = 0
+            for character in characters {
+                let w = of(character)
+                if used + w > room { break }
+                out.append(character)
+                used += w
+            }
+            return out
         }
-        return out + "…"
+        switch cut {
+        case .end:
+            return String(take(text, width - 1)) + "…"
+        case .start:
+            return "…" + String(take(text.reversed(), width - 1).reversed())
+        case .middle:
+            let head = (width - 1) / 2
+            let tail = take(text.reversed(), width - 1 - head).reversed()
+            return String(take(text, head)) + "…" + String(tail)
+        }
     }
 
     /// `text` truncated or padded with spaces to exactly `width` columns.
-    public static func fit(_ text: String, to width: Int, alignRight: Bool = false) -> String {
-        let cut = truncate(text, to: width)
+    public static func fit(_ text: String, to width: Int, alignRight: Bool = false, cut: ColumnSpec.Cut = .end)
+        -> String
+    {
+        let cut = truncate(text, to: width, cut: cut)
         let padding = String(repeating: " ", count: max(0, width - of(cut)))
         return alignRight ? padding + cut : cut + padding
     }

@@ -38,6 +38,8 @@ public enum Role: String, Sendable, Hashable, CaseIterable {
     case prompt = "input.prompt"
     case flashInfo = "flash.info"
     case flashError = "flash.error"
+    /// Matches of the search inside a detail.
+    case searchMatch = "search.match"
 }
 
 /// A colour as a theme writes it; `resolved(colors:)` maps it down to what the terminal has.

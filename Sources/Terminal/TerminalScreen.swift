@@ -18,6 +18,7 @@ public final class TerminalScreen {
     private var pairs: [PairKey: Int16] = [:]
     private let colors: Int
     private let output: FileHandle
+    private let inputTimeoutMilliseconds: Int32
 
     private struct PairKey: Hashable {
         var foreground: Int
@@ -27,7 +28,7 @@ public final class TerminalScreen {
     /// Takes over the terminal. `inputTimeoutMilliseconds` bounds how long `readKey` waits.
     /// `streams` replaces stdin/stdout (the smoke test draws to /dev/null).
     public init(
-        theme: Theme, useColor: Bool, inputTimeoutMilliseconds: Int32 = 100,
+        theme: Theme, useColor: Bool, inputTimeoutMilliseconds: Int32 = 100, showCursor: Bool = false,
         streams: (input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>)? = nil
     ) throws(StartError) {
         // Without a UTF-8 locale ncursesw draws non-ASCII characters blank (CI has no LANG).
@@ -52,13 +53,14 @@ public final class TerminalScreen {
             )
         }
         output = FileHandle.standardOutput
+        self.inputTimeoutMilliseconds = inputTimeoutMilliseconds
         isRealTerminal = streams == nil
         cbreak()
         noecho()
         nonl()
         keypad(cw_stdscr(), true)
         set_escdelay(25) // Esc is instant; no 1 s wait for an escape sequence
-        curs_set(0)
+        curs_set(showCursor ? 1 : 0)
         wtimeout(cw_stdscr(), inputTimeoutMilliseconds)
         var colorCount = 0
         if useColor && has_colors() {
@@ -109,6 +111,31 @@ public final class TerminalScreen {
         endwin()
     }
 
+    /// Reports mouse clicks, double-clicks and the wheel (on), or leaves the mouse to the
+    /// terminal so text can be selected (off, the default).
+    public func setMouse(_ on: Bool) {
+        if on {
+            let mask =
+                cw_BUTTON1_CLICKED | cw_BUTTON1_DOUBLE_CLICKED | cw_BUTTON1_PRESSED | cw_BUTTON1_RELEASED
+                | cw_BUTTON4_PRESSED | cw_BUTTON5_PRESSED
+            mousemask(mask, nil)
+            mouseinterval(250)
+        } else {
+            mousemask(0, nil)
+        }
+    }
+
+    /// A new breaking violation: the bell, or a desktop notification through the terminal.
+    public func notify(_ text: String, style: NotifyStyle) {
+        let clean = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0 != "\u{7F}" && $0 != ";" })
+        switch style {
+        case .off: return
+        case .bell: output.write(Data([0x07]))
+        case .osc9: output.write(Data("\u{1B}]9;\(clean)\u{07}".utf8))
+        case .osc777: output.write(Data("\u{1B}]777;notify;contractwatch;\(clean)\u{07}".utf8))
+        }
+    }
+
     /// Waits up to the input timeout for a key; nil when none arrived.
     public func readKey() -> Key? {
         var character: wint_t = 0
@@ -117,6 +144,9 @@ public final class TerminalScreen {
         let code = Int32(character)
         if kind == KEY_CODE_YES {
             switch code {
+            case KEY_MOUSE: return mouseEvent()
+            case KEY_BTAB: return .backTab
+            case KEY_DC: return .delete
             case KEY_UP: return .up
             case KEY_DOWN: return .down
             case KEY_LEFT: return .left
@@ -133,13 +163,67 @@ public final class TerminalScreen {
         }
         switch code {
         case 10, 13: return .enter
-        case 27: return .escape
+        case 27: return escapeSequence()
         case 9: return .tab
         case 8, 127: return .backspace
         case 1...26: return .control(Character(Unicode.Scalar(UInt8(code) + 96)))
         default:
             guard let scalar = Unicode.Scalar(UInt32(character)) else { return nil }
             return .character(Character(scalar))
+        }
+    }
+
+    private func mouseEvent() -> Key? {
+        var event = MEVENT()
+        guard getmouse(&event) == OK else { return nil }
+        let state = event.bstate
+        let action: MouseEvent.Action
+        if state & cw_BUTTON1_DOUBLE_CLICKED != 0 {
+            action = .doubleClick
+        } else if state & (cw_BUTTON1_CLICKED | cw_BUTTON1_PRESSED) != 0 {
+            action = .click
+        } else if state & cw_BUTTON4_PRESSED != 0 {
+            action = .wheelUp
+        } else if state & cw_BUTTON5_PRESSED != 0 {
+            action = .wheelDown
+        } else {
+            return nil
+        }
+        return .mouse(MouseEvent(x: Int(event.x), y: Int(event.y), action: action))
+    }
+
+    /// Esc alone, or the start of a sequence terminfo did not describe (Home and End as tmux
+    /// sends them under another TERM, Shift-Tab): read what follows at once.
+    private func escapeSequence() -> Key {
+        var bytes: [UInt32] = []
+        wtimeout(cw_stdscr(), 0)
+        defer { wtimeout(cw_stdscr(), inputTimeoutMilliseconds) }
+        while bytes.count < 6 {
+            var next: wint_t = 0
+            let kind = wget_wch(cw_stdscr(), &next)
+            if kind == ERR { break }
+            // Esc then another key (typed fast, or sent together by tmux): the key stays a key.
+            if kind == KEY_CODE_YES || (bytes.isEmpty && next != 0x5B && next != 0x4F) {
+                if kind == KEY_CODE_YES { ungetch(Int32(next)) } else { unget_wch(wchar_t(next)) }
+                break
+            }
+            bytes.append(UInt32(next))
+            if let last = bytes.last, bytes.count >= 2, (0x40...0x7E).contains(last) && last != 0x5B { break }
+        }
+        let sequence = String(String.UnicodeScalarView(bytes.compactMap(Unicode.Scalar.init)))
+        switch sequence {
+        case "": return .escape
+        case "[H", "OH", "[1~", "[7~": return .home
+        case "[F", "OF", "[4~", "[8~": return .end
+        case "[Z": return .backTab
+        case "[3~": return .delete
+        case "[5~": return .pageUp
+        case "[6~": return .pageDown
+        case "[A", "OA": return .up
+        case "[B", "OB": return .down
+        case "[C", "OC": return .right
+        case "[D", "OD": return .left
+        default: return .escape
         }
     }
 
@@ -155,6 +239,9 @@ public final class TerminalScreen {
             }
         }
         wattr_set(window, cw_A_NORMAL, 0, nil)
+        // The cursor sits on the selected row (or in the line being typed): screen readers
+        // and magnifiers follow it. It stays invisible unless `cursor: visible` is configured.
+        if let cursor = frame.cursor { wmove(window, Int32(cursor.y), Int32(cursor.x)) }
         wnoutrefresh(window)
         doupdate()
     }

@@ -29,6 +29,16 @@ public final class StopSignal: Sendable {
 
 @MainActor
 public enum UILoop {
+    /// `e` / `:export`: writes the view where the user said; a failure is said on screen.
+    static func export(_ text: String, to path: String, model: inout DashboardModel) {
+        let expanded = (path as NSString).expandingTildeInPath
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: expanded), options: .withoutOverwriting)
+        } catch {
+            model.setFlash("could not export to \(path): \(error.localizedDescription)", isError: true, now: Date())
+        }
+    }
+
     /// Reads keys (each wait is at most the input timeout), applies effects, takes the newest
     /// status, and redraws when something changed or a second passed (poll age).
     public static func run(
@@ -51,6 +61,9 @@ public enum UILoop {
                         case .copy(let text): pendingCopy = text
                         case .preview(let path): watcher.preview(file: path)
                         case .clearPreview: watcher.clearPreview()
+                        case .export(let path, let text): export(text, to: path, model: &model)
+                        case .setMouse(let on): screen.setMouse(on)
+                        case .notify(let text): screen.notify(text, style: model.notifyStyle)
                         }
                     }
                 }
@@ -59,7 +72,7 @@ public enum UILoop {
             if screen.isHungUp { return }
             let status = watcher.latest
             if status.generation != lastGeneration {
-                model.update(status)
+                for case .notify(let text) in model.update(status) { screen.notify(text, style: model.notifyStyle) }
                 lastGeneration = status.generation
                 dirty = true
             }

@@ -4,6 +4,7 @@ import Checks
 import Contracts
 import Foundation
 import Testing
+import WatchModel
 
 @testable import Dashboard
 
@@ -89,7 +90,7 @@ struct ModelTests {
         _ = m.handle(.character(":"))
         for character in "own" { _ = m.handle(.character(character)) }
         _ = m.handle(.tab)
-        #expect(m.mode == .command("owners"))
+        #expect(m.mode == .command(LineEditor("owners")))
         _ = m.handle(.enter)
         #expect(m.route == .owners)
         _ = m.handle(.character(":"))
@@ -131,32 +132,60 @@ struct ModelTests {
         #expect(m.handle(.control("c")) == [.quit])
     }
 
-    @Test func helpIsGeneratedFromTheKeyMapAndClosesWithEsc() {
-        var m = model()
-        _ = m.handle(.character("?"))
-        var frame = Frame(width: 100, height: 40)
-        Renderer.draw(&m, on: &frame, now: StatusFixture.pollTime)
-        for binding in KeyMap.bindings {
-            #expect(frame.text.contains(binding.description), "help lacks \(binding.description)")
+    @Test(arguments: [(80, 24), (120, 40)])
+    func helpIsGeneratedFromTheKeyMapScrollsAndClosesWithEsc(width: Int, height: Int) {
+        // On a list and on a detail, paging through the help shows every key that acts there,
+        // and the frame always says how to close it.
+        for start in [[Key.character("3")], [Key.character("3"), .enter]] {
+            var m = model()
+            for key in start { _ = m.handle(key) }
+            _ = m.handle(.character("?"))
+            var seen = ""
+            for _ in 0..<8 {
+                var frame = Frame(width: width, height: height)
+                Renderer.draw(&m, on: &frame, now: StatusFixture.pollTime)
+                #expect(frame.text.contains("Esc ? q close"))
+                seen += frame.text
+                _ = m.handle(.pageDown)
+            }
+            let detail = start.count > 1
+            for binding in m.keyMap.bindings {
+                let acts: Bool =
+                    switch binding.scope {
+                    case .everywhere: true
+                    case .lists: !detail
+                    case .details: detail
+                    case .screen(let id): id == .violations && !detail
+                    }
+                guard acts else { continue }
+                #expect(seen.contains(binding.description), "help lacks \(binding.description)")
+            }
+            _ = m.handle(.escape)
+            #expect(m.mode == .normal)
         }
-        _ = m.handle(.escape)
-        #expect(m.mode == .normal)
     }
 
     @Test func everyKeyInHelpDoesSomething() {
         // Each binding's command changes the model or yields an effect from some starting point.
         // Tried on the Violations list and on a violation's detail (Esc needs somewhere to go back to).
-        for binding in KeyMap.bindings {
+        for binding in KeyMap.standard.bindings {
             var worked = false
-            for start in [[Key.character("3"), .down], [Key.character("3"), .down, .enter]] {
+            let starts: [[Key]] = [
+                [.character("3"), .down], [.character("3"), .down, .enter], [.character("3"), .right],
+                [.character("3"), .enter, .character("/"), .character("t"), .enter],
+            ]
+            for start in starts {
                 var m = model()
-                for key in start { _ = m.handle(key) }
-                let before = (m.stack, m.mode, m.listState(m.route), m.paused, m.interval)
-                let effects = m.handle(binding.keys[0])
-                let after = (m.stack, m.mode, m.listState(m.route), m.paused, m.interval)
+                var frame = Frame(width: 80, height: 24)
+                Renderer.draw(&m, on: &frame, now: StatusFixture.pollTime)
+                for key in start { _ = m.handle(key, now: StatusFixture.pollTime) }
+                Renderer.draw(&m, on: &frame, now: StatusFixture.pollTime)
+                let before = (m.stack, m.mode, m.listState(m.route), m.paused, m.interval, m.flash, m.mouseEnabled)
+                let effects = m.handle(binding.keys[0], now: StatusFixture.pollTime)
+                let after = (m.stack, m.mode, m.listState(m.route), m.paused, m.interval, m.flash, m.mouseEnabled)
                 let changed =
                     before.0 != after.0 || before.1 != after.1 || before.2 != after.2 || before.3 != after.3
-                    || before.4 != after.4
+                    || before.4 != after.4 || before.5 != after.5 || before.6 != after.6
                 worked = worked || changed || !effects.isEmpty
             }
             #expect(worked, "\(binding.label) (\(binding.description)) did nothing")
@@ -347,10 +376,17 @@ struct PreviewKeyTests {
     @Test func pAsksForAFileAndEnterPreviewsIt() {
         var m = DashboardModel(status: StatusFixture.status)
         _ = m.handle(.character("p"))
-        #expect(m.mode == .previewPrompt(""))
+        #expect(m.mode == .previewPrompt(LineEditor()))
         for character in "m.sql" { _ = m.handle(.character(character)) }
         #expect(m.handle(.enter) == [.preview("m.sql")])
         #expect(m.route == .violations)
+        #expect(m.handle(.character("P")) == [], "nothing to clear yet: said, not done")
+        var status = m.status
+        status.preview = PreviewOutcome(
+            migration: "m.sql", at: StatusFixture.pollTime, introduced: [], fixed: [], error: nil)
+        status.generation += 1
+        status.contentVersion += 1
+        m.update(status)
         #expect(m.handle(.character("P")) == [.clearPreview])
         _ = m.handle(.character("p"))
         _ = m.handle(.escape)
