@@ -50,10 +50,14 @@ public struct ColumnLayout: Sendable, Hashable {
                 dropped.insert(index)
             }
         }
-        // 3. Identifying columns shrink to their minimum, the rightmost first.
+        // 3. Identifying columns shrink toward their minimum.
         let identifying = columns.indices.filter { columns[$0].identifies }
-        for index in identifying.reversed() where columns[index].flexible && total() > width {
-            widths[index] -= max(0, min(total() - width, widths[index] - columns[index].minWidth))
+        // The widest gives way first, so two long names are cut alike, not one to its minimum.
+        while total() > width {
+            let candidates = identifying.filter { columns[$0].flexible && widths[$0] > columns[$0].minWidth }
+            guard let widest = candidates.max(by: { widths[$0] < widths[$1] || (widths[$0] == widths[$1] && $0 < $1) })
+            else { break }
+            widths[widest] -= 1
         }
         // 4. Still too wide: identifying columns hide from the right (never the first one).
         for index in identifying.dropFirst().reversed() where total() > width {

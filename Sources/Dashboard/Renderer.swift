@@ -302,7 +302,11 @@ public enum Renderer {
                 out.append(line)
                 continue
             }
-            let indent = line.segments.first.map { $0.role == .label ? TextWidth.of($0.text) : 0 } ?? 0
+            // Continuation lines start under the value: after a label (the first segment, when
+            // the line has a value after it and the label is short).
+            let indent =
+                line.segments.count >= 2
+                ? line.segments.first.map { TextWidth.of($0.text) <= 22 ? TextWidth.of($0.text) : 0 } ?? 0 : 0
             var current: [(String, Role)] = []
             var used = 0
             func flush() {

@@ -894,7 +894,7 @@ public struct Screens {
         var header: [StyledLine] = [
             StyledLine([
                 (
-                    "\(violation.severity == .error ? "ERROR" : "WARNING") ",
+                    "\(violation.critical ? "CRITICAL" : violation.severity == .error ? "ERROR" : "WARNING") ",
                     violation.severity == .error ? .violationError : .violationWarning
                 ),
                 ("\(violation.kind.rawValue)  ", .value),

@@ -168,14 +168,31 @@ extension ChangeEvent {
         let beforeIDs = Set(before.map(\.id))
         let opened = after.filter { !beforeIDs.contains($0.id) }
         let closed = before.filter { !afterIDs.contains($0.id) }
-        return changes.map { change in
-            func touches(_ violation: Violation) -> Bool {
-                violation.qualifiedTable == change.table
-                    || (change.kind == .tableRenamed && violation.qualifiedTable.description == change.old)
+        func onTable(_ violation: Violation, _ change: CatalogChange) -> Bool {
+            violation.qualifiedTable == change.table
+                || (change.kind == .tableRenamed && violation.qualifiedTable.description == change.old)
+        }
+        // A column change owns the violations of that column (by its new or old name); a table
+        // change owns the table's. A violation no change owns exactly goes to every change of
+        // its table, so none is left without a cause.
+        func owns(_ change: CatalogChange, _ violation: Violation) -> Bool {
+            guard onTable(violation, change) else { return false }
+            guard let column = change.column else { return true }
+            guard let violated = violation.column else { return false }
+            return violated == column || (change.kind == .columnRenamed && violated == change.old)
+        }
+        func attribute(_ violations: [Violation]) -> [[ViolationID]] {
+            var owned = changes.map { change in violations.filter { owns(change, $0) } }
+            let claimed = Set(owned.flatMap { $0.map(\.id) })
+            for violation in violations where !claimed.contains(violation.id) {
+                for index in changes.indices where onTable(violation, changes[index]) { owned[index].append(violation) }
             }
-            return ChangeEvent(
-                at: time, change: change, opened: opened.filter(touches).map(\.id),
-                closed: closed.filter(touches).map(\.id))
+            return owned.map { $0.map(\.id) }
+        }
+        let openedBy = attribute(opened)
+        let closedBy = attribute(closed)
+        return changes.indices.map { index in
+            ChangeEvent(at: time, change: changes[index], opened: openedBy[index], closed: closedBy[index])
         }
     }
 }

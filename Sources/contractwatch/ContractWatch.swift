@@ -14,7 +14,7 @@ struct ContractWatch: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             WatchCommand.self, CheckCommand.self, DemoCommand.self, LintCommand.self, InitCommand.self,
-            OwnersCommand.self, PreviewCommand.self,
+            OwnersCommand.self, PreviewCommand.self, ConfigCommand.self,
         ],
         defaultSubcommand: WatchCommand.self
     )

@@ -152,4 +152,18 @@ struct CheckedPollTests {
         record(poll(catalog(healthy), at: 1), into: &status)
         #expect(status.state == .connected)
     }
+
+    @Test func eachChangeOwnsExactlyTheViolationsOfItsColumn() throws {
+        var status = WatchStatus(target: "t", interval: 2)
+        record(poll(catalog(healthy), at: 0), into: &status)
+        // One poll sees two changes on one table: a dropped (opens column_missing a) and b
+        // renamed to c (opens column_missing b). Each change names only its own violation.
+        let effects = record(poll(catalog([column("c", 2, nullable: false)]), at: 2), into: &status)
+        let byKind = Dictionary(effects.changes.map { ($0.change.kind, $0) }, uniquingKeysWith: { a, _ in a })
+        let dropped = try #require(byKind[.columnDropped])
+        let renamed = try #require(byKind[.columnRenamed])
+        #expect(dropped.opened.map(\.column) == ["a"], "\(effects.changes.map { "\($0.change)" })")
+        #expect(renamed.opened.map(\.column) == ["b"], "\(renamed.opened)")
+        #expect(status.cause(try #require(renamed.opened.first)) == "column renamed public.t.c (b → c)")
+    }
 }
