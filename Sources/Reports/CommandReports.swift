@@ -1,3 +1,4 @@
+import Foundation
 import Catalog
 import Checks
 import Contracts
@@ -145,12 +146,14 @@ public struct PreviewReport: Sendable {
     public var fixed: [Violation]
     public var violationsBefore: Int
     public var violationsAfter: Int
-    /// `check`'s report of the result after the migration, showing only what it introduces.
+    /// `check`'s report narrowed to what the migration changes: the contracts it breaks or
+    /// fixes, and only the violations it introduces. Contracts it does not touch, and files
+    /// that were invalid before it, are not its findings (and are no JUnit failures of it).
     public var check: CheckReport
 
     public init(
         migration: String, statementCount: Int, introduced: [Violation], fixed: [Violation],
-        violationsBefore: Int, violationsAfter: Int, check: CheckReport
+        violationsBefore: Int, violationsAfter: Int, after: CheckResult, checkedAt: Date
     ) {
         self.migration = migration
         self.statementCount = statementCount
@@ -158,7 +161,19 @@ public struct PreviewReport: Sendable {
         self.fixed = fixed
         self.violationsBefore = violationsBefore
         self.violationsAfter = violationsAfter
-        self.check = check
+        let broken = Set(introduced.map(\.file))
+        let touched = broken.union(fixed.map(\.file))
+        var focused = after
+        focused.contracts = after.contracts.filter { touched.contains($0.file) }.map { outcome in
+            var outcome = outcome
+            outcome.status = broken.contains(outcome.file) ? .violated : .ok
+            return outcome
+        }
+        focused.violations = introduced
+        focused.contractErrors = []
+        let names = Set(focused.contracts.map(\.name))
+        focused.notices = after.notices.filter { $0.contract.map(names.contains) ?? false }
+        check = CheckReport(result: focused, checkedAt: checkedAt)
     }
 
     public func render(_ format: CheckReport.Format) -> String {
@@ -199,7 +214,14 @@ public struct PreviewReport: Sendable {
                 text += "  fixed: \(violation.kind.rawValue) \(violation.location) (\(violation.contract))\n"
             }
             return text + "\n" + check.render(.text)
-        case .junit, .markdown:
+        case .markdown:
+            var text = "**Preview of `\(migration)`** (\(statementCount) statement\(plural(statementCount)), run in a "
+            text += "transaction and rolled back): would break \(introduced.count), would fix \(fixed.count).\n\n"
+            for violation in fixed {
+                text += "- ✅ would fix `\(violation.kind.rawValue)` at `\(violation.location)` (\(violation.contract))\n"
+            }
+            return text + (fixed.isEmpty ? "" : "\n") + check.render(.markdown)
+        case .junit:
             return check.render(format)
         }
     }

@@ -95,14 +95,12 @@ struct PreviewCommand: ParsableCommand {
         }
 
         let impact = MigrationImpact(before: before, after: after)
-        var shown = after
-        shown.violations = impact.introduced
         let report = PreviewReport(
             migration: migration, statementCount: script.statements.count, introduced: impact.introduced,
             fixed: impact.fixed, violationsBefore: before.violations.count, violationsAfter: after.violations.count,
-            check: CheckReport(result: shown, checkedAt: Date()))
+            after: after, checkedAt: Date())
         Output.write(report.render(format))
-        if failOn.fails(shown, violations: impact.introduced) {
+        if failOn.fails(report.check.result, violations: impact.introduced) {
             throw CommandFailure(status: ExitStatus.violations, message: "the migration would break contracts")
         }
     }
