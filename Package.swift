@@ -107,9 +107,9 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Postgres", "Catalog", "CatalogReader", "Checks", "Contracts", "ContractFiles", "Reports",
-                "DemoDatabase", "Watch", "WatchModel", "Authoring", "Preview",
+                "DemoDatabase", "Watch", "WatchModel", "Authoring", "Preview", "Dashboard",
             ],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures", "Snapshots"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -422,6 +422,10 @@ public struct DashboardModel: Sendable {
                 let target = view.rows[view.selectedIndex].target
             {
                 stack.append(target)
+                // A detail opens at its top: the header is read first, then the rows.
+                var fresh = ListState()
+                fresh.freeScroll = true
+                lists[target] = fresh
             } else if !view.rows.isEmpty && view.content.rowsSelectable {
                 setFlash("this row opens nothing further", now: now)
             }
@@ -718,7 +722,12 @@ public struct DashboardModel: Sendable {
         let document = document(view)
         if view.content.rowsSelectable && !view.rows.isEmpty {
             let target = view.selectedIndex + delta
-            if target < 0 && state.scroll > 0 && view.selectedIndex == 0 {
+            let selectedLine = document.line(ofRow: view.selectedIndex)
+            if delta > 0 && selectedLine >= state.scroll + document.viewport {
+                // The selected row is below the header still being read: scroll toward it.
+                state.scroll = min(document.maximumScroll, state.scroll + delta, selectedLine)
+                state.freeScroll = true
+            } else if target < 0 && state.scroll > 0 && view.selectedIndex == 0 {
                 // Above the first row: the header block scrolls into view.
                 state.scroll = max(0, state.scroll + delta)
                 state.freeScroll = true

@@ -1,7 +1,7 @@
-import Foundation
 import Catalog
 import Checks
 import Contracts
+import Foundation
 
 /// `contractwatch owners`: who owns each contract, whom to call, and (with `--broken`) what broke.
 public struct OwnersReport: Sendable {
@@ -218,7 +218,8 @@ public struct PreviewReport: Sendable {
             var text = "**Preview of `\(migration)`** (\(statementCount) statement\(plural(statementCount)), run in a "
             text += "transaction and rolled back): would break \(introduced.count), would fix \(fixed.count).\n\n"
             for violation in fixed {
-                text += "- ✅ would fix `\(violation.kind.rawValue)` at `\(violation.location)` (\(violation.contract))\n"
+                text +=
+                    "- ✅ would fix `\(violation.kind.rawValue)` at `\(violation.location)` (\(violation.contract))\n"
             }
             return text + (fixed.isEmpty ? "" : "\n") + check.render(.markdown)
         case .junit:
