@@ -239,3 +239,75 @@ extension DashboardEndToEndTests {
         #expect(try tmux.waitFor("EXIT=0") != nil)
     }
 }
+
+extension DashboardEndToEndTests {
+    /// The config file, the mouse and the detail search, as a person uses them: a profile
+    /// supplies the database and the contracts folder, the mouse (on in the config) clicks a
+    /// tab, double-clicks a row and scrolls with the wheel, `/` finds a name in the detail, and
+    /// the quit key rebound in the config is the one that quits.
+    @Test func configProfileMouseAndDetailSearch() throws {
+        let dsn = try freshDatabase(DemoDatabase.schemaSQL)
+        let binary = try binaryPath()
+        let home = NSTemporaryDirectory() + "cw-e2e-config-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createDirectory(
+            atPath: home + "/config/contractwatch", withIntermediateDirectories: true)
+        try """
+        profile: demo
+        profiles:
+          demo: {dsn: "\(dsn)", contracts: "\(repositoryRoot)/contracts"}
+        interval: 1
+        mouse: true
+        keys:
+          quit: [Q]
+        """.write(toFile: home + "/config/contractwatch/config.yaml", atomically: true, encoding: .utf8)
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        let command =
+            "cd \(Self.shellQuote(home)) && env XDG_CONFIG_HOME=\(Self.shellQuote(home + "/config")) "
+            + "XDG_STATE_HOME=\(Self.shellQuote(home + "/state")) TERM=xterm-256color \(Self.shellQuote(binary)); "
+            + "echo EXIT=$?; sleep 60"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", command])
+        let start = try #require(try tmux.waitFor("● connected"), "the profile did not connect")
+        #expect(start.contains("object-images-contract-spec"), "the profile's contracts folder was not used")
+        try migrate(dsn, "ALTER TABLE object_images DROP COLUMN additional_images;")
+        let seen = try #require(try tmux.waitFor("Violations 1", seconds: 5))
+
+        /// Sends a mouse event as xterm's SGR encoding (what ncurses asks the terminal for).
+        func mouse(_ button: Int, x: Int, y: Int, release: Bool = true) throws {
+            try tmux.run(["send-keys", "-t", tmux.session, "-l", "\u{1B}[<\(button);\(x + 1);\(y + 1)M"])
+            if release {
+                try tmux.run(["send-keys", "-t", tmux.session, "-l", "\u{1B}[<\(button);\(x + 1);\(y + 1)m"])
+            }
+        }
+        // Click the Violations tab.
+        let tabLine = try #require(seen.split(separator: "\n").first.map(String.init))
+        let tabX = try #require(
+            tabLine.range(of: "Violations").map { tabLine.distance(from: tabLine.startIndex, to: $0.lowerBound) })
+        try mouse(0, x: tabX, y: 0)
+        let list = try #require(try tmux.waitFor("additional_images"), "the click on the tab did nothing")
+        // Double-click the row.
+        let rowY = try #require(
+            list.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
+                $0.contains("additional_images")
+            })
+        try mouse(0, x: 10, y: rowY)
+        try mouse(0, x: 10, y: rowY)
+        let detail = try #require(try tmux.waitFor("Caused by"), "the double-click did not open the violation")
+        #expect(detail.contains("Violations › object_images.additional_images"))
+        // The wheel scrolls the detail down to its diff.
+        for _ in 0..<8 { try mouse(65, x: 10, y: 10, release: false) }
+        #expect(try tmux.waitFor("@@ table public.object_images as DDL @@") != nil, "the wheel did not scroll")
+        // Search the detail.
+        try tmux.keys("/")
+        try tmux.run(["send-keys", "-t", tmux.session, "-l", "Maya"])
+        try tmux.keys("Enter")
+        #expect(try tmux.waitFor("search \"Maya\": 1 match") != nil)
+        // q no longer quits (the config gave quit to Q); Q does.
+        try tmux.keys("Escape", "q")
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try tmux.screen().contains("● connected"), "q quit although the config rebound quit to Q")
+        try tmux.keys("Q")
+        #expect(try tmux.waitFor("EXIT=0") != nil)
+    }
+}
