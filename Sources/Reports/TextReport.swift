@@ -49,7 +49,7 @@ extension CheckReport {
         if !ok.isEmpty {
             let shown = ok.prefix(10).map(\.name).joined(separator: ", ")
             lines.append(
-                "✓ \(ok.count) contract\(plural(ok.count)) hold: " + shown
+                "✓ \(ok.count) contract\(plural(ok.count)) \(ok.count == 1 ? "holds" : "hold"): " + shown
                     + (ok.count > 10 ? " and \(ok.count - 10) more" : ""))
         }
         lines.append((result.isClean ? "OK: " : "FAILED: ") + summaryLine)

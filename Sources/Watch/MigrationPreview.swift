@@ -178,6 +178,13 @@ extension Watcher {
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             let outcome = Self.previewOutcome(
                 path, settings: configuration.settings, contractsFolder: configuration.contractsFolder)
+            // The screen shows the whole message; the log keeps it after the preview is cleared.
+            if let error = outcome.error {
+                log?.write("preview of \(path) failed: \(error)")
+            } else {
+                log?.write(
+                    "preview of \(path): would break \(outcome.introduced.count), would fix \(outcome.fixed.count)")
+            }
             publishPreview(outcome)
         }
     }

@@ -60,7 +60,7 @@ public final class Watcher: CheckerControl {
     private let mailbox: Mutex<WatchStatus>
     /// Set by `pollNow()` (from the UI): the next poll reads the whole catalog.
     private let fullReadRequested = Atomic<Bool>(false)
-    private let log: EventLog?
+    let log: EventLog?
 
     public init(_ configuration: Configuration, log: EventLog? = nil) {
         self.configuration = configuration
