@@ -217,14 +217,35 @@ public enum DDL {
         return lines
     }
 
-    /// Column lines of a CREATE TABLE: a comma after every entry but the last.
+    /// Column lines of a CREATE TABLE. Each side of the diff (`-` and context: the contract;
+    /// `+` and context: the catalog) must read as SQL on its own, so a line has a comma when a
+    /// later line of its side follows; a context line whose two sides disagree about that is
+    /// written once per side.
     private static func render(_ entries: [[(prefix: String, sql: String, comment: String?, role: Role)]]) -> [Line] {
+        func sides(_ prefix: String) -> (contract: Bool, catalog: Bool) {
+            (prefix != "+  ", prefix != "-  ")
+        }
         var lines: [Line] = []
         for (index, entry) in entries.enumerated() {
-            let comma = index < entries.count - 1 ? "," : ""
+            let later = entries[(index + 1)...].flatMap { $0 }.map { sides($0.prefix) }
+            let contractFollows = later.contains { $0.contract }
+            let catalogFollows = later.contains { $0.catalog }
             for part in entry {
                 let comment = part.comment.map { "  -- " + $0 } ?? ""
-                lines.append(Line(text: part.prefix + "    " + part.sql + comma + comment, role: part.role))
+                func line(_ prefix: String, _ comma: Bool, _ role: Role) -> Line {
+                    Line(text: prefix + "    " + part.sql + (comma ? "," : "") + comment, role: role)
+                }
+                switch part.prefix {
+                case "-  ": lines.append(line(part.prefix, contractFollows, part.role))
+                case "+  ": lines.append(line(part.prefix, catalogFollows, part.role))
+                default:
+                    if contractFollows == catalogFollows {
+                        lines.append(line(part.prefix, contractFollows, part.role))
+                    } else {
+                        lines.append(line("-  ", contractFollows, .diffRemoved))
+                        lines.append(line("+  ", catalogFollows, .diffAdded))
+                    }
+                }
             }
         }
         return lines

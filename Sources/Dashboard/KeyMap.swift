@@ -140,6 +140,11 @@ public struct KeyMap: Sendable {
 
     public func binding(for command: Command) -> KeyBinding? { bindings.first { $0.command == command } }
 
+    /// The first key of a command, as written in footer hints; nil when it has none (disabled).
+    public func primaryKey(for command: Command) -> String? {
+        binding(for: command)?.keys.first.map(Self.spell)
+    }
+
     /// The label of a command's keys, or nil when it has none (disabled).
     public func label(for command: Command) -> String? {
         guard let binding = binding(for: command), !binding.keys.isEmpty else { return nil }

@@ -29,8 +29,9 @@ public enum Renderer {
             drawTooSmall(on: &canvas)
             return
         }
-        let serverLine = serverProblem(model.status) != nil
-        let bodyBottom = height - 2 - (serverLine ? 1 : 0)
+        // When the server is away, why takes a line (two if it needs them) above the status bar.
+        let serverLines = serverProblem(model.status).map { wrapPlain(" " + $0, width: width, lines: 2) } ?? []
+        let bodyBottom = height - 2 - serverLines.count
         geometry.bodyTop = 2
         geometry.bodyHeight = max(1, bodyBottom - 2)
         model.geometry = geometry
@@ -38,7 +39,10 @@ public enum Renderer {
         drawTabs(&model, on: &canvas)
         drawBody(&model, view: view, top: 2, bottom: bodyBottom, on: &canvas)
         drawBreadcrumbs(model, view: model.visible(), now: now, on: &canvas)
-        if serverLine { drawServerLine(model, y: bodyBottom, now: now, on: &canvas) }
+        for (offset, line) in serverLines.enumerated() {
+            canvas.fill(x: 0, y: bodyBottom + offset, width: width, role: .statusBar)
+            canvas.put(line, x: 0, y: bodyBottom + offset, role: .statusBar)
+        }
         drawStatusBar(model, y: height - 2, now: now, on: &canvas)
         drawFooter(model, view: view, y: height - 1, now: now, on: &canvas)
         switch model.mode {
@@ -368,26 +372,15 @@ public enum Renderer {
         }
     }
 
-    static func drawServerLine(_ model: DashboardModel, y: Int, now: Date, on canvas: inout some Canvas) {
-        canvas.fill(x: 0, y: y, width: canvas.width, role: .statusBar)
-        let retry = model.keyMap.label(for: .pollNow).map { " · \($0) retries now" } ?? ""
-        switch model.status.state {
-        case .retrying(let attempt, let retryAt, let reason):
-            let seconds = max(0, Int(retryAt.timeIntervalSince(now).rounded(.up)))
-            let tail = " · retry in \(seconds)s (attempt \(attempt))\(retry) "
-            let x = canvas.put(" ✖ server unreachable: ", x: 0, y: y, role: .statusError)
-            let room = canvas.width - x - TextWidth.of(tail)
-            let end = canvas.put(TextWidth.truncate(reason, to: max(8, room)), x: x, y: y, role: .statusBar)
-            canvas.put(tail, x: end, y: y, role: .statusWarning)
-        case .blocked(let reason):
-            let tail = " · retrying every second\(retry) "
-            let x = canvas.put(" ◌ waiting: ", x: 0, y: y, role: .statusWarning)
-            let room = canvas.width - x - TextWidth.of(tail)
-            let end = canvas.put(TextWidth.truncate(reason, to: max(8, room)), x: x, y: y, role: .statusBar)
-            canvas.put(tail, x: end, y: y, role: .dim)
-        case .connecting, .connected:
-            break
+    /// `text` in at most `lines` lines of `width`, broken at spaces, the last cut with `…`.
+    static func wrapPlain(_ text: String, width: Int, lines: Int) -> [String] {
+        let wrapped = wrap([StyledLine([(text, .statusBar)])], width: width - 1).map {
+            $0.segments.map(\.text).joined()
         }
+        guard wrapped.count > lines else { return wrapped }
+        var kept = Array(wrapped.prefix(lines))
+        kept[lines - 1] = TextWidth.truncate(kept[lines - 1] + " " + wrapped[lines], to: width - 1)
+        return kept
     }
 
     static func drawStatusBar(_ model: DashboardModel, y: Int, now: Date, on canvas: inout some Canvas) {
@@ -408,9 +401,16 @@ public enum Renderer {
                 x = canvas.put(" ● connected ", x: x, y: y, role: .statusOK)
             }
         case .blocked:
-            x = canvas.put(" ◌ blocked by a lock ", x: x, y: y, role: .statusWarning)
-        case .retrying(let attempt, _, _):
-            x = canvas.put(" ✖ disconnected (attempt \(attempt)) ", x: x, y: y, role: .statusError)
+            let retry = model.keyMap.primaryKey(for: .pollNow)
+            x = canvas.put(
+                " ◌ blocked by a lock · retrying every second\(retry.map { " · \($0) retries now" } ?? "") ", x: x,
+                y: y,
+                role: .statusWarning)
+        case .retrying(let attempt, let retryAt, _):
+            let seconds = max(0, Int(retryAt.timeIntervalSince(now).rounded(.up)))
+            let retry = model.keyMap.primaryKey(for: .pollNow).map { " · \($0) retries now" } ?? ""
+            x = canvas.put(
+                " ✖ disconnected · retry in \(seconds)s (attempt \(attempt))\(retry) ", x: x, y: y, role: .statusError)
         }
         if model.paused {
             x = canvas.put(" PAUSED ", x: x, y: y, role: .paused)
@@ -504,7 +504,7 @@ public enum Renderer {
         hints += [(.pause, model.paused ? "resume" : "pause"), (.help, "help"), (.quit, "quit")]
         var x = 1
         for (command, action) in hints {
-            guard let key = model.keyMap.label(for: command) else { continue }
+            guard let key = model.keyMap.primaryKey(for: command) else { continue }
             let width = TextWidth.of(key) + 1 + TextWidth.of(action) + 2
             if x + width > canvas.width { break }
             x = canvas.put(key, x: x, y: y, role: .footerKey)

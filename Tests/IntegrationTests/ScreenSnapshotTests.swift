@@ -168,3 +168,33 @@ struct ScreenSnapshotTests {
         _ = roles
     }
 }
+
+/// The violation detail's table DDL is SQL PostgreSQL runs: after the three-character diff
+/// prefix, the contract's side (`-` and context lines) and the catalog's side (`+` and context)
+/// each create the table.
+struct DiffDDLIsValidSQLTests {
+    @Test func bothSidesOfTheDiffCreateTheTable() throws {
+        let status = try ScreenSnapshotTests.watched.get()
+        let result = try #require(status.result)
+        var ran = 0
+        for violation in result.violations {
+            let contract = status.contracts.contracts.first { $0.file == violation.file }
+            let relation = status.snapshot?.relation(violation.qualifiedTable)
+            let lines = DDL.diff(
+                violation: violation, contract: contract, relation: relation,
+                violatedColumns: Set(result.violations(forFile: violation.file).compactMap(\.column)),
+                database: "postgres")
+            let table = lines.drop { !$0.text.hasPrefix("@@ table") }.dropFirst()
+            for side in ["-", "+"] {
+                let sql = table.filter { $0.text.hasPrefix(" ") || $0.text.hasPrefix(side) }
+                    .map { String($0.text.dropFirst(3)) }.joined(separator: "\n")
+                    .replacingOccurrences(of: "CREATE TABLE public.", with: "CREATE TABLE scratch.")
+                #expect(sql.hasPrefix("CREATE TABLE scratch."), "\(sql)")
+                let dsn = try freshDatabase("CREATE SCHEMA scratch;")
+                try migrate(dsn, sql)
+                ran += 1
+            }
+        }
+        #expect(ran == 6)
+    }
+}
