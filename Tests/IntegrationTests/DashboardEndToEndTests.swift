@@ -280,6 +280,12 @@ extension DashboardEndToEndTests {
                 try tmux.run(["send-keys", "-t", tmux.session, "-l", "\u{1B}[<\(button);\(x + 1);\(y + 1)m"])
             }
         }
+        // Home and End as a terminal sends them when terminfo says otherwise (tmux under
+        // another TERM): `ESC [ 4 ~` and `ESC [ 1 ~` still jump to the last and first row.
+        try tmux.run(["send-keys", "-t", tmux.session, "-l", "\u{1B}[4~"])
+        #expect(try tmux.waitFor("9/9") != nil, "End (ESC [ 4 ~) did not reach the last row")
+        try tmux.run(["send-keys", "-t", tmux.session, "-l", "\u{1B}[1~"])
+        #expect(try tmux.waitFor("1/9") != nil, "Home (ESC [ 1 ~) did not reach the first row")
         // Click the Violations tab.
         let tabLine = try #require(seen.split(separator: "\n").first.map(String.init))
         let tabX = try #require(
