@@ -133,6 +133,10 @@ public struct DashboardModel: Sendable {
     public private(set) var showResolved = false
     public private(set) var keyMap: KeyMap
     public private(set) var mouseEnabled: Bool
+    /// The footer's key hints (config `hints: false` or `:hints` hide them).
+    public var showHints = true
+    /// Plain `+ - |` borders for terminals and fonts without box-drawing characters.
+    public var asciiBorders = false
     public var notifyStyle: NotifyStyle
     /// Set by the renderer on every frame.
     public var geometry = FrameGeometry()
@@ -202,7 +206,11 @@ public struct DashboardModel: Sendable {
         } else {
             let content = Screens(status: status, showResolved: showResolved).content(for: route)
             var rows = content.rows
-            if !key.filter.isEmpty {
+            if key.filter.hasPrefix("!") && key.filter.count > 1 {
+                // `!text`: the rows that do not match.
+                let inverse = String(key.filter.dropFirst())
+                rows = rows.filter { !Self.matches($0.filterText, inverse) }
+            } else if !key.filter.isEmpty {
                 rows = rows.filter { Self.matches($0.filterText, key.filter) }
             }
             if let column = state.sortColumn, column < content.columns.count {
@@ -531,6 +539,18 @@ public struct DashboardModel: Sendable {
                 return [.copy(email)]
             }
             setFlash("nothing to copy here: select a contract, violation or owner", isError: true, now: now)
+        case .copyRow:
+            let view = visible()
+            let text: String
+            if view.content.rowsSelectable && !route.isDetail {
+                guard view.rows.indices.contains(view.selectedIndex) else { return [] }
+                text = view.rows[view.selectedIndex].cells.map(\.text).joined(separator: "\t")
+            } else {
+                text = document(view).lineTexts(view).joined(separator: "\n")
+            }
+            let lines = text.split(separator: "\n").count
+            setFlash(route.isDetail ? "copied this page (\(lines) line\(plural(lines)))" : "copied the row", now: now)
+            return [.copy(text)]
         case .copyMessage:
             var id: ViolationID?
             if case .violation(let current) = route { id = current }
@@ -596,6 +616,9 @@ public struct DashboardModel: Sendable {
         case "q", "q!", "quit", "exit": return [.quit]
         case "help", "h": mode = .help(scroll: 0)
         case "mouse": return perform(.toggleMouse, now: now)
+        case "hints":
+            showHints.toggle()
+            setFlash(showHints ? "key hints on" : "key hints off (:hints shows them again)", now: now)
         case "export":
             if words.count > 1 { return exportView(to: words[1], now: now) }
             mode = .exportPrompt(LineEditor(defaultExportName(now: now)))

@@ -38,7 +38,7 @@ public enum Command: Hashable, Sendable {
     case nextMatch, previousMatch
     case sortNext, sortReverse, sortLeft, sortRight
     case commandLine, toggleResolved
-    case help, pollNow, intervalUp, intervalDown, pause, copy, copyMessage, previewMigration, clearPreview
+    case help, pollNow, intervalUp, intervalDown, pause, copy, copyRow, copyMessage, previewMigration, clearPreview
     case export, toggleMouse, quit
 
     /// The name a config file uses (`keys: {quit: [q, ctrl-c]}`).
@@ -73,6 +73,7 @@ public enum Command: Hashable, Sendable {
         case .intervalDown: "interval_down"
         case .pause: "pause"
         case .copy: "copy"
+        case .copyRow: "copy_row"
         case .copyMessage: "copy_message"
         case .previewMigration: "preview"
         case .clearPreview: "clear_preview"
@@ -277,6 +278,7 @@ public struct KeyMap: Sendable {
             bind([.character("-")], "poll more often", "Watch", .intervalDown),
             bind([.character(" ")], "pause / resume polling", "Watch", .pause),
             bind([.character("y")], "copy the owner's email", "Act", .copy),
+            bind([.character("c")], "copy the selected row (in a detail: the whole page)", "Act", .copyRow),
             bind([.character("e")], "export this view to a file (text or .csv)", "Act", .export),
             bind([.character("M")], "mouse on / off (off: the terminal selects text)", "Act", .toggleMouse),
             bind([.character("?")], "this help", "Act", .help),

@@ -501,6 +501,7 @@ public enum Renderer {
         var hints = model.route.isDetail ? RootScreen.detailHints : RootScreen.screen(model.rootScreen).hints
         if model.route.isDetail && !view.content.rowsSelectable { hints.removeAll { $0.command == .open } }
         if !model.route.isDetail && model.stack.count == 1 { hints.removeAll { $0.command == .back } }
+        guard model.showHints else { return }
         hints += [(.pause, model.paused ? "resume" : "pause"), (.help, "help"), (.quit, "quit")]
         var x = 1
         for (command, action) in hints {
@@ -549,7 +550,15 @@ public enum Renderer {
         return lines
     }
 
+    /// The characters of a box: drawn lines, or plain ASCII (`borders: ascii`).
+    struct Box {
+        var topLeft = "┌", topRight = "┐", bottomLeft = "└", bottomRight = "┘", horizontal = "─", vertical = "│"
+        static let ascii = Box(
+            topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", horizontal: "-", vertical: "|")
+    }
+
     static func drawHelp(_ model: DashboardModel, scroll: Int, on canvas: inout some Canvas) {
+        let box = model.asciiBorders ? Box.ascii : Box()
         let lines = helpLines(model)
         let boxWidth = min(canvas.width, 84)
         let boxHeight = min(canvas.height - 2, lines.count + 2)
@@ -558,14 +567,18 @@ public enum Renderer {
         let inner = boxWidth - 2
         let visible = boxHeight - 2
         let first = min(scroll, max(0, lines.count - visible))
-        canvas.put("┌" + String(repeating: "─", count: inner) + "┐", x: left, y: top, role: .helpBorder)
+        canvas.put(
+            box.topLeft + String(repeating: box.horizontal, count: inner) + box.topRight, x: left, y: top,
+            role: .helpBorder)
         canvas.put(" keys ", x: left + 2, y: top, role: .helpTitle)
         for row in 1..<(boxHeight - 1) {
-            canvas.put("│", x: left, y: top + row, role: .helpBorder)
+            canvas.put(box.vertical, x: left, y: top + row, role: .helpBorder)
             canvas.fill(x: left + 1, y: top + row, width: inner, role: .helpText)
-            canvas.put("│", x: left + boxWidth - 1, y: top + row, role: .helpBorder)
+            canvas.put(box.vertical, x: left + boxWidth - 1, y: top + row, role: .helpBorder)
         }
-        canvas.put("└" + String(repeating: "─", count: inner) + "┘", x: left, y: top + boxHeight - 1, role: .helpBorder)
+        canvas.put(
+            box.bottomLeft + String(repeating: box.horizontal, count: inner) + box.bottomRight, x: left,
+            y: top + boxHeight - 1, role: .helpBorder)
         // How to close, always on the frame; where in the list, when it scrolls.
         let more = lines.count > visible ? " \(first + 1)-\(min(lines.count, first + visible))/\(lines.count) ↑↓ " : ""
         let close = " Esc ? q close "
@@ -586,6 +599,7 @@ public enum Renderer {
     /// `i`: the selected row, each column's title and its full text (wrapped).
     static func drawInspector(_ model: DashboardModel, view: VisibleContent, on canvas: inout some Canvas) {
         guard view.rows.indices.contains(view.selectedIndex) else { return }
+        let box = model.asciiBorders ? Box.ascii : Box()
         let row = view.rows[view.selectedIndex]
         let boxWidth = min(canvas.width - 2, 100)
         let inner = boxWidth - 2
@@ -601,20 +615,24 @@ public enum Renderer {
         let boxHeight = min(canvas.height - 2, wrapped.count + 2)
         let left = (canvas.width - boxWidth) / 2
         let top = max(0, (canvas.height - boxHeight) / 2)
-        canvas.put("┌" + String(repeating: "─", count: inner) + "┐", x: left, y: top, role: .helpBorder)
+        canvas.put(
+            box.topLeft + String(repeating: box.horizontal, count: inner) + box.topRight, x: left, y: top,
+            role: .helpBorder)
         canvas.put(" row in full ", x: left + 2, y: top, role: .helpTitle)
         for offset in 1..<(boxHeight - 1) {
             let y = top + offset
-            canvas.put("│", x: left, y: y, role: .helpBorder)
+            canvas.put(box.vertical, x: left, y: y, role: .helpBorder)
             canvas.fill(x: left + 1, y: y, width: inner, role: .helpText)
-            canvas.put("│", x: left + boxWidth - 1, y: y, role: .helpBorder)
+            canvas.put(box.vertical, x: left + boxWidth - 1, y: y, role: .helpBorder)
             guard wrapped.indices.contains(offset - 1) else { continue }
             var x = left + 2
             for segment in wrapped[offset - 1].segments {
                 x = canvas.put(segment.text, x: x, y: y, role: segment.role, limit: max(0, left + boxWidth - 2 - x))
             }
         }
-        canvas.put("└" + String(repeating: "─", count: inner) + "┘", x: left, y: top + boxHeight - 1, role: .helpBorder)
+        canvas.put(
+            box.bottomLeft + String(repeating: box.horizontal, count: inner) + box.bottomRight, x: left,
+            y: top + boxHeight - 1, role: .helpBorder)
         canvas.put(" any key closes ", x: left + boxWidth - 18, y: top + boxHeight - 1, role: .helpTitle)
     }
 }

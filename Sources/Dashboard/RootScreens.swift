@@ -58,6 +58,6 @@ public struct RootScreen: Sendable {
 
     /// Every `:` word: the screens' and the rest.
     public static var commandWords: [String] {
-        all.map { $0.commands[0] } + ["quit", "help", "mouse", "export"]
+        all.map { $0.commands[0] } + ["quit", "help", "mouse", "export", "hints"]
     }
 }

@@ -13,6 +13,8 @@ import Contracts
 ///     mouse: true
 ///     notify: bell                   # off, bell, osc9, osc777
 ///     cursor: visible                # the terminal cursor shows on the selected row
+///     hints: false                   # no key hints in the footer (`:hints` toggles them)
+///     borders: ascii                 # + - | instead of box-drawing characters
 ///     keys:
 ///       quit: [q, ctrl-c]
 ///       pause: <disabled>
@@ -32,6 +34,8 @@ public struct UserConfig: Sendable, Hashable {
     public var mouse: Bool?
     public var notify: NotifyStyle?
     public var showCursor: Bool?
+    public var showHints: Bool?
+    public var asciiBorders: Bool?
     public var keys: [(command: String, keys: [String])] = []
 
     public init() {}
@@ -39,7 +43,8 @@ public struct UserConfig: Sendable, Hashable {
     public static func == (lhs: UserConfig, rhs: UserConfig) -> Bool {
         lhs.profiles == rhs.profiles && lhs.profile == rhs.profile && lhs.contracts == rhs.contracts
             && lhs.theme == rhs.theme && lhs.interval == rhs.interval && lhs.mouse == rhs.mouse
-            && lhs.notify == rhs.notify && lhs.showCursor == rhs.showCursor
+            && lhs.notify == rhs.notify && lhs.showCursor == rhs.showCursor && lhs.showHints == rhs.showHints
+            && lhs.asciiBorders == rhs.asciiBorders
             && lhs.keys.map { "\($0.command)=\($0.keys)" } == rhs.keys.map { "\($0.command)=\($0.keys)" }
     }
 
@@ -53,6 +58,12 @@ public struct UserConfig: Sendable, Hashable {
     public static func parse(_ yaml: String, file: String = "config.yaml") -> (UserConfig, [String]) {
         var config = UserConfig()
         var warnings: [String] = []
+        // An empty file (or only comments) is no settings, not a problem.
+        let meaningful = yaml.split(separator: "\n").contains {
+            let line = $0.trimmingCharacters(in: .whitespaces)
+            return !line.isEmpty && !line.hasPrefix("#")
+        }
+        guard meaningful else { return (config, []) }
         let root: PositionedJSON
         do {
             root = try PositionedJSON.parseYAML(yaml)
@@ -93,6 +104,12 @@ public struct UserConfig: Sendable, Hashable {
                     warn(node, "interval must be a number of seconds")
                 }
             case "mouse": config.mouse = bool(node, "mouse")
+            case "hints": config.showHints = bool(node, "hints")
+            case "borders":
+                if let text = string(node, "borders") {
+                    config.asciiBorders = text == "ascii"
+                    if text != "ascii" && text != "lines" { warn(node, "borders must be lines or ascii") }
+                }
             case "notify":
                 if let text = string(node, "notify") {
                     if let style = NotifyStyle(rawValue: text.lowercased()) {
@@ -142,7 +159,7 @@ public struct UserConfig: Sendable, Hashable {
                     }
                 }
             default:
-                let known = "profile, profiles, contracts, theme, interval, mouse, notify, cursor, keys"
+                let known = "profile, profiles, contracts, theme, interval, mouse, notify, cursor, hints, borders, keys"
                 warnings.append("\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (settings: \(known))")
             }
         }

@@ -24,11 +24,14 @@ public final class Watcher: CheckerControl {
         /// Seconds between reads of the whole catalog (the Tables screen, uncontracted tables);
         /// polls in between read only the contracted tables. nil: 30 s or 10 intervals.
         public var fullRefreshSeconds: Double?
+        /// Log every poll (its kind, duration and findings), not only failures (`--debug`).
+        public var debug = false
 
         public init(
             settings: ConnectionSettings, contractsFolder: String, interval: Double, historyDirectory: String? = nil,
-            fullRefreshSeconds: Double? = nil
+            fullRefreshSeconds: Double? = nil, debug: Bool = false
         ) {
+            self.debug = debug
             self.settings = settings
             self.contractsFolder = contractsFolder
             self.interval = interval
@@ -237,6 +240,12 @@ public final class Watcher: CheckerControl {
             // outside the lock: the UI never waits for the catalog diff.
             let effects = latest.effects(of: poll)
             mailbox.withLock { $0.record(poll, effects) }
+            if configuration.debug {
+                let milliseconds = Int(poll.finishedAt.timeIntervalSince(started) * 1000)
+                log?.write(
+                    "poll \(kind.rawValue) in \(milliseconds) ms: \(poll.result.violations.count) violations, "
+                        + "\(effects.changes.count) changes" + (reread.map { ", reread \($0.sorted())" } ?? ""))
+            }
             if effects.historyChanged { saveHistory(worker.withLock { $0.store }, effects.history) }
             return .succeeded
         } catch {
@@ -303,6 +312,9 @@ public final class Watcher: CheckerControl {
     }
 
     private func publishUnchanged(started: Date, problem: String?) -> PollLoop.Event {
+        if configuration.debug {
+            log?.write("poll unchanged in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+        }
         mailbox.withLock { $0.recordUnchanged(startedAt: started, finishedAt: Date(), problem: problem) }
         return .succeeded
     }

@@ -22,6 +22,9 @@ struct DashboardOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No colours (same as NO_COLOR=1).")
     var noColor = false
 
+    @Flag(name: .long, help: "Log every poll (kind, duration, findings) to the log file, not only failures.")
+    var debug = false
+
     @Flag(name: .long, help: "Report mouse clicks and the wheel (M toggles it inside; off keeps text selection).")
     var mouse = false
 
@@ -156,7 +159,8 @@ enum DashboardSession {
         let watcher = Watcher(
             Watcher.Configuration(
                 settings: settings, contractsFolder: contractsFolder, interval: interval,
-                historyDirectory: options.keepHistory ? HistoryStore.defaultDirectory() : nil), log: log)
+                historyDirectory: options.keepHistory ? HistoryStore.defaultDirectory() : nil, debug: options.debug),
+            log: log)
         watcher.start()
         defer { watcher.stop() }
 
@@ -176,6 +180,8 @@ enum DashboardSession {
                 status: watcher.latest, hints: hints + ["Log: \(log.path)", "Config: \(config.path)"], keyMap: keyMap,
                 mouse: mouse, notify: config.settings.notify ?? .off)
             if mouse { screen.setMouse(true) }
+            model.showHints = config.settings.showHints ?? true
+            model.asciiBorders = config.settings.asciiBorders ?? false
             if !warnings.isEmpty {
                 model.setFlash(
                     "settings: \(warnings.count) warning\(plural(warnings.count)), see \(log.path)", isError: true,

@@ -404,3 +404,110 @@ struct LocalTimeTests {
         #expect(Screens.clock(date, timeZone: TimeZone(identifier: "UTC")!) == "11:30:00")
     }
 }
+
+struct UserConfigTests {
+    @Test func everySettingReads() {
+        let (config, warnings) = UserConfig.parse(
+            """
+            profile: local
+            profiles:
+              local: {dsn: "host=/tmp dbname=app", contracts: ./contracts}
+              staging: {dsn: "service=staging"}
+            contracts: ~/c
+            theme: light
+            interval: 5
+            mouse: true
+            notify: osc9
+            cursor: visible
+            hints: false
+            borders: ascii
+            keys:
+              quit: [q, ctrl-c]
+              pause: <disabled>
+              open: enter
+            """)
+        #expect(warnings == [])
+        #expect(config.profile == "local" && config.profiles["local"]?.dsn == "host=/tmp dbname=app")
+        #expect(config.profiles["staging"]?.contracts == nil && config.contracts == "~/c")
+        #expect(config.theme == "light" && config.interval == 5 && config.mouse == true && config.notify == .osc9)
+        #expect(config.showCursor == true && config.showHints == false && config.asciiBorders == true)
+        #expect(config.keys.map(\.command) == ["quit", "pause", "open"] && config.keys[2].keys == ["enter"])
+    }
+
+    @Test func problemsAreWarningsWithLineAndColumnAndTheRestApplies() {
+        let (config, warnings) = UserConfig.parse(
+            """
+            theme: light
+            interval: soon
+            notify: loud
+            mous: true
+            profile: nowhere
+            """, file: "c.yaml")
+        #expect(config.theme == "light")
+        #expect(
+            warnings == [
+                "c.yaml:2:11: interval must be a number of seconds",
+                "c.yaml:3:9: notify must be one of off, bell, osc9, osc777, found \"loud\"",
+                "c.yaml:4:1: unknown setting \"mous\" (settings: profile, profiles, contracts, theme, interval, mouse, "
+                    + "notify, cursor, hints, borders, keys)",
+                "c.yaml: profile \"nowhere\" is not among profiles",
+            ])
+    }
+
+    @Test func aYAMLBombOrGarbageIsIgnoredWithOneWarning() {
+        let levels = "abcdefghi".map(String.init)
+        var yaml = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        for (previous, name) in zip(levels, levels.dropFirst()) {
+            yaml += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        let (config, warnings) = UserConfig.parse(yaml)
+        #expect(config == UserConfig() && warnings.count == 1 && warnings[0].contains("file ignored"))
+        #expect(UserConfig.parse("- just\n- a list\n").1.count == 1)
+        #expect(UserConfig.parse("").1.isEmpty, "an empty file is no settings, not an error")
+    }
+}
+
+struct SmallKeysTests {
+    let now = StatusFixture.pollTime
+
+    @Test func anInverseFilterKeepsTheRowsThatDoNotMatch() {
+        var m = DashboardModel(status: StatusFixture.status)
+        for key: Key in [.character("/"), .character("!")] + "object".map({ Key.character($0) }) + [.enter] {
+            _ = m.handle(key, now: now)
+        }
+        #expect(m.visible().rows.map(\.id) == ["contracts/broken.json", "contracts/cafe.json"])
+    }
+
+    @Test func cCopiesTheRowOrTheWholeDetail() {
+        var m = DashboardModel(status: StatusFixture.status)
+        _ = m.handle(.character("3"), now: now)
+        guard case .copy(let row)? = m.handle(.character("c"), now: now).first else {
+            Issue.record("c copied nothing")
+            return
+        }
+        #expect(row.contains("is_nullable\tpublic.object.title"), "\(row)")
+        _ = m.handle(.enter, now: now)
+        guard case .copy(let page)? = m.handle(.character("c"), now: now).first else {
+            Issue.record("c copied nothing in the detail")
+            return
+        }
+        #expect(page.contains("Message    title: the contract says NOT NULL") && page.contains("@@ column title @@"))
+    }
+
+    @Test func asciiBordersAndHiddenHints() {
+        var m = DashboardModel(status: StatusFixture.status)
+        m.asciiBorders = true
+        _ = m.handle(.character("?"), now: now)
+        var frame = Frame(width: 80, height: 24)
+        Renderer.draw(&m, on: &frame, now: now)
+        #expect(frame.line(1).hasPrefix("+-") && !frame.text.contains("┌"))
+        _ = m.handle(.escape, now: now)
+        for key: Key in [.character(":")] + "hints".map({ Key.character($0) }) + [.enter] {
+            _ = m.handle(key, now: now)
+        }
+        #expect(!m.showHints)
+        var plain = Frame(width: 80, height: 24)
+        Renderer.draw(&m, on: &plain, now: now.addingTimeInterval(10))
+        #expect(plain.line(23).trimmingCharacters(in: .whitespaces).isEmpty, "\(plain.line(23))")
+    }
+}
