@@ -448,7 +448,7 @@ public struct Screens {
             columns: [
                 ColumnSpec("OWNER", min: 12, max: 32, flexible: true, priority: 0),
                 ColumnSpec("EMAIL", min: 10, max: 36, flexible: true, priority: 1),
-                ColumnSpec("ROLES", min: 5, max: 30, flexible: true, priority: 4),
+                ColumnSpec("ROLES", min: 14, max: 30, flexible: true, priority: 4),
                 ColumnSpec("CHANNEL", min: 7, max: 20, flexible: true, priority: 5),
                 ColumnSpec("CONTRACTS", min: 9, max: 9, alignRight: true, priority: 3),
                 ColumnSpec("OPEN", min: 4, max: 6, alignRight: true, priority: 1),
