@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <unistd.h>
 
 /* wcwidth is only declared under _XOPEN_SOURCE; declare it for Swift. */
 extern int wcwidth(wchar_t c);
@@ -71,6 +72,31 @@ static inline int cw_hung_up(int fd) {
     struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
     if (poll(&p, 1, 0) < 0) return 0;
     return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+/* A crash (a Swift trap is SIGILL or SIGTRAP; SIGSEGV, SIGBUS, SIGFPE, SIGABRT) must not leave
+   the terminal in raw mode on the alternate screen, as htop's CRT_done does: restore it, say
+   so, then die by the same signal with its default action (so the exit status and any core
+   dump stay true). endwin is not async-signal-safe; after a crash, a best effort is the point. */
+static void cw_crash_handler(int signal_number) {
+    endwin();
+    static const char message[] = "\ncontractwatch crashed; the terminal was restored. Please report it with the log.\n";
+    (void)!write(2, message, sizeof message - 1);
+    struct sigaction fallback;
+    sigemptyset(&fallback.sa_mask);
+    fallback.sa_flags = 0;
+    fallback.sa_handler = SIG_DFL;
+    sigaction(signal_number, &fallback, NULL);
+    raise(signal_number);
+}
+
+static inline void cw_install_crash_handler(void) {
+    int signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT };
+    struct sigaction action;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    action.sa_handler = cw_crash_handler;
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &action, NULL);
 }
 
 /* The locale's character set, to tell whether it is UTF-8 (nl_langinfo's CODESET is a macro). */

@@ -397,6 +397,8 @@ public enum Renderer {
                 x = canvas.put(
                     " ◌ waiting for the server (\(Int(now.timeIntervalSince(started)))s) ", x: x, y: y,
                     role: .statusWarning)
+            } else if status.pollStartedAt != nil {
+                x = canvas.put(" ● connected ⟳ ", x: x, y: y, role: .statusOK) // a poll is in flight
             } else {
                 x = canvas.put(" ● connected ", x: x, y: y, role: .statusOK)
             }

@@ -45,6 +45,7 @@ public final class TerminalScreen {
             )
         }
         cw_unblock_terminal_signals()
+        cw_install_crash_handler()
         guard newterm(nil, streams?.output ?? cw_stdout(), streams?.input ?? cw_stdin()) != nil else {
             throw StartError(
                 description:

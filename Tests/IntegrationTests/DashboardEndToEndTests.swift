@@ -317,3 +317,32 @@ extension DashboardEndToEndTests {
         #expect(try tmux.waitFor("EXIT=0") != nil)
     }
 }
+
+extension DashboardEndToEndTests {
+    /// A crash (here a SIGSEGV from outside) restores the terminal before the process dies by
+    /// the same signal.
+    @Test func aCrashRestoresTheTerminal() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a int);")
+        let binary = try binaryPath()
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try tmux.run([
+            "new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30",
+            "env XDG_STATE_HOME=\(Self.shellQuote(folder.path + "/state")) \(Self.shellQuote(binary)) --dsn "
+                + "\(Self.shellQuote(dsn)) --contracts \(Self.shellQuote(folder.path)); echo EXIT=$?; sleep 60",
+        ])
+        _ = try #require(try tmux.waitFor("● connected"), "dashboard did not start")
+        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let child = try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap {
+            Int32($0)
+        }
+        let pid = try #require(child, "no contractwatch process under the pane's shell")
+        kill(pid, SIGSEGV)
+        let after = try #require(try tmux.waitFor("EXIT=139", seconds: 15), "it did not die by SIGSEGV")
+        #expect(after.contains("contractwatch crashed; the terminal was restored"))
+        let alternate = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{alternate_on}"])
+        #expect(alternate.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}
