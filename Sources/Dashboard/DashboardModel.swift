@@ -633,7 +633,11 @@ public struct DashboardModel: Sendable {
 
     func defaultExportName(now: Date) -> String {
         let name = Screens(status: status).title(for: stack.first ?? .contracts).lowercased()
-        let stamp = Int(now.timeIntervalSince1970)
+        let parts = Calendar(identifier: .gregorian).dateComponents(
+            in: .current, from: now)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        let stamp =
+            "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))-\(two(parts.hour))\(two(parts.minute))\(two(parts.second))"
         return "contractwatch-\(name)-\(stamp).txt"
     }
 
