@@ -633,11 +633,10 @@ public struct DashboardModel: Sendable {
 
     func defaultExportName(now: Date) -> String {
         let name = Screens(status: status).title(for: stack.first ?? .contracts).lowercased()
-        let parts = Calendar(identifier: .gregorian).dateComponents(
-            in: .current, from: now)
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: .current, from: now)
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
-        let stamp =
-            "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))-\(two(parts.hour))\(two(parts.minute))\(two(parts.second))"
+        let day = "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))"
+        let stamp = day + "-\(two(parts.hour))\(two(parts.minute))\(two(parts.second))"
         return "contractwatch-\(name)-\(stamp).txt"
     }
 
