@@ -51,7 +51,7 @@ public final class ContractFolderLoad: Sendable {
         }
     }
 
-    /// Reads every file (on all cores) and reports the table names found in the JSON ones.
+    /// Reads every file (on all cores) and reports the table names a scan finds in them.
     private static func readAndScan(_ paths: [String], found: ([String]) -> Void) -> [String: Result<
         [UInt8], ContractLoader.Unreadable
     >] {
@@ -60,8 +60,13 @@ public final class ContractFolderLoad: Sendable {
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
             let path = paths[index]
             let read = ContractFolder.readFile(path)
-            if case .success(let bytes) = read, path.hasSuffix(".json") {
-                if let hint = SeedContractReader.tableNameHint(bytes) { names.withLock { $0.append(hint) } }
+            if case .success(let bytes) = read, !ContractLoader.isRegistry(path) {
+                if path.hasSuffix(".json") {
+                    if let hint = SeedContractReader.tableNameHint(bytes) { names.withLock { $0.append(hint) } }
+                } else {
+                    let hints = ODCSContractReader.tableNameHints(bytes)
+                    if !hints.isEmpty { names.withLock { $0 += hints } }
+                }
             }
             contents.withLock { $0[path] = read }
         }

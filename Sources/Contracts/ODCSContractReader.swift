@@ -20,6 +20,68 @@ public enum ODCSContractReader {
         return .failure(ContractErrors(reader.fields.errors))
     }
 
+    /// The table names of an ODCS file found by a line scan, before (and without) parsing it:
+    /// under the top-level `schema:` list, each item's `physicalName`, else its `name`. Only a
+    /// hint, so `check` can ask the catalog for every table in one statement while the files
+    /// are parsed; the parsed contracts have the last word (a name the scan missed is read
+    /// later, one it got wrong costs nothing but a row not found).
+    public static func tableNameHints(_ bytes: [UInt8]) -> [String] {
+        var names: [String] = []
+        var inSchema = false
+        var itemIndent = -1
+        var current: (name: String?, physical: String?) = (nil, nil)
+        func flush() {
+            if let name = current.physical ?? current.name { names.append(name) }
+            current = (nil, nil)
+        }
+        /// A plain or simply quoted scalar, without a trailing comment.
+        func scalar(_ raw: Substring) -> String? {
+            var value = raw.trimmingCharacters(in: .whitespaces)
+            if let quote = value.first, quote == "\"" || quote == "'" {
+                guard value.count >= 2, value.last == quote else { return nil }
+                value = String(value.dropFirst().dropLast())
+                return value.contains("\\") || value.isEmpty ? nil : value
+            }
+            if let comment = value.range(of: " #") { value = String(value[..<comment.lowerBound]) }
+            value = value.trimmingCharacters(in: .whitespaces)
+            guard !value.isEmpty, !"&*!|>{[".contains(value.first!) else { return nil }
+            return value
+        }
+        for rawLine in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            let line = Substring(String(decoding: rawLine, as: UTF8.self)).trimmingCharacters(in: ["\r"])[...]
+            let indent = line.prefix(while: { $0 == " " }).count
+            let body = line.dropFirst(indent)
+            if body.isEmpty || body.hasPrefix("#") { continue }
+            // (A list may sit at the key's own indentation: `schema:` then `- name: t`.)
+            if indent == 0 && !(inSchema && body.hasPrefix("- ")) {
+                if inSchema { flush() }
+                inSchema = body.hasPrefix("schema:")
+                itemIndent = -1
+                continue
+            }
+            guard inSchema else { continue }
+            var keyPart = body
+            if body.hasPrefix("- ") {
+                if itemIndent < 0 { itemIndent = indent }
+                if indent == itemIndent {
+                    flush()
+                    keyPart = body.dropFirst(2).drop(while: { $0 == " " })
+                } else {
+                    continue // a list deeper down (properties)
+                }
+            } else if indent != itemIndent + 2 {
+                continue // a key of something nested in the item
+            }
+            if keyPart.hasPrefix("name:") {
+                current.name = scalar(keyPart.dropFirst(5))
+            } else if keyPart.hasPrefix("physicalName:") {
+                current.physical = scalar(keyPart.dropFirst(13))
+            }
+        }
+        if inSchema { flush() }
+        return names
+    }
+
     /// Whether an ODCS `apiVersion` is one this reader understands (v3.0.0 … v3.2.x).
     public static func supports(apiVersion: String) -> Bool {
         let numbers = apiVersion.lowercased().drop(while: { $0 == "v" }).split(separator: ".").compactMap { Int($0) }

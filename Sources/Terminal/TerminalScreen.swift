@@ -28,7 +28,7 @@ public final class TerminalScreen {
     /// Takes over the terminal. `inputTimeoutMilliseconds` bounds how long `readKey` waits.
     /// `streams` replaces stdin/stdout (the smoke test draws to /dev/null).
     public init(
-        theme: Theme, useColor: Bool, inputTimeoutMilliseconds: Int32 = 100, showCursor: Bool = false,
+        theme: Theme, useColor: Bool, inputTimeoutMilliseconds: Int32 = 0, showCursor: Bool = false,
         streams: (input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>)? = nil
     ) throws(StartError) {
         // Without a UTF-8 locale ncursesw draws non-ASCII characters blank (CI has no LANG).
@@ -97,6 +97,20 @@ public final class TerminalScreen {
         guard Int(rows) != current.height || Int(columns) != current.width else { return false }
         resize_term(rows, columns)
         return true
+    }
+
+    /// Sleeps until the terminal has input, `wake` is readable, a signal arrives (a resize) or
+    /// `milliseconds` pass. (Without a real terminal: just the time.)
+    public func waitForInput(milliseconds: Int32, or wake: Int32) {
+        guard isRealTerminal else {
+            usleep(UInt32(max(0, milliseconds)) * 1000)
+            return
+        }
+        var fds = [
+            pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
+        ]
+        _ = poll(&fds, nfds_t(fds.count), milliseconds)
     }
 
     /// The terminal went away (its window or tmux pane closed): time to exit.

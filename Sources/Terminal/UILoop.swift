@@ -9,8 +9,12 @@ import WatchModel
 public final class StopSignal: Sendable {
     private let raised = Atomic<Bool>(false)
     private let sources = Mutex<[DispatchSourceSignal]>([])
+    private let wake = Mutex<(@Sendable () -> Void)?>(nil)
 
     public var isRaised: Bool { raised.load(ordering: .relaxed) }
+
+    /// Called when a signal arrives (the UI loop sleeps until input, a new status or this).
+    public func onRaise(_ action: @escaping @Sendable () -> Void) { wake.withLock { $0 = action } }
 
     public static func install() -> StopSignal {
         let stop = StopSignal()
@@ -18,12 +22,52 @@ public final class StopSignal: Sendable {
             signal(number, SIG_IGN)
             stop.sources.withLock { list in
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { [stop] in stop.raised.store(true, ordering: .relaxed) }
+                source.setEventHandler { [stop] in
+                    stop.raised.store(true, ordering: .relaxed)
+                    stop.wake.withLock { $0 }?()
+                }
                 source.resume()
                 list.append(source)
             }
         }
         return stop
+    }
+}
+
+/// A pipe another thread writes a byte to, so the UI loop's `poll` returns: the way the
+/// checker and the signal handlers wake it without a timer.
+final class WakePipe: Sendable {
+    let readEnd: Int32
+    private let writeEnd: Int32
+
+    init() {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+        } else {
+            fds = [-1, -1]
+        }
+        readEnd = fds[0]
+        writeEnd = fds[1]
+    }
+
+    /// Wakes the loop; a full pipe already means "wake up", so a failed write is fine.
+    func signal() {
+        var byte: UInt8 = 1
+        _ = write(writeEnd, &byte, 1)
+    }
+
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(readEnd, &buffer, buffer.count) > 0 {}
+    }
+
+    deinit {
+        close(readEnd)
+        close(writeEnd)
     }
 }
 
@@ -39,32 +83,35 @@ public enum UILoop {
         }
     }
 
-    /// Reads keys (each wait is at most the input timeout), applies effects, takes the newest
-    /// status, and redraws when something changed or a second passed (poll age).
+    /// Sleeps until a key, a new status, a signal or the next second (the poll's age on screen
+    /// counts seconds); then handles every key waiting, applies their effects, takes the newest
+    /// status and redraws what changed. No fixed wake-up: an idle dashboard wakes once a second.
     public static func run(
         screen: TerminalScreen, watcher: some CheckerControl, model: inout DashboardModel, stop: StopSignal
     ) {
+        let wake = WakePipe()
+        watcher.onPublish { wake.signal() }
+        stop.onRaise { wake.signal() }
         var lastGeneration = -1
         var lastDraw = Date.distantPast
         var dirty = true
         var pendingCopy: String?
         while !stop.isRaised {
-            if let key = screen.readKey() {
+            while let key = screen.readKey() {
                 dirty = true
-                if key != .resize {
-                    for effect in model.handle(key) {
-                        switch effect {
-                        case .quit: return
-                        case .pollNow: watcher.pollNow()
-                        case .setPaused(let paused): watcher.setPaused(paused)
-                        case .setInterval(let seconds): watcher.setInterval(seconds)
-                        case .copy(let text): pendingCopy = text
-                        case .preview(let path): watcher.preview(file: path)
-                        case .clearPreview: watcher.clearPreview()
-                        case .export(let path, let text): export(text, to: path, model: &model)
-                        case .setMouse(let on): screen.setMouse(on)
-                        case .notify(let text): screen.notify(text, style: model.notifyStyle)
-                        }
+                if key == .resize { continue }
+                for effect in model.handle(key) {
+                    switch effect {
+                    case .quit: return
+                    case .pollNow: watcher.pollNow()
+                    case .setPaused(let paused): watcher.setPaused(paused)
+                    case .setInterval(let seconds): watcher.setInterval(seconds)
+                    case .copy(let text): pendingCopy = text
+                    case .preview(let path): watcher.preview(file: path)
+                    case .clearPreview: watcher.clearPreview()
+                    case .export(let path, let text): export(text, to: path, model: &model)
+                    case .setMouse(let on): screen.setMouse(on)
+                    case .notify(let text): screen.notify(text, style: model.notifyStyle)
                     }
                 }
             }
@@ -89,6 +136,9 @@ public enum UILoop {
                 lastDraw = now
                 dirty = false
             }
+            let untilTick = max(1, Int32((1 - Date().timeIntervalSince(lastDraw)) * 1000))
+            screen.waitForInput(milliseconds: untilTick, or: wake.readEnd)
+            wake.drain()
         }
     }
 }

@@ -61,6 +61,8 @@ public final class Watcher: CheckerControl {
     private let queue = DispatchQueue(label: "contractwatch.checker", qos: .utility)
     private let worker: Mutex<Worker>
     private let mailbox: Mutex<WatchStatus>
+    /// Called after each publication (the UI sleeps until then, or until input).
+    private let wakeUI = Mutex<(@Sendable () -> Void)?>(nil)
     /// Set by `pollNow()` (from the UI): the next poll reads the whole catalog.
     private let fullReadRequested = Atomic<Bool>(false)
     let log: EventLog?
@@ -107,11 +109,21 @@ public final class Watcher: CheckerControl {
     }
 
     func publishPreview(_ outcome: PreviewOutcome?) {
-        mailbox.withLock { status in
+        publish { status in
             status.preview = outcome
             status.generation += 1
             status.contentVersion += 1
         }
+    }
+
+    /// Changes the published status, then wakes the UI.
+    private func publish(_ change: (inout WatchStatus) -> Void) {
+        mailbox.withLock { change(&$0) }
+        wakeUI.withLock { $0 }?()
+    }
+
+    public func onPublish(_ wake: @escaping @Sendable () -> Void) {
+        wakeUI.withLock { $0 = wake }
     }
 
     /// Forgets the last preview.
@@ -143,7 +155,7 @@ public final class Watcher: CheckerControl {
             return
         }
         worker.withLock { $0.store = store }
-        mailbox.withLock { $0.restore(history) }
+        publish { $0.restore(history) }
     }
 
     /// Polls at once and reads the whole catalog (not only the contracted tables).
@@ -163,7 +175,7 @@ public final class Watcher: CheckerControl {
         let (actions, loop) = worker.withLock { state in
             (state.loop.handle(event), state.loop)
         }
-        mailbox.withLock { $0.follow(loop, after: event, now: Date()) }
+        publish { $0.follow(loop, after: event, now: Date()) }
         for action in actions {
             switch action {
             case .poll:
@@ -239,7 +251,7 @@ public final class Watcher: CheckerControl {
             // Only this queue changes what `effects` reads, so they are computed from a copy,
             // outside the lock: the UI never waits for the catalog diff.
             let effects = latest.effects(of: poll)
-            mailbox.withLock { $0.record(poll, effects) }
+            publish { $0.record(poll, effects) }
             if configuration.debug {
                 let milliseconds = Int(poll.finishedAt.timeIntervalSince(started) * 1000)
                 log?.write(
@@ -260,14 +272,14 @@ public final class Watcher: CheckerControl {
                     }
                     ?? "blocked by a lock (lock_timeout)"
                 log?.write("poll \(reason)")
-                mailbox.withLock { $0.recordUnchecked(contracts: contracts, problem: problem) }
+                publish { $0.recordUnchecked(contracts: contracts, problem: problem) }
                 return .blocked(reason: reason)
             }
             // Whatever broke, start from a fresh connection next time (a restarted server
             // invalidates the old one; a reset keeps no state we need).
             worker.withLock { $0.connection = nil }
             log?.write("poll failed: \(error.description)")
-            mailbox.withLock { $0.recordUnchecked(contracts: contracts, problem: problem) }
+            publish { $0.recordUnchecked(contracts: contracts, problem: problem) }
             return .failed(reason: error.description)
         }
     }
@@ -315,7 +327,7 @@ public final class Watcher: CheckerControl {
         if configuration.debug {
             log?.write("poll unchanged in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
         }
-        mailbox.withLock { $0.recordUnchanged(startedAt: started, finishedAt: Date(), problem: problem) }
+        publish { $0.recordUnchanged(startedAt: started, finishedAt: Date(), problem: problem) }
         return .succeeded
     }
 

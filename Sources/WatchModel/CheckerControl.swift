@@ -10,4 +10,7 @@ public protocol CheckerControl: Sendable {
     /// Preview a migration file (rolled back) and publish what it would change.
     func preview(file path: String)
     func clearPreview()
+    /// Calls `wake` (from any thread) after each publication, so the UI can sleep until there is
+    /// something new instead of waking on a timer.
+    func onPublish(_ wake: @escaping @Sendable () -> Void)
 }

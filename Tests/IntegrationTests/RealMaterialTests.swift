@@ -1,4 +1,5 @@
 import Checks
+import Contracts
 import Foundation
 import Postgres
 import Testing
@@ -116,5 +117,47 @@ struct OtherToolFixtureTests {
                     + "ODCS v3 says required"
             ), "\(lint.stdout)")
         #expect(lint.stdout.contains("odcs.yaml:18:5: other-format-key: column field_one: \"isUnique\" is ODCS v2"))
+    }
+}
+
+/// The line scan that gives `check` the table names of ODCS files before they are parsed names
+/// exactly the tables the parser finds, in real files: the official AdventureWorks example (68
+/// tables), datacontract-cli's fixture and ours.
+struct ODCSTableNameHintTests {
+    @Test func theScanFindsTheTablesTheParserFinds() throws {
+        let files = [
+            "adventureworks/postgresql-adventureworks-contract.odcs.yaml", "datacontract-cli/odcs.yaml",
+            "object_images.odcs.yaml", "object_images_normalized.odcs.yaml",
+        ]
+        for name in files {
+            let bytes = Array(try Fixtures.text(name).utf8)
+            let parsed = try ODCSContractReader.read(String(decoding: bytes, as: UTF8.self), file: name).get()
+            #expect(ODCSContractReader.tableNameHints(bytes) == parsed.map(\.table.name), "\(name)")
+        }
+        #expect(ODCSContractReader.tableNameHints(Array(try Fixtures.text(files[0]).utf8)).count > 60)
+    }
+
+    @Test func quotedNamesCommentsAndNestedListsAreReadAsTheParserReadsThem() throws {
+        let yaml = """
+            apiVersion: v3.1.0
+            kind: DataContract
+            id: x
+            schema:
+              - name: Orders   # the logical name
+                physicalName: "Sales Orders"
+                properties:
+                  - name: id
+                    physicalType: integer
+                  - name: total
+              - physicalName: 'line_items'
+                name: Items
+              - name: plain
+            servers:
+              - server: pg
+                type: postgres
+            """
+        let parsed = try ODCSContractReader.read(yaml, file: "x.yaml").get()
+        #expect(parsed.map(\.table.name) == ["Sales Orders", "line_items", "plain"])
+        #expect(ODCSContractReader.tableNameHints(Array(yaml.utf8)) == ["Sales Orders", "line_items", "plain"])
     }
 }
