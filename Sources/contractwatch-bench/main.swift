@@ -75,6 +75,41 @@ func statusWithFindings(_ count: Int) -> WatchStatus {
     return status
 }
 
+/// The flags this bench takes; `--help` prints them, anything else is refused before a run
+/// that takes minutes starts.
+let usage = """
+    usage: contractwatch-bench [--sizes N,N…] [--dsn DSN --contracts DIR [--check-only [--rounds N]]]
+                               [--emit-sql N] [--help]
+      --sizes N,N…     synthetic catalog sizes (default 1000,10000)
+      --dsn DSN        measure the poll pipeline on this database instead (with --contracts DIR)
+      --check-only     with --dsn: only `check`, its floors and halves, --rounds N times (default 31)
+      --emit-sql N     print the synthetic catalog of N tables as SQL and stop
+    Every timing is printed beside a floor measured in the same run; nothing is asserted.
+    """
+do {
+    let valued: Set<String> = ["--sizes", "--dsn", "--contracts", "--rounds", "--emit-sql"]
+    var index = 1
+    let given = CommandLine.arguments
+    while index < given.count {
+        let flag = given[index]
+        if flag == "--help" || flag == "-h" {
+            print(usage)
+            exit(0)
+        } else if valued.contains(flag) {
+            guard index + 1 < given.count else {
+                FileHandle.standardError.write(Data("contractwatch-bench: \(flag) needs a value\n\(usage)\n".utf8))
+                exit(2)
+            }
+            index += 2
+        } else if flag == "--check-only" {
+            index += 1
+        } else {
+            FileHandle.standardError.write(Data("contractwatch-bench: unknown argument \(flag)\n\(usage)\n".utf8))
+            exit(2)
+        }
+    }
+}
+
 // `--emit-sql N`: print the synthetic catalog of N tables and stop (to profile by hand with psql,
 // `contractwatch init` and perf on a catalog that outlives the bench).
 if let index = CommandLine.arguments.firstIndex(of: "--emit-sql"), index + 1 < CommandLine.arguments.count,
