@@ -5,10 +5,18 @@ extension PositionedJSON {
     /// Parses YAML into the same positioned tree as JSON, so both contract formats share one
     /// field reader and every problem points at a line and column.
     public static func parseYAML(_ text: String) throws(JSONSyntaxError) -> PositionedJSON {
+        try parseYAML(text, fastPath: true)
+    }
+
+    /// `fastPath: false` reads with libyaml only (the fast path's tests compare the two).
+    static func parseYAML(_ text: String, fastPath: Bool) throws(JSONSyntaxError) -> PositionedJSON {
         let bytes = text.utf8.count
         if let depth = flowNestingBeyond(text, limit: maximumNesting) {
             throw JSONSyntaxError(location: depth, message: "nesting is deeper than \(maximumNesting) levels")
         }
+        // The YAML contract files are made of, read directly (the same tree, several times
+        // faster); anything else goes to libyaml below.
+        if fastPath, let fast = YAMLFastPath.parse(text) { return fast }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)

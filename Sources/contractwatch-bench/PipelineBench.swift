@@ -32,20 +32,50 @@ enum PipelineBench {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let snapshot = try CatalogReader.snapshot(Connection(ConnectionSettings(dsn: dsn)))
+        // The same contracts as ODCS too, to compare the two formats' paths.
+        let odcsFolder = folder + "-odcs"
+        try FileManager.default.createDirectory(atPath: odcsFolder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: odcsFolder) }
         var written = 0
         for index in stride(from: 0, to: tables, by: 10) {
             let (schema, table) = SyntheticCatalog.qualified(index)
             guard let relation = snapshot.relation(QualifiedName(schema: schema, name: table)) else { continue }
-            let text = ContractTemplate.render(
-                relation, server: ContractTemplate.Server(database: database, host: "localhost", port: 5432),
-                owner: Owner(name: "Bench", email: "bench@example.com"), format: .seed)
-            try text.write(
-                toFile: folder + "/" + ContractTemplate.fileName(for: relation.name, format: .seed), atomically: true,
-                encoding: .utf8)
+            for (format, target) in [(ContractTemplate.Format.seed, folder), (.odcs, odcsFolder)] {
+                let text = ContractTemplate.render(
+                    relation, server: ContractTemplate.Server(database: database, host: "localhost", port: 5432),
+                    owner: Owner(name: "Bench", email: "bench@example.com"), format: format)
+                try text.write(
+                    toFile: target + "/" + ContractTemplate.fileName(for: relation.name, format: format),
+                    atomically: true, encoding: .utf8)
+            }
             written += 1
         }
         print("  \(snapshot.relations.count) relations, \(written) contracts")
-        return try run(dsn: dsn, contractsFolder: folder, label: "\(tables) tables", allowWrites: true)
+        var report = try run(dsn: dsn, contractsFolder: folder, label: "\(tables) tables", allowWrites: true)
+        let binary = checkBinary()
+        if FileManager.default.isExecutableFile(atPath: binary) {
+            // Interleaved, so drift on the machine hits both formats alike.
+            var json: [Double] = []
+            var odcs: [Double] = []
+            for _ in 0..<9 {
+                for (target, into) in [(folder, 0), (odcsFolder, 1)] {
+                    let ms = elapsedMilliseconds {
+                        _ = try? ChildProcess.run(
+                            [binary, "check", "--dsn", dsn, "--contracts", target, "--format", "json"],
+                            environment: ProcessInfo.processInfo.environment, stdoutPath: "/dev/null",
+                            stderrPath: "/dev/null")
+                    }
+                    if into == 0 { json.append(ms) } else { odcs.append(ms) }
+                }
+            }
+            let ratio = median(odcs) / median(json)
+            print(
+                String(
+                    format: "check, the same %d contracts as ODCS YAML      %10.2f ms   %6.2f× as JSON (%.2f ms)",
+                    written, median(odcs), ratio, median(json)))
+            report.summary += String(format: ", ODCS %.2f× JSON", ratio)
+        }
+        return report
     }
 
     /// `allowWrites`: only for the synthetic databases this bench creates. A database given with
