@@ -243,8 +243,20 @@ enum YAMLFastPath {
             return flow.index == line.content.count ? value : nil
         }
 
+        static let resolvedWords: Set<String> = [
+            "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON",
+            "off", "Off", "OFF", "null", "Null", "NULL",
+        ]
+
         /// A plain scalar typed the way the full reader types it (Yams' resolver).
         static func plain(_ text: String, at location: SourceLocation) -> PositionedJSON {
+            // Most values are words: only these words, and text starting with a digit, a sign, a
+            // dot or `~`, can be anything but a string to Yams' resolver (Resolver.default).
+            if let first = text.unicodeScalars.first, first.properties.isAlphabetic || first == "_",
+                !resolvedWords.contains(text)
+            {
+                return PositionedJSON(value: .string(text), location: location)
+            }
             let node = Node(text, .implicit, .plain)
             if node.null != nil { return PositionedJSON(value: .null, location: location) }
             if let flag = node.bool { return PositionedJSON(value: .bool(flag), location: location) }

@@ -35,6 +35,7 @@ struct YAMLFastPathTests {
         "a:\n  - x\n  -\n    b: 1\n",
         "x: O'Brien\ny: it's fine\n",
         "a: 1\r\nb: 2\r\n",
+        "w: [yes, No, ON, off, Null, NULL, y, n, true, False, word, _x, é, 1e3, 0o17, 0b101, +1, .5, 2026-12-02, =]\n",
     ]
 
     /// What the fast path leaves to libyaml (nil), including every error.
