@@ -310,8 +310,12 @@ public struct Screens {
             }
         }
         rows.sort { $0.id < $1.id }
+        let header =
+            status.catalogComplete
+            ? [] : [StyledLine([("◌ reading the whole catalog: the contracted tables come first", .dim)])]
         return ScreenContent(
             title: "Tables",
+            header: header,
             columns: [
                 ColumnSpec("TABLE", min: 16, max: 64, flexible: true, priority: 0, cut: .start),
                 ColumnSpec("KIND", min: 5, max: 24, flexible: true, priority: 3),

@@ -223,6 +223,19 @@ public final class Watcher: CheckerControl {
                 worker.withLock { $0.memory.walPosition = wal }
                 return publishUnchanged(started: started, problem: problem)
             case .full:
+                if catalog == nil && !names.isEmpty {
+                    // A fresh start: contracts and violations first (the contracted tables take
+                    // milliseconds at any catalog size), then the whole catalog in this same poll.
+                    let first = try CatalogReader.snapshot(connection, names: names)
+                    publishChecked(
+                        CheckedPoll(
+                            contracts: contracts, snapshot: first, result: Checker.check(contracts, against: first),
+                            kind: .scoped, scope: nil, server: connection.info, problem: problem, startedAt: started,
+                            finishedAt: Date(), catalogComplete: false), started: started)
+                    // The whole catalog is then diffed against it on these names only: the rest
+                    // was not seen before, so it did not change.
+                    reread = names
+                }
                 snapshot = try CatalogReader.snapshot(connection)
                 kind = .full
             case .scoped(let changed):
@@ -244,21 +257,11 @@ public final class Watcher: CheckerControl {
                 state.contracts = contracts
                 state.contractsSignature = signature
             }
-            let poll = CheckedPoll(
-                contracts: contracts, snapshot: snapshot, result: Checker.check(contracts, against: snapshot),
-                kind: kind,
-                scope: reread, server: connection.info, problem: problem, startedAt: started, finishedAt: Date())
-            // Only this queue changes what `effects` reads, so they are computed from a copy,
-            // outside the lock: the UI never waits for the catalog diff.
-            let effects = latest.effects(of: poll)
-            publish { $0.record(poll, effects) }
-            if configuration.debug {
-                let milliseconds = Int(poll.finishedAt.timeIntervalSince(started) * 1000)
-                log?.write(
-                    "poll \(kind.rawValue) in \(milliseconds) ms: \(poll.result.violations.count) violations, "
-                        + "\(effects.changes.count) changes" + (reread.map { ", reread \($0.sorted())" } ?? ""))
-            }
-            if effects.historyChanged { saveHistory(worker.withLock { $0.store }, effects.history) }
+            publishChecked(
+                CheckedPoll(
+                    contracts: contracts, snapshot: snapshot, result: Checker.check(contracts, against: snapshot),
+                    kind: kind, scope: reread, server: connection.info, problem: problem, startedAt: started,
+                    finishedAt: Date()), started: started)
             return .succeeded
         } catch {
             // Waited out lock_timeout behind another session: say whose lock, keep the
@@ -321,6 +324,22 @@ public final class Watcher: CheckerControl {
             state.memory.forceFull = true
             return fresh
         }
+    }
+
+    /// Publishes a checked poll with what it changes (decided by the status), logs it with
+    /// `--debug`, and saves the history when a violation opened or resolved.
+    private func publishChecked(_ poll: CheckedPoll, started: Date) {
+        // Only this queue changes what `effects` reads, so they are computed from a copy,
+        // outside the lock: the UI never waits for the catalog diff.
+        let effects = latest.effects(of: poll)
+        publish { $0.record(poll, effects) }
+        if configuration.debug {
+            let milliseconds = Int(poll.finishedAt.timeIntervalSince(started) * 1000)
+            log?.write(
+                "poll \(poll.kind.rawValue) in \(milliseconds) ms: \(poll.result.violations.count) violations, "
+                    + "\(effects.changes.count) changes" + (poll.scope.map { ", reread \($0.sorted())" } ?? ""))
+        }
+        if effects.historyChanged { saveHistory(worker.withLock { $0.store }, effects.history) }
     }
 
     private func publishUnchanged(started: Date, problem: String?) -> PollLoop.Event {

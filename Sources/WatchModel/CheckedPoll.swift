@@ -18,11 +18,14 @@ public struct CheckedPoll: Sendable {
     public var problem: String?
     public var startedAt: Date
     public var finishedAt: Date
+    /// False for the first, quick read of a fresh start: only the contracted tables.
+    public var catalogComplete: Bool
 
     public init(
         contracts: ContractSet, snapshot: CatalogSnapshot, result: CheckResult, kind: PollKind, scope: Set<String>?,
-        server: ServerInfo, problem: String?, startedAt: Date, finishedAt: Date
+        server: ServerInfo, problem: String?, startedAt: Date, finishedAt: Date, catalogComplete: Bool = true
     ) {
+        self.catalogComplete = catalogComplete
         self.contracts = contracts
         self.snapshot = snapshot
         self.result = result
@@ -90,6 +93,7 @@ extension WatchStatus {
         contracts = poll.contracts
         result = poll.result
         snapshot = poll.snapshot
+        catalogComplete = poll.catalogComplete
         lastPollAt = poll.finishedAt
         if watchingSince == nil { watchingSince = poll.finishedAt }
         lastPollSeconds = poll.finishedAt.timeIntervalSince(poll.startedAt)

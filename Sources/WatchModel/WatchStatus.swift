@@ -53,6 +53,9 @@ public struct WatchStatus: Sendable {
     public var contracts: ContractSet = ContractSet(contracts: [], errors: [], fileCount: 0)
     public var result: CheckResult?
     public var snapshot: CatalogSnapshot?
+    /// False while only the contracted tables have been read (the first moments of a start on a
+    /// large catalog): the Tables screen says the rest is on its way.
+    public var catalogComplete = true
     public var lastPollAt: Date?
     /// When the poll in flight started (nil between polls): a poll that takes long is shown as
     /// waiting for the server, not as "connected".

@@ -2,6 +2,7 @@ import Catalog
 import Checks
 import Foundation
 import Postgres
+import Synchronization
 import Testing
 import Watch
 import WatchModel
@@ -258,5 +259,31 @@ extension WatcherTests {
                     && $0.snapshot?.relation(QualifiedName(schema: "public", name: "t"))?.column(named: "c") != nil
             })
         #expect(recovered.state == .connected)
+    }
+}
+
+extension WatcherTests {
+    /// A fresh start shows contracts and violations from the contracted tables alone, then the
+    /// whole catalog in the same poll, without reporting the rest of the catalog as changes.
+    @Test func aStartPublishesTheContractedTablesFirstThenTheWholeCatalog() throws {
+        let others = (0..<40).map { "CREATE TABLE other_\($0) (x integer);" }.joined()
+        let dsn = try freshDatabase("CREATE TABLE t (a integer);" + others)
+        let folder = try ContractDirectory([
+            "t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("gone", "{}")])
+        ])
+        let watcher = Watcher(
+            Watcher.Configuration(settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 5))
+        let published = Mutex<[WatchStatus]>([])
+        watcher.onPublish { published.withLock { $0.append(watcher.latest) } }
+        watcher.start()
+        defer { watcher.stop() }
+        _ = try #require(waitFor(watcher, seconds: 10) { $0.catalogComplete && $0.pollCount >= 2 })
+        let checked = published.withLock { $0 }.filter { $0.result != nil }
+        let first = try #require(checked.first)
+        #expect(!first.catalogComplete && first.snapshot?.relations.count == 1, "the contracted table alone")
+        #expect(summarize(first.result!.violations) == ["column_missing t.gone present→absent error"])
+        let full = try #require(checked.first { $0.catalogComplete })
+        #expect(full.snapshot?.relations.count == 41 && full.lastPollKind == .full)
+        #expect(full.changes.isEmpty, "the tables read second are not changes: \(full.changes.map(\.change.location))")
     }
 }
