@@ -10,6 +10,14 @@ public struct Screens {
     /// The Violations screen also lists resolved findings from the history.
     public let showResolved: Bool
 
+    /// The last check's violations by contract file, built on first use (screens that list
+    /// contracts ask per contract; the breadcrumbs, drawn every frame, never do).
+    private let index = ViolationIndex()
+
+    private final class ViolationIndex {
+        var byFile: [String: [Violation]]?
+    }
+
     public init(status: WatchStatus, showResolved: Bool = false) {
         self.status = status
         self.showResolved = showResolved
@@ -71,7 +79,8 @@ public struct Screens {
     // MARK: - Shared pieces
 
     func violations(forFile file: String) -> [Violation] {
-        result?.violations.filter { $0.file == file } ?? []
+        if index.byFile == nil { index.byFile = Dictionary(grouping: result?.violations ?? [], by: \.file) }
+        return index.byFile?[file] ?? []
     }
 
     /// Lists show the owner's name (the email is in details and on the Owners screen; `y` copies it).
@@ -260,17 +269,30 @@ public struct Screens {
         )
     }
 
+    static func missingTableRow(_ name: QualifiedName, _ covering: [Contract]) -> ContentRow {
+        ContentRow(
+            id: name.description,
+            cells: [
+                RowCell(name.description), RowCell("missing", role: .violationError), count(0),
+                RowCell(covering.map(\.name).joined(separator: ", ")),
+                RowCell("✗ table missing", role: .contractViolated, sort: .number(0)),
+            ], target: .table(name), copyText: covering.first?.owner?.email)
+    }
+
     func tableList() -> ScreenContent {
         var contractByTable: [QualifiedName: [Contract]] = [:]
         for contract in contracts {
             contractByTable[contract.qualifiedTable, default: []].append(contract)
         }
+        // The snapshot keeps its relations sorted by name: rows are built in that order, and
+        // only the few contracted tables that are missing are placed among them (a 50,000-table
+        // catalog is not sorted again on the UI thread).
+        let relations = status.snapshot?.relations ?? []
         var rows: [ContentRow] = []
-        var seen: Set<QualifiedName> = []
-        for relation in status.snapshot?.relations ?? [] {
-            seen.insert(relation.name)
+        rows.reserveCapacity(relations.count)
+        for relation in relations {
             let covering = contractByTable[relation.name] ?? []
-            let found = covering.flatMap { violations(forFile: $0.file) }
+            let found = covering.isEmpty ? [] : covering.flatMap { violations(forFile: $0.file) }
             let state: RowCell
             if covering.isEmpty {
                 state = RowCell("— uncontracted", role: .dim, sort: .number(2))
@@ -280,36 +302,40 @@ public struct Screens {
                 state = RowCell(
                     "✗ \(found.count) violation\(plural(found.count))", role: .contractViolated, sort: .number(0))
             }
+            let name = relation.name.description
+            let contractNames = covering.map(\.name).joined(separator: ", ")
             rows.append(
                 ContentRow(
-                    id: relation.name.description,
+                    id: name,
                     cells: [
-                        RowCell(relation.name.description),
+                        RowCell(name),
                         RowCell(
-                            relation.kind.label + (relation.isPartition ? " (partition)" : ""),
+                            relation.isPartition ? relation.kind.label + " (partition)" : relation.kind.label,
                             role: relation.kind.isTable ? nil : .dim),
                         Self.count(relation.columns.count),
-                        RowCell(
-                            covering.map(\.name).joined(separator: ", ").isEmpty
-                                ? "—" : covering.map(\.name).joined(separator: ", "),
-                            role: covering.isEmpty ? .dim : nil),
+                        RowCell(contractNames.isEmpty ? "—" : contractNames, role: covering.isEmpty ? .dim : nil),
                         state,
                     ], role: covering.isEmpty ? .dim : .row, target: .table(relation.name),
                     copyText: covering.first?.owner?.email))
         }
-        if status.snapshot != nil {
-            for (name, covering) in contractByTable where !seen.contains(name) {
-                rows.append(
-                    ContentRow(
-                        id: name.description,
-                        cells: [
-                            RowCell(name.description), RowCell("missing", role: .violationError), Self.count(0),
-                            RowCell(covering.map(\.name).joined(separator: ", ")),
-                            RowCell("✗ table missing", role: .contractViolated, sort: .number(0)),
-                        ], target: .table(name), copyText: covering.first?.owner?.email))
+        if let snapshot = status.snapshot {
+            let missing = contractByTable.filter { snapshot.relation($0.key) == nil }.sorted { $0.key < $1.key }
+            if !missing.isEmpty {
+                // Both lists are sorted by name: merge them.
+                var merged: [ContentRow] = []
+                merged.reserveCapacity(rows.count + missing.count)
+                var next = 0
+                for (offset, relation) in relations.enumerated() {
+                    while next < missing.count, missing[next].key < relation.name {
+                        merged.append(Self.missingTableRow(missing[next].key, missing[next].value))
+                        next += 1
+                    }
+                    merged.append(rows[offset])
+                }
+                for (name, covering) in missing[next...] { merged.append(Self.missingTableRow(name, covering)) }
+                rows = merged
             }
         }
-        rows.sort { $0.id < $1.id }
         let header =
             status.catalogComplete
             ? [] : [StyledLine([("◌ reading the whole catalog: the contracted tables come first", .dim)])]
@@ -336,9 +362,10 @@ public struct Screens {
     }
 
     func violationList() -> ScreenContent {
+        let fixed = fixedByPreview
         let rows = (result?.violations ?? []).map { violation in
             let isNew = status.isRecent(violation.id)
-            let wouldFix = fixedByPreview.contains(violation.id)
+            let wouldFix = fixed.contains(violation.id)
             return ContentRow(
                 id: Self.key(violation.id),
                 cells: [

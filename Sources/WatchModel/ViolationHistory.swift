@@ -23,21 +23,48 @@ public struct HistoryRecord: Sendable, Hashable {
     public var isOpen: Bool { resolvedAt == nil }
 }
 
+/// What a history record is about: the finding, whatever path its contract file was read by.
+/// (A struct, hashed field by field: looked up for every violation on every rebuild of a screen,
+/// where building the record's `key` string each time would cost more than the screen.)
+public struct HistoryKey: Sendable, Hashable {
+    public var contract: String
+    public var schema: String
+    public var table: String
+    public var column: String?
+    public var kind: String
+
+    public init(_ id: ViolationID) {
+        contract = id.contract
+        schema = id.table.schema
+        table = id.table.name
+        column = id.column
+        kind = id.kind.rawValue
+    }
+
+    public init(_ record: HistoryRecord) {
+        contract = record.contract
+        schema = record.schema
+        table = record.table
+        column = record.column
+        kind = record.kind
+    }
+}
+
 /// Violation lifecycles for one database. Pure: polls in, records out; `HistoryStore` persists it.
 public struct ViolationHistory: Sendable, Hashable {
-    public var records: [String: HistoryRecord] = [:]
+    public var records: [HistoryKey: HistoryRecord] = [:]
 
     /// Resolved records older than this are forgotten.
     public static let retention: TimeInterval = 30 * 86_400
 
-    public init(records: [String: HistoryRecord] = [:]) {
+    public init(records: [HistoryKey: HistoryRecord] = [:]) {
         self.records = records
     }
 
     /// Records are keyed by what the finding is (contract, table, column, kind), not by the path
     /// its file was reached by: the same folder watched as `contracts` or `./contracts` or by its
     /// absolute path keeps one record per finding.
-    public static func key(_ id: ViolationID) -> String { id.identity }
+    public static func key(_ id: ViolationID) -> HistoryKey { HistoryKey(id) }
 
     public func record(for id: ViolationID) -> HistoryRecord? { records[Self.key(id)] }
 
@@ -50,7 +77,7 @@ public struct ViolationHistory: Sendable, Hashable {
         // Milliseconds, as stored: what is remembered in memory and on disk is the same.
         let time = Date(timeIntervalSince1970: (exactTime.timeIntervalSince1970 * 1000).rounded() / 1000)
         var changed = false
-        var open: Set<String> = []
+        var open: Set<HistoryKey> = []
         for violation in violations {
             let key = Self.key(violation.id)
             open.insert(key)
@@ -61,7 +88,8 @@ public struct ViolationHistory: Sendable, Hashable {
                 continue
             }
             records[key] = HistoryRecord(
-                key: key, contract: violation.contract, file: violation.file, schema: violation.schema,
+                key: violation.id.identity, contract: violation.contract, file: violation.file,
+                schema: violation.schema,
                 table: violation.table,
                 column: violation.column, kind: violation.kind.rawValue, firstSeen: time,
                 firstSeenExact: appeared.contains(violation.id),
@@ -114,23 +142,24 @@ public struct ViolationHistory: Sendable, Hashable {
         guard let file = try? JSONDecoder().decode(File.self, from: Data(text.utf8)),
             file.version <= File.currentVersion
         else { return nil }
-        var records: [String: HistoryRecord] = [:]
+        var records: [HistoryKey: HistoryRecord] = [:]
         for var record in file.violations {
             record.key = ViolationID.identity(
                 contract: record.contract, schema: record.schema, table: record.table, column: record.column,
                 kind: record.kind)
             // Two records of one finding (version 1, reached by two paths): the open one wins,
             // else the one seen last; the earliest first sighting is kept.
-            if let other = records[record.key] {
+            let key = HistoryKey(record)
+            if let other = records[key] {
                 let (kept, dropped) = Self.preferred(record, other)
                 var merged = kept
                 if dropped.firstSeen < merged.firstSeen {
                     merged.firstSeen = dropped.firstSeen
                     merged.firstSeenExact = dropped.firstSeenExact
                 }
-                records[record.key] = merged
+                records[key] = merged
             } else {
-                records[record.key] = record
+                records[key] = record
             }
         }
         return ViolationHistory(records: records)

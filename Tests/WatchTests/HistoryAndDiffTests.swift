@@ -94,7 +94,7 @@ struct ViolationHistoryTests {
         let resolved = history.apply([a], at: t3, appeared: [], causes: [:])
         #expect(resolved)
         #expect(history.record(for: b.id)?.resolvedAt == t3)
-        #expect(history.resolved.map(\.key) == [ViolationHistory.key(b.id)])
+        #expect(history.resolved.map(\.key) == [b.id.identity])
         // Reopened later: a new life with a new first-seen time.
         let t4 = t3.addingTimeInterval(60)
         history.apply([a, b], at: t4, appeared: [b.id], causes: [:])
@@ -166,7 +166,8 @@ struct HistoryFileTests {
                "resolved_at": null, "cause": "column dropped public.t.b"}]}
             """
         let history = try #require(ViolationHistory.parse(v1))
-        let record = try #require(history.records[#"["c","public","t","b","column_missing"]"#])
+        let record = try #require(history.records.values.first)
+        #expect(history.records.count == 1 && record.key == #"["c","public","t","b","column_missing"]"#)
         #expect(
             record.firstSeen == Date(timeIntervalSince1970: 1_790_000_000) && record.firstSeenExact && record.isOpen)
         #expect(
