@@ -40,7 +40,7 @@ let package = Package(
         // Pure: writes contracts for live tables (`contractwatch init`).
         .target(name: "Authoring", dependencies: ["Contracts", "Catalog"]),
         // Pure: migration scripts for `preview` (statement splitting, what cannot be previewed).
-        .target(name: "Preview", dependencies: ["Checks"]),
+        .target(name: "Preview", dependencies: ["Catalog", "Checks"]),
         // Pure: contracts × snapshot → findings.
         .target(name: "Checks", dependencies: ["Contracts", "Catalog"]),
         // Pure: what the background checker decides and publishes (the poll state machine, the
@@ -70,7 +70,7 @@ let package = Package(
         // The UI loop and signal handling live here too; it reads the checker through WatchModel.
         .target(name: "Terminal", dependencies: ["CNCursesW", "Dashboard", "WatchModel"]),
         // Pure: findings → text, JSON, JUnit, Markdown.
-        .target(name: "Reports", dependencies: ["Checks", "Contracts", "Catalog"]),
+        .target(name: "Reports", dependencies: ["Checks", "Contracts", "Catalog", "Preview"]),
         // The Met Museum demo schema, embedded in the binary so `check` and `demo` can load it.
         .target(name: "DemoDatabase", resources: [.embedInCode("met_museum.sql")]),
 

@@ -2,6 +2,7 @@ import Catalog
 import Checks
 import Contracts
 import Foundation
+import Preview
 
 /// `contractwatch owners`: who owns each contract, whom to call, and (with `--broken`) what broke.
 public struct OwnersReport: Sendable {
@@ -150,11 +151,17 @@ public struct PreviewReport: Sendable {
     /// fixes, and only the violations it introduces. Contracts it does not touch, and files
     /// that were invalid before it, are not its findings (and are no JUnit failures of it).
     public var check: CheckReport
+    /// What the statements did and what of it would hurt (README, "Migration hazards").
+    public var effects: [StatementEffect]
+    public var hazards: [Hazard]
 
     public init(
         migration: String, statementCount: Int, introduced: [Violation], fixed: [Violation],
-        violationsBefore: Int, violationsAfter: Int, after: CheckResult, checkedAt: Date
+        violationsBefore: Int, violationsAfter: Int, after: CheckResult, checkedAt: Date,
+        effects: [StatementEffect] = [], hazards: [Hazard] = []
     ) {
+        self.effects = effects
+        self.hazards = hazards
         self.migration = migration
         self.statementCount = statementCount
         self.introduced = introduced
@@ -201,6 +208,29 @@ public struct PreviewReport: Sendable {
                         ),
                         ("violations_before", .int(violationsBefore)),
                         ("violations_after", .int(violationsAfter)),
+                        ("hazards", .array(hazards.map(Self.json))),
+                        (
+                            "statements",
+                            .array(
+                                effects.map { effect in
+                                    .object([
+                                        ("statement", .int(effect.statement)), ("line", .int(effect.line)),
+                                        (
+                                            "locks",
+                                            .array(
+                                                effect.locks.map {
+                                                    .object([
+                                                        ("relation", .string($0.relation.description)),
+                                                        ("mode", .string($0.lock.mode)),
+                                                    ])
+                                                })
+                                        ),
+                                        ("rewritten", .array(effect.rewritten.map { .string($0.description) })),
+                                        ("scanned", .array(effect.scanned.map { .string($0.description) })),
+                                        ("dropped", .array(effect.dropped.map { .string($0.description) })),
+                                    ])
+                                })
+                        ),
                     ])
                 ), at: 1)
             return JSONText.object(members).rendered() + "\n"
@@ -213,6 +243,7 @@ public struct PreviewReport: Sendable {
             for violation in fixed {
                 text += "  fixed: \(violation.kind.rawValue) \(violation.location) (\(violation.contract))\n"
             }
+            text += hazardsText()
             return text + "\n" + check.render(.text)
         case .markdown:
             var text = "**Preview of `\(migration)`** (\(statementCount) statement\(plural(statementCount)), run in a "
@@ -221,9 +252,50 @@ public struct PreviewReport: Sendable {
                 text +=
                     "- ✅ would fix `\(violation.kind.rawValue)` at `\(violation.location)` (\(violation.contract))\n"
             }
-            return text + (fixed.isEmpty ? "" : "\n") + check.render(.markdown)
+            text += fixed.isEmpty ? "" : "\n"
+            if !hazards.isEmpty {
+                text += "#### Migration hazards\n\n| Code | Line | What it does | Instead |\n|---|---|---|---|\n"
+                for hazard in hazards {
+                    func cell(_ value: String) -> String { value.replacingOccurrences(of: "|", with: "\\|") }
+                    text +=
+                        "| [\(hazard.code.rawValue)](\(Self.docs(hazard.code))) \(cell(hazard.code.title)) | "
+                        + "\(hazard.line) | \(cell(hazard.detail)) | \(cell(hazard.code.recipe)) |\n"
+                }
+                text += "\n"
+            }
+            return text + check.render(.markdown)
         case .junit:
             return check.render(format)
         }
+    }
+
+    /// The README section of a hazard code.
+    static func docs(_ code: Hazard.Code) -> String {
+        "README.md#" + code.rawValue.lowercased() + "-"
+            + code.title.lowercased()
+            .replacingOccurrences(of: " ", with: "-").filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
+
+    static func json(_ hazard: Hazard) -> JSONText {
+        .object([
+            ("code", .string(hazard.code.rawValue)), ("title", .string(hazard.code.title)),
+            ("statement", .int(hazard.statement)), ("line", .int(hazard.line)),
+            ("relation", .optional(hazard.relation?.description)), ("detail", .string(hazard.detail)),
+            ("instead", .string(hazard.code.recipe)), ("docs", .string(docs(hazard.code))),
+        ])
+    }
+
+    /// The hazards as text: code, line, what was observed, the safer way.
+    func hazardsText() -> String {
+        guard !hazards.isEmpty else {
+            return effects.isEmpty
+                ? "" : "no hazards: no rewrite, full-table read or blocking lock on an existing table\n"
+        }
+        var text = "\(hazards.count) migration hazard\(plural(hazards.count)):\n"
+        for hazard in hazards {
+            text += "  \(hazard.code.rawValue) line \(hazard.line): \(hazard.detail) [\(hazard.code.title)]\n"
+            text += "        instead: \(hazard.code.recipe)\n"
+        }
+        return text
     }
 }

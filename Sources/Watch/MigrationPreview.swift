@@ -1,3 +1,4 @@
+import Catalog
 import CatalogReader
 import Checks
 import ContractFiles
@@ -61,6 +62,70 @@ public enum MigrationPreview {
         public var before: CheckResult
         public var after: CheckResult
         public var catalogUnchanged: Bool
+        /// What each statement did (locks, rewrites, full-table reads, drops), observed in the
+        /// preview's own transaction.
+        public var effects: [StatementEffect] = []
+        /// What of that would hurt on the target, with the target's sizes.
+        public var hazards: [Hazard] = []
+    }
+
+    /// Every relation of the user schemas as the session sees it: storage file, sequential scans
+    /// in this transaction, and size from the statistics (relpages × block size, reltuples).
+    static let relationsQuery = """
+        SELECT c.oid::pg_catalog.int8, n.nspname, c.relname, c.relkind::pg_catalog.text, c.relfilenode::pg_catalog.int8,
+               pg_catalog.pg_stat_get_xact_numscans(c.oid),
+               (c.relpages::pg_catalog.int8 * pg_catalog.current_setting('block_size')::pg_catalog.int8),
+               c.reltuples::pg_catalog.float8
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'p', 'm', 'i') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+        """
+    static let locksQuery = """
+        SELECT l.relation::pg_catalog.int8, l.mode FROM pg_catalog.pg_locks l
+         WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+        """
+    /// Foreign keys this transaction created whose referencing columns no index leads with.
+    static let unindexedForeignKeysQuery = """
+        SELECT n.nspname, c.relname, con.conname
+          FROM pg_catalog.pg_constraint con
+          JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE con.contype = 'f'
+           AND con.xmin::pg_catalog.text = (pg_catalog.txid_current() % 4294967296)::pg_catalog.text
+           AND NOT EXISTS (
+             SELECT 1 FROM pg_catalog.pg_index i
+              WHERE i.indrelid = con.conrelid
+                AND (pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[])
+                      [1:pg_catalog.cardinality(con.conkey)] OPERATOR(pg_catalog.@>) con.conkey
+                AND (pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[])
+                      [1:pg_catalog.cardinality(con.conkey)] OPERATOR(pg_catalog.<@) con.conkey)
+        """
+
+    static func relations(_ session: Connection) throws(PostgresError) -> (
+        [Int: RelationState], [QualifiedName: RelationSize]
+    ) {
+        let rows = try session.query(relationsQuery)
+        var states: [Int: RelationState] = [:]
+        var sizes: [QualifiedName: RelationSize] = [:]
+        for row in 0..<rows.rowCount {
+            guard let oid = rows.int(row, 0), let schema = rows.string(row, 1), let name = rows.string(row, 2) else {
+                continue
+            }
+            let qualified = QualifiedName(schema: schema, name: name)
+            states[oid] = RelationState(
+                oid: oid, name: qualified, kind: rows.string(row, 3) ?? "", fileNode: rows.int(row, 4) ?? 0,
+                scans: rows.int(row, 5) ?? 0)
+            sizes[qualified] = RelationSize(
+                bytes: Int64(rows.int(row, 6) ?? 0), rows: Double(rows.string(row, 7) ?? "") ?? 0)
+        }
+        return (states, sizes)
+    }
+
+    static func locks(_ session: Connection) throws(PostgresError) -> Set<HeldLock> {
+        let rows = try session.query(locksQuery)
+        return Set(
+            (0..<rows.rowCount).compactMap { row in
+                rows.int(row, 0).flatMap { oid in rows.string(row, 1).map { HeldLock(oid: oid, mode: $0) } }
+            })
     }
 
     /// Migration scripts larger than this are not read (a schema dump of a large database is
@@ -107,14 +172,15 @@ public enum MigrationPreview {
         } catch {
             throw .database(error)
         }
-        let outcome = Result { () throws(Failure) -> (CheckResult, CheckResult) in
+        let outcome = Result { () throws(Failure) -> Run in
             try runInTransaction(script, contracts: contracts, session: session)
         }
         try? session.execute(script: "ROLLBACK")
         try confirmRolledBack(transaction: transaction, observer: observer)
-        let (before, after) = try outcome.get()
+        var run = try outcome.get()
         let catalogAfter = (try? CatalogFingerprint.fingerprint(observer)) ?? ""
-        return Run(before: before, after: after, catalogUnchanged: catalogAfter == catalogBefore)
+        run.catalogUnchanged = catalogAfter == catalogBefore
+        return run
     }
 
     /// The server has the last word: the transaction must be aborted (not committed, not
@@ -132,11 +198,16 @@ public enum MigrationPreview {
     }
 
     private static func runInTransaction(_ script: MigrationScript, contracts: ContractSet, session: Connection)
-        throws(Failure) -> (CheckResult, CheckResult)
+        throws(Failure) -> Run
     {
         do {
             let before = Checker.check(contracts, against: try CatalogReader.snapshot(session))
-            // One statement at a time, so a failure names its statement and line.
+            let (initial, sizes) = try relations(session)
+            var states = initial
+            var held = try locks(session)
+            var effects: [StatementEffect] = []
+            // One statement at a time, so a failure names its statement and line, and what each
+            // one did can be read between them (locks, storage files, scans of this transaction).
             for (offset, statement) in script.statements.enumerated() {
                 do {
                     _ = try session.query(
@@ -147,9 +218,33 @@ public enum MigrationPreview {
                         withoutWrapper(error, statement: statement.sql), statement: offset + 1,
                         count: script.statements.count, line: statement.line)
                 }
+                let (now, _) = try relations(session)
+                let nowHeld = try locks(session)
+                effects.append(
+                    StatementEffect.observe(
+                        statement: offset + 1, line: statement.line, text: statement.text, before: states, after: now,
+                        locksBefore: held, locksAfter: nowHeld))
+                states = now
+                held = nowHeld
+            }
+            let keys = try session.query(unindexedForeignKeysQuery)
+            let unindexed: [(table: QualifiedName, constraint: String, statement: Int)] = (0..<keys.rowCount).map {
+                row in
+                let table = QualifiedName(schema: keys.string(row, 0) ?? "", name: keys.string(row, 1) ?? "")
+                let constraint = keys.string(row, 2) ?? ""
+                // The statement that added it: the one naming it, else one mentioning a foreign key.
+                let index =
+                    script.statements.firstIndex { $0.sql.contains(constraint) }
+                    ?? script.statements.firstIndex {
+                        $0.sql.uppercased().contains("REFERENCES") || $0.sql.uppercased().contains("FOREIGN KEY")
+                    } ?? 0
+                return (table, constraint, index + 1)
             }
             let after = Checker.check(contracts, against: try CatalogReader.snapshot(session))
-            return (before, after)
+            let hazards = HazardRules.evaluate(
+                statements: script.statements, effects: effects,
+                existing: Set(initial.values.map(\.name)), sizes: sizes, foreignKeysWithoutIndex: unindexed)
+            return Run(before: before, after: after, catalogUnchanged: false, effects: effects, hazards: hazards)
         } catch let failure as Failure {
             throw failure
         } catch let error as PostgresError {

@@ -98,7 +98,7 @@ struct PreviewCommand: ParsableCommand {
         let report = PreviewReport(
             migration: migration, statementCount: script.statements.count, introduced: impact.introduced,
             fixed: impact.fixed, violationsBefore: before.violations.count, violationsAfter: after.violations.count,
-            after: after, checkedAt: Date())
+            after: after, checkedAt: Date(), effects: run.effects, hazards: run.hazards)
         Output.write(report.render(format))
         if failOn.fails(report.check.result, violations: impact.introduced) {
             throw CommandFailure(status: ExitStatus.violations, message: "the migration would break contracts")

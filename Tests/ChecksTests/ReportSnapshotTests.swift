@@ -2,6 +2,7 @@ import Catalog
 import Checks
 import Contracts
 import Foundation
+import Preview
 import Reports
 import Testing
 
@@ -141,7 +142,12 @@ struct ReportSnapshotTests {
             migration: "migrations/V7__split_images.sql", statementCount: 3,
             introduced: Array(result.violations.prefix(2)),
             fixed: Array(result.violations.suffix(1)), violationsBefore: 4, violationsAfter: 5, after: result,
-            checkedAt: Self.report.checkedAt)
+            checkedAt: Self.report.checkedAt,
+            hazards: [
+                Hazard(
+                    code: .rewrite, statement: 2, line: 3, relation: QualifiedName(schema: "public", name: "orders"),
+                    detail: "rewrites public.orders (1.2 GB, ~3.4M rows) under ACCESS EXCLUSIVE")
+            ])
         let ext = ["text": "txt", "json": "json", "junit": "xml", "markdown": "md"][format.rawValue]!
         try expectSnapshot(report.render(format), "preview.\(ext)")
         // Only what the migration changes: the untouched invalid file is no failure of it.
