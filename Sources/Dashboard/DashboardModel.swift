@@ -366,36 +366,35 @@ public struct DashboardModel: Sendable {
             case .unhandled: break
             }
             return []
-        case .previewPrompt(var editor):
+        case .previewPrompt(let editor):
             if key == .control("c") { return [.quit] }
-            switch editor.handle(key) {
-            case .cancelled: mode = .normal
-            case .submitted:
-                mode = .normal
-                let path = editor.text.trimmingCharacters(in: .whitespaces)
-                guard !path.isEmpty else { return [] }
-                stack = [.violations]
-                setFlash("previewing \(path): running it in a transaction that is rolled back…", now: now)
-                return [.preview(path)]
-            case .edited: mode = .previewPrompt(editor)
-            case .unhandled: break
-            }
-            return []
-        case .exportPrompt(var editor):
+            guard let path = prompt(editor, key, Mode.previewPrompt), !path.isEmpty else { return [] }
+            stack = [.violations]
+            setFlash("previewing \(path): running it in a transaction that is rolled back…", now: now)
+            return [.preview(path)]
+        case .exportPrompt(let editor):
             if key == .control("c") { return [.quit] }
-            switch editor.handle(key) {
-            case .cancelled: mode = .normal
-            case .submitted:
-                mode = .normal
-                return exportView(to: editor.text.trimmingCharacters(in: .whitespaces), now: now)
-            case .edited: mode = .exportPrompt(editor)
-            case .unhandled: break
-            }
-            return []
+            guard let path = prompt(editor, key, Mode.exportPrompt) else { return [] }
+            return exportView(to: path, now: now)
         case .normal:
             guard let command = keyMap.command(for: key, on: route.screen, isDetail: route.isDetail) else { return [] }
             return perform(command, now: now)
         }
+    }
+
+    /// A key typed into a path prompt (preview, export): nil while typing or once cancelled,
+    /// the trimmed text when Enter submits it.
+    private mutating func prompt(_ editor: LineEditor, _ key: Key, _ wrap: (LineEditor) -> Mode) -> String? {
+        var editor = editor
+        switch editor.handle(key) {
+        case .cancelled: mode = .normal
+        case .submitted:
+            mode = .normal
+            return editor.text.trimmingCharacters(in: .whitespaces)
+        case .edited: mode = wrap(editor)
+        case .unhandled: break
+        }
+        return nil
     }
 
     private mutating func handleHelp(_ key: Key, scroll: Int) -> [Effect] {

@@ -116,10 +116,15 @@ public final class Watcher: CheckerControl {
         }
     }
 
-    /// Changes the published status, then wakes the UI.
+    /// Changes the published status, then wakes the UI if there is something new to show
+    /// (a tick that changed nothing wakes nobody).
     private func publish(_ change: (inout WatchStatus) -> Void) {
-        mailbox.withLock { change(&$0) }
-        wakeUI.withLock { $0 }?()
+        let changed = mailbox.withLock { status in
+            let before = status.generation
+            change(&status)
+            return status.generation != before
+        }
+        if changed { wakeUI.withLock { $0 }?() }
     }
 
     public func onPublish(_ wake: @escaping @Sendable () -> Void) {

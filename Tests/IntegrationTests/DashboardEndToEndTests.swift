@@ -45,6 +45,16 @@ struct DashboardEndToEndTests {
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
 
         func kill() { _ = try? run(["kill-server"]) }
+
+        /// The process the pane's shell runs (the dashboard: a shell stays in between, as in a
+        /// person's terminal).
+        func dashboardProcess() throws -> Int32? {
+            let shell = try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+            return try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap {
+                Int32($0)
+            }
+        }
     }
 
     static func shellQuote(_ text: String) -> String {
@@ -149,12 +159,7 @@ struct DashboardEndToEndTests {
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", command])
         _ = try #require(try tmux.waitFor("● connected"), "dashboard did not start")
         // The pane runs a shell whose child is contractwatch; signal that child.
-        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(
-            in: .whitespacesAndNewlines)
-        let child = try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap {
-            Int32($0)
-        }
-        let pid = try #require(child, "no contractwatch process under the pane's shell")
+        let pid = try #require(try tmux.dashboardProcess(), "no contractwatch process under the pane's shell")
         kill(pid, SIGTERM)
         #expect(try tmux.waitFor("EXIT=0", seconds: 15) != nil, "no clean exit on SIGTERM")
         let alternate = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{alternate_on}"])
@@ -176,12 +181,7 @@ extension DashboardEndToEndTests {
         ])
         _ = try #require(try tmux.waitFor("● connected"), "dashboard did not start")
         // A shell stays in between (`; sleep`), as in a person's terminal: the dashboard is its child.
-        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(
-            in: .whitespacesAndNewlines)
-        let child = try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap {
-            Int32($0)
-        }
-        let pid = try #require(child, "no contractwatch process under the pane's shell")
+        let pid = try #require(try tmux.dashboardProcess(), "no contractwatch process under the pane's shell")
         tmux.kill()
         // The dashboard must notice that its terminal is gone and exit, not linger forever.
         let deadline = Date().addingTimeInterval(10)
@@ -333,12 +333,7 @@ extension DashboardEndToEndTests {
                 + "\(Self.shellQuote(dsn)) --contracts \(Self.shellQuote(folder.path)); echo EXIT=$?; sleep 60",
         ])
         _ = try #require(try tmux.waitFor("● connected"), "dashboard did not start")
-        let shell = try tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(
-            in: .whitespacesAndNewlines)
-        let child = try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").first.flatMap {
-            Int32($0)
-        }
-        let pid = try #require(child, "no contractwatch process under the pane's shell")
+        let pid = try #require(try tmux.dashboardProcess(), "no contractwatch process under the pane's shell")
         kill(pid, SIGSEGV)
         let after = try #require(try tmux.waitFor("EXIT=139", seconds: 15), "it did not die by SIGSEGV")
         #expect(after.contains("contractwatch crashed; the terminal was restored"))
