@@ -99,6 +99,29 @@ public enum CatalogFingerprint {
             .joined(separator: "|")
     }
 
+    /// The catalogs a snapshot is built from, for `catalogVersion`.
+    static let versionedCatalogs = [
+        "pg_namespace", "pg_class", "pg_attribute", "pg_attrdef", "pg_index", "pg_constraint", "pg_description",
+        "pg_type", "pg_enum", "pg_inherits",
+    ]
+
+    /// A catalog-wide "did any DDL happen?" value, far cheaper than `fingerprint`: per catalog, the
+    /// number of row versions and the sum of their `xmin`. Every DDL writes new row versions
+    /// stamped with its own transaction id (an update writes a new version, a drop removes one),
+    /// so the value moves on every change a snapshot could show; unlike max(xmin), a transaction
+    /// that commits out of xid order still moves it. No text is built per row. Statistics
+    /// (VACUUM, ANALYZE) are written in place and leave it alone; a temporary table in another
+    /// session moves it (a harmless extra read).
+    public static let versionQuery =
+        "SELECT pg_catalog.concat_ws(' ', "
+        + versionedCatalogs.map {
+            "(SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.\($0))"
+        }.joined(separator: ", ") + ")"
+
+    public static func catalogVersion(_ connection: Connection) throws(PostgresError) -> String {
+        try connection.query(versionQuery).string(0, 0) ?? ""
+    }
+
     /// The WAL insert position; nil on a standby (recovery) or if the function is not allowed.
     public static func walPosition(_ connection: Connection) -> String? {
         try? connection.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").string(0, 0)

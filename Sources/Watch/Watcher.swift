@@ -197,7 +197,8 @@ public final class Watcher: CheckerControl {
     }
 
     /// One poll: (re)connect if needed; skip the snapshot when nothing changed (WAL position,
-    /// then catalog fingerprint, and the contract files); else snapshot, check, diff, publish.
+    /// the catalog-wide version for a full read, the contracted relations' fingerprints, and the
+    /// contract files); else snapshot, check, diff, publish.
     private func poll() -> PollLoop.Event {
         let started = Date()
         let (contracts, signature, problem) = currentContracts()
@@ -205,18 +206,38 @@ public final class Watcher: CheckerControl {
             let connection = try currentConnection()
             openHistory(connection)
             let names = Set(contracts.contracts.map(\.table.name))
-            let refreshEvery = configuration.fullRefreshSeconds ?? max(30, worker.withLock { $0.loop.interval } * 10)
             let requested = fullReadRequested.exchange(false, ordering: .relaxed)
-            let (memory, catalog, sameContracts) = worker.withLock {
-                ($0.memory, $0.catalog, $0.contracts == contracts)
+            let (memory, catalog, sameContracts, interval) = worker.withLock {
+                ($0.memory, $0.catalog, $0.contracts == contracts, $0.loop.interval)
             }
-            let fullRead = ReadPlan.fullRead(memory, now: started, requested: requested, refreshEvery: refreshEvery)
+            let refreshEvery = ReadPlan.fullReadCadence(
+                configured: configuration.fullRefreshSeconds, interval: interval, memory: memory)
+            var fullRead = ReadPlan.fullRead(memory, now: started, requested: requested, refreshEvery: refreshEvery)
             // 1. Nothing written anywhere since the last poll: nothing to do.
             let wal = CatalogFingerprint.walPosition(connection)
             if ReadPlan.stopsAtWAL(memory, wal: wal, contractsSame: sameContracts, fullRead: fullRead) {
                 return publishUnchanged(started: started, problem: problem)
             }
-            // 2. The contracted relations' fingerprints say which read is needed.
+            // 2. A full read waits for DDL somewhere in the catalog (data writes move the WAL too).
+            var catalogVersion: String?
+            if fullRead != .notDue {
+                let probeStarted = Date()
+                catalogVersion = try? CatalogFingerprint.catalogVersion(connection)
+                let probeSeconds = Date().timeIntervalSince(probeStarted)
+                let gated = ReadPlan.gated(fullRead, memory: memory, catalogVersion: catalogVersion)
+                worker.withLock { state in
+                    state.memory.catalogVersionSeconds = probeSeconds
+                    if gated != fullRead {
+                        state.memory.lastFullRead = started
+                        state.memory.walAtCatalogCheck = wal
+                    }
+                }
+                if gated != fullRead {
+                    log?.write("full read skipped: no DDL since the last one (probe \(Int(probeSeconds * 1000)) ms)")
+                    fullRead = gated
+                }
+            }
+            // 3. The contracted relations' fingerprints say which read is needed.
             let fingerprint = try CatalogFingerprint.relationFingerprints(connection, names: names)
             let snapshot: CatalogSnapshot
             let kind: PollKind
@@ -255,6 +276,8 @@ public final class Watcher: CheckerControl {
                 state.memory.fingerprintNames = names
                 if kind == .full {
                     state.memory.lastFullRead = started
+                    state.memory.catalogVersion = catalogVersion
+                    state.memory.walAtCatalogCheck = wal
                     state.memory.forceFull = false
                 }
                 state.memory.walPosition = wal

@@ -99,6 +99,7 @@ extension WatchStatus {
         lastPollSeconds = poll.finishedAt.timeIntervalSince(poll.startedAt)
         lastPollKind = poll.kind
         pollCount += 1
+        if poll.kind == .full { fullReadCount += 1 }
         newViolations = effects.newViolations
         problem = poll.problem
         if !effects.changes.isEmpty {

@@ -62,6 +62,8 @@ public struct WatchStatus: Sendable {
     public var pollStartedAt: Date?
     public var lastPollSeconds: Double?
     public var pollCount = 0
+    /// Polls that read the whole catalog (the debug log and the tests watch the gate with it).
+    public var fullReadCount = 0
     /// Violations in this poll that were not in the previous successful one.
     public var newViolations: Set<ViolationID> = []
 

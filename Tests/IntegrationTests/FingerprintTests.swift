@@ -42,9 +42,13 @@ struct FingerprintTests {
         // The scoped fingerprint covers the contracted names (in any schema).
         let names: Set<String> = ["t", "other", "created", "renamed", "v", "T"]
         let scopedBefore = try CatalogFingerprint.fingerprint(connection, names: names)
+        let versionBefore = try CatalogFingerprint.catalogVersion(connection)
         #expect(before.count == 32 && !scopedBefore.isEmpty)
         try migrate(dsn, ddl)
         #expect(try CatalogFingerprint.fingerprint(connection) != before, "\(kind) did not change the fingerprint")
+        #expect(
+            try CatalogFingerprint.catalogVersion(connection) != versionBefore,
+            "\(kind) did not change the catalog version")
         #expect(
             try CatalogFingerprint.fingerprint(connection, names: names) != scopedBefore,
             "\(kind) did not change the scoped fingerprint")
@@ -164,8 +168,13 @@ struct FingerprintTests {
         let connection = try Connection(ConnectionSettings(dsn: dsn))
         let fingerprint = try CatalogFingerprint.fingerprint(connection)
         let position = try #require(CatalogFingerprint.walPosition(connection))
+        let version = try CatalogFingerprint.catalogVersion(connection)
         try migrate(dsn, "INSERT INTO t VALUES (1, 'x', 'y', 'z'); UPDATE t SET note = 'n'; ANALYZE t;")
+        let maintenance = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        try maintenance.execute(script: "VACUUM t")
+        try maintenance.execute(script: "VACUUM ANALYZE other")
         #expect(try CatalogFingerprint.fingerprint(connection) == fingerprint)
+        #expect(try CatalogFingerprint.catalogVersion(connection) == version, "statistics moved the catalog version")
         #expect(CatalogFingerprint.walPosition(connection) != position)
     }
 
@@ -175,15 +184,21 @@ struct FingerprintTests {
         let first = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
         let second = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
         let start = try CatalogFingerprint.fingerprint(reader)
+        let startVersion = try CatalogFingerprint.catalogVersion(reader)
         // The older transaction (lower xid) starts first but commits last.
         try first.execute(script: "BEGIN; SELECT txid_current(); ALTER TABLE t ADD COLUMN from_first int;")
         try second.execute(
             script: "BEGIN; SELECT txid_current(); ALTER TABLE other ADD COLUMN from_second int; COMMIT;")
         let afterSecond = try CatalogFingerprint.fingerprint(reader)
+        let afterSecondVersion = try CatalogFingerprint.catalogVersion(reader)
         #expect(afterSecond != start)
+        #expect(afterSecondVersion != startVersion)
         try first.execute(script: "COMMIT")
         let afterFirst = try CatalogFingerprint.fingerprint(reader)
         #expect(afterFirst != afterSecond, "the older transaction's commit was missed")
+        #expect(
+            try CatalogFingerprint.catalogVersion(reader) != afterSecondVersion,
+            "the older transaction's commit was missed by the catalog version")
     }
 }
 

@@ -230,6 +230,37 @@ extension WatcherTests {
         #expect(full.lastPollKind == .full)
     }
 
+    /// On a busy database (data written all the time) the whole catalog is read again only after
+    /// DDL somewhere; a table no contract names still shows its change within one full-read interval.
+    @Test func theFullReadWaitsForDDLWhileDataIsWritten() throws {
+        let dsn = try freshDatabase(
+            "CREATE TABLE t (id integer); CREATE TABLE side (a int); CREATE TABLE busy (n int);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("id", "{}")])])
+        let watcher = Watcher(
+            Watcher.Configuration(
+                settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.2,
+                fullRefreshSeconds: 1))
+        watcher.start()
+        defer { watcher.stop() }
+        let first = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 && $0.catalogComplete })
+        let writer = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        // Three full-read intervals of steady writes: the WAL moves at every poll.
+        let until = Date().addingTimeInterval(3.5)
+        while Date() < until {
+            try writer.execute(script: "INSERT INTO busy VALUES (1)")
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let busy = watcher.latest
+        #expect(busy.pollCount > first.pollCount + 5, "the checker stopped polling")
+        #expect(busy.fullReadCount == first.fullReadCount, "data writes alone read the whole catalog again")
+        try writer.execute(script: "ALTER TABLE side ADD COLUMN b int")
+        let seen = try #require(
+            waitFor(watcher, seconds: 3) {
+                $0.snapshot?.relation(QualifiedName(schema: "public", name: "side"))?.column(named: "b") != nil
+            }, "DDL on a table no contract names did not show within one full-read interval")
+        #expect(seen.fullReadCount == first.fullReadCount + 1)
+    }
+
     @Test func aLockedTableSaysWhoHoldsTheLockAndRecoversOnRelease() throws {
         // A default makes the catalog read open the table (pg_get_expr), so it waits on its lock.
         let dsn = try freshDatabase("CREATE TABLE t (a integer DEFAULT 1, b text);")

@@ -17,6 +17,7 @@ struct ReadPlanTests {
         memory.fingerprintNames = ["t", "u"]
         memory.hasCatalog = true
         memory.lastFullRead = start
+        memory.walAtCatalogCheck = "0/10"
         memory.forceFull = false
         return memory
     }
@@ -80,6 +81,45 @@ struct ReadPlanTests {
         #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], after: 86_400) == nil)
         // Without a WAL position (a standby), the cadence still applies.
         #expect(plan(settled, wal: nil, fingerprints: [t: "a", u: "b"], after: 30) == .full)
+    }
+
+    @Test func theCadenceWaitsForDDLSomewhereInTheCatalog() {
+        var memory = settled
+        memory.catalogVersion = "v1"
+        let due = ReadPlan.fullRead(memory, now: start.addingTimeInterval(30), requested: false, refreshEvery: 30)
+        #expect(due == .dueByCadence)
+        // Data writes only: the version stands still, the catalog in memory is current.
+        #expect(ReadPlan.gated(due, memory: memory, catalogVersion: "v1") == .notDue)
+        // DDL anywhere (a table no contract names): the full read happens.
+        #expect(ReadPlan.gated(due, memory: memory, catalogVersion: "v2") == .dueByCadence)
+        // The probe failed: read rather than miss a change.
+        #expect(ReadPlan.gated(due, memory: memory, catalogVersion: nil) == .dueByCadence)
+        // `R` and a reconnect never wait for it; a poll that is not due stays not due.
+        #expect(ReadPlan.gated(.forced, memory: memory, catalogVersion: "v1") == .forced)
+        #expect(ReadPlan.gated(.notDue, memory: memory, catalogVersion: "v2") == .notDue)
+        // No version recorded yet (the first full read of a session): read.
+        #expect(ReadPlan.gated(due, memory: settled, catalogVersion: "v1") == .dueByCadence)
+    }
+
+    @Test func theCadenceStretchesSoTheProbeCostsAtMostAHalfPercent() {
+        var memory = settled
+        #expect(ReadPlan.fullReadCadence(configured: nil, interval: 2, memory: memory) == 30)
+        #expect(ReadPlan.fullReadCadence(configured: nil, interval: 5, memory: memory) == 50)
+        memory.catalogVersionSeconds = 0.25
+        #expect(ReadPlan.fullReadCadence(configured: nil, interval: 2, memory: memory) == 50)
+        #expect(ReadPlan.fullReadCadence(configured: 1, interval: 2, memory: memory) == 1, "as configured")
+    }
+
+    @Test func ddlFollowedByQuietIsStillReadAtTheCadence() {
+        // A DDL on a table no contract names moved the WAL to 0/20; the poll after it saw the
+        // contracted fingerprints unchanged and remembered 0/20. Nothing was written since.
+        var memory = settled
+        memory.walPosition = "0/20"
+        #expect(plan(memory, wal: "0/20", fingerprints: [t: "a", u: "b"], after: 10) == nil, "not due: stop")
+        #expect(plan(memory, wal: "0/20", fingerprints: [t: "a", u: "b"], after: 30) == .full, "due: read it")
+        // Once the catalog is known current at 0/20, quiet stops at the WAL again.
+        memory.walAtCatalogCheck = "0/20"
+        #expect(plan(memory, wal: "0/20", fingerprints: [t: "a", u: "b"], after: 30) == nil)
     }
 
     @Test func aReconnectReadsEverythingOnce() {
