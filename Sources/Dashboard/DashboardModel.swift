@@ -148,7 +148,8 @@ public struct DashboardModel: Sendable {
 
     private struct CacheKey: Hashable {
         var contentVersion: Int
-        /// "Open for" durations age while nothing changes: rebuild at most every 10 s for them.
+        /// "Open for" durations age while nothing changes: rebuild the screens that show them
+        /// at most every 10 s (a list of 5,000 contracts is not rebuilt for the clock).
         var ageBucket: Int
         var showResolved: Bool
         var route: Route
@@ -197,7 +198,7 @@ public struct DashboardModel: Sendable {
         var state = lists[route] ?? ListState()
         let key = CacheKey(
             contentVersion: status.contentVersion,
-            ageBucket: Int((status.lastPollAt?.timeIntervalSince1970 ?? 0) / 10),
+            ageBucket: route.showsAges ? Int((status.lastPollAt?.timeIntervalSince1970 ?? 0) / 10) : 0,
             showResolved: showResolved, route: route, filter: route.isDetail ? "" : state.filter,
             sortColumn: state.sortColumn, sortReversed: state.sortReversed)
         var view: VisibleContent

@@ -33,6 +33,16 @@ public enum Route: Hashable, Sendable {
     }
 
     public var isDetail: Bool { screen == nil }
+
+    /// Whether the screen shows something that ages while nothing else changes (how long a
+    /// violation has been open, the "new" mark of the last minute): only these are rebuilt as
+    /// time passes.
+    public var showsAges: Bool {
+        switch self {
+        case .violations, .owners, .owner, .violation: true
+        default: false
+        }
+    }
 }
 
 /// How a value sorts: numbers numerically, text case-insensitively.
