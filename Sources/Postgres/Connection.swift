@@ -301,6 +301,29 @@ public final class Connection {
         return (options, password)
     }
 
+    /// The `PG*` environment that makes a libpq client program (pg_dump) reach the server `dsn`
+    /// names: each parsed setting under libpq's own variable name, so nothing (the password
+    /// least of all) appears on a command line that `ps` shows. Nil `dsn`: libpq's defaults.
+    public static func clientEnvironment(dsn: String?) throws(PostgresError) -> [String: String] {
+        var environment: [String: String] = [:]
+        guard let dsn, !dsn.trimmingCharacters(in: .whitespaces).isEmpty else { return environment }
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let parsed = PQconninfoParse(dsn, &errorMessage) else {
+            if let errorMessage { PQfreemem(errorMessage) }
+            try validate(dsn: dsn) // throws the parse error, without the password
+            return environment
+        }
+        defer { PQconninfoFree(parsed) }
+        var option = parsed
+        while option.pointee.keyword != nil {
+            if let value = option.pointee.val, let variable = option.pointee.envvar {
+                environment[String(cString: variable)] = String(cString: value)
+            }
+            option += 1
+        }
+        return environment
+    }
+
     /// Quotes an identifier for the rare SQL we build ourselves (CREATE DATABASE in tests).
     public static func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""

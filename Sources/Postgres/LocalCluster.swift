@@ -43,9 +43,13 @@ public final class LocalCluster: Sendable {
         return command
     }
 
-    /// Starts a new cluster. Takes a few seconds (initdb dominates).
-    public static func start(port: Int = 5432) throws(PostgresError) -> LocalCluster {
-        let binDirectory = try findBinDirectory()
+    /// A client program (pg_dump, psql) of this cluster's PostgreSQL version.
+    public func clientTool(_ name: String) -> String { binDirectory + "/" + name }
+
+    /// Starts a new cluster. Takes a few seconds (initdb dominates). `major`: the server
+    /// version it must be (a scratch copy of a PostgreSQL 15 database needs a 15 server).
+    public static func start(port: Int = 5432, major: Int? = nil) throws(PostgresError) -> LocalCluster {
+        let binDirectory = try findBinDirectory(major: major)
         let runAsUser: String? = geteuid() == 0 ? "postgres" : nil
         var template = Array((NSTemporaryDirectory() + "contractwatch-pg-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
@@ -181,7 +185,8 @@ public final class LocalCluster: Sendable {
     }
 
     /// `CONTRACTWATCH_PG_BINDIR`, else the newest `/usr/lib/postgresql/*/bin` (Debian), else PATH.
-    public static func findBinDirectory() throws(PostgresError) -> String {
+    /// With `major`, only `/usr/lib/postgresql/<major>/bin` or the configured folder will do.
+    public static func findBinDirectory(major: Int? = nil) throws(PostgresError) -> String {
         let fileManager = FileManager.default
         if let configured = ProcessInfo.processInfo.environment["CONTRACTWATCH_PG_BINDIR"] {
             return configured
@@ -189,7 +194,15 @@ public final class LocalCluster: Sendable {
         let debianRoot = "/usr/lib/postgresql"
         let versions = ((try? fileManager.contentsOfDirectory(atPath: debianRoot)) ?? [])
             .compactMap { Int($0) }
+            .filter { major == nil || $0 == major }
             .sorted(by: >)
+        if let major, versions.isEmpty {
+            throw PostgresError(
+                kind: .localCluster,
+                message:
+                    "no PostgreSQL \(major) server programs in \(debianRoot)/\(major)/bin for the scratch copy "
+                    + "(Debian: apt-get install postgresql-\(major); or set CONTRACTWATCH_PG_BINDIR)")
+        }
         for version in versions where fileManager.isExecutableFile(atPath: "\(debianRoot)/\(version)/bin/initdb") {
             return "\(debianRoot)/\(version)/bin"
         }

@@ -65,7 +65,7 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
 extension PostgresError {
     /// Removes every secret (and anything shaped like a password) from `text` and squeezes
     /// libpq's multi-line messages into one line.
-    static func clean(_ text: String, redacting secrets: [String]) -> String {
+    public static func clean(_ text: String, redacting secrets: [String]) -> String {
         let lines = redact(text, secrets).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }

@@ -148,15 +148,29 @@ public enum MigrationPreview {
         "DO $contractwatch$ BEGIN EXECUTE pg_catalog.current_setting('\(statementSetting)'); END $contractwatch$"
 
     /// Before and after results of `sql` against `contracts`; the transaction is always rolled back.
-    public static func run(_ sql: String, contracts: ContractSet, settings: ConnectionSettings) throws(Failure) -> Run {
-        try run(script: validate(sql), contracts: contracts, settings: settings)
+    /// `sizes`: the sizes to report effects with, when the migration runs on a scratch copy
+    /// (empty tables) of the database they were read from.
+    public static func run(
+        _ sql: String, contracts: ContractSet, settings: ConnectionSettings,
+        sizes: [QualifiedName: RelationSize]? = nil
+    ) throws(Failure) -> Run {
+        try run(script: validate(sql), contracts: contracts, settings: settings, sizes: sizes)
+    }
+
+    /// Every relation's size and row estimate from the statistics of the database `settings`
+    /// reaches (read-only).
+    public static func sizes(_ settings: ConnectionSettings) throws(PostgresError) -> [QualifiedName: RelationSize] {
+        var readOnly = settings
+        readOnly.readOnly = true
+        return try relations(Connection(readOnly)).1
     }
 
     /// The same for a script split but not screened: the tests run what the scanner would refuse,
     /// to show that the server refuses it too.
-    static func run(script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings) throws(Failure)
-        -> Run
-    {
+    static func run(
+        script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings,
+        sizes: [QualifiedName: RelationSize]? = nil
+    ) throws(Failure) -> Run {
         var writable = settings
         writable.readOnly = false
         let session: Connection
@@ -173,7 +187,7 @@ public enum MigrationPreview {
             throw .database(error)
         }
         let outcome = Result { () throws(Failure) -> Run in
-            try runInTransaction(script, contracts: contracts, session: session)
+            try runInTransaction(script, contracts: contracts, session: session, sizes: sizes)
         }
         try? session.execute(script: "ROLLBACK")
         try confirmRolledBack(transaction: transaction, observer: observer)
@@ -197,12 +211,14 @@ public enum MigrationPreview {
         guard status == "aborted" else { throw .notRolledBack(status) }
     }
 
-    private static func runInTransaction(_ script: MigrationScript, contracts: ContractSet, session: Connection)
-        throws(Failure) -> Run
-    {
+    private static func runInTransaction(
+        _ script: MigrationScript, contracts: ContractSet, session: Connection,
+        sizes targetSizes: [QualifiedName: RelationSize]?
+    ) throws(Failure) -> Run {
         do {
             let before = Checker.check(contracts, against: try CatalogReader.snapshot(session))
-            let (initial, sizes) = try relations(session)
+            let (initial, measured) = try relations(session)
+            let sizes = targetSizes ?? measured
             var states = initial
             var held = try locks(session)
             var effects: [StatementEffect] = []

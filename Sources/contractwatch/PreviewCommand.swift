@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import CatalogReader
 import Checks
 import ContractFiles
@@ -25,13 +26,18 @@ struct PreviewCommand: ParsableCommand {
         commandName: "preview",
         abstract: "Report what a migration would break, without applying it.",
         discussion: """
-            Runs MIGRATION.sql inside a transaction on a development database, takes the catalog \
-            snapshot inside that transaction, and always rolls back. Reports the violations the \
-            migration would introduce and those it would fix, in the formats and with the exit \
-            codes of `check`. This is the only command that opens a writable session. Scripts with \
-            transaction control (BEGIN, COMMIT…) or commands that cannot run in a transaction \
-            (CREATE INDEX CONCURRENTLY, VACUUM…) are refused before anything runs. Note that \
-            PostgreSQL never rolls back sequences: nextval() calls in the script stay advanced.
+            By default the migration runs on a scratch copy: the target's schema (pg_dump \
+            --schema-only, no data) restored into a private throwaway PostgreSQL server of the same \
+            major version, which is removed afterwards. The target is only read: it is never written, \
+            and never locked by the migration. Effects are reported with the target's real sizes. \
+            --in-place runs it on the target itself, in a transaction that is always rolled back \
+            (catches data-dependent failures; holds the migration's locks while it runs): for \
+            development databases, and a server that is not local needs --yes. Reports the \
+            violations the migration would introduce and fix, and its hazards (locks, rewrites, \
+            scans), in the formats and with the exit codes of `check`. Scripts with transaction \
+            control (BEGIN, COMMIT…) or commands that cannot run in a transaction (CREATE INDEX \
+            CONCURRENTLY, VACUUM…) are refused before anything runs. In place, sequences moved by \
+            the script stay advanced (PostgreSQL never rolls them back).
             """
     )
 
@@ -49,6 +55,15 @@ struct PreviewCommand: ParsableCommand {
     )
     var failOn: FailOn = .error
 
+    @Flag(
+        name: .customLong("in-place"),
+        help: "Run on the target itself, in a transaction that is rolled back (holds the migration's locks meanwhile)."
+    )
+    var inPlace = false
+
+    @Flag(name: .customLong("yes"), help: "With --in-place: allow a server that is not on this machine.")
+    var yes = false
+
     func run() throws {
         let data: [UInt8]
         switch ContractFolder.readFile(migration, limit: MigrationPreview.maximumScriptSize) {
@@ -64,6 +79,71 @@ struct PreviewCommand: ParsableCommand {
         contracts = try contractOptions.load()
         let settings = connection.settings()
         let run: MigrationPreview.Run
+        if inPlace {
+            run = try runInPlace(sql, script: script, contracts: contracts, settings: settings)
+        } else {
+            run = try runOnScratchCopy(sql, contracts: contracts, settings: settings)
+        }
+        try report(run, script: script)
+    }
+
+    /// The default: the migration runs on a throwaway copy of the target's schema.
+    func runOnScratchCopy(_ sql: String, contracts: ContractSet, settings: ConnectionSettings) throws
+        -> MigrationPreview.Run
+    {
+        let sizes: [QualifiedName: RelationSize]
+        let copy: ScratchCopy
+        do throws(PostgresError) {
+            sizes = try MigrationPreview.sizes(settings)
+            copy = try ScratchCopy.make(from: settings)
+        } catch {
+            throw CommandFailure.couldNotCheck("cannot make the scratch copy: \(error.description)")
+        }
+        defer { copy.tearDown() }
+        Output.error(
+            String(
+                format: "contractwatch preview: running on a schema copy of %@ (PostgreSQL %@, made in %.1f s, no "
+                    + "data); the target is only read, never written or locked by the migration",
+                copy.database, copy.serverVersion, copy.seconds))
+        if let first = copy.restoreErrors.first {
+            Output.error(
+                "contractwatch preview: warning: the copy could not restore \(copy.restoreErrors.count) statement(s) "
+                    + "of the schema (first: \(first)); statements that depend on them may fail or differ")
+        }
+        do throws(MigrationPreview.Failure) {
+            return try MigrationPreview.run(sql, contracts: contracts, settings: copy.settings, sizes: sizes)
+        } catch {
+            var message = error.description
+            if case .migrationFailed = error {
+                message += " (on the schema copy)"
+            }
+            throw CommandFailure.couldNotCheck(message)
+        }
+    }
+
+    /// `--in-place`: on the target, in a transaction that is always rolled back.
+    func runInPlace(_ sql: String, script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings)
+        throws -> MigrationPreview.Run
+    {
+        // Decided from the settings, before anything connects.
+        let libpq = (try? Connection.clientEnvironment(dsn: settings.dsn)) ?? [:]
+        let environment = ProcessInfo.processInfo.environment
+        let hosts = (libpq["PGHOSTADDR"] ?? libpq["PGHOST"] ?? environment["PGHOSTADDR"] ?? environment["PGHOST"] ?? "")
+            .split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        if let remote = hosts.first(where: { !Self.isLocal($0) }), !yes {
+            throw CommandFailure.usage(
+                "--in-place would run the migration on \(remote), which is not this machine, and hold its locks "
+                    + "until the rollback; add --yes if that is a development database, or drop --in-place to "
+                    + "preview on a scratch copy")
+        }
+        let server: ServerInfo
+        do { server = try Connection(settings).info } catch {
+            throw CommandFailure.couldNotCheck(error.description)
+        }
+        Output.error(
+            "contractwatch preview: --in-place: running on \(server.target) in a transaction that is rolled back; "
+                + "until then it holds the locks its statements take")
+        let run: MigrationPreview.Run
         do {
             run = try MigrationPreview.run(sql, contracts: contracts, settings: settings)
         } catch {
@@ -72,7 +152,16 @@ struct PreviewCommand: ParsableCommand {
             }
             throw CommandFailure.couldNotCheck(error.description)
         }
-        let (before, after) = (run.before, run.after)
+        // The strongest lock on each relation.
+        let held = Dictionary(
+            run.effects.flatMap(\.locks).map { ($0.relation.description, $0.lock) },
+            uniquingKeysWith: { a, b in a.strength >= b.strength ? a : b }
+        ).mapValues(\.spelled)
+        if !held.isEmpty {
+            Output.error(
+                "contractwatch preview: held on the target while it ran: "
+                    + held.sorted { $0.key < $1.key }.map { "\($0.value) on \($0.key)" }.joined(separator: ", "))
+        }
         if run.catalogUnchanged {
             Output.error(
                 "contractwatch preview: rolled back; the database is unchanged (PostgreSQL confirms the "
@@ -94,6 +183,16 @@ struct PreviewCommand: ParsableCommand {
             )
         }
 
+        return run
+    }
+
+    /// Socket directories and loopback addresses.
+    static func isLocal(_ host: String) -> Bool {
+        host.isEmpty || host.hasPrefix("/") || host.hasPrefix("@") || ["localhost", "127.0.0.1", "::1"].contains(host)
+    }
+
+    func report(_ run: MigrationPreview.Run, script: MigrationScript) throws {
+        let (before, after) = (run.before, run.after)
         let impact = MigrationImpact(before: before, after: after)
         let report = PreviewReport(
             migration: migration, statementCount: script.statements.count, introduced: impact.introduced,

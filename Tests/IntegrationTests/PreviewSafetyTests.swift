@@ -107,7 +107,8 @@ struct PreviewSafetyTests {
             "t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])
         ])
         let before = try fingerprint(dsn)
-        let run = try runBinary(["preview", try file(script), "--dsn", dsn, "--contracts", folder.path])
+        // In place: the one mode that opens a writable session on the target.
+        let run = try runBinary(["preview", try file(script), "--in-place", "--dsn", dsn, "--contracts", folder.path])
         #expect(try fingerprint(dsn) == before, "\(name): the database changed; preview said: \(run.stderr)")
         if onlyTheServerCanStopIt {
             // The scanner did not refuse it: PostgreSQL did, and the preview says so.

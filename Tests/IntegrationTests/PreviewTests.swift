@@ -56,15 +56,25 @@ struct PreviewCommandTests {
         let run = try runBinary([
             "preview", migration, "--dsn", dsn, "--contracts", repositoryRoot + "/contracts", "--format", "json",
         ])
-        #expect(run.status == 1, "\(run.stderr)")
-        #expect(run.stderr.contains("rolled back; the database is unchanged"))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        let violations = try #require(json["violations"] as? [[String: Any]])
-        #expect(
-            violations.map { "\($0["kind"] ?? "") \($0["column"] ?? "")" } == [
-                "column_missing primary_image", "column_missing additional_images",
-            ])
-        #expect((json["preview"] as? [String: Any])?["rolled_back"] as? Bool == true)
+        // On a schema copy (the default), then in place: the same findings.
+        let inPlace = try runBinary([
+            "preview", migration, "--in-place", "--dsn", dsn, "--contracts", repositoryRoot + "/contracts", "--format",
+            "json",
+        ])
+        for (mode, run) in [("scratch copy", run), ("in place", inPlace)] {
+            #expect(run.status == 1, "\(mode): \(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let violations = try #require(json["violations"] as? [[String: Any]])
+            #expect(
+                violations.map { "\($0["kind"] ?? "") \($0["column"] ?? "")" } == [
+                    "column_missing primary_image", "column_missing additional_images",
+                ], "\(mode)")
+            #expect((json["preview"] as? [String: Any])?["rolled_back"] as? Bool == true)
+        }
+        #expect(run.stderr.contains("running on a schema copy of"), "\(run.stderr)")
+        #expect(inPlace.stderr.contains("rolled back; the database is unchanged"), "\(inPlace.stderr)")
+        #expect(inPlace.stderr.contains("held on the target while it ran: "))
+        #expect(inPlace.stderr.contains("ACCESS EXCLUSIVE on public.object_images"))
         #expect(try fingerprint(dsn) == before, "the database changed")
         // And the live check still holds: nothing was applied.
         #expect(try runBinary(["check", "--dsn", dsn, "--contracts", repositoryRoot + "/contracts"]).status == 0)
@@ -162,8 +172,14 @@ struct PreviewCommandTests {
     @Test func sequenceMovesAreSaidNotToRollBack() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer); CREATE SEQUENCE s;")
         let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
-        let run = try runBinary([
+        // On the schema copy the target's sequence does not move at all.
+        let copied = try runBinary([
             "preview", try file("SELECT setval('s', 42);"), "--dsn", dsn, "--contracts", folder.path,
+        ])
+        #expect(copied.status == 0, "\(copied.stderr)")
+        #expect(try Connection(ConnectionSettings(dsn: dsn)).query("SELECT last_value FROM s").int(0, 0) == 1)
+        let run = try runBinary([
+            "preview", try file("SELECT setval('s', 42);"), "--in-place", "--dsn", dsn, "--contracts", folder.path,
         ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(

@@ -1,0 +1,149 @@
+import Catalog
+import Foundation
+import Postgres
+
+/// A private copy of a database's schema, without its data, in a throwaway PostgreSQL server
+/// of the same major version: `preview` runs a migration there, so the target is never written
+/// and never locked by the migration (the only locks on it are the ACCESS SHARE locks pg_dump
+/// takes while it reads the schema, which block nothing but ACCESS EXCLUSIVE DDL, and which it
+/// gives up after `lockWaitMilliseconds` rather than queue behind a migration).
+///
+/// The schema comes from the target's own pg_dump (`--schema-only`, no owners, no privileges),
+/// the roles from `pg_dumpall --roles-only --no-role-passwords` (so GRANTs in a migration still
+/// name existing roles). Both run with the connection settings in their environment, never on
+/// their command line. `tearDown()` stops the server and removes every file.
+public final class ScratchCopy: Sendable {
+    public let cluster: LocalCluster
+    /// The copy, under the target's database name.
+    public let settings: ConnectionSettings
+    public let database: String
+    public let serverVersion: String
+    /// Statements of the dump the copy could not restore (an extension not installed here, a
+    /// tablespace): the migration may then fail or differ where it depends on them.
+    public let restoreErrors: [String]
+    public let seconds: Double
+
+    public static let lockWaitMilliseconds = 5_000
+
+    private init(
+        cluster: LocalCluster, settings: ConnectionSettings, database: String, serverVersion: String,
+        restoreErrors: [String], seconds: Double
+    ) {
+        self.cluster = cluster
+        self.settings = settings
+        self.database = database
+        self.serverVersion = serverVersion
+        self.restoreErrors = restoreErrors
+        self.seconds = seconds
+    }
+
+    /// Copies the schema of the database `target` reaches. Throws with a reason a person can
+    /// act on (no server programs of that version here, pg_dump refused).
+    public static func make(from target: ConnectionSettings) throws(PostgresError) -> ScratchCopy {
+        let started = Date()
+        var readOnly = target
+        readOnly.readOnly = true
+        let source = try Connection(readOnly)
+        let versionNumber = Int(try source.query("SHOW server_version_num").string(0, 0) ?? "") ?? 0
+        let serverVersion = try source.query("SHOW server_version").string(0, 0) ?? ""
+        let database = try source.query("SELECT pg_catalog.current_database()").string(0, 0) ?? "postgres"
+        let cluster = try LocalCluster.start(port: 5432, major: versionNumber / 10_000)
+        do {
+            let environment = try clientEnvironment(target)
+            let schema = cluster.directory + "/schema.sql"
+            let roles = cluster.directory + "/roles.sql"
+            try runClient(
+                cluster, "pg_dumpall",
+                ["--roles-only", "--no-role-passwords", "-l", database, "-f", roles],
+                environment: environment, what: "reading the roles")
+            try runClient(
+                cluster, "pg_dump",
+                [
+                    "--schema-only", "--no-owner", "--no-privileges", "--no-tablespaces", "--no-publications",
+                    "--no-subscriptions", "--no-security-labels", "--lock-wait-timeout=\(lockWaitMilliseconds)",
+                    "-f", schema,
+                ], environment: environment, what: "reading the schema")
+            if database != "postgres" { _ = try cluster.createDatabase(database) }
+            // Roles that exist here already (the superuser) fail harmlessly: not counted.
+            _ = try restore(cluster, roles, database: "postgres")
+            let errors = try restore(cluster, schema, database: database)
+            var copy = target
+            copy.dsn = cluster.connectionString(database: database)
+            return ScratchCopy(
+                cluster: cluster, settings: copy, database: database, serverVersion: serverVersion,
+                restoreErrors: errors, seconds: Date().timeIntervalSince(started))
+        } catch {
+            cluster.stop()
+            throw error
+        }
+    }
+
+    /// Stops the server and removes its folder (also done at exit if this is never called).
+    public func tearDown() { cluster.stop() }
+
+    /// The child's environment: only what libpq and the locale need, plus the target's settings.
+    static func clientEnvironment(_ target: ConnectionSettings) throws(PostgresError) -> [String: String] {
+        let inherited = ProcessInfo.processInfo.environment.filter {
+            $0.key.hasPrefix("PG") || ["HOME", "PATH", "LANG", "LC_ALL", "USER"].contains($0.key)
+        }
+        var environment = inherited.merging(try Connection.clientEnvironment(dsn: target.dsn)) { _, parsed in parsed }
+        environment["PGCONNECT_TIMEOUT"] = String(target.connectTimeoutSeconds)
+        environment["PGAPPNAME"] = "contractwatch preview (schema copy)"
+        // The dump's own session: read-only, and bounded like ours.
+        environment["PGOPTIONS"] =
+            (environment["PGOPTIONS"].map { $0 + " " } ?? "")
+            + "-c default_transaction_read_only=on -c statement_timeout=\(target.statementTimeoutMilliseconds)"
+        return environment
+    }
+
+    private static func runClient(
+        _ cluster: LocalCluster, _ tool: String, _ arguments: [String], environment: [String: String], what: String
+    ) throws(PostgresError) {
+        let errorPath = cluster.directory + "/\(tool).err"
+        let status: Int32
+        do {
+            status = try ChildProcess.run(
+                [cluster.clientTool(tool)] + arguments, environment: environment, stdoutPath: "/dev/null",
+                stderrPath: errorPath)
+        } catch {
+            throw PostgresError(kind: .localCluster, message: "\(tool): \(error.description)")
+        }
+        guard status == 0 else {
+            let said = ((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+                .split(separator: "\n").suffix(3).joined(separator: " | ")
+            throw PostgresError(
+                kind: .localCluster,
+                message: "\(tool) failed \(what) (exit \(status)): "
+                    + PostgresError.clean(said, redacting: [environment["PGPASSWORD"]].compactMap { $0 }))
+        }
+    }
+
+    /// Runs a dump through psql with errors allowed; returns the error lines.
+    private static func restore(_ cluster: LocalCluster, _ path: String, database: String) throws(PostgresError)
+        -> [String]
+    {
+        let output = path + ".restore"
+        let status: Int32
+        do {
+            status = try ChildProcess.run(
+                [
+                    cluster.clientTool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=0", "-d",
+                    cluster.connectionString(database: database), "-f", path,
+                ],
+                environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PGOPTIONS": "-c client_min_messages=error"],
+                stdoutPath: "/dev/null", stderrPath: output)
+        } catch {
+            throw PostgresError(kind: .localCluster, message: "psql: \(error.description)")
+        }
+        let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            throw PostgresError(
+                kind: .localCluster,
+                message: "psql could not restore the schema copy (exit \(status)): "
+                    + said.split(separator: "\n").suffix(3).joined(separator: " | "))
+        }
+        return said.split(separator: "\n").compactMap { line in
+            line.range(of: "ERROR:").map { String(line[$0.lowerBound...]) }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import CatalogReader
+import Foundation
+import Postgres
+import Testing
+
+/// `preview` by default runs the migration on a schema copy in a throwaway server: the target is
+/// read, never written, never locked by the migration, and its effects are told with the
+/// target's own sizes.
+struct ScratchPreviewTests {
+    func file(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "cw-scratch-" + UUID().uuidString + ".sql"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func theTargetKeepsBeingWrittenAndIsNeverLockedOrChanged() throws {
+        let role = "cw_reader_" + UUID().uuidString.prefix(8).lowercased()
+        let dsn = try freshDatabase(
+            """
+            CREATE TABLE t (a integer NOT NULL, b text);
+            INSERT INTO t SELECT g, 'x' FROM generate_series(1, 2000) g;
+            ANALYZE t;
+            CREATE ROLE \(role);
+            """)
+        let folder = try ContractDirectory([
+            "t.json": seedContract(
+                name: "t", table: "t", columns: [("a", #"{"constraints": {"data_type": "integer"}}"#), ("b", "{}")])
+        ])
+        func fingerprint() throws -> String {
+            try CatalogFingerprint.fingerprint(Connection(ConnectionSettings(dsn: dsn)))
+        }
+        let before = try fingerprint()
+        // A session in the middle of a write transaction on t: the migration's ACCESS EXCLUSIVE
+        // lock would have to wait for it on the target.
+        let writer = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        try writer.execute(script: "BEGIN; INSERT INTO t VALUES (0, 'in flight');")
+        let started = Date()
+        let run = try runBinary([
+            "preview", try file("ALTER TABLE t ALTER COLUMN a TYPE bigint;\nGRANT SELECT ON t TO \(role);\n"),
+            "--dsn", dsn, "--contracts", folder.path, "--format", "json",
+        ])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(run.stderr.contains("running on a schema copy of"), "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect((json["violations"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["data_type"])
+        let hazards = try #require((json["preview"] as? [String: Any])?["hazards"] as? [[String: Any]])
+        let rewrite = try #require(hazards.first { $0["code"] as? String == "CW101" }, "\(hazards)")
+        // The copy has no rows: the size is the target's, from its statistics.
+        #expect((rewrite["detail"] as? String)?.contains("72 kB, ~2.0k rows") == true, "\(rewrite)")
+        // The writer was never blocked and goes on; the target is as it was, plus its own write.
+        try writer.execute(script: "INSERT INTO t VALUES (-1, 'after'); COMMIT;")
+        #expect(try fingerprint() == before, "the target's catalog changed")
+        let rows = try Connection(ConnectionSettings(dsn: dsn)).query("SELECT count(*) FROM t").int(0, 0)
+        #expect(rows == 2002)
+    }
+
+    @Test func inPlaceRefusesAServerElsewhereUnlessToldYes() throws {
+        let migration = try file("ALTER TABLE t ADD COLUMN c int;")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let remote = "host=db.example.invalid dbname=app connect_timeout=2"
+        let refused = try runBinary(["preview", migration, "--in-place", "--dsn", remote, "--contracts", folder.path])
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("db.example.invalid, which is not this machine"), "\(refused.stderr)")
+        let told = try runBinary([
+            "preview", migration, "--in-place", "--yes", "--dsn", remote, "--contracts", folder.path,
+        ])
+        #expect(told.status == 3, "it tries, and cannot connect: \(told.stderr)")
+        #expect(!told.stderr.contains("not this machine"))
+    }
+}
