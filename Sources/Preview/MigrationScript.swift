@@ -16,6 +16,16 @@ public struct MigrationScript: Sendable {
         public var line: Int
         /// The first keywords, upper-cased (`ALTER TABLE`, `CREATE INDEX CONCURRENTLY`).
         public var keywords: [String]
+        /// `-- contractwatch:…` comments that belong to it: inside it, on the lines just above
+        /// it, or after its `;` on its last line.
+        public var directives: [Directive] = []
+    }
+
+    /// A `-- contractwatch:…` line comment, as the scanner found it (never inside a string).
+    public struct Directive: Sendable, Hashable {
+        public var line: Int
+        /// The comment's text after `contractwatch:`.
+        public var text: String
     }
 
     public struct Refusal: Sendable, Hashable, CustomStringConvertible {
@@ -26,9 +36,13 @@ public struct MigrationScript: Sendable {
     }
 
     public let statements: [Statement]
+    /// `-- contractwatch:ignore-file …` comments, anywhere in the file.
+    public let fileDirectives: [Directive]
 
     public init(_ sql: String) {
-        statements = Self.split(sql)
+        let (statements, fileDirectives) = Self.split(sql)
+        self.statements = statements
+        self.fileDirectives = fileDirectives
     }
 
     /// Statements `preview` must refuse: transaction control (it would end the preview's own
@@ -81,9 +95,12 @@ public struct MigrationScript: Sendable {
         }
     }
 
-    static func split(_ sql: String) -> [Statement] {
+    static func split(_ sql: String) -> ([Statement], [Directive]) {
         let characters = Array(sql)
         var statements: [Statement] = []
+        var pending: [Directive] = [] // directives for the statement in progress or the next one
+        var fileDirectives: [Directive] = []
+        var lastEndLine = 0
         var current = ""
         var startLine = 1
         var line = 1
@@ -126,7 +143,9 @@ public struct MigrationScript: Sendable {
                 statements.append(
                     Statement(
                         text: text.split(whereSeparator: \.isNewline).joined(separator: " "), sql: text,
-                        line: startLine, keywords: words))
+                        line: startLine, keywords: words, directives: pending))
+                pending = []
+                lastEndLine = line
             }
             current = ""
             words = []
@@ -145,7 +164,21 @@ public struct MigrationScript: Sendable {
                 startLine = line
             }
             if c == "-" && next == "-" { // line comment
-                while index < characters.count && !characters[index].isNewline { index += 1 }
+                var comment = ""
+                while index < characters.count && !characters[index].isNewline {
+                    comment.append(characters[index])
+                    index += 1
+                }
+                if let found = comment.range(of: "contractwatch:") {
+                    let directive = Directive(line: line, text: String(comment[found.upperBound...]))
+                    if directive.text.hasPrefix("ignore-file") {
+                        fileDirectives.append(directive)
+                    } else if !hasContent && line == lastEndLine && !statements.isEmpty {
+                        statements[statements.count - 1].directives.append(directive) // `…; -- contractwatch:`
+                    } else {
+                        pending.append(directive)
+                    }
+                }
                 continue
             }
             if c == "/" && next == "*" { // nested block comment
@@ -262,7 +295,8 @@ public struct MigrationScript: Sendable {
             index += 1
         }
         finishStatement()
-        return statements
+        // Directives after the last statement belong to no statement: they suppress nothing.
+        return (statements, fileDirectives)
     }
 }
 

@@ -154,14 +154,21 @@ public struct PreviewReport: Sendable {
     /// What the statements did and what of it would hurt (README, "Migration hazards").
     public var effects: [StatementEffect]
     public var hazards: [Hazard]
+    /// Hazards a `-- contractwatch:ignore` comment accepted, with its reason.
+    public var suppressed: [SuppressedHazard]
+    /// "on a schema copy" or "in place": where the migration ran.
+    public var ranOn: String
 
     public init(
         migration: String, statementCount: Int, introduced: [Violation], fixed: [Violation],
         violationsBefore: Int, violationsAfter: Int, after: CheckResult, checkedAt: Date,
-        effects: [StatementEffect] = [], hazards: [Hazard] = []
+        effects: [StatementEffect] = [], hazards: [Hazard] = [], suppressed: [SuppressedHazard] = [],
+        ranOn: String = "in place"
     ) {
         self.effects = effects
         self.hazards = hazards
+        self.suppressed = suppressed
+        self.ranOn = ranOn
         self.migration = migration
         self.statementCount = statementCount
         self.introduced = introduced
@@ -193,6 +200,7 @@ public struct PreviewReport: Sendable {
                     .object([
                         ("migration", .string(migration)),
                         ("rolled_back", .bool(true)),
+                        ("ran_on", .string(ranOn)),
                         ("introduced", .int(introduced.count)),
                         (
                             "fixed",
@@ -209,6 +217,17 @@ public struct PreviewReport: Sendable {
                         ("violations_before", .int(violationsBefore)),
                         ("violations_after", .int(violationsAfter)),
                         ("hazards", .array(hazards.map(Self.json))),
+                        (
+                            "suppressed",
+                            .array(
+                                suppressed.map { entry in
+                                    guard case .object(var members) = Self.json(entry.hazard) else { return .null }
+                                    members.append(("reason", .string(entry.suppression.reason)))
+                                    members.append(("comment_line", .int(entry.suppression.line)))
+                                    members.append(("file_wide", .bool(entry.suppression.fileWide)))
+                                    return .object(members)
+                                })
+                        ),
                         (
                             "statements",
                             .array(
@@ -237,7 +256,7 @@ public struct PreviewReport: Sendable {
         case .text:
             var text =
                 "contractwatch preview: \(migration) (\(statementCount) statement\(plural(statementCount)), run "
-                + "in a transaction and rolled back)\n"
+                + "\(ranOn) in a transaction and rolled back)\n"
             text +=
                 "would introduce \(introduced.count) violation\(plural(introduced.count)), would fix \(fixed.count)\n"
             for violation in fixed {
@@ -246,8 +265,9 @@ public struct PreviewReport: Sendable {
             text += hazardsText()
             return text + "\n" + check.render(.text)
         case .markdown:
-            var text = "**Preview of `\(migration)`** (\(statementCount) statement\(plural(statementCount)), run in a "
-            text += "transaction and rolled back): would break \(introduced.count), would fix \(fixed.count).\n\n"
+            var text = "**Preview of `\(migration)`** (\(statementCount) statement\(plural(statementCount)), run "
+            text += "\(ranOn) in a transaction and rolled back): would break \(introduced.count), would fix "
+            text += "\(fixed.count).\n\n"
             for violation in fixed {
                 text +=
                     "- ✅ would fix `\(violation.kind.rawValue)` at `\(violation.location)` (\(violation.contract))\n"
@@ -263,10 +283,39 @@ public struct PreviewReport: Sendable {
                 }
                 text += "\n"
             }
+            if !suppressed.isEmpty {
+                text += "#### Suppressed hazards\n\n| Code | Line | What it does | Why |\n|---|---|---|---|\n"
+                for entry in suppressed {
+                    func cell(_ value: String) -> String { value.replacingOccurrences(of: "|", with: "\\|") }
+                    text +=
+                        "| [\(entry.hazard.code.rawValue)](\(Self.docs(entry.hazard.code))) | \(entry.hazard.line) | "
+                        + "\(cell(entry.hazard.detail)) | \(cell(entry.suppression.reason)) |\n"
+                }
+                text += "\n"
+            }
             return text + check.render(.markdown)
         case .junit:
-            return check.render(format)
+            return check.junit(extraSuite: ("contractwatch preview hazards \(migration)", junitHazards()))
         }
+    }
+
+    /// One test case per hazard: a failure, or skipped with the suppression's reason.
+    func junitHazards() -> [JUnitCase] {
+        let failing = hazards.map { hazard in
+            JUnitCase(
+                classname: "hazards.\(hazard.code.rawValue)", name: "\(hazard.code.rawValue) line \(hazard.line)",
+                file: migration, line: hazard.line,
+                failure: JUnitCase.Failure(
+                    type: hazard.code.rawValue, message: "[\(hazard.code.severity.rawValue)] \(hazard.code.title)",
+                    body: hazard.detail + "\ninstead: " + hazard.code.recipe + "\n" + Self.docs(hazard.code)))
+        }
+        let skipped = suppressed.map { entry in
+            JUnitCase(
+                classname: "hazards.\(entry.hazard.code.rawValue)",
+                name: "\(entry.hazard.code.rawValue) line \(entry.hazard.line)", file: migration,
+                line: entry.hazard.line, skipped: "suppressed: \(entry.suppression.reason)")
+        }
+        return failing + skipped
     }
 
     /// The README section of a hazard code.
@@ -279,6 +328,7 @@ public struct PreviewReport: Sendable {
     static func json(_ hazard: Hazard) -> JSONText {
         .object([
             ("code", .string(hazard.code.rawValue)), ("title", .string(hazard.code.title)),
+            ("severity", .string(hazard.code.severity.rawValue)),
             ("statement", .int(hazard.statement)), ("line", .int(hazard.line)),
             ("relation", .optional(hazard.relation?.description)), ("detail", .string(hazard.detail)),
             ("instead", .string(hazard.code.recipe)), ("docs", .string(docs(hazard.code))),
@@ -288,13 +338,29 @@ public struct PreviewReport: Sendable {
     /// The hazards as text: code, line, what was observed, the safer way.
     func hazardsText() -> String {
         guard !hazards.isEmpty else {
-            return effects.isEmpty
-                ? "" : "no hazards: no rewrite, full-table read or blocking lock on an existing table\n"
+            return
+                (effects.isEmpty
+                ? "" : "no hazards: no rewrite, full-table read or blocking lock on an existing table\n")
+                + suppressedText()
         }
         var text = "\(hazards.count) migration hazard\(plural(hazards.count)):\n"
         for hazard in hazards {
-            text += "  \(hazard.code.rawValue) line \(hazard.line): \(hazard.detail) [\(hazard.code.title)]\n"
+            text +=
+                "  \(hazard.code.rawValue) \(hazard.code.severity.rawValue.uppercased()) line \(hazard.line): "
+                + "\(hazard.detail) [\(hazard.code.title)]\n"
             text += "        instead: \(hazard.code.recipe)\n"
+        }
+        return text + suppressedText()
+    }
+
+    func suppressedText() -> String {
+        guard !suppressed.isEmpty else { return "" }
+        var text = "\(suppressed.count) suppressed:\n"
+        for entry in suppressed {
+            text +=
+                "  \(entry.hazard.code.rawValue) line \(entry.hazard.line): \(entry.hazard.detail) — "
+                + "\(entry.suppression.fileWide ? "ignore-file" : "ignore") at line \(entry.suppression.line): "
+                + "\(entry.suppression.reason)\n"
         }
         return text
     }

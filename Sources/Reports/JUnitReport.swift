@@ -2,16 +2,53 @@ import Catalog
 import Checks
 import Contracts
 
+/// A test case of another suite than the contracts' (a preview's hazards).
+public struct JUnitCase: Sendable, Hashable {
+    public struct Failure: Sendable, Hashable {
+        public var type: String
+        public var message: String
+        public var body: String
+
+        public init(type: String, message: String, body: String) {
+            self.type = type
+            self.message = message
+            self.body = body
+        }
+    }
+
+    public var classname: String
+    public var name: String
+    public var file: String
+    public var line: Int?
+    public var failure: Failure?
+    /// Why it was skipped (a suppressed hazard).
+    public var skipped: String?
+
+    public init(
+        classname: String, name: String, file: String, line: Int? = nil, failure: Failure? = nil,
+        skipped: String? = nil
+    ) {
+        self.classname = classname
+        self.name = name
+        self.file = file
+        self.line = line
+        self.failure = failure
+        self.skipped = skipped
+    }
+}
+
 extension CheckReport {
     /// One test case per contract file: a `<failure>` lists its violations, an `<error>` its
-    /// contract errors (the file could not be checked).
-    public func junit() -> String {
+    /// contract errors (the file could not be checked). `extraSuite`: a second suite after it.
+    public func junit(extraSuite: (name: String, cases: [JUnitCase])? = nil) -> String {
         let failures = result.contracts.filter { $0.status == .violated }.count
         let errors = result.contracts.filter { $0.status == .invalid }.count
+        let extraCases = extraSuite?.cases ?? []
+        let extraFailures = extraCases.filter { $0.failure != nil }.count
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml +=
-            "<testsuites name=\"contractwatch\" tests=\"\(result.contracts.count)\" failures=\"\(failures)\" "
-            + "errors=\"\(errors)\">\n"
+            "<testsuites name=\"contractwatch\" tests=\"\(result.contracts.count + extraCases.count)\" "
+            + "failures=\"\(failures + extraFailures)\" errors=\"\(errors)\">\n"
         xml +=
             "  <testsuite name=\"contractwatch check \(Self.escape(result.database.name))\" "
             + "tests=\"\(result.contracts.count)\" failures=\"\(failures)\" errors=\"\(errors)\" "
@@ -46,7 +83,31 @@ extension CheckReport {
                 xml += "</error>\n    </testcase>\n"
             }
         }
-        xml += "  </testsuite>\n</testsuites>\n"
+        xml += "  </testsuite>\n"
+        if let extraSuite {
+            let skipped = extraCases.filter { $0.skipped != nil }.count
+            xml +=
+                "  <testsuite name=\"\(Self.escape(extraSuite.name))\" tests=\"\(extraCases.count)\" "
+                + "failures=\"\(extraFailures)\" errors=\"0\" skipped=\"\(skipped)\" timestamp=\"\(timestamp)\">\n"
+            for testCase in extraCases {
+                xml +=
+                    "    <testcase classname=\"\(Self.escape(testCase.classname))\" "
+                    + "name=\"\(Self.escape(testCase.name))\" file=\"\(Self.escape(testCase.file))\""
+                    + (testCase.line.map { " line=\"\($0)\"" } ?? "")
+                if let failure = testCase.failure {
+                    xml +=
+                        ">\n      <failure type=\"\(Self.escape(failure.type))\" "
+                        + "message=\"\(Self.escape(failure.message))\">" + Self.escape(failure.body)
+                        + "</failure>\n    </testcase>\n"
+                } else if let reason = testCase.skipped {
+                    xml += ">\n      <skipped message=\"\(Self.escape(reason))\"/>\n    </testcase>\n"
+                } else {
+                    xml += "/>\n"
+                }
+            }
+            xml += "  </testsuite>\n"
+        }
+        xml += "</testsuites>\n"
         return xml
     }
 

@@ -67,6 +67,8 @@ public enum MigrationPreview {
         public var effects: [StatementEffect] = []
         /// What of that would hurt on the target, with the target's sizes.
         public var hazards: [Hazard] = []
+        /// Hazards a `-- contractwatch:ignore` comment accepted.
+        public var suppressed: [SuppressedHazard] = []
     }
 
     /// Every relation of the user schemas as the session sees it: storage file, sequential scans
@@ -260,7 +262,10 @@ public enum MigrationPreview {
             let hazards = HazardRules.evaluate(
                 statements: script.statements, effects: effects,
                 existing: Set(initial.values.map(\.name)), sizes: sizes, foreignKeysWithoutIndex: unindexed)
-            return Run(before: before, after: after, catalogUnchanged: false, effects: effects, hazards: hazards)
+            let (kept, suppressed) = Suppression.apply(hazards, script: script)
+            return Run(
+                before: before, after: after, catalogUnchanged: false, effects: effects, hazards: kept,
+                suppressed: suppressed)
         } catch let failure as Failure {
             throw failure
         } catch let error as PostgresError {

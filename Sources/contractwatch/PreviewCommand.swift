@@ -14,10 +14,13 @@ import Watch
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
     case error, warning
 
-    func fails(_ result: CheckResult, violations: [Violation]? = nil) -> Bool {
+    /// `hazards`: a preview's (suppressed ones are not passed): CW codes of that severity or
+    /// worse fail the gate too.
+    func fails(_ result: CheckResult, violations: [Violation]? = nil, hazards: [Hazard] = []) -> Bool {
         if !result.contractErrors.isEmpty { return true }
         let relevant = violations ?? result.violations
-        return self == .warning ? !relevant.isEmpty : relevant.contains { $0.severity == .error }
+        if self == .warning { return !relevant.isEmpty || !hazards.isEmpty }
+        return relevant.contains { $0.severity == .error } || hazards.contains { $0.code.severity == .error }
     }
 }
 
@@ -51,7 +54,8 @@ struct PreviewCommand: ParsableCommand {
     var format: CheckReport.Format = .text
 
     @Option(
-        name: .customLong("fail-on"), help: "Fail on violations of this severity or worse: error (breaking) or warning."
+        name: .customLong("fail-on"),
+        help: "Fail on violations and hazards of this severity or worse: error (breaking) or warning."
     )
     var failOn: FailOn = .error
 
@@ -197,10 +201,17 @@ struct PreviewCommand: ParsableCommand {
         let report = PreviewReport(
             migration: migration, statementCount: script.statements.count, introduced: impact.introduced,
             fixed: impact.fixed, violationsBefore: before.violations.count, violationsAfter: after.violations.count,
-            after: after, checkedAt: Date(), effects: run.effects, hazards: run.hazards)
+            after: after, checkedAt: Date(), effects: run.effects, hazards: run.hazards, suppressed: run.suppressed,
+            ranOn: inPlace ? "in place" : "on a schema copy")
         Output.write(report.render(format))
         if failOn.fails(report.check.result, violations: impact.introduced) {
             throw CommandFailure(status: ExitStatus.violations, message: "the migration would break contracts")
+        }
+        if failOn.fails(report.check.result, violations: [], hazards: run.hazards) {
+            throw CommandFailure(
+                status: ExitStatus.violations,
+                message: "the migration has hazards of severity \(failOn.rawValue) or worse (accept one with "
+                    + "`-- contractwatch:ignore CODE reason` on its statement)")
         }
     }
 }

@@ -147,6 +147,15 @@ struct ReportSnapshotTests {
                 Hazard(
                     code: .rewrite, statement: 2, line: 3, relation: QualifiedName(schema: "public", name: "orders"),
                     detail: "rewrites public.orders (1.2 GB, ~3.4M rows) under ACCESS EXCLUSIVE")
+            ],
+            suppressed: [
+                SuppressedHazard(
+                    hazard: Hazard(
+                        code: .blockingIndex, statement: 3, line: 5,
+                        relation: QualifiedName(schema: "public", name: "orders"),
+                        detail: "builds an index on public.orders (1.2 GB, ~3.4M rows) under SHARE"),
+                    suppression: Suppression(
+                        codes: ["CW103"], reason: "runs in the maintenance window", line: 4, fileWide: false))
             ])
         let ext = ["text": "txt", "json": "json", "junit": "xml", "markdown": "md"][format.rawValue]!
         try expectSnapshot(report.render(format), "preview.\(ext)")

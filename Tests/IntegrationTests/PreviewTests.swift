@@ -90,9 +90,10 @@ struct PreviewCommandTests {
                     ("b", #"{"constraints": {"is_nullable": true}}"#),
                 ])
         ])
-        let fix = try file("ALTER TABLE t ALTER COLUMN a TYPE bigint;")
+        // A rewrite is an error-severity hazard: accepted here, the table is empty.
+        let fix = try file("ALTER TABLE t ALTER COLUMN a TYPE bigint; -- contractwatch:ignore CW101 empty table")
         let run = try runBinary(["preview", fix, "--dsn", dsn, "--contracts", folder.path])
-        #expect(run.status == 0)
+        #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("would introduce 0 violations, would fix 1"))
         #expect(run.stdout.contains("fixed: data_type public.t.a"))
         // The remaining is_nullable difference is not breaking: check passes by default, fails with --fail-on warning.
@@ -166,7 +167,7 @@ struct PreviewCommandTests {
             """)
         let run = try runBinary(["preview", migration, "--dsn", dsn, "--contracts", folder.path])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("(2 statements, run in a transaction and rolled back)"))
+        #expect(run.stdout.contains("(2 statements, run on a schema copy in a transaction and rolled back)"))
     }
 
     @Test func sequenceMovesAreSaidNotToRollBack() throws {

@@ -68,4 +68,44 @@ struct ScratchPreviewTests {
         #expect(told.status == 3, "it tries, and cannot connect: \(told.stderr)")
         #expect(!told.stderr.contains("not this machine"))
     }
+
+    @Test func hazardsFailTheGateUnlessSuppressedAndReportsSayWhy() throws {
+        let dsn = try freshDatabase(
+            "CREATE TABLE t (a integer, b text); INSERT INTO t SELECT g, 'x' FROM generate_series(1, 10) g;")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let rewrite = "SET lock_timeout = '2s';\nALTER TABLE t ALTER COLUMN a TYPE bigint;\n"
+        let failing = try runBinary(["preview", try file(rewrite), "--dsn", dsn, "--contracts", folder.path])
+        #expect(failing.status == 1, "a rewrite is an error-severity hazard: \(failing.stderr)")
+        #expect(failing.stderr.contains("hazards of severity error"), "\(failing.stderr)")
+        #expect(failing.stdout.contains("CW101 ERROR line 2"), "\(failing.stdout)")
+
+        let ignored = try file(
+            "SET lock_timeout = '2s';\nALTER TABLE t ALTER COLUMN a TYPE bigint; "
+                + "-- contractwatch:ignore CW101 ten rows\n"
+        )
+        let passing = try runBinary(["preview", ignored, "--dsn", dsn, "--contracts", folder.path])
+        #expect(passing.status == 0, "\(passing.stderr)")
+        #expect(passing.stdout.contains("1 suppressed:"), "\(passing.stdout)")
+        #expect(passing.stdout.contains("ignore at line 2: ten rows"), "\(passing.stdout)")
+        let json = try runBinary(["preview", ignored, "--dsn", dsn, "--contracts", folder.path, "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let preview = try #require(object["preview"] as? [String: Any])
+        #expect((preview["hazards"] as? [Any])?.isEmpty == true)
+        let suppressed = try #require((preview["suppressed"] as? [[String: Any]])?.first)
+        #expect(suppressed["code"] as? String == "CW101" && suppressed["reason"] as? String == "ten rows")
+        #expect(preview["ran_on"] as? String == "on a schema copy")
+        let junit = try runBinary(["preview", ignored, "--dsn", dsn, "--contracts", folder.path, "--format", "junit"])
+        #expect(junit.stdout.contains("<skipped message=\"suppressed: ten rows\"/>"), "\(junit.stdout)")
+        #expect(junit.stdout.contains("failures=\"0\""))
+
+        // A warning-severity hazard (a rename) fails only --fail-on warning.
+        let rename = try file("SET lock_timeout = '2s';\nALTER TABLE t RENAME COLUMN b TO c;\n")
+        let lenient = try runBinary(["preview", rename, "--dsn", dsn, "--contracts", folder.path])
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        let strict = try runBinary([
+            "preview", rename, "--dsn", dsn, "--contracts", folder.path, "--fail-on", "warning", "--format", "junit",
+        ])
+        #expect(strict.status == 1, "\(strict.stderr)")
+        #expect(strict.stdout.contains("<failure type=\"CW106\" message=\"[warning] renames a table or column\">"))
+    }
 }
