@@ -158,13 +158,17 @@ public struct PreviewReport: Sendable {
     public var suppressed: [SuppressedHazard]
     /// "on a schema copy" or "in place": where the migration ran.
     public var ranOn: String
+    /// The data checks the migration calls for; their outcomes are nil unless `--data-checks`
+    /// ran them on the target.
+    public var dataChecks: [DataCheck]
 
     public init(
         migration: String, statementCount: Int, introduced: [Violation], fixed: [Violation],
         violationsBefore: Int, violationsAfter: Int, after: CheckResult, checkedAt: Date,
         effects: [StatementEffect] = [], hazards: [Hazard] = [], suppressed: [SuppressedHazard] = [],
-        ranOn: String = "in place"
+        ranOn: String = "in place", dataChecks: [DataCheck] = []
     ) {
+        self.dataChecks = dataChecks
         self.effects = effects
         self.hazards = hazards
         self.suppressed = suppressed
@@ -228,6 +232,7 @@ public struct PreviewReport: Sendable {
                                     return .object(members)
                                 })
                         ),
+                        ("data_checks", .array(dataChecks.map(Self.json))),
                         (
                             "statements",
                             .array(
@@ -263,6 +268,7 @@ public struct PreviewReport: Sendable {
                 text += "  fixed: \(violation.kind.rawValue) \(violation.location) (\(violation.contract))\n"
             }
             text += hazardsText()
+            text += dataChecksText()
             return text + "\n" + check.render(.text)
         case .markdown:
             var text = "**Preview of `\(migration)`** (\(statementCount) statement\(plural(statementCount)), run "
@@ -280,6 +286,16 @@ public struct PreviewReport: Sendable {
                     text +=
                         "| [\(hazard.code.rawValue)](\(Self.docs(hazard.code))) \(cell(hazard.code.title)) | "
                         + "\(hazard.line) | \(cell(hazard.detail)) | \(cell(hazard.code.recipe)) |\n"
+                }
+                text += "\n"
+            }
+            if !dataChecks.isEmpty {
+                text += "#### Data checks on the target\n\n| Line | Severity | Check | Answer |\n|---|---|---|---|\n"
+                for check in dataChecks {
+                    func cell(_ value: String) -> String { value.replacingOccurrences(of: "|", with: "\\|") }
+                    text +=
+                        "| \(check.line) | \(check.severity.rawValue) | `\(check.kind.rawValue)` | "
+                        + "\(Self.answer(check)): \(cell(check.summary)) |\n"
                 }
                 text += "\n"
             }
@@ -315,7 +331,72 @@ public struct PreviewReport: Sendable {
                 name: "\(entry.hazard.code.rawValue) line \(entry.hazard.line)", file: migration,
                 line: entry.hazard.line, skipped: "suppressed: \(entry.suppression.reason)")
         }
-        return failing + skipped
+        let data = dataChecks.compactMap { check -> JUnitCase? in
+            guard let outcome = check.outcome else { return nil }
+            let testCase = JUnitCase(
+                classname: "data_checks.\(check.kind.rawValue)", name: "\(check.kind.rawValue) line \(check.line)",
+                file: migration, line: check.line)
+            switch outcome {
+            case .passed: return testCase
+            case .found:
+                var failed = testCase
+                failed.failure = JUnitCase.Failure(
+                    type: check.kind.rawValue, message: "[\(check.severity.rawValue)] \(check.summary)",
+                    body: check.sql)
+                return failed
+            case .unanswered(let reason):
+                var skipped = testCase
+                skipped.skipped = "not answered: \(reason)"
+                return skipped
+            }
+        }
+        return failing + skipped + data
+    }
+
+    /// FOUND, ok, or ? for a data check; "not run" before it ran.
+    static func answer(_ check: DataCheck) -> String {
+        switch check.outcome {
+        case .found: "FOUND"
+        case .passed: "ok"
+        case .unanswered: "?"
+        case nil: "not run"
+        }
+    }
+
+    static func json(_ check: DataCheck) -> JSONText {
+        let outcome: String
+        var reason: String?
+        switch check.outcome {
+        case .found: outcome = "found"
+        case .passed: outcome = "passed"
+        case .unanswered(let why):
+            outcome = "unanswered"
+            reason = why
+        case nil: outcome = "not_run"
+        }
+        return .object([
+            ("kind", .string(check.kind.rawValue)), ("severity", .string(check.severity.rawValue)),
+            ("table", .string(check.table.description)), ("columns", .array(check.columns.map { .string($0) })),
+            ("statement", .int(check.statement)), ("line", .int(check.line)), ("outcome", .string(outcome)),
+            ("reason", .optional(reason)), ("summary", .string(check.summary)),
+        ])
+    }
+
+    /// The data checks: their answers, or how many apply and how to run them.
+    func dataChecksText() -> String {
+        guard !dataChecks.isEmpty else { return "" }
+        guard dataChecks.contains(where: { $0.outcome != nil }) else {
+            let kinds = Set(dataChecks.map(\.kind.rawValue)).sorted().joined(separator: ", ")
+            return "\(dataChecks.count) data check\(plural(dataChecks.count)) apply (\(kinds)): --data-checks asks "
+                + "the target (read-only)\n"
+        }
+        var text = "data checks on the target (read-only):\n"
+        for check in dataChecks {
+            text +=
+                "  \(Self.answer(check)) \(check.outcome == .found ? check.severity.rawValue.uppercased() + " " : "")"
+                + "line \(check.line): \(check.summary)\n"
+        }
+        return text
     }
 
     /// The README section of a hazard code.

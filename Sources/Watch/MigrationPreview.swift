@@ -69,6 +69,8 @@ public enum MigrationPreview {
         public var hazards: [Hazard] = []
         /// Hazards a `-- contractwatch:ignore` comment accepted.
         public var suppressed: [SuppressedHazard] = []
+        /// What the migration assumes about the target's data (not yet run: `runDataChecks`).
+        public var dataChecks: [DataCheck] = []
     }
 
     /// Every relation of the user schemas as the session sees it: storage file, sequential scans
@@ -81,6 +83,70 @@ public enum MigrationPreview {
           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relkind IN ('r', 'p', 'm', 'i') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
         """
+    /// Every unique index's key columns by number, in order (one row per key column; an
+    /// expression or a predicate makes it one that is not checked). Numbers, not names: a
+    /// column the migration renamed has its old name on the target.
+    static let uniqueIndexesQuery = """
+        SELECT n.nspname, t.relname, ic.relname, i.indisprimary, k.ord, k.attnum::pg_catalog.int4,
+               (i.indpred IS NOT NULL OR 0 OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[]))
+          FROM pg_catalog.pg_index i
+          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+          JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
+          JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+         CROSS JOIN LATERAL pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY AS k(attnum, ord)
+         WHERE i.indisunique AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+         ORDER BY 1, 2, 3, 5
+        """
+
+    /// Unique indexes whose name did not exist before the migration, on tables that did.
+    static func newUniqueIndexes(_ session: Connection, initial: [Int: RelationState]) throws(PostgresError)
+        -> [DataCheck.NewUniqueIndex]
+    {
+        let existingIndexes = Set(initial.values.filter { $0.kind == "i" }.map(\.name))
+        let rows = try session.query(uniqueIndexesQuery)
+        var found: [QualifiedName: (table: QualifiedName, columns: [Int], primary: Bool, skip: Bool)] = [:]
+        var order: [QualifiedName] = []
+        for row in 0..<rows.rowCount {
+            let schema = rows.string(row, 0) ?? ""
+            let index = QualifiedName(schema: schema, name: rows.string(row, 2) ?? "")
+            guard !existingIndexes.contains(index) else { continue }
+            if found[index] == nil {
+                order.append(index)
+                found[index] = (
+                    QualifiedName(schema: schema, name: rows.string(row, 1) ?? ""), [], rows.bool(row, 3) ?? false,
+                    rows.bool(row, 6) ?? true
+                )
+            }
+            if let column = rows.int(row, 5) { found[index]?.columns.append(column) }
+        }
+        return order.compactMap { found[$0] }.map {
+            DataCheck.NewUniqueIndex(table: $0.table, columns: $0.skip ? [] : $0.columns, isPrimary: $0.primary)
+        }
+    }
+
+    /// Runs `checks` on the target, read-only, each bounded by the settings' statement_timeout.
+    public static func runDataChecks(_ checks: [DataCheck], settings: ConnectionSettings) -> [DataCheck] {
+        var readOnly = settings
+        readOnly.readOnly = true
+        let connection: Connection
+        do { connection = try Connection(readOnly) } catch {
+            return checks.map { check in
+                var check = check
+                check.outcome = .unanswered(error.description)
+                return check
+            }
+        }
+        return checks.map { check in
+            var check = check
+            do throws(PostgresError) {
+                check.outcome = try connection.query(check.sql).bool(0, 0) == true ? .found : .passed
+            } catch {
+                check.outcome = .unanswered(error.sqlState == "57014" ? "statement_timeout" : error.message)
+            }
+            return check
+        }
+    }
+
     static let locksQuery = """
         SELECT l.relation::pg_catalog.int8, l.mode FROM pg_catalog.pg_locks l
          WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
@@ -218,7 +284,8 @@ public enum MigrationPreview {
         sizes targetSizes: [QualifiedName: RelationSize]?
     ) throws(Failure) -> Run {
         do {
-            let before = Checker.check(contracts, against: try CatalogReader.snapshot(session))
+            let beforeSnapshot = try CatalogReader.snapshot(session)
+            let before = Checker.check(contracts, against: beforeSnapshot)
             let (initial, measured) = try relations(session)
             let sizes = targetSizes ?? measured
             var states = initial
@@ -258,14 +325,20 @@ public enum MigrationPreview {
                     } ?? 0
                 return (table, constraint, index + 1)
             }
-            let after = Checker.check(contracts, against: try CatalogReader.snapshot(session))
+            let afterSnapshot = try CatalogReader.snapshot(session)
+            let after = Checker.check(contracts, against: afterSnapshot)
+            let existingTables = Set(initial.values.filter { $0.kind == "r" || $0.kind == "p" }.map(\.name))
+            let dataChecks = DataCheck.plan(
+                before: beforeSnapshot, after: afterSnapshot,
+                droppedTables: effects.flatMap(\.dropped).filter(existingTables.contains),
+                newUniqueIndexes: try newUniqueIndexes(session, initial: initial), statements: script.statements)
             let hazards = HazardRules.evaluate(
                 statements: script.statements, effects: effects,
                 existing: Set(initial.values.map(\.name)), sizes: sizes, foreignKeysWithoutIndex: unindexed)
             let (kept, suppressed) = Suppression.apply(hazards, script: script)
             return Run(
                 before: before, after: after, catalogUnchanged: false, effects: effects, hazards: kept,
-                suppressed: suppressed)
+                suppressed: suppressed, dataChecks: dataChecks)
         } catch let failure as Failure {
             throw failure
         } catch let error as PostgresError {

@@ -68,6 +68,15 @@ struct PreviewCommand: ParsableCommand {
     @Flag(name: .customLong("yes"), help: "With --in-place: allow a server that is not on this machine.")
     var yes = false
 
+    @Flag(
+        name: .customLong("data-checks"),
+        help: ArgumentHelp(
+            "Ask the target (read-only, within the statement timeout) what the migration assumes about its data.",
+            discussion:
+                "NULLs before NOT NULL, rows before a NOT NULL column without default, duplicates before a "
+                + "unique index, rows and values a drop deletes."))
+    var dataChecks = false
+
     func run() throws {
         let data: [UInt8]
         switch ContractFolder.readFile(migration, limit: MigrationPreview.maximumScriptSize) {
@@ -197,15 +206,29 @@ struct PreviewCommand: ParsableCommand {
 
     func report(_ run: MigrationPreview.Run, script: MigrationScript) throws {
         let (before, after) = (run.before, run.after)
+        var checks = run.dataChecks
+        if dataChecks && !checks.isEmpty {
+            Output.error(
+                "contractwatch preview: asking the target \(checks.count) data question\(checks.count == 1 ? "" : "s") "
+                    + "(read-only, each within the statement timeout)")
+            checks = MigrationPreview.runDataChecks(checks, settings: connection.settings())
+        }
         let impact = MigrationImpact(before: before, after: after)
         let report = PreviewReport(
             migration: migration, statementCount: script.statements.count, introduced: impact.introduced,
             fixed: impact.fixed, violationsBefore: before.violations.count, violationsAfter: after.violations.count,
             after: after, checkedAt: Date(), effects: run.effects, hazards: run.hazards, suppressed: run.suppressed,
-            ranOn: inPlace ? "in place" : "on a schema copy")
+            ranOn: inPlace ? "in place" : "on a schema copy", dataChecks: checks)
         Output.write(report.render(format))
         if failOn.fails(report.check.result, violations: impact.introduced) {
             throw CommandFailure(status: ExitStatus.violations, message: "the migration would break contracts")
+        }
+        let found = checks.filter { $0.outcome == .found && (failOn == .warning || $0.severity == .error) }
+        if let first = found.first {
+            throw CommandFailure(
+                status: ExitStatus.violations,
+                message: "the target's data says: \(first.summary)"
+                    + (found.count > 1 ? " (and \(found.count - 1) more)" : ""))
         }
         if failOn.fails(report.check.result, violations: [], hazards: run.hazards) {
             throw CommandFailure(

@@ -156,6 +156,16 @@ struct ReportSnapshotTests {
                         detail: "builds an index on public.orders (1.2 GB, ~3.4M rows) under SHARE"),
                     suppression: Suppression(
                         codes: ["CW103"], reason: "runs in the maintenance window", line: 4, fileWide: false))
+            ],
+            dataChecks: [
+                DataCheck(
+                    kind: .nulls, table: QualifiedName(schema: "public", name: "orders"), columns: ["customer_id"],
+                    statement: 3, line: 5,
+                    sql: #"SELECT EXISTS (SELECT 1 FROM "public"."orders" WHERE "customer_id" IS NULL)"#,
+                    outcome: .found),
+                DataCheck(
+                    kind: .droppedRows, table: QualifiedName(schema: "public", name: "gone"), columns: [],
+                    statement: 1, line: 1, sql: #"SELECT EXISTS (SELECT 1 FROM "public"."gone")"#, outcome: .passed),
             ])
         let ext = ["text": "txt", "json": "json", "junit": "xml", "markdown": "md"][format.rawValue]!
         try expectSnapshot(report.render(format), "preview.\(ext)")

@@ -108,4 +108,69 @@ struct ScratchPreviewTests {
         #expect(strict.status == 1, "\(strict.stderr)")
         #expect(strict.stdout.contains("<failure type=\"CW106\" message=\"[warning] renames a table or column\">"))
     }
+
+    @Test func dataChecksAskTheTargetWhatTheMigrationAssumes() throws {
+        let dsn = try freshDatabase(
+            #"""
+            CREATE TABLE dc (id int, code text, note text, gone text);
+            INSERT INTO dc VALUES (1, 'a', NULL, 'x'), (2, 'a', 'n', NULL);
+            CREATE TABLE old_stuff (a int); INSERT INTO old_stuff VALUES (1);
+            CREATE TABLE empty_one (a int);
+            CREATE TABLE "Odd ""Name""" ("select" int); INSERT INTO "Odd ""Name""" VALUES (1), (1);
+            """#)
+        let folder = try ContractDirectory(["dc.json": seedContract(name: "dc", table: "dc", columns: [("id", "{}")])])
+        let migration = try file(
+            #"""
+            SET lock_timeout = '2s';
+            ALTER TABLE dc ALTER COLUMN note SET NOT NULL;
+            CREATE UNIQUE INDEX dc_code ON dc (code);
+            ALTER TABLE dc DROP COLUMN gone;
+            DROP TABLE old_stuff;
+            DROP TABLE empty_one;
+            ALTER TABLE dc ADD COLUMN req int NOT NULL;
+            ALTER TABLE dc ADD PRIMARY KEY (id);
+            ALTER TABLE "Odd ""Name""" ADD UNIQUE ("select");
+            ALTER TABLE dc RENAME COLUMN code TO label;
+            """#)
+        // Without --data-checks the target's data is not read; the report says what would be asked.
+        let unasked = try runBinary(["preview", migration, "--dsn", dsn, "--contracts", folder.path])
+        #expect(unasked.stdout.contains("9 data checks apply"), "\(unasked.stdout)")
+        #expect(unasked.stdout.contains("--data-checks asks the target"))
+
+        // In place the migration itself meets the data, and fails at its first assumption.
+        let inPlace = try runBinary(["preview", migration, "--in-place", "--dsn", dsn, "--contracts", folder.path])
+        #expect(inPlace.status == 3, "\(inPlace.stderr)")
+        #expect(inPlace.stderr.contains("failed at statement 2 of 10 (line 2)"), "\(inPlace.stderr)")
+
+        do {
+            let run = try runBinary([
+                "preview", migration, "--dsn", dsn, "--contracts", folder.path, "--data-checks", "--format", "json",
+            ])
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("the target's data says: public.dc (note) holds NULLs"), "\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let checks = try #require((json["preview"] as? [String: Any])?["data_checks"] as? [[String: Any]])
+            let answers = checks.map { check in
+                let columns = (check["columns"] as? [String] ?? []).joined(separator: ",")
+                return "\(check["line"] ?? 0) \(check["kind"] ?? "") \(check["table"] ?? "") (\(columns)) "
+                    + "\(check["outcome"] ?? "")"
+            }
+            #expect(
+                answers == [
+                    "2 nulls_before_not_null public.dc (note) found",
+                    "3 duplicates_before_unique public.dc (code) found",
+                    "4 values_in_dropped_column public.dc (gone) found",
+                    "5 rows_in_dropped_table public.old_stuff () found",
+                    "6 rows_in_dropped_table public.empty_one () passed",
+                    "7 rows_before_required_column public.dc (req) found",
+                    "8 nulls_before_not_null public.dc (id) passed",
+                    "8 duplicates_before_unique public.dc (id) passed",
+                    #"9 duplicates_before_unique public."Odd ""Name""" (select) found"#,
+                    // The index on code, which line 10 renames: asked under the target's name.
+                ], "\(answers)")
+        }
+        // The renamed column is no drop, and nothing was written.
+        let rows = try Connection(ConnectionSettings(dsn: dsn)).query("SELECT count(*) FROM old_stuff").int(0, 0)
+        #expect(rows == 1)
+    }
 }
