@@ -274,6 +274,7 @@ public enum HazardRules {
                     $0.keywords.starts(with: ["CREATE", "INDEX"]) || $0.keywords.starts(with: ["CREATE", "UNIQUE"])
                 }
                 ?? false
+            var validated: [QualifiedName] = []
             for table in effect.scanned where existing.contains(table) {
                 if buildsIndex {
                     if !(statement?.keywords.contains("CONCURRENTLY") ?? false) {
@@ -286,11 +287,23 @@ public enum HazardRules {
                             ))
                     }
                 } else if strongest[table]?.blocksWrites ?? true {
-                    hazards.append(
-                        Hazard(
-                            code: .validationScan, statement: effect.statement, line: effect.line, relation: table,
-                            detail: "reads all of \(table)\(size(table)) to validate\(lockText(table))"))
+                    validated.append(table)
                 }
+            }
+            // One hazard per statement, largest table first: a key's type change re-checks every
+            // foreign key that references it, one scan per referencing table.
+            validated.sort { (sizes[$0]?.bytes ?? 0, $1.description) > (sizes[$1]?.bytes ?? 0, $0.description) }
+            if let largest = validated.first {
+                let detail =
+                    validated.count == 1
+                    ? "reads all of \(largest)\(size(largest)) to validate\(lockText(largest))"
+                    : "reads all of \(validated.count) tables to validate\(lockText(largest)): "
+                        + validated.map { "\($0)\(size($0))" }.joined(separator: ", ")
+                        + (effect.rewritten.isEmpty ? "" : " (the foreign keys that reference a changed column)")
+                hazards.append(
+                    Hazard(
+                        code: .validationScan, statement: effect.statement, line: effect.line, relation: largest,
+                        detail: detail))
             }
             let blocking = effect.locks.first { existing.contains($0.relation) && $0.lock.blocksWrites }
             if let blocking, !lockTimeoutSet, !warnedLockTimeout {

@@ -151,6 +151,21 @@ public enum MigrationPreview {
         SELECT l.relation::pg_catalog.int8, l.mode FROM pg_catalog.pg_locks l
          WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
         """
+    /// Every foreign key, by table and name: those that existed before the migration are not
+    /// new when a type change rebuilds them.
+    static let foreignKeysQuery = """
+        SELECT n.nspname, c.relname, con.conname
+          FROM pg_catalog.pg_constraint con
+          JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE con.contype = 'f'
+        """
+
+    static func foreignKeys(_ session: Connection) throws(PostgresError) -> Set<[String]> {
+        let rows = try session.query(foreignKeysQuery)
+        return Set((0..<rows.rowCount).map { row in (0..<3).map { rows.string(row, $0) ?? "" } })
+    }
+
     /// Foreign keys this transaction created whose referencing columns no index leads with.
     static let unindexedForeignKeysQuery = """
         SELECT n.nspname, c.relname, con.conname
@@ -287,6 +302,7 @@ public enum MigrationPreview {
             let beforeSnapshot = try CatalogReader.snapshot(session)
             let before = Checker.check(contracts, against: beforeSnapshot)
             let (initial, measured) = try relations(session)
+            let keysBefore = try foreignKeys(session)
             let sizes = targetSizes ?? measured
             var states = initial
             var held = try locks(session)
@@ -313,8 +329,9 @@ public enum MigrationPreview {
                 held = nowHeld
             }
             let keys = try session.query(unindexedForeignKeysQuery)
-            let unindexed: [(table: QualifiedName, constraint: String, statement: Int)] = (0..<keys.rowCount).map {
-                row in
+            let unindexed: [(table: QualifiedName, constraint: String, statement: Int)] = (0..<keys.rowCount).filter {
+                row in !keysBefore.contains((0..<3).map { keys.string(row, $0) ?? "" }) // rebuilt, not new
+            }.map { row in
                 let table = QualifiedName(schema: keys.string(row, 0) ?? "", name: keys.string(row, 1) ?? "")
                 let constraint = keys.string(row, 2) ?? ""
                 // The statement that added it: the one naming it, else one mentioning a foreign key.

@@ -74,8 +74,49 @@ enum PipelineBench {
                     format: "check, the same %d contracts as ODCS YAML      %10.2f ms   %6.2f× as JSON (%.2f ms)",
                     written, median(odcs), ratio, median(json)))
             report.summary += String(format: ", ODCS %.2f× JSON", ratio)
+            report.summary += previewOnScratchCopy(binary: binary, dsn: dsn, contractsFolder: folder, tables: tables)
         }
         return report
+    }
+
+    /// A 20-statement migration (a column and an index on each of ten tables): `preview` on a
+    /// schema copy (the default) and `--in-place`, against the floor of running the same
+    /// statements directly in a transaction that is rolled back.
+    static func previewOnScratchCopy(binary: String, dsn: String, contractsFolder: String, tables: Int) -> String {
+        let names = (0..<10).map { SyntheticCatalog.qualified($0 * (tables / 10)) }.map {
+            "\(SyntheticCatalog.quote($0.schema)).\(SyntheticCatalog.quote($0.table))"
+        }
+        let statements = names.flatMap {
+            ["ALTER TABLE \($0) ADD COLUMN note text;", "CREATE INDEX ON \($0) (region);"]
+        }
+        let path = NSTemporaryDirectory() + "cw-bench-migration-\(UUID().uuidString).sql"
+        guard (try? statements.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)) != nil,
+            let session = try? Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        else { return "" }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func preview(_ extra: [String]) {
+            _ = try? ChildProcess.run(
+                [binary, "preview", path, "--dsn", dsn, "--contracts", contractsFolder] + extra,
+                environment: ProcessInfo.processInfo.environment, stdoutPath: "/dev/null", stderrPath: "/dev/null")
+        }
+        let medians = measureInterleaved(
+            tables > 2_000 ? 1 : 3,
+            [
+                (
+                    "direct",
+                    { try? session.execute(script: "BEGIN; " + statements.joined(separator: " ") + " ROLLBACK;") }
+                ),
+                ("in place", { preview(["--in-place"]) }),
+                ("scratch copy", { preview([]) }),
+            ])
+        let direct = medians["direct"] ?? .nan
+        for name in ["direct", "in place", "scratch copy"] {
+            let ms = medians[name] ?? .nan
+            print(
+                "preview of 20 statements, \(name)".padding(toLength: 47, withPad: " ", startingAt: 0)
+                    + String(format: "%10.2f ms   %6.2f× direct", ms, ms / direct))
+        }
+        return String(format: ", scratch preview %.1f× direct", (medians["scratch copy"] ?? .nan) / direct)
     }
 
     /// `allowWrites`: only for the synthetic databases this bench creates. A database given with

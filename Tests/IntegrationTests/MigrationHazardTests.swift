@@ -57,6 +57,30 @@ struct MigrationHazardTests {
         #expect(try hazards("CREATE TABLE fresh (id int);\nCREATE INDEX ON fresh (id);").codes == [])
     }
 
+    /// A key's type change re-checks every foreign key that references it: one CW102 for the
+    /// statement, naming each referencing table, largest first (not one per table).
+    @Test func revalidatedForeignKeysAreOneHazardLargestFirst() throws {
+        let timeout = "SET lock_timeout = '2s';\n"
+        let dsn = try freshDatabase(
+            Self.schema + """
+                CREATE TABLE visits (customer_id integer REFERENCES customers (id));
+                CREATE TABLE payments (customer_id integer REFERENCES customers (id));
+                INSERT INTO customers SELECT g FROM generate_series(1, 3000) g;
+                INSERT INTO payments SELECT g FROM generate_series(1, 3000) g;
+                ANALYZE;
+                """)
+        let changed = try MigrationPreview.run(
+            timeout + "ALTER TABLE customers ALTER COLUMN id TYPE bigint;",
+            contracts: ContractSet(contracts: [], errors: [], fileCount: 0), settings: ConnectionSettings(dsn: dsn))
+        #expect(changed.hazards.map(\.code.rawValue) == ["CW101", "CW102"], "\(changed.hazards)")
+        let scan = try #require(changed.hazards.last)
+        #expect(scan.relation == QualifiedName(schema: "public", name: "payments"))
+        #expect(scan.detail.contains("reads all of 2 tables to validate under "), "\(scan.detail)")
+        #expect(scan.detail.contains(": public.payments ("), "largest first: \(scan.detail)")
+        #expect(scan.detail.contains("public.visits"))
+        #expect(scan.detail.hasSuffix("(the foreign keys that reference a changed column)"))
+    }
+
     @Test func theEffectsOfEachStatementAreReported() throws {
         let (_, run) = try hazards(
             "SET lock_timeout = '2s';\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;\n"
