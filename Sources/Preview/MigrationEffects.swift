@@ -305,7 +305,10 @@ public enum HazardRules {
                         code: .validationScan, statement: effect.statement, line: effect.line, relation: largest,
                         detail: detail))
             }
-            let blocking = effect.locks.first { existing.contains($0.relation) && $0.lock.blocksWrites }
+            // A CONCURRENTLY form (run here as its stand-in) lets writes through as written.
+            let concurrent = statement?.keywords.contains("CONCURRENTLY") ?? false
+            let blocking =
+                concurrent ? nil : effect.locks.first { existing.contains($0.relation) && $0.lock.blocksWrites }
             if let blocking, !lockTimeoutSet, !warnedLockTimeout {
                 warnedLockTimeout = true
                 hazards.append(

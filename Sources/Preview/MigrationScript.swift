@@ -47,8 +47,13 @@ public struct MigrationScript: Sendable {
 
     /// Statements `preview` must refuse: transaction control (it would end the preview's own
     /// transaction and could commit) and commands PostgreSQL will not run in a transaction block.
-    public var refusals: [Refusal] {
+    public var refusals: [Refusal] { refusals(allowingStandIns: false) }
+
+    /// With `allowingStandIns` (on a schema copy), the commands that have a
+    /// `transactionalStandIn` are not refused.
+    public func refusals(allowingStandIns: Bool) -> [Refusal] {
         statements.compactMap { statement in
+            if allowingStandIns && statement.transactionalStandIn != nil { return nil }
             let words = statement.keywords
             func starts(_ prefix: [String]) -> Bool { Array(words.prefix(prefix.count)) == prefix }
             func starts(_ prefix: String...) -> Bool { starts(prefix) }
@@ -332,5 +337,40 @@ public struct MigrationImpact: Sendable {
             !afterKeys.contains(Key(id: $0.id, expected: $0.expected, actual: $0.actual))
                 && !goneTables.contains($0.file)
         }
+    }
+}
+
+extension MigrationScript.Statement {
+    /// What to run in its place inside the preview's transaction, for the safe forms that
+    /// PostgreSQL runs only outside a transaction block but whose result the catalog shows the
+    /// same way: `CREATE [UNIQUE] INDEX CONCURRENTLY` and `DROP INDEX CONCURRENTLY` run without
+    /// the word; `REINDEX … CONCURRENTLY` changes nothing a snapshot shows and is skipped. Nil
+    /// for every other statement. Used on a schema copy only, where the stand-in's stronger
+    /// lock blocks nobody; the hazard rules judge the statement as written.
+    public var transactionalStandIn: String? {
+        let concurrent =
+            keywords.starts(with: ["CREATE", "INDEX", "CONCURRENTLY"])
+            || keywords.starts(with: ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY"])
+            || keywords.starts(with: ["DROP", "INDEX", "CONCURRENTLY"])
+        if concurrent {
+            // Only keywords come before it, so its first whole word is the keyword.
+            var index = sql.startIndex
+            while index < sql.endIndex {
+                guard sql[index].isLetter else {
+                    index = sql.index(after: index)
+                    continue
+                }
+                let end = sql[index...].firstIndex { !($0.isLetter || $0 == "_") } ?? sql.endIndex
+                if sql[index..<end].uppercased() == "CONCURRENTLY" {
+                    return String(sql[..<index]) + String(sql[end...])
+                }
+                index = end
+            }
+            return nil
+        }
+        if keywords.first == "REINDEX", keywords.contains("CONCURRENTLY") {
+            return "SELECT NULL -- REINDEX … CONCURRENTLY: nothing a snapshot shows changes"
+        }
+        return nil
     }
 }

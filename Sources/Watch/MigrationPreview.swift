@@ -216,9 +216,11 @@ public enum MigrationPreview {
     public static let maximumScriptSize = 64 << 20
 
     /// Checks the script before anything runs.
-    public static func validate(_ sql: String) throws(Failure) -> MigrationScript {
+    /// `standIns`: on a schema copy, the safe forms that run only outside a transaction
+    /// (`CREATE INDEX CONCURRENTLY`…) run as their `transactionalStandIn`.
+    public static func validate(_ sql: String, standIns: Bool = false) throws(Failure) -> MigrationScript {
         let script = MigrationScript(sql)
-        let refusals = script.refusals
+        let refusals = script.refusals(allowingStandIns: standIns)
         if !refusals.isEmpty { throw .refused(refusals) }
         if script.statements.isEmpty { throw .empty }
         return script
@@ -235,9 +237,11 @@ public enum MigrationPreview {
     /// (empty tables) of the database they were read from.
     public static func run(
         _ sql: String, contracts: ContractSet, settings: ConnectionSettings,
-        sizes: [QualifiedName: RelationSize]? = nil
+        sizes: [QualifiedName: RelationSize]? = nil, standIns: Bool = false
     ) throws(Failure) -> Run {
-        try run(script: validate(sql), contracts: contracts, settings: settings, sizes: sizes)
+        try run(
+            script: validate(sql, standIns: standIns), contracts: contracts, settings: settings, sizes: sizes,
+            standIns: standIns)
     }
 
     /// Every relation's size and row estimate from the statistics of the database `settings`
@@ -252,7 +256,7 @@ public enum MigrationPreview {
     /// to show that the server refuses it too.
     static func run(
         script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings,
-        sizes: [QualifiedName: RelationSize]? = nil
+        sizes: [QualifiedName: RelationSize]? = nil, standIns: Bool = false
     ) throws(Failure) -> Run {
         var writable = settings
         writable.readOnly = false
@@ -270,7 +274,7 @@ public enum MigrationPreview {
             throw .database(error)
         }
         let outcome = Result { () throws(Failure) -> Run in
-            try runInTransaction(script, contracts: contracts, session: session, sizes: sizes)
+            try runInTransaction(script, contracts: contracts, session: session, sizes: sizes, standIns: standIns)
         }
         try? session.execute(script: "ROLLBACK")
         try confirmRolledBack(transaction: transaction, observer: observer)
@@ -296,7 +300,7 @@ public enum MigrationPreview {
 
     private static func runInTransaction(
         _ script: MigrationScript, contracts: ContractSet, session: Connection,
-        sizes targetSizes: [QualifiedName: RelationSize]?
+        sizes targetSizes: [QualifiedName: RelationSize]?, standIns: Bool
     ) throws(Failure) -> Run {
         do {
             let beforeSnapshot = try CatalogReader.snapshot(session)
@@ -312,7 +316,8 @@ public enum MigrationPreview {
             for (offset, statement) in script.statements.enumerated() {
                 do {
                     _ = try session.query(
-                        "SELECT pg_catalog.set_config($1, $2, true)", [statementSetting, statement.sql])
+                        "SELECT pg_catalog.set_config($1, $2, true)",
+                        [statementSetting, (standIns ? statement.transactionalStandIn : nil) ?? statement.sql])
                     try session.execute(script: guarded)
                 } catch {
                     throw Failure.migrationFailed(

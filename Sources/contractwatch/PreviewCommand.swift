@@ -85,8 +85,11 @@ struct PreviewCommand: ParsableCommand {
         }
         let sql = String(decoding: data, as: UTF8.self)
         let script: MigrationScript
-        do { script = try MigrationPreview.validate(sql) } catch {
-            throw CommandFailure.usage("\(migration): \(error.description)")
+        do { script = try MigrationPreview.validate(sql, standIns: !inPlace) } catch {
+            let hint =
+                inPlace && MigrationScript(sql).refusals(allowingStandIns: true).isEmpty
+                ? " (without --in-place, preview runs CONCURRENTLY forms on the schema copy)" : ""
+            throw CommandFailure.usage("\(migration): \(error.description)\(hint)")
         }
         let contracts: ContractSet
         contracts = try contractOptions.load()
@@ -124,7 +127,8 @@ struct PreviewCommand: ParsableCommand {
                     + "of the schema (first: \(first)); statements that depend on them may fail or differ")
         }
         do throws(MigrationPreview.Failure) {
-            return try MigrationPreview.run(sql, contracts: contracts, settings: copy.settings, sizes: sizes)
+            return try MigrationPreview.run(
+                sql, contracts: contracts, settings: copy.settings, sizes: sizes, standIns: true)
         } catch {
             var message = error.description
             if case .migrationFailed = error {

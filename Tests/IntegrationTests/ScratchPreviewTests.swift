@@ -55,6 +55,58 @@ struct ScratchPreviewTests {
         #expect(rows == 2002)
     }
 
+    /// PostgreSQL runs `CREATE INDEX CONCURRENTLY` only outside a transaction block; on the copy
+    /// preview runs it as its stand-in (the same index without the word), so its result shows,
+    /// and judges it as written: no CW103, no lock_timeout warning. In place it stays refused.
+    @Test func concurrentlyFormsRunOnTheCopyAndAreJudgedAsWritten() throws {
+        let dsn = try freshDatabase(
+            """
+            CREATE TABLE t (a integer NOT NULL, b text);
+            CREATE INDEX t_b_old ON t (b);
+            INSERT INTO t SELECT g, 'x' FROM generate_series(1, 100) g;
+            """)
+        let folder = try ContractDirectory([
+            "t.odcs.yaml": """
+            apiVersion: v3.0.2
+            kind: DataContract
+            id: t
+            name: t
+            version: 1.0.0
+            status: active
+            schema:
+              - name: t
+                properties:
+                  - name: a
+                    physicalType: integer
+                    unique: true
+            """
+        ])
+        let migration = try file(
+            """
+            CREATE UNIQUE INDEX CONCURRENTLY t_a_key ON t (a);
+            DROP INDEX CONCURRENTLY t_b_old;
+            REINDEX TABLE CONCURRENTLY t;
+            """)
+        let run = try runBinary([
+            "preview", migration, "--dsn", dsn, "--contracts", folder.path, "--format", "json", "--fail-on", "warning",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let preview = try #require(json["preview"] as? [String: Any])
+        #expect((preview["hazards"] as? [Any])?.isEmpty == true, "\(preview["hazards"] ?? "")")
+        // The unique index exists after the stand-in ran: the contract's `unique` is now kept.
+        let fixed = try #require(preview["fixed"] as? [[String: Any]])
+        #expect(fixed.compactMap { $0["kind"] as? String } == ["unique"], "\(fixed)")
+
+        let inPlace = try runBinary(["preview", migration, "--in-place", "--dsn", dsn, "--contracts", folder.path])
+        #expect(inPlace.status == 2, "\(inPlace.stderr)")
+        #expect(inPlace.stderr.contains("without --in-place, preview runs CONCURRENTLY forms"), "\(inPlace.stderr)")
+        // The target was never touched: its old index is still there, the new one never made.
+        let indexes = try Connection(ConnectionSettings(dsn: dsn)).query(
+            "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 't'")
+        #expect(indexes.string(0, 0) == "t_b_old")
+    }
+
     @Test func inPlaceRefusesAServerElsewhereUnlessToldYes() throws {
         let migration = try file("ALTER TABLE t ADD COLUMN c int;")
         let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])

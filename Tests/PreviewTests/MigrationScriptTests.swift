@@ -38,6 +38,27 @@ struct MigrationScriptTests {
         #expect(refusals.first?.reason.contains(reason) == true)
     }
 
+    @Test func concurrentlyFormsHaveTransactionalStandIns() {
+        let script = MigrationScript(
+            """
+            create unique index /* here */ concurrently if not exists "Concurrently" on t (a);
+            DROP INDEX CONCURRENTLY IF EXISTS i;
+            REINDEX INDEX CONCURRENTLY i;
+            ALTER TABLE parted DETACH PARTITION parted_1 CONCURRENTLY;
+            VACUUM t;
+            """)
+        #expect(
+            script.statements.map(\.transactionalStandIn) == [
+                // What runs is the statement without its comments (`sql`), and without the word.
+                #"create unique index    if not exists "Concurrently" on t (a)"#,
+                "DROP INDEX  IF EXISTS i",
+                "SELECT NULL -- REINDEX … CONCURRENTLY: nothing a snapshot shows changes",
+                nil, nil,
+            ])
+        #expect(script.refusals.map(\.line) == [1, 2, 3, 4, 5])
+        #expect(script.refusals(allowingStandIns: true).map(\.line) == [4, 5], "DETACH and VACUUM have none")
+    }
+
     @Test func standardSQLBodiesAreOneStatementNotTransactionControl() {
         // As pg_dump writes them for PostgreSQL 14+: semicolons and END inside BEGIN ATOMIC.
         let script = MigrationScript(
