@@ -35,6 +35,10 @@ public struct DataCheck: Sendable, Hashable {
     /// The statement (1-based) and line it is about.
     public var statement: Int
     public var line: Int
+    /// The migration file of the statement, when several are previewed together.
+    public var file: String? = nil
+    /// "line 3", or "V7__split.sql:3" when it names its file.
+    public var location: String { file.map { "\($0):\(line)" } ?? "line \(line)" }
     /// A read-only query answering one boolean: true when found.
     public var sql: String
     public var outcome: Outcome?

@@ -208,6 +208,11 @@ public struct Hazard: Sendable, Hashable {
     public var relation: QualifiedName?
     /// What was observed, with the relation's size on the target.
     public var detail: String
+    /// The migration file of the statement, when several are previewed together.
+    public var file: String? = nil
+
+    /// "line 3", or "V7__split.sql:3" when it names its file.
+    public var location: String { file.map { "\($0):\(line)" } ?? "line \(line)" }
 
     public init(code: Code, statement: Int, line: Int, relation: QualifiedName?, detail: String) {
         self.code = code

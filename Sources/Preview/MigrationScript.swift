@@ -19,6 +19,12 @@ public struct MigrationScript: Sendable {
         /// `-- contractwatch:…` comments that belong to it: inside it, on the lines just above
         /// it, or after its `;` on its last line.
         public var directives: [Directive] = []
+        /// The migration file it comes from, when several are previewed together (`line` is
+        /// then that file's line).
+        public var file: String? = nil
+
+        /// "line 3", or "V7__split.sql:3" when it names its file.
+        public var location: String { file.map { "\($0):\(line)" } ?? "line \(line)" }
     }
 
     /// A `-- contractwatch:…` line comment, as the scanner found it (never inside a string).
@@ -26,13 +32,17 @@ public struct MigrationScript: Sendable {
         public var line: Int
         /// The comment's text after `contractwatch:`.
         public var text: String
+        public var file: String? = nil
     }
 
     public struct Refusal: Sendable, Hashable, CustomStringConvertible {
         public var line: Int
         public var statement: String
         public var reason: String
-        public var description: String { "line \(line): \(reason): \(statement)" }
+        public var file: String? = nil
+        public var description: String {
+            (file.map { "\($0):\(line)" } ?? "line \(line)") + ": \(reason): \(statement)"
+        }
     }
 
     public let statements: [Statement]
@@ -45,6 +55,39 @@ public struct MigrationScript: Sendable {
         self.fileDirectives = fileDirectives
     }
 
+    /// Several migration files run one after the other as one script: each statement and
+    /// directive names its file and its line there (`lineOffset`: lines above `sql` in the
+    /// file). An `ignore-file` comment covers only its own file.
+    public init(files: [(name: String, sql: String, lineOffset: Int)]) {
+        var statements: [Statement] = []
+        var fileDirectives: [Directive] = []
+        for file in files {
+            func located(_ directive: Directive) -> Directive {
+                var directive = directive
+                directive.file = file.name
+                directive.line += file.lineOffset
+                return directive
+            }
+            let (found, directives) = Self.split(file.sql)
+            statements += found.map { statement in
+                var statement = statement
+                statement.file = file.name
+                statement.line += file.lineOffset
+                statement.directives = statement.directives.map(located)
+                return statement
+            }
+            fileDirectives += directives.map(located)
+        }
+        self.statements = statements
+        self.fileDirectives = fileDirectives
+    }
+
+    /// The files the statements come from, in order (empty for a single script).
+    public var files: [String] {
+        var seen = Set<String>()
+        return statements.compactMap(\.file).filter { seen.insert($0).inserted }
+    }
+
     /// Statements `preview` must refuse: transaction control (it would end the preview's own
     /// transaction and could commit) and commands PostgreSQL will not run in a transaction block.
     public var refusals: [Refusal] { refusals(allowingStandIns: false) }
@@ -54,50 +97,56 @@ public struct MigrationScript: Sendable {
     public func refusals(allowingStandIns: Bool) -> [Refusal] {
         statements.compactMap { statement in
             if allowingStandIns && statement.transactionalStandIn != nil { return nil }
-            let words = statement.keywords
-            func starts(_ prefix: [String]) -> Bool { Array(words.prefix(prefix.count)) == prefix }
-            func starts(_ prefix: String...) -> Bool { starts(prefix) }
-            let short = statement.text.count > 70 ? String(statement.text.prefix(67)) + "…" : statement.text
-            if let first = words.first, first.hasPrefix("\\") {
-                return Refusal(
-                    line: statement.line, statement: short,
-                    reason:
-                        "\(first) is a psql meta-command, not SQL (preview runs SQL statements only; psql "
-                        + "variables and includes are not supported)"
-                )
-            }
-            let control = ["BEGIN", "COMMIT", "ROLLBACK", "END", "ABORT", "SAVEPOINT", "RELEASE"]
-            if let first = words.first,
-                control.contains(first) || starts("START", "TRANSACTION") || starts("PREPARE", "TRANSACTION")
-                    || starts("COMMIT", "PREPARED") || starts("ROLLBACK", "PREPARED") || starts("SET", "TRANSACTION")
-            {
-                return Refusal(
-                    line: statement.line, statement: short,
-                    reason:
-                        "transaction control is not allowed (preview runs the script in its own transaction and "
-                        + "rolls it back)"
-                )
-            }
-            let outside: [[String]] = [
-                ["CREATE", "DATABASE"], ["DROP", "DATABASE"], ["ALTER", "SYSTEM"], ["CREATE", "TABLESPACE"],
-                ["DROP", "TABLESPACE"],
-                ["VACUUM"], ["CREATE", "INDEX", "CONCURRENTLY"], ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY"],
-                ["DROP", "INDEX", "CONCURRENTLY"], ["REINDEX", "DATABASE"], ["REINDEX", "SYSTEM"],
-                ["CREATE", "SUBSCRIPTION"], ["DROP", "SUBSCRIPTION"], ["ALTER", "SUBSCRIPTION"],
-            ]
-            let upper = statement.text.uppercased()
-            if words.first == "COPY", upper.contains(" PROGRAM ") || upper.contains(" PROGRAM'") {
-                return Refusal(
-                    line: statement.line, statement: short,
-                    reason: "COPY … PROGRAM runs a shell command on the server, which no rollback undoes")
-            }
-            if outside.contains(where: { starts($0) }) || (words.first == "REINDEX" && upper.contains("CONCURRENTLY"))
-                || (words.first == "ALTER" && upper.contains("DETACH PARTITION") && upper.contains("CONCURRENTLY"))
-            {
-                return Refusal(line: statement.line, statement: short, reason: "cannot run inside a transaction block")
-            }
-            return nil
+            var refusal = Self.refusal(statement)
+            refusal?.file = statement.file
+            return refusal
         }
+    }
+
+    private static func refusal(_ statement: Statement) -> Refusal? {
+        let words = statement.keywords
+        func starts(_ prefix: [String]) -> Bool { Array(words.prefix(prefix.count)) == prefix }
+        func starts(_ prefix: String...) -> Bool { starts(prefix) }
+        let short = statement.text.count > 70 ? String(statement.text.prefix(67)) + "…" : statement.text
+        if let first = words.first, first.hasPrefix("\\") {
+            return Refusal(
+                line: statement.line, statement: short,
+                reason:
+                    "\(first) is a psql meta-command, not SQL (preview runs SQL statements only; psql "
+                    + "variables and includes are not supported)"
+            )
+        }
+        let control = ["BEGIN", "COMMIT", "ROLLBACK", "END", "ABORT", "SAVEPOINT", "RELEASE"]
+        if let first = words.first,
+            control.contains(first) || starts("START", "TRANSACTION") || starts("PREPARE", "TRANSACTION")
+                || starts("COMMIT", "PREPARED") || starts("ROLLBACK", "PREPARED") || starts("SET", "TRANSACTION")
+        {
+            return Refusal(
+                line: statement.line, statement: short,
+                reason:
+                    "transaction control is not allowed (preview runs the script in its own transaction and "
+                    + "rolls it back)"
+            )
+        }
+        let outside: [[String]] = [
+            ["CREATE", "DATABASE"], ["DROP", "DATABASE"], ["ALTER", "SYSTEM"], ["CREATE", "TABLESPACE"],
+            ["DROP", "TABLESPACE"],
+            ["VACUUM"], ["CREATE", "INDEX", "CONCURRENTLY"], ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY"],
+            ["DROP", "INDEX", "CONCURRENTLY"], ["REINDEX", "DATABASE"], ["REINDEX", "SYSTEM"],
+            ["CREATE", "SUBSCRIPTION"], ["DROP", "SUBSCRIPTION"], ["ALTER", "SUBSCRIPTION"],
+        ]
+        let upper = statement.text.uppercased()
+        if words.first == "COPY", upper.contains(" PROGRAM ") || upper.contains(" PROGRAM'") {
+            return Refusal(
+                line: statement.line, statement: short,
+                reason: "COPY … PROGRAM runs a shell command on the server, which no rollback undoes")
+        }
+        if outside.contains(where: { starts($0) }) || (words.first == "REINDEX" && upper.contains("CONCURRENTLY"))
+            || (words.first == "ALTER" && upper.contains("DETACH PARTITION") && upper.contains("CONCURRENTLY"))
+        {
+            return Refusal(line: statement.line, statement: short, reason: "cannot run inside a transaction block")
+        }
+        return nil
     }
 
     static func split(_ sql: String) -> ([Statement], [Directive]) {
@@ -372,5 +421,26 @@ extension MigrationScript.Statement {
             return "SELECT NULL -- REINDEX … CONCURRENTLY: nothing a snapshot shows changes"
         }
         return nil
+    }
+}
+
+extension MigrationScript {
+    /// The hazard with its statement's file.
+    public func locate(_ hazard: Hazard) -> Hazard {
+        var hazard = hazard
+        hazard.file = statement(hazard.statement)?.file
+        return hazard
+    }
+
+    /// The data check with its statement's file.
+    public func locate(_ check: DataCheck) -> DataCheck {
+        var check = check
+        check.file = statement(check.statement)?.file
+        return check
+    }
+
+    /// The statement by its 1-based number.
+    public func statement(_ number: Int) -> Statement? {
+        statements.indices.contains(number - 1) ? statements[number - 1] : nil
     }
 }

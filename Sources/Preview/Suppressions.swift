@@ -10,12 +10,15 @@ public struct Suppression: Sendable, Hashable {
     /// The comment's line.
     public var line: Int
     public var fileWide: Bool
+    /// The migration file of the comment, when several are previewed together.
+    public var file: String?
 
-    public init(codes: [String], reason: String, line: Int, fileWide: Bool) {
+    public init(codes: [String], reason: String, line: Int, fileWide: Bool, file: String? = nil) {
         self.codes = codes
         self.reason = reason
         self.line = line
         self.fileWide = fileWide
+        self.file = file
     }
 
     /// Nil for a directive that is not an ignore, or names no code.
@@ -33,7 +36,7 @@ public struct Suppression: Sendable, Hashable {
         guard !codes.isEmpty else { return nil }
         self.init(
             codes: codes, reason: words.isEmpty ? "no reason given" : words.joined(separator: " "),
-            line: directive.line, fileWide: verb == "ignore-file")
+            line: directive.line, fileWide: verb == "ignore-file", file: directive.file)
     }
 
     /// Suppressions of the whole file, then of each statement (1-based statement number).
@@ -54,7 +57,11 @@ public struct Suppression: Sendable, Hashable {
         var kept: [Hazard] = []
         var suppressed: [SuppressedHazard] = []
         for hazard in hazards {
-            let candidates = (statements[hazard.statement] ?? []) + file
+            // An ignore-file comment covers the statements of its own file only.
+            let statementFile =
+                script.statements.indices.contains(hazard.statement - 1)
+                ? script.statements[hazard.statement - 1].file : nil
+            let candidates = (statements[hazard.statement] ?? []) + file.filter { $0.file == statementFile }
             if let match = candidates.first(where: { $0.codes.contains(hazard.code.rawValue) }) {
                 suppressed.append(SuppressedHazard(hazard: hazard, suppression: match))
             } else {

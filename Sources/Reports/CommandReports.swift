@@ -161,14 +161,20 @@ public struct PreviewReport: Sendable {
     /// The data checks the migration calls for; their outcomes are nil unless `--data-checks`
     /// ran them on the target.
     public var dataChecks: [DataCheck]
+    /// The statement (1-based) each introduced violation appears after, and the statements.
+    public var introducedBy: [ViolationID: Int]
+    public var statements: [MigrationScript.Statement]
 
     public init(
         migration: String, statementCount: Int, introduced: [Violation], fixed: [Violation],
         violationsBefore: Int, violationsAfter: Int, after: CheckResult, checkedAt: Date,
         effects: [StatementEffect] = [], hazards: [Hazard] = [], suppressed: [SuppressedHazard] = [],
-        ranOn: String = "in place", dataChecks: [DataCheck] = []
+        ranOn: String = "in place", dataChecks: [DataCheck] = [], introducedBy: [ViolationID: Int] = [:],
+        statements: [MigrationScript.Statement] = []
     ) {
         self.dataChecks = dataChecks
+        self.introducedBy = introducedBy
+        self.statements = statements
         self.effects = effects
         self.hazards = hazards
         self.suppressed = suppressed
@@ -206,6 +212,21 @@ public struct PreviewReport: Sendable {
                         ("rolled_back", .bool(true)),
                         ("ran_on", .string(ranOn)),
                         ("introduced", .int(introduced.count)),
+                        (
+                            "introduced_by",
+                            .array(
+                                introduced.compactMap { violation in
+                                    guard let statement = cause(of: violation) else { return nil }
+                                    return .object([
+                                        ("contract", .string(violation.contract)),
+                                        ("schema", .string(violation.schema)), ("table", .string(violation.table)),
+                                        ("column", .optional(violation.column)),
+                                        ("kind", .string(violation.kind.rawValue)),
+                                        ("statement", .int(introducedBy[violation.id] ?? 0)),
+                                        ("file", .optional(statement.file)), ("line", .int(statement.line)),
+                                    ])
+                                })
+                        ),
                         (
                             "fixed",
                             .array(
@@ -264,6 +285,12 @@ public struct PreviewReport: Sendable {
                 + "\(ranOn) in a transaction and rolled back)\n"
             text +=
                 "would introduce \(introduced.count) violation\(plural(introduced.count)), would fix \(fixed.count)\n"
+            for violation in introduced {
+                guard let statement = cause(of: violation) else { continue }
+                text +=
+                    "  breaks: \(violation.kind.rawValue) \(violation.location) (\(violation.contract)), "
+                    + "at \(statement.location)\n"
+            }
             for violation in fixed {
                 text += "  fixed: \(violation.kind.rawValue) \(violation.location) (\(violation.contract))\n"
             }
@@ -274,18 +301,25 @@ public struct PreviewReport: Sendable {
             var text = "**Preview of `\(migration)`** (\(statementCount) statement\(plural(statementCount)), run "
             text += "\(ranOn) in a transaction and rolled back): would break \(introduced.count), would fix "
             text += "\(fixed.count).\n\n"
+            for violation in introduced {
+                guard let statement = cause(of: violation) else { continue }
+                text +=
+                    "- ❌ breaks `\(violation.kind.rawValue)` at `\(violation.location)` (\(violation.contract)), "
+                    + "at `\(statement.location)`\n"
+            }
             for violation in fixed {
                 text +=
                     "- ✅ would fix `\(violation.kind.rawValue)` at `\(violation.location)` (\(violation.contract))\n"
             }
-            text += fixed.isEmpty ? "" : "\n"
+            text += fixed.isEmpty && introducedBy.isEmpty ? "" : "\n"
             if !hazards.isEmpty {
                 text += "#### Migration hazards\n\n| Code | Line | What it does | Instead |\n|---|---|---|---|\n"
                 for hazard in hazards {
                     func cell(_ value: String) -> String { value.replacingOccurrences(of: "|", with: "\\|") }
                     text +=
                         "| [\(hazard.code.rawValue)](\(Self.docs(hazard.code))) \(cell(hazard.code.title)) | "
-                        + "\(hazard.line) | \(cell(hazard.detail)) | \(cell(hazard.code.recipe)) |\n"
+                        + "\(Self.line(hazard.file, hazard.line)) | \(cell(hazard.detail)) | "
+                        + "\(cell(hazard.code.recipe)) |\n"
                 }
                 text += "\n"
             }
@@ -294,8 +328,8 @@ public struct PreviewReport: Sendable {
                 for check in dataChecks {
                     func cell(_ value: String) -> String { value.replacingOccurrences(of: "|", with: "\\|") }
                     text +=
-                        "| \(check.line) | \(check.severity.rawValue) | `\(check.kind.rawValue)` | "
-                        + "\(Self.answer(check)): \(cell(check.summary)) |\n"
+                        "| \(Self.line(check.file, check.line)) | \(check.severity.rawValue) | "
+                        + "`\(check.kind.rawValue)` | \(Self.answer(check)): \(cell(check.summary)) |\n"
                 }
                 text += "\n"
             }
@@ -304,7 +338,8 @@ public struct PreviewReport: Sendable {
                 for entry in suppressed {
                     func cell(_ value: String) -> String { value.replacingOccurrences(of: "|", with: "\\|") }
                     text +=
-                        "| [\(entry.hazard.code.rawValue)](\(Self.docs(entry.hazard.code))) | \(entry.hazard.line) | "
+                        "| [\(entry.hazard.code.rawValue)](\(Self.docs(entry.hazard.code))) | "
+                        + "\(Self.line(entry.hazard.file, entry.hazard.line)) | "
                         + "\(cell(entry.hazard.detail)) | \(cell(entry.suppression.reason)) |\n"
                 }
                 text += "\n"
@@ -319,8 +354,8 @@ public struct PreviewReport: Sendable {
     func junitHazards() -> [JUnitCase] {
         let failing = hazards.map { hazard in
             JUnitCase(
-                classname: "hazards.\(hazard.code.rawValue)", name: "\(hazard.code.rawValue) line \(hazard.line)",
-                file: migration, line: hazard.line,
+                classname: "hazards.\(hazard.code.rawValue)", name: "\(hazard.code.rawValue) \(hazard.location)",
+                file: path(hazard.file), line: hazard.line,
                 failure: JUnitCase.Failure(
                     type: hazard.code.rawValue, message: "[\(hazard.code.severity.rawValue)] \(hazard.code.title)",
                     body: hazard.detail + "\ninstead: " + hazard.code.recipe + "\n" + Self.docs(hazard.code)))
@@ -328,14 +363,14 @@ public struct PreviewReport: Sendable {
         let skipped = suppressed.map { entry in
             JUnitCase(
                 classname: "hazards.\(entry.hazard.code.rawValue)",
-                name: "\(entry.hazard.code.rawValue) line \(entry.hazard.line)", file: migration,
+                name: "\(entry.hazard.code.rawValue) \(entry.hazard.location)", file: path(entry.hazard.file),
                 line: entry.hazard.line, skipped: "suppressed: \(entry.suppression.reason)")
         }
         let data = dataChecks.compactMap { check -> JUnitCase? in
             guard let outcome = check.outcome else { return nil }
             let testCase = JUnitCase(
-                classname: "data_checks.\(check.kind.rawValue)", name: "\(check.kind.rawValue) line \(check.line)",
-                file: migration, line: check.line)
+                classname: "data_checks.\(check.kind.rawValue)", name: "\(check.kind.rawValue) \(check.location)",
+                file: path(check.file), line: check.line)
             switch outcome {
             case .passed: return testCase
             case .found:
@@ -377,7 +412,8 @@ public struct PreviewReport: Sendable {
         return .object([
             ("kind", .string(check.kind.rawValue)), ("severity", .string(check.severity.rawValue)),
             ("table", .string(check.table.description)), ("columns", .array(check.columns.map { .string($0) })),
-            ("statement", .int(check.statement)), ("line", .int(check.line)), ("outcome", .string(outcome)),
+            ("statement", .int(check.statement)), ("file", .optional(check.file)), ("line", .int(check.line)),
+            ("outcome", .string(outcome)),
             ("reason", .optional(reason)), ("summary", .string(check.summary)),
         ])
     }
@@ -394,10 +430,23 @@ public struct PreviewReport: Sendable {
         for check in dataChecks {
             text +=
                 "  \(Self.answer(check)) \(check.outcome == .found ? check.severity.rawValue.uppercased() + " " : "")"
-                + "line \(check.line): \(check.summary)\n"
+                + "\(check.location): \(check.summary)\n"
         }
         return text
     }
+
+    /// The statement an introduced violation appears after, when known.
+    func cause(of violation: Violation) -> MigrationScript.Statement? {
+        introducedBy[violation.id].flatMap { number in
+            statements.indices.contains(number - 1) ? statements[number - 1] : nil
+        }
+    }
+
+    /// A line cell: `3`, or `V7__split.sql:3` when the statement names its file.
+    static func line(_ file: String?, _ line: Int) -> String { file.map { "\($0):\(line)" } ?? "\(line)" }
+
+    /// The path of a migration file inside the previewed folder (or the previewed file).
+    func path(_ file: String?) -> String { file.map { migration + "/" + $0 } ?? migration }
 
     /// The README section of a hazard code.
     static func docs(_ code: Hazard.Code) -> String {
@@ -410,7 +459,7 @@ public struct PreviewReport: Sendable {
         .object([
             ("code", .string(hazard.code.rawValue)), ("title", .string(hazard.code.title)),
             ("severity", .string(hazard.code.severity.rawValue)),
-            ("statement", .int(hazard.statement)), ("line", .int(hazard.line)),
+            ("statement", .int(hazard.statement)), ("file", .optional(hazard.file)), ("line", .int(hazard.line)),
             ("relation", .optional(hazard.relation?.description)), ("detail", .string(hazard.detail)),
             ("instead", .string(hazard.code.recipe)), ("docs", .string(docs(hazard.code))),
         ])
@@ -427,7 +476,7 @@ public struct PreviewReport: Sendable {
         var text = "\(hazards.count) migration hazard\(plural(hazards.count)):\n"
         for hazard in hazards {
             text +=
-                "  \(hazard.code.rawValue) \(hazard.code.severity.rawValue.uppercased()) line \(hazard.line): "
+                "  \(hazard.code.rawValue) \(hazard.code.severity.rawValue.uppercased()) \(hazard.location): "
                 + "\(hazard.detail) [\(hazard.code.title)]\n"
             text += "        instead: \(hazard.code.recipe)\n"
         }
@@ -439,7 +488,7 @@ public struct PreviewReport: Sendable {
         var text = "\(suppressed.count) suppressed:\n"
         for entry in suppressed {
             text +=
-                "  \(entry.hazard.code.rawValue) line \(entry.hazard.line): \(entry.hazard.detail) — "
+                "  \(entry.hazard.code.rawValue) \(entry.hazard.location): \(entry.hazard.detail) — "
                 + "\(entry.suppression.fileWide ? "ignore-file" : "ignore") at line \(entry.suppression.line): "
                 + "\(entry.suppression.reason)\n"
         }

@@ -22,9 +22,9 @@ public enum MigrationPreview {
         case refused([MigrationScript.Refusal])
         case empty
         case unreadable(String)
-        /// The migration itself failed at a statement (1-based, of `count`, at a file line); it
-        /// was rolled back.
-        case migrationFailed(PostgresError, statement: Int, count: Int, line: Int)
+        /// The migration itself failed at a statement (1-based, of `count`, at a line of the
+        /// script or of `file`); it was rolled back.
+        case migrationFailed(PostgresError, statement: Int, count: Int, line: Int, file: String?)
         case database(PostgresError)
         /// PostgreSQL does not confirm that the preview's transaction was rolled back.
         case notRolledBack(String)
@@ -35,9 +35,9 @@ public enum MigrationPreview {
                 "refusing to preview (nothing was run): " + refusals.map(\.description).joined(separator: "; ")
             case .empty: "the script has no SQL statements"
             case .unreadable(let path): "cannot read \(path)"
-            case .migrationFailed(let error, let statement, let count, let line):
-                "the migration failed at statement \(statement) of \(count) (line \(line)), so nothing can be "
-                    + "previewed (rolled back): "
+            case .migrationFailed(let error, let statement, let count, let line, let file):
+                "the migration failed at statement \(statement) of \(count) "
+                    + "(\(file.map { "\($0):\(line)" } ?? "line \(line)")), so nothing can be previewed (rolled back): "
                     + "\(error.message)" + (error.sqlState.map { " [SQLSTATE \($0)]" } ?? "")
                     + (error.detail.map { "; DETAIL: \($0)" } ?? "") + (error.hint.map { "; HINT: \($0)" } ?? "")
                     + (error.context.map { "; CONTEXT: \($0)" } ?? "")
@@ -71,6 +71,11 @@ public enum MigrationPreview {
         public var suppressed: [SuppressedHazard] = []
         /// What the migration assumes about the target's data (not yet run: `runDataChecks`).
         public var dataChecks: [DataCheck] = []
+        /// The statement (1-based) after which each violation the migration introduces appears
+        /// and stays: its cause, by file and line.
+        public var introducedBy: [ViolationID: Int] = [:]
+        /// The statements that ran, with their files and lines.
+        public var statements: [MigrationScript.Statement] = []
     }
 
     /// Every relation of the user schemas as the session sees it: storage file, sequential scans
@@ -219,7 +224,11 @@ public enum MigrationPreview {
     /// `standIns`: on a schema copy, the safe forms that run only outside a transaction
     /// (`CREATE INDEX CONCURRENTLY`…) run as their `transactionalStandIn`.
     public static func validate(_ sql: String, standIns: Bool = false) throws(Failure) -> MigrationScript {
-        let script = MigrationScript(sql)
+        try validate(MigrationScript(sql), standIns: standIns)
+    }
+
+    /// Checks a script (of one file or several) before anything runs.
+    public static func validate(_ script: MigrationScript, standIns: Bool = false) throws(Failure) -> MigrationScript {
         let refusals = script.refusals(allowingStandIns: standIns)
         if !refusals.isEmpty { throw .refused(refusals) }
         if script.statements.isEmpty { throw .empty }
@@ -254,7 +263,7 @@ public enum MigrationPreview {
 
     /// The same for a script split but not screened: the tests run what the scanner would refuse,
     /// to show that the server refuses it too.
-    static func run(
+    public static func run(
         script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings,
         sizes: [QualifiedName: RelationSize]? = nil, standIns: Bool = false
     ) throws(Failure) -> Run {
@@ -311,6 +320,8 @@ public enum MigrationPreview {
             var states = initial
             var held = try locks(session)
             var effects: [StatementEffect] = []
+            let names = Set(contracts.contracts.map(\.table.name))
+            var since = Dictionary(before.violations.map { ($0.id, 0) }, uniquingKeysWith: { first, _ in first })
             // One statement at a time, so a failure names its statement and line, and what each
             // one did can be read between them (locks, storage files, scans of this transaction).
             for (offset, statement) in script.statements.enumerated() {
@@ -322,7 +333,16 @@ public enum MigrationPreview {
                 } catch {
                     throw Failure.migrationFailed(
                         withoutWrapper(error, statement: statement.sql), statement: offset + 1,
-                        count: script.statements.count, line: statement.line)
+                        count: script.statements.count, line: statement.line, file: statement.file)
+                }
+                // Which contracted findings stand after this statement: a violation's cause is
+                // the statement after which it appears and stays.
+                if script.statements.count > 1 {
+                    let standing = Set(
+                        Checker.check(contracts, against: try CatalogReader.snapshot(session, names: names)).violations
+                            .map(\.id))
+                    since = since.filter { standing.contains($0.key) }
+                    for id in standing where since[id] == nil { since[id] = offset + 1 }
                 }
                 let (now, _) = try relations(session)
                 let nowHeld = try locks(session)
@@ -358,9 +378,21 @@ public enum MigrationPreview {
                 statements: script.statements, effects: effects,
                 existing: Set(initial.values.map(\.name)), sizes: sizes, foreignKeysWithoutIndex: unindexed)
             let (kept, suppressed) = Suppression.apply(hazards, script: script)
+            let impact = MigrationImpact(before: before, after: after)
+            var introducedBy: [ViolationID: Int] = [:]
+            for violation in impact.introduced {
+                let statement = since[violation.id] ?? 0
+                // Present before and changed value: the last statement is as good a guess as any.
+                introducedBy[violation.id] = statement == 0 ? script.statements.count : statement
+            }
             return Run(
-                before: before, after: after, catalogUnchanged: false, effects: effects, hazards: kept,
-                suppressed: suppressed, dataChecks: dataChecks)
+                before: before, after: after, catalogUnchanged: false, effects: effects,
+                hazards: kept.map { script.locate($0) },
+                suppressed: suppressed.map {
+                    SuppressedHazard(hazard: script.locate($0.hazard), suppression: $0.suppression)
+                },
+                dataChecks: dataChecks.map { script.locate($0) }, introducedBy: introducedBy,
+                statements: script.statements)
         } catch let failure as Failure {
             throw failure
         } catch let error as PostgresError {

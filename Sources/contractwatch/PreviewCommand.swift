@@ -44,8 +44,21 @@ struct PreviewCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The migration script.", valueName: "MIGRATION.sql"))
+    @Argument(
+        help: ArgumentHelp(
+            "The migration script, or a folder of migrations (its pending files are previewed together, in order).",
+            discussion:
+                "Folder layouts: Flyway (V1__x.sql, R__x.sql), golang-migrate (1_x.up.sql), dbmate (-- migrate:up), "
+                + "or numbered *.sql files by name. Pending is read from the tool's history table "
+                + "(flyway_schema_history, schema_migrations) when there is one.",
+            valueName: "MIGRATION.sql|DIR"))
     var migration: String
+
+    @Option(
+        name: .customLong("from"),
+        help: ArgumentHelp(
+            "With a folder: the first pending file (instead of the tool's history table).", valueName: "FILE"))
+    var from: String?
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var contractOptions: ContractOptions
@@ -78,33 +91,60 @@ struct PreviewCommand: ParsableCommand {
     var dataChecks = false
 
     func run() throws {
-        let data: [UInt8]
-        switch ContractFolder.readFile(migration, limit: MigrationPreview.maximumScriptSize) {
-        case .success(let read): data = read
-        case .failure(let unreadable): throw CommandFailure.usage("cannot read \(migration): \(unreadable.reason)")
-        }
-        let sql = String(decoding: data, as: UTF8.self)
+        let settings = connection.settings()
+        guard let unchecked = try readScript(settings: settings) else { return }
         let script: MigrationScript
-        do { script = try MigrationPreview.validate(sql, standIns: !inPlace) } catch {
+        do { script = try MigrationPreview.validate(unchecked, standIns: !inPlace) } catch {
             let hint =
-                inPlace && MigrationScript(sql).refusals(allowingStandIns: true).isEmpty
+                inPlace && unchecked.refusals(allowingStandIns: true).isEmpty
                 ? " (without --in-place, preview runs CONCURRENTLY forms on the schema copy)" : ""
             throw CommandFailure.usage("\(migration): \(error.description)\(hint)")
         }
         let contracts: ContractSet
         contracts = try contractOptions.load()
-        let settings = connection.settings()
         let run: MigrationPreview.Run
         if inPlace {
-            run = try runInPlace(sql, script: script, contracts: contracts, settings: settings)
+            run = try runInPlace(script, contracts: contracts, settings: settings)
         } else {
-            run = try runOnScratchCopy(sql, contracts: contracts, settings: settings)
+            run = try runOnScratchCopy(script, contracts: contracts, settings: settings)
         }
         try report(run, script: script)
     }
 
+    /// The file's script, or a folder's pending files as one script; nil when nothing is pending.
+    func readScript(settings: ConnectionSettings) throws -> MigrationScript? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: migration, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            if from != nil { throw CommandFailure.usage("--from FILE is for a folder of migrations") }
+            switch ContractFolder.readFile(migration, limit: MigrationPreview.maximumScriptSize) {
+            case .success(let read): return MigrationScript(String(decoding: read, as: UTF8.self))
+            case .failure(let unreadable):
+                throw CommandFailure.usage("cannot read \(migration): \(unreadable.reason)")
+            }
+        }
+        let found: (folder: MigrationFolder, pending: PendingMigrations)
+        do { found = try MigrationSource.pending(folder: migration, settings: settings, from: from) } catch {
+            throw CommandFailure.couldNotCheck(error.description)
+        }
+        for skipped in found.folder.skipped {
+            Output.error("contractwatch preview: skipping \(skipped.name): \(skipped.reason)")
+        }
+        for note in found.pending.notes { Output.error("contractwatch preview: \(note)") }
+        guard !found.pending.pending.isEmpty else {
+            Output.error(
+                "contractwatch preview: nothing pending in \(migration) (\(found.folder.layout.rawValue) layout, "
+                    + "\(found.folder.files.count) file\(found.folder.files.count == 1 ? "" : "s"))")
+            return nil
+        }
+        Output.error(
+            "contractwatch preview: \(found.folder.layout.rawValue) layout; pending, in order: "
+                + found.pending.pending.map(\.name).joined(separator: ", "))
+        return MigrationScript(files: found.pending.pending.map { ($0.name, $0.sql, $0.lineOffset) })
+    }
+
     /// The default: the migration runs on a throwaway copy of the target's schema.
-    func runOnScratchCopy(_ sql: String, contracts: ContractSet, settings: ConnectionSettings) throws
+    func runOnScratchCopy(_ script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings) throws
         -> MigrationPreview.Run
     {
         let sizes: [QualifiedName: RelationSize]
@@ -128,7 +168,7 @@ struct PreviewCommand: ParsableCommand {
         }
         do throws(MigrationPreview.Failure) {
             return try MigrationPreview.run(
-                sql, contracts: contracts, settings: copy.settings, sizes: sizes, standIns: true)
+                script: script, contracts: contracts, settings: copy.settings, sizes: sizes, standIns: true)
         } catch {
             var message = error.description
             if case .migrationFailed = error {
@@ -139,7 +179,7 @@ struct PreviewCommand: ParsableCommand {
     }
 
     /// `--in-place`: on the target, in a transaction that is always rolled back.
-    func runInPlace(_ sql: String, script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings)
+    func runInPlace(_ script: MigrationScript, contracts: ContractSet, settings: ConnectionSettings)
         throws -> MigrationPreview.Run
     {
         // Decided from the settings, before anything connects.
@@ -162,7 +202,7 @@ struct PreviewCommand: ParsableCommand {
                 + "until then it holds the locks its statements take")
         let run: MigrationPreview.Run
         do {
-            run = try MigrationPreview.run(sql, contracts: contracts, settings: settings)
+            run = try MigrationPreview.run(script: script, contracts: contracts, settings: settings)
         } catch {
             if error.rolledBack {
                 Output.error("contractwatch preview: rolled back (PostgreSQL confirms the transaction was aborted)")
@@ -191,7 +231,9 @@ struct PreviewCommand: ParsableCommand {
                     + "(dblink, a background worker)"
             )
         }
-        if ["nextval", "setval"].contains(where: { sql.range(of: $0, options: .caseInsensitive) != nil })
+        if ["nextval", "setval"].contains(where: { name in
+            script.statements.contains { $0.sql.range(of: name, options: .caseInsensitive) != nil }
+        })
             || script.statements.contains(where: { $0.keywords.first == "INSERT" })
         {
             Output.error(
@@ -222,7 +264,8 @@ struct PreviewCommand: ParsableCommand {
             migration: migration, statementCount: script.statements.count, introduced: impact.introduced,
             fixed: impact.fixed, violationsBefore: before.violations.count, violationsAfter: after.violations.count,
             after: after, checkedAt: Date(), effects: run.effects, hazards: run.hazards, suppressed: run.suppressed,
-            ranOn: inPlace ? "in place" : "on a schema copy", dataChecks: checks)
+            ranOn: inPlace ? "in place" : "on a schema copy", dataChecks: checks, introducedBy: run.introducedBy,
+            statements: run.statements)
         Output.write(report.render(format))
         if failOn.fails(report.check.result, violations: impact.introduced) {
             throw CommandFailure(status: ExitStatus.violations, message: "the migration would break contracts")

@@ -166,7 +166,17 @@ struct ReportSnapshotTests {
                 DataCheck(
                     kind: .droppedRows, table: QualifiedName(schema: "public", name: "gone"), columns: [],
                     statement: 1, line: 1, sql: #"SELECT EXISTS (SELECT 1 FROM "public"."gone")"#, outcome: .passed),
-            ])
+            ],
+            introducedBy: [result.violations[0].id: 2],
+            statements: MigrationScript(
+                """
+                DROP TABLE gone;
+
+                ALTER TABLE orders ALTER COLUMN total TYPE numeric(12, 2);
+                -- contractwatch:ignore CW103 runs in the maintenance window
+                CREATE INDEX ON orders (customer_id);
+                """
+            ).statements)
         let ext = ["text": "txt", "json": "json", "junit": "xml", "markdown": "md"][format.rawValue]!
         try expectSnapshot(report.render(format), "preview.\(ext)")
         // Only what the migration changes: the untouched invalid file is no failure of it.
