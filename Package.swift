@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Checks", dependencies: ["Contracts", "Catalog"]),
         // Pure: what the background checker decides and publishes (the poll state machine, the
         // published status, violation history); the screens read it without a database library.
-        .target(name: "WatchModel", dependencies: ["Catalog", "Checks", "Contracts"]),
+        .target(name: "WatchModel", dependencies: ["Catalog", "Checks", "Contracts", "Preview"]),
         // The background checker's driver: DispatchSourceTimer, queue, libpq, files.
         .target(
             name: "Watch",
@@ -64,7 +64,7 @@ let package = Package(
         // Pure UI: screens, layout, key map, filter/sort, themes; draws on a `Canvas`.
         .target(
             name: "Dashboard",
-            dependencies: ["Checks", "Catalog", "Contracts", "WatchModel"]
+            dependencies: ["Checks", "Catalog", "Contracts", "Preview", "WatchModel"]
         ),
         // The only ncurses user: terminal lifecycle, keys, drawing frames, colours.
         // The UI loop and signal handling live here too; it reads the checker through WatchModel.
@@ -92,7 +92,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "WatchTests", dependencies: ["Watch", "WatchModel", "Catalog", "Checks"]),
+        .testTarget(name: "WatchTests", dependencies: ["Watch", "WatchModel", "Catalog", "Checks", "Preview"]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview", "Checks"]),
         // The house rules no compiler checks (line length, comments, the module import table).
         .testTarget(name: "HouseRulesTests"),

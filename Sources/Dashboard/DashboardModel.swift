@@ -858,6 +858,7 @@ public struct StatusSummary: Sendable, Hashable {
     public var owners = 0
     public var changes = 0
     public var notices = 0
+    public var migrations = 0
 
     init(_ status: WatchStatus) {
         invalidFiles = Set(status.contracts.errors.map(\.file)).count
@@ -870,6 +871,7 @@ public struct StatusSummary: Sendable, Hashable {
         owners = Screens(status: status).owners().count
         changes = status.changes.count
         notices = status.result?.notices.count ?? 0
+        migrations = status.migrations?.files.count ?? 0
     }
 
     func count(_ screen: ScreenID) -> Int {
@@ -880,6 +882,7 @@ public struct StatusSummary: Sendable, Hashable {
         case .owners: owners
         case .changes: changes
         case .notices: notices
+        case .migrations: migrations
         }
     }
 }

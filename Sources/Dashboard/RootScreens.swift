@@ -1,6 +1,6 @@
 /// The root screens, in tab order.
 public enum ScreenID: String, CaseIterable, Sendable, Hashable {
-    case contracts, tables, violations, owners, changes, notices
+    case contracts, tables, violations, owners, changes, migrations, notices
 }
 
 /// One root screen: its name, how `:` reaches it, and the keys its footer offers. The tabs,
@@ -40,7 +40,12 @@ public struct RootScreen: Sendable {
         RootScreen(
             id: .changes, name: "Changes", summary: "catalog changes seen while watching",
             commands: ["changes", "change", "ch"], route: .changes,
-            hints: [(.open, "open"), (.find, "filter"), (.pause, "pause")]),
+            hints: [(.open, "open"), (.find, "filter")]),
+        RootScreen(
+            id: .migrations, name: "Migrations",
+            summary: "the pending files of --migrations DIR: what each would break and do, on every save",
+            commands: ["migrations", "migration", "m"], route: .migrations,
+            hints: [(.open, "statements"), (.find, "filter"), (.pollNow, "rerun")]),
         RootScreen(
             id: .notices, name: "Notices", summary: "what is worth knowing but not a violation",
             commands: ["notices", "notice", "n"], route: .notices,

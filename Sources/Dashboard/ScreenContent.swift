@@ -9,6 +9,9 @@ public enum Route: Hashable, Sendable {
     case owners
     case changes
     case notices
+    case migrations
+    /// A pending migration file of the watched folder: its statements and findings.
+    case migration(String)
     /// A contract file: its columns, or (invalid) its error with the offending lines.
     case contract(file: String)
     case table(QualifiedName)
@@ -28,6 +31,7 @@ public enum Route: Hashable, Sendable {
         case .owners: .owners
         case .changes: .changes
         case .notices: .notices
+        case .migrations: .migrations
         default: nil
         }
     }

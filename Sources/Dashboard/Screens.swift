@@ -34,6 +34,8 @@ public struct Screens {
         case .owners: ownerList()
         case .changes: changeList()
         case .notices: noticeList()
+        case .migrations: migrationList()
+        case .migration(let name): migrationDetail(name)
         case .contract(let file): contractDetail(file)
         case .table(let name): tableDetail(name)
         case .violation(let id): violationDetail(id)
@@ -56,6 +58,7 @@ public struct Screens {
         case .wouldBreak(let id): return "would break " + (id.column.map { "\(id.table.name).\($0)" } ?? id.table.name)
         case .owner(let key): return owners().first { $0.key == key }?.display ?? key
         case .change(let id): return status.changes.first { Self.changeID($0) == id }?.change.kind.rawValue ?? "change"
+        case .migration(let name): return name
         default: return ""
         }
     }
@@ -506,6 +509,7 @@ public struct Screens {
                         + event.closed.map { "\($0.kind.rawValue)\($0.column.map { " " + $0 } ?? "")" }.joined(
                             separator: ", "))
             }
+            let migration = event.migration.map { [RowCell($0)] } ?? []
             return ContentRow(
                 id: Self.changeID(event) + "|\(index)",
                 cells: [
@@ -519,7 +523,8 @@ public struct Screens {
                     RowCell(
                         effect.isEmpty ? "—" : effect.joined(separator: "; "),
                         role: event.opened.isEmpty ? (event.closed.isEmpty ? .dim : .contractOK) : .violationError),
-                ], target: .change(Self.changeID(event)))
+                ] + (status.migrations == nil ? [] : migration.isEmpty ? [RowCell("—", role: .dim)] : migration),
+                target: .change(Self.changeID(event)))
         }
         return ScreenContent(
             title: "Changes",
@@ -528,7 +533,9 @@ public struct Screens {
                 ColumnSpec("WHERE", min: 16, max: 64, flexible: true, priority: 0, cut: .start),
                 ColumnSpec("OLD → NEW", min: 12, max: 60, flexible: true, priority: 0, cut: .middle),
                 ColumnSpec("VIOLATIONS", min: 10, max: 60, flexible: true, priority: 1),
-            ],
+            ]
+                // With a watched migrations folder: the file that made the change.
+                + (status.migrations == nil ? [] : [ColumnSpec("CAUSED BY", min: 10, max: 24, priority: 1)]),
             rows: rows,
             emptyMessage:
                 "No catalog changes since watching started. Run a migration in another terminal to see them here."
@@ -713,7 +720,7 @@ public struct Screens {
 
     /// A violation the last preview says the migration would introduce, read like a live one.
     func wouldBreakDetail(_ id: ViolationID) -> ScreenContent {
-        guard let preview = status.preview, let violation = preview.introduced.first(where: { $0.id == id }) else {
+        guard let (violation, migration, at) = predicted(id) else {
             return ScreenContent(
                 title: "would break", header: [StyledLine.field("Preview", "cleared: press p to preview again", .dim)],
                 columns: [], rows: [], emptyMessage: "", rowsSelectable: false)
@@ -729,7 +736,8 @@ public struct Screens {
             ]),
             StyledLine.field(
                 "Migration",
-                "\(preview.migration), previewed at \(Self.clock(preview.at)) (run in a transaction, rolled back)"),
+                "\(migration), previewed\(at.map { " at \(Self.clock($0))" } ?? "") (run in a transaction, rolled back)"
+            ),
             StyledLine.field("Message", violation.message),
             StyledLine.field("Where", violation.location),
             StyledLine.field("Contract", "\(violation.contract) (\(violation.file))"),
@@ -767,6 +775,9 @@ public struct Screens {
             StyledLine.field("Where", change.location),
             StyledLine.field("At", Self.stamp(event.at)),
         ]
+        if let migration = event.migration {
+            header.append(StyledLine.field("Caused by", "\(migration) (a watched migration file)"))
+        }
         if let old = change.old { header.append(StyledLine.field("Old", old, .diffRemoved)) }
         if let new = change.new { header.append(StyledLine.field("New", new, .diffAdded)) }
         let covering = contracts.filter { $0.qualifiedTable == change.table }

@@ -29,6 +29,8 @@ public struct UserConfig: Sendable, Hashable {
     public var profiles: [String: Profile] = [:]
     public var profile: String?
     public var contracts: String?
+    /// The migrations folder the Migrations screen watches.
+    public var migrations: String?
     public var theme: String?
     public var interval: Double?
     public var mouse: Bool?
@@ -42,7 +44,8 @@ public struct UserConfig: Sendable, Hashable {
 
     public static func == (lhs: UserConfig, rhs: UserConfig) -> Bool {
         lhs.profiles == rhs.profiles && lhs.profile == rhs.profile && lhs.contracts == rhs.contracts
-            && lhs.theme == rhs.theme && lhs.interval == rhs.interval && lhs.mouse == rhs.mouse
+            && lhs.migrations == rhs.migrations && lhs.theme == rhs.theme && lhs.interval == rhs.interval
+            && lhs.mouse == rhs.mouse
             && lhs.notify == rhs.notify && lhs.showCursor == rhs.showCursor && lhs.showHints == rhs.showHints
             && lhs.asciiBorders == rhs.asciiBorders
             && lhs.keys.map { "\($0.command)=\($0.keys)" } == rhs.keys.map { "\($0.command)=\($0.keys)" }
@@ -96,6 +99,7 @@ public struct UserConfig: Sendable, Hashable {
             switch member.key {
             case "profile": config.profile = string(node, "profile")
             case "contracts": config.contracts = string(node, "contracts")
+            case "migrations": config.migrations = string(node, "migrations")
             case "theme": config.theme = string(node, "theme")
             case "interval":
                 if case .number(let text) = node.value, let seconds = Double(text), seconds > 0 {
@@ -159,7 +163,9 @@ public struct UserConfig: Sendable, Hashable {
                     }
                 }
             default:
-                let known = "profile, profiles, contracts, theme, interval, mouse, notify, cursor, hints, borders, keys"
+                let known =
+                    "profile, profiles, contracts, migrations, theme, interval, mouse, notify, cursor, hints, borders, "
+                    + "keys"
                 warnings.append("\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (settings: \(known))")
             }
         }

@@ -109,6 +109,21 @@ public struct StatementEffect: Sendable, Hashable {
     /// the end of the transaction: what a statement runs under includes earlier ones).
     public var held: [QualifiedName: HeldLock] = [:]
 
+    public init(
+        statement: Int, line: Int, text: String, locks: [(relation: QualifiedName, lock: HeldLock)],
+        rewritten: [QualifiedName], scanned: [QualifiedName], dropped: [QualifiedName],
+        held: [QualifiedName: HeldLock] = [:]
+    ) {
+        self.statement = statement
+        self.line = line
+        self.text = text
+        self.locks = locks
+        self.rewritten = rewritten
+        self.scanned = scanned
+        self.dropped = dropped
+        self.held = held
+    }
+
     public static func == (lhs: StatementEffect, rhs: StatementEffect) -> Bool {
         lhs.statement == rhs.statement && lhs.rewritten == rhs.rewritten && lhs.scanned == rhs.scanned
             && lhs.dropped == rhs.dropped && lhs.locks.map(\.relation) == rhs.locks.map(\.relation)

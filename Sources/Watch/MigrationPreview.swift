@@ -359,12 +359,16 @@ public enum MigrationPreview {
             }.map { row in
                 let table = QualifiedName(schema: keys.string(row, 0) ?? "", name: keys.string(row, 1) ?? "")
                 let constraint = keys.string(row, 2) ?? ""
-                // The statement that added it: the one naming it, else one mentioning a foreign key.
+                // The statement that added it: the one naming it, else one adding a foreign key
+                // that names its table, else any adding a foreign key.
+                func addsForeignKey(_ statement: MigrationScript.Statement) -> Bool {
+                    let upper = statement.sql.uppercased()
+                    return upper.contains("REFERENCES") || upper.contains("FOREIGN KEY")
+                }
                 let index =
                     script.statements.firstIndex { $0.sql.contains(constraint) }
-                    ?? script.statements.firstIndex {
-                        $0.sql.uppercased().contains("REFERENCES") || $0.sql.uppercased().contains("FOREIGN KEY")
-                    } ?? 0
+                    ?? script.statements.firstIndex { addsForeignKey($0) && $0.sql.contains(table.name) }
+                    ?? script.statements.firstIndex(where: addsForeignKey) ?? 0
                 return (table, constraint, index + 1)
             }
             let afterSnapshot = try CatalogReader.snapshot(session)

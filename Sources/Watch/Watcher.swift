@@ -63,6 +63,9 @@ public final class Watcher: CheckerControl {
     private let mailbox: Mutex<WatchStatus>
     /// Called after each publication (the UI sleeps until then, or until input).
     private let wakeUI = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Called (on the checker's queue) after a poll that saw the catalog change, and when the
+    /// user asks for a poll: the migration watcher's cue to remake its copy and run again.
+    private let catalogHooks = Mutex<(changed: (@Sendable () -> Void)?, pollNow: (@Sendable () -> Void)?)>((nil, nil))
     /// Set by `pollNow()` (from the UI): the next poll reads the whole catalog.
     private let fullReadRequested = Atomic<Bool>(false)
     let log: EventLog?
@@ -105,6 +108,20 @@ public final class Watcher: CheckerControl {
                 return state.store
             }
             saveHistory(store, latest.history)
+        }
+    }
+
+    /// `changed` after a poll that saw the catalog change; `pollNow` when the user asks to reread.
+    public func onCatalogChange(_ changed: @escaping @Sendable () -> Void, pollNow: (@Sendable () -> Void)? = nil) {
+        catalogHooks.withLock { $0 = (changed, pollNow) }
+    }
+
+    /// The Migrations screen's state, from the migration watcher.
+    public func publishMigrations(_ migrations: MigrationsStatus) {
+        publish { status in
+            status.migrations = migrations
+            status.generation += 1
+            status.contentVersion += 1
         }
     }
 
@@ -167,6 +184,7 @@ public final class Watcher: CheckerControl {
     public func pollNow() {
         fullReadRequested.store(true, ordering: .relaxed)
         send(.pollNow)
+        catalogHooks.withLock { $0.pollNow }?()
     }
     public func setPaused(_ paused: Bool) { send(paused ? .pause : .resume) }
     public func setInterval(_ seconds: Double) { send(.setInterval(seconds)) }
@@ -361,6 +379,7 @@ public final class Watcher: CheckerControl {
         // outside the lock: the UI never waits for the catalog diff.
         let effects = latest.effects(of: poll)
         publish { $0.record(poll, effects) }
+        if !effects.changes.isEmpty { catalogHooks.withLock { $0.changed }?() }
         if configuration.debug {
             let milliseconds = Int(poll.finishedAt.timeIntervalSince(started) * 1000)
             log?.write(

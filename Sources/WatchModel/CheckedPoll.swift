@@ -64,15 +64,21 @@ extension WatchStatus {
     public func effects(of poll: CheckedPoll) -> PollEffects {
         let previous = currentViolationIDs
         let ids = Set(poll.result.violations.map(\.id))
-        let changes = ChangeEvent.events(
+        var changes = ChangeEvent.events(
             from: snapshot, to: poll.snapshot, at: poll.finishedAt, before: result?.violations ?? [],
             after: poll.result.violations, previous: previous, scope: poll.scope)
+        if let migrations {
+            for index in changes.indices {
+                changes[index].migration = migrations.file(causing: changes[index])
+            }
+        }
         var causes: [ViolationID: String] = [:]
         for event in changes {
             for id in event.opened where causes[id] == nil {
                 causes[id] =
                     "\(event.change.kind.rawValue) \(event.change.location)"
                     + (event.change.values.isEmpty ? "" : " (\(event.change.values))")
+                    + (event.migration.map { ", caused by \($0)" } ?? "")
             }
         }
         let appeared = previous.map { ids.subtracting($0) } ?? []

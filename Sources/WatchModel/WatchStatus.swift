@@ -20,12 +20,19 @@ public struct ChangeEvent: Sendable, Hashable {
     public var change: CatalogChange
     public var opened: [ViolationID]
     public var closed: [ViolationID]
+    /// The watched migration file that made it: the one whose preview predicted a violation
+    /// it opened, else the one whose statements touched its table.
+    public var migration: String?
 
-    public init(at: Date, change: CatalogChange, opened: [ViolationID] = [], closed: [ViolationID] = []) {
+    public init(
+        at: Date, change: CatalogChange, opened: [ViolationID] = [], closed: [ViolationID] = [],
+        migration: String? = nil
+    ) {
         self.at = at
         self.change = change
         self.opened = opened
         self.closed = closed
+        self.migration = migration
     }
 }
 
@@ -112,6 +119,8 @@ public struct WatchStatus: Sendable {
     public var causes: [ViolationID: String] = [:]
     /// The last migration preview (`p`), shown as "would break" beside the live violations.
     public var preview: PreviewOutcome?
+    /// The watched migrations folder (`--migrations`): nil when none is watched.
+    public var migrations: MigrationsStatus?
     /// Lifecycles of this database's violations, kept across restarts (when a store is set).
     public var history = ViolationHistory()
     /// The contracts folder being watched (for messages that say how to reproduce).

@@ -53,6 +53,10 @@ struct DemoCommand: ParsableCommand {
         ]
         var options = dashboard
         options.keepHistory = false // the database is thrown away with the demo
+        // The shipped examples (one safe, one that breaks a contract) on the Migrations screen.
+        if options.migrations == nil, FileManager.default.fileExists(atPath: "migrations") {
+            options.migrations = "migrations"
+        }
         try DashboardSession.run(
             settings: settings, contractsFolder: contractOptions.contracts, options: options, hints: hints)
     }

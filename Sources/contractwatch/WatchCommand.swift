@@ -16,6 +16,20 @@ struct DashboardOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
+            "A folder of migrations to watch on the Migrations screen (6): its pending files are previewed on a "
+                + "schema copy on every save.",
+            valueName: "DIR"))
+    var migrations: String?
+
+    @Option(
+        name: .customLong("from"),
+        help: ArgumentHelp(
+            "With --migrations: the first pending file (instead of the tool's history table).", valueName: "FILE"))
+    var from: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
             "Theme: default, light, high-contrast, monochrome, or a path to a YAML file.", valueName: "NAME|PATH"))
     var theme: String?
 
@@ -163,6 +177,23 @@ enum DashboardSession {
             log: log)
         watcher.start()
         defer { watcher.stop() }
+        let migrationsFolder = options.migrations ?? config.settings.migrations.map(UserSettings.expandHome)
+        var migrationWatcher: MigrationWatcher?
+        if let migrationsFolder {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: migrationsFolder, isDirectory: &isFolder), isFolder.boolValue
+            else {
+                throw CommandFailure.usage("migrations folder \(migrationsFolder): no such folder")
+            }
+            migrationWatcher = MigrationWatcher(
+                MigrationWatcher.Configuration(
+                    folder: migrationsFolder, settings: settings, from: options.from,
+                    historyInterval: max(interval, 2)),
+                checker: watcher)
+            migrationWatcher?.start()
+            log.write("watching migrations in \(migrationsFolder)")
+        }
+        defer { migrationWatcher?.stop() }
 
         let stop = StopSignal.install()
         try MainActor.assumeIsolated {

@@ -448,8 +448,8 @@ struct UserConfigTests {
             warnings == [
                 "c.yaml:2:11: interval must be a number of seconds",
                 "c.yaml:3:9: notify must be one of off, bell, osc9, osc777, found \"loud\"",
-                "c.yaml:4:1: unknown setting \"mous\" (settings: profile, profiles, contracts, theme, interval, mouse, "
-                    + "notify, cursor, hints, borders, keys)",
+                "c.yaml:4:1: unknown setting \"mous\" (settings: profile, profiles, contracts, migrations, theme, "
+                    + "interval, mouse, notify, cursor, hints, borders, keys)",
                 "c.yaml: profile \"nowhere\" is not among profiles",
             ])
     }

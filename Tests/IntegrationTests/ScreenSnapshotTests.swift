@@ -5,7 +5,10 @@ import Contracts
 import Dashboard
 import DemoDatabase
 import Foundation
+import Postgres
+import Preview
 import Testing
+import Watch
 import WatchModel
 
 /// Every screen and detail of the dashboard, drawn from a real server's catalog (the demo
@@ -57,13 +60,36 @@ struct ScreenSnapshotTests {
             status.record(checked, status.effects(of: checked))
         }
         try poll(at: 0)
-        try migrate(
-            dsn,
-            """
+        let migration = """
             ALTER TABLE object_images RENAME COLUMN primary_image TO image;
             ALTER TABLE object_images DROP COLUMN additional_images;
             ALTER TABLE object_history ALTER COLUMN created_at DROP NOT NULL;
-            """)
+            """
+        // The Migrations screen: the demo's safe example and this migration, previewed (in place,
+        // on a database of their own) before it is applied.
+        let safe = try String(contentsOfFile: repositoryRoot + "/migrations/001_object_dimensions.sql", encoding: .utf8)
+        let pending: [MigrationFolder.File] = MigrationFolder(files: [
+            "001_object_dimensions.sql": safe, "002_rework_images.sql": migration,
+        ]).files
+        let script = MigrationScript(files: pending.map { ($0.name, $0.sql, $0.lineOffset) })
+        let run = try MigrationPreview.run(
+            script: script, contracts: contracts,
+            settings: ConnectionSettings(dsn: try freshDatabase(DemoDatabase.schemaSQL)))
+        let impact = MigrationImpact(before: run.before, after: run.after)
+        var migrations = MigrationsStatus(folder: "migrations")
+        migrations.layout = .numbered
+        migrations.notes = [
+            "no history table for plain numbered files: every file is pending (--from FILE starts later)"
+        ]
+        migrations.attribute(
+            statements: run.statements, versions: [:], introduced: impact.introduced, introducedBy: run.introducedBy,
+            hazards: run.hazards, suppressed: run.suppressed, effects: run.effects, previous: nil)
+        migrations.ranAt = t0.addingTimeInterval(1)
+        migrations.seconds = 0.2
+        migrations.ranOn = "in place"
+        migrations.runCount = 1
+        status.migrations = migrations
+        try migrate(dsn, migration)
         try poll(at: 2)
         return status
     }
@@ -111,7 +137,9 @@ struct ScreenSnapshotTests {
         ("owner_detail", [.character("4"), .enter]),
         ("changes", [.character("5")]),
         ("change_detail", [.character("5"), .enter]),
-        ("notices", [.character("6")]),
+        ("migrations", [.character("6")]),
+        ("migration_detail", [.character("6"), .down, .enter]),
+        ("notices", [.character("7")]),
         ("help", [.character("3"), .character("?")]),
     ]
 
