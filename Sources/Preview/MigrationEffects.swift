@@ -294,6 +294,9 @@ public enum HazardRules {
                     $0.keywords.starts(with: ["CREATE", "INDEX"]) || $0.keywords.starts(with: ["CREATE", "UNIQUE"])
                 }
                 ?? false
+            // Validation scans come from ALTER (TABLE: a constraint, NOT NULL, a re-checked foreign
+            // key; DOMAIN: a new constraint); CREATE TABLE … AS and data statements only read.
+            let isAlter = (statement?.keywords.first ?? "ALTER") == "ALTER"
             var validated: [QualifiedName] = []
             for table in effect.scanned where existing.contains(table) {
                 if buildsIndex {
@@ -306,7 +309,9 @@ public enum HazardRules {
                                     + "writes wait until it is built"
                             ))
                     }
-                } else if strongest[table]?.blocksWrites ?? true {
+                } else if isAlter, strongest[table]?.blocksWrites ?? true {
+                    // A data statement's scan (INSERT … SELECT, UPDATE) validates nothing: under
+                    // an earlier statement's lock it is that statement's cost, not a validation.
                     validated.append(table)
                 }
             }

@@ -45,6 +45,11 @@ public final class MigrationWatcher: Sendable {
         var readSource: DispatchSourceRead?
         var historyTimer: DispatchSourceTimer?
         var historySignature: String?
+        /// Without inotify: the folder's `*.sql` names, sizes and modification times.
+        var folderSignature: String?
+        /// The layout of the last run, and a session to read its tool's history table with.
+        var layout: MigrationFolder.Layout?
+        var historyConnection: Connection?
         /// A run was asked for while one was running or being debounced.
         var scheduled = false
         var stopped = false
@@ -100,6 +105,7 @@ public final class MigrationWatcher: Sendable {
                 state.historyTimer?.cancel()
                 state.readSource = nil
                 state.historyTimer = nil
+                state.historyConnection = nil
                 defer { state.copy = nil }
                 return state.copy
             }
@@ -128,7 +134,14 @@ public final class MigrationWatcher: Sendable {
     private func lookAtHistory() {
         let (inotify, stopped) = state.withLock { ($0.watch?.isActive ?? false, $0.stopped) }
         guard !stopped else { return }
-        if !inotify { schedule(after: .milliseconds(0)) }
+        if !inotify {
+            let signature = folderSignature()
+            let changed = state.withLock { state in
+                defer { state.folderSignature = signature }
+                return state.folderSignature != signature
+            }
+            if changed { schedule(after: .milliseconds(0)) }
+        }
         let signature = historySignature()
         let moved = state.withLock { state in
             defer { state.historySignature = signature }
@@ -137,17 +150,37 @@ public final class MigrationWatcher: Sendable {
         if moved { catalogChanged() }
     }
 
+    private func folderSignature() -> String {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: configuration.folder)) ?? []
+        return names.filter { $0.lowercased().hasSuffix(".sql") }.sorted().map { name in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: configuration.folder + "/" + name)
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(name)|\(size)|\(modified)"
+        }.joined(separator: "\n")
+    }
+
+    /// What the history table says now, in one line; nil without one (or while unreachable).
+    /// One read-only session is kept for it: the look costs a query, not a connection.
     private func historySignature() -> String? {
-        guard let folder = try? MigrationSource.readFolder(configuration.folder),
-            MigrationHistory.tableName(for: folder.layout) != nil
-        else { return nil }
-        var readOnly = configuration.settings
-        readOnly.readOnly = true
-        guard let connection = try? Connection(readOnly),
-            let history = try? MigrationSource.history(connection, layout: folder.layout)
-        else { return nil }
-        return "\(history.entries.count)|\(history.current ?? "")|\(history.dirty)|"
-            + "\(history.entries.last.map { "\($0.version ?? "")\($0.checksum ?? 0)" } ?? "")"
+        state.withLock { state -> String? in
+            guard configuration.from == nil, let layout = state.layout,
+                MigrationHistory.tableName(for: layout) != nil
+            else { return nil }
+            if state.historyConnection?.isConnected != true {
+                var readOnly = configuration.settings
+                readOnly.readOnly = true
+                state.historyConnection = try? Connection(readOnly)
+            }
+            guard let connection = state.historyConnection,
+                let history = try? MigrationSource.history(connection, layout: layout)
+            else {
+                state.historyConnection = nil
+                return nil
+            }
+            return "\(history.entries.count)|\(history.current ?? "")|\(history.dirty)|"
+                + "\(history.entries.last.map { "\($0.version ?? "")\($0.checksum ?? 0)" } ?? "")"
+        }
     }
 
     private func schedule(after delay: DispatchTimeInterval) {
@@ -190,6 +223,7 @@ public final class MigrationWatcher: Sendable {
             return status
         }
         status.layout = found.folder.layout
+        state.withLock { $0.layout = found.folder.layout }
         status.notes = found.pending.notes
         status.skipped = found.folder.skipped.map { "\($0.name): \($0.reason)" }
         status.appliedCount = found.pending.applied.count

@@ -53,6 +53,12 @@ struct MigrationHazardTests {
         #expect(
             try hazards("ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;").codes == ["CW104"]
         )
+        // A data statement reading a table an earlier statement locked is no validation scan.
+        #expect(
+            try hazards(
+                timeout + "ALTER TABLE orders ADD COLUMN c int;\nCREATE TABLE copy AS SELECT * FROM orders;\n"
+                    + "INSERT INTO copy SELECT * FROM orders;\nUPDATE orders SET c = 1 WHERE id = 1;"
+            ).codes == [])
         // A table the script creates blocks nobody.
         #expect(try hazards("CREATE TABLE fresh (id int);\nCREATE INDEX ON fresh (id);").codes == [])
     }
