@@ -98,7 +98,9 @@ let package = Package(
         .testTarget(name: "HouseRulesTests"),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "Terminal", "WatchModel", "Checks", "Catalog", "Contracts", "BuiltInThemes"],
+            dependencies: [
+                "Dashboard", "Terminal", "WatchModel", "Checks", "Catalog", "Contracts", "BuiltInThemes", "Preview",
+            ],
             exclude: ["Snapshots"]
         ),
         .testTarget(

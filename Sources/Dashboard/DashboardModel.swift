@@ -371,7 +371,7 @@ public struct DashboardModel: Sendable {
             if key == .control("c") { return [.quit] }
             guard let path = prompt(editor, key, Mode.previewPrompt), !path.isEmpty else { return [] }
             stack = [.violations]
-            setFlash("previewing \(path): running it in a transaction that is rolled back…", now: now)
+            setFlash("previewing \(path) on a schema copy of the database (never on the database itself)…", now: now)
             return [.preview(path)]
         case .exportPrompt(let editor):
             if key == .control("c") { return [.quit] }

@@ -397,10 +397,14 @@ public struct Screens {
                             "would break \(preview.introduced.count)",
                             preview.introduced.isEmpty ? .contractOK : .violationError
                         ),
+                        (", would fix \(preview.fixed.count)", .dim),
                         (
-                            ", would fix \(preview.fixed.count) (✓ marks them; run in a transaction and rolled back; "
-                                + "P clears)", .dim
+                            preview.hazards.isEmpty
+                                ? ", no hazards"
+                                : ", hazards " + preview.hazards.map(\.code.rawValue).joined(separator: " "),
+                            preview.hazards.contains { $0.code.severity == .error } ? .violationError : .dim
                         ),
+                        (" (✓ marks fixes; run on a schema copy and rolled back; P clears)", .dim),
                     ]))
             }
             for violation in preview.introduced {

@@ -9,7 +9,8 @@ import Preview
 import WatchModel
 
 /// Runs a migration inside a transaction on a writable session, snapshots inside it, and always
-/// rolls back. Shared by `contractwatch preview` and the dashboard's `p`.
+/// rolls back. Shared by `contractwatch preview`, the dashboard's `p` and its Migrations screen
+/// (those two always on a `ScratchCopy`).
 ///
 /// The rollback is enforced by the server, not by the statement scanner: each statement runs
 /// through `DO … EXECUTE` inside our transaction block, where PostgreSQL refuses every way to end
@@ -450,13 +451,22 @@ extension Watcher {
         }
         do {
             let contracts = try ContractFolder.load(contractsFolder)
+            // On a schema copy, as `contractwatch preview` by default: the watched database is
+            // never written or locked by the migration.
+            let script = try MigrationPreview.validate(String(decoding: data, as: UTF8.self), standIns: true)
+            let sizes = try MigrationPreview.sizes(settings)
+            let copy = try ScratchCopy.make(from: settings)
+            defer { copy.tearDown() }
             let run = try MigrationPreview.run(
-                String(decoding: data, as: UTF8.self), contracts: contracts, settings: settings)
+                script: script, contracts: contracts, settings: copy.settings, sizes: sizes, standIns: true)
             let impact = MigrationImpact(before: run.before, after: run.after)
             outcome.introduced = impact.introduced
             outcome.fixed = impact.fixed
+            outcome.hazards = run.hazards
         } catch let failure as MigrationPreview.Failure {
             outcome.error = failure.description
+        } catch let failure as PostgresError {
+            outcome.error = "cannot make a schema copy to preview on: \(failure.description)"
         } catch {
             outcome.error = "\(error)"
         }

@@ -1,5 +1,6 @@
 import Checks
 import Foundation
+import Preview
 
 /// The outcome of previewing a migration: what it would break and fix. Never applied.
 public struct PreviewOutcome: Sendable {
@@ -9,6 +10,8 @@ public struct PreviewOutcome: Sendable {
     public var fixed: [Violation]
     /// Why the preview could not run (refused script, failed migration, connection).
     public var error: String?
+    /// What the migration would do that hurts (locks, rewrites, scans), as `preview` says it.
+    public var hazards: [Hazard] = []
 
     public init(migration: String, at: Date, introduced: [Violation], fixed: [Violation], error: String?) {
         self.migration = migration

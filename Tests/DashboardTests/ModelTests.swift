@@ -3,6 +3,7 @@ import Catalog
 import Checks
 import Contracts
 import Foundation
+import Preview
 import Testing
 import WatchModel
 
@@ -384,9 +385,18 @@ struct PreviewKeyTests {
         var status = m.status
         status.preview = PreviewOutcome(
             migration: "m.sql", at: StatusFixture.pollTime, introduced: [], fixed: [], error: nil)
+        status.preview?.hazards = [
+            Hazard(
+                code: .rewrite, statement: 1, line: 1, relation: QualifiedName(schema: "public", name: "t"),
+                detail: "rewrites public.t")
+        ]
         status.generation += 1
         status.contentVersion += 1
         m.update(status)
+        var frame = Frame(width: 120, height: 40)
+        Renderer.draw(&m, on: &frame, now: StatusFixture.pollTime)
+        #expect(frame.text.contains("would break 0, would fix 0, hazards CW101"), "\(frame.text)")
+        #expect(frame.text.contains("run on a schema copy"))
         #expect(m.handle(.character("P")) == [.clearPreview])
         _ = m.handle(.character("p"))
         _ = m.handle(.escape)
