@@ -64,9 +64,11 @@ struct MigrationsScreenTests {
         try folder.write("001_object_dimensions.sql", safe)
         _ = try #require(try tmux.waitFor("✓ safe", seconds: 10), "\((try? tmux.screen()) ?? "")")
 
-        // Applied for real: the live violation and the catalog change name the file.
-        let sql = breaking.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n")
-        try migrate(dsn, sql)
+        // Applied for real, with psql: the live violation and the catalog change name the file.
+        let psql = try runProcess(
+            try cluster().clientTool("psql"),
+            ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-f", folder.path + "/002_split_images.sql"])
+        #expect(psql.status == 0, "\(psql.stderr)")
         _ = try #require(try tmux.waitFor("3 Violations 1", seconds: 5), "\((try? tmux.screen()) ?? "")")
         try tmux.keys("5")
         let changes = try #require(try tmux.waitFor("OLD → NEW"))
