@@ -4,8 +4,9 @@
 set -euo pipefail
 
 # python3-jsonschema and python3-yaml: the tests validate generated ODCS files against the
-# official JSON schema with them.
-needed=(pkg-config libpq-dev libncursesw5-dev postgresql tmux locales python3-jsonschema python3-yaml)
+# official JSON schema with them (and SARIF and GitLab reports against theirs); libxml2-utils:
+# xmllint, which validates the JUnit reports against the JUnit XSD.
+needed=(pkg-config libpq-dev libncursesw5-dev postgresql tmux locales python3-jsonschema python3-yaml libxml2-utils)
 missing=()
 for package in "${needed[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -14,15 +14,21 @@ public struct CheckReport: Sendable {
     }
 
     public enum Format: String, Sendable, CaseIterable {
-        case text, json, junit, markdown
+        case text, json, junit, markdown, github, sarif, gitlab
     }
+
+    /// The version the SARIF driver reports.
+    public static let toolVersion = "0.1.0"
 
     public func render(_ format: Format) -> String {
         switch format {
         case .text: text()
         case .json: json().rendered() + "\n"
         case .junit: junit()
-        case .markdown: markdown()
+        case .markdown: markdown(marker: true)
+        case .github: ReviewFormats.github(reviewFindings(), summary: "contractwatch check: " + summaryLine)
+        case .sarif: ReviewFormats.sarif(reviewFindings(), version: Self.toolVersion)
+        case .gitlab: ReviewFormats.gitlab(reviewFindings())
         }
     }
 

@@ -298,7 +298,8 @@ public struct PreviewReport: Sendable {
             text += dataChecksText()
             return text + "\n" + check.render(.text)
         case .markdown:
-            var text = "**Preview of `\(migration)`** (\(statementCount) statement\(plural(statementCount)), run "
+            var text = Self.commentMarker + "\n"
+            text += "**Preview of `\(migration)`** (\(statementCount) statement\(plural(statementCount)), run "
             text += "\(ranOn) in a transaction and rolled back): would break \(introduced.count), would fix "
             text += "\(fixed.count).\n\n"
             for violation in introduced {
@@ -344,9 +345,16 @@ public struct PreviewReport: Sendable {
                 }
                 text += "\n"
             }
-            return text + check.render(.markdown)
+            return text + check.markdown(marker: false)
         case .junit:
             return check.junit(extraSuite: ("contractwatch preview hazards \(migration)", junitHazards()))
+        case .github:
+            return ReviewFormats.github(
+                reviewFindings(),
+                summary: "contractwatch preview: \(migration): would break \(introduced.count), would fix "
+                    + "\(fixed.count), \(hazards.count) hazard\(plural(hazards.count)) (\(ranOn), rolled back)")
+        case .sarif: return ReviewFormats.sarif(reviewFindings(), version: CheckReport.toolVersion)
+        case .gitlab: return ReviewFormats.gitlab(reviewFindings())
         }
     }
 
@@ -434,6 +442,9 @@ public struct PreviewReport: Sendable {
         }
         return text
     }
+
+    /// The hidden first line of a preview's comment (see `CheckReport.commentMarker`).
+    public static let commentMarker = "<!-- contractwatch:preview -->"
 
     /// The statement an introduced violation appears after, when known.
     func cause(of violation: Violation) -> MigrationScript.Statement? {

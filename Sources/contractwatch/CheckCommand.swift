@@ -23,7 +23,15 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var contractOptions: ContractOptions
 
-    @Option(name: .long, help: "Output format: text, json, junit or markdown.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Output format: text, json, junit, markdown, github, sarif or gitlab.",
+            discussion:
+                "github: workflow commands that annotate the pull request, and the Markdown report in the step "
+                + "summary when GITHUB_STEP_SUMMARY is set; sarif: SARIF 2.1.0 (code scanning); gitlab: Code Quality."
+        )
+    )
     var format: CheckReport.Format = .text
 
     @Option(
@@ -36,6 +44,7 @@ struct CheckCommand: ParsableCommand {
         let report = try CheckRun.run(settings: connection.settings(), contracts: contractOptions, timings: &timings)
         let rendered = report.render(format)
         Output.write(rendered)
+        if format == .github { Output.stepSummary { report.render(.markdown) } }
         timings.mark("report (\(format.rawValue))")
         timings.finish()
         UntilExit.keep(report, rendered)

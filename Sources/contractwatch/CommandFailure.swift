@@ -34,4 +34,18 @@ enum Output {
     static func error(_ line: String) {
         FileHandle.standardError.write(Data((ControlCharacters.escaped(line) + "\n").utf8))
     }
+
+    /// `--format github` inside GitHub Actions: the Markdown report is appended to the job's
+    /// step summary (the file `GITHUB_STEP_SUMMARY` names), where reviewers see it in full.
+    static func stepSummary(_ markdown: () -> String) {
+        guard let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            error(
+                "contractwatch: warning: cannot write the step summary to \(path): \(String(cString: strerror(errno)))")
+            return
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        handle.write(Data((ControlCharacters.escaped(markdown()) + "\n").utf8))
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContractFiles
 import Contracts
 import Postgres
+import Reports
 
 struct ContractWatch: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,7 @@ struct ContractWatch: ParsableCommand {
             Exit codes: 0 all contracts hold, 1 breaking violations (any with --fail-on warning) or \
             contract errors, 2 usage error, 3 could not check (database unreachable, login refused, timeout).
             """,
-        version: "0.1.0",
+        version: CheckReport.toolVersion,
         subcommands: [
             WatchCommand.self, CheckCommand.self, DemoCommand.self, LintCommand.self, InitCommand.self,
             OwnersCommand.self, PreviewCommand.self, ConfigCommand.self,

@@ -21,7 +21,7 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "Check once and print a report instead of opening the dashboard.")
     var check = false
 
-    @Option(name: .long, help: "Report format with --check: text, json, junit or markdown.")
+    @Option(name: .long, help: "Report format with --check: text, json, junit, markdown, github, sarif or gitlab.")
     var format: CheckReport.Format = .text
 
     func run() throws {

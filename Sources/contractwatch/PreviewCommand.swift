@@ -63,7 +63,15 @@ struct PreviewCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var contractOptions: ContractOptions
 
-    @Option(name: .long, help: "Output format: text, json, junit or markdown.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Output format: text, json, junit, markdown, github, sarif or gitlab.",
+            discussion:
+                "github: workflow commands that annotate the pull request, and the Markdown report in the step "
+                + "summary when GITHUB_STEP_SUMMARY is set; sarif: SARIF 2.1.0 (code scanning); gitlab: Code Quality."
+        )
+    )
     var format: CheckReport.Format = .text
 
     @Option(
@@ -267,6 +275,7 @@ struct PreviewCommand: ParsableCommand {
             ranOn: inPlace ? "in place" : "on a schema copy", dataChecks: checks, introducedBy: run.introducedBy,
             statements: run.statements)
         Output.write(report.render(format))
+        if format == .github { Output.stepSummary { report.render(.markdown) } }
         if failOn.fails(report.check.result, violations: impact.introduced) {
             throw CommandFailure(status: ExitStatus.violations, message: "the migration would break contracts")
         }

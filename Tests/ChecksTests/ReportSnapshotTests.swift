@@ -62,7 +62,10 @@ struct ReportSnapshotTests {
     @Test(arguments: CheckReport.Format.allCases)
     func matchesSnapshot(format: CheckReport.Format) throws {
         let rendered = Self.report.render(format)
-        let ext = ["text": "txt", "json": "json", "junit": "xml", "markdown": "md"][format.rawValue]!
+        let ext = [
+            "text": "txt", "json": "json", "junit": "xml", "markdown": "md", "github": "github.txt", "sarif": "sarif",
+            "gitlab": "gitlab.json",
+        ][format.rawValue]!
         let path = Self.directory + "/report.\(ext)"
         if ProcessInfo.processInfo.environment["CONTRACTWATCH_RECORD_SNAPSHOTS"] == "1"
             || !FileManager.default.fileExists(atPath: path)
@@ -177,7 +180,10 @@ struct ReportSnapshotTests {
                 CREATE INDEX ON orders (customer_id);
                 """
             ).statements)
-        let ext = ["text": "txt", "json": "json", "junit": "xml", "markdown": "md"][format.rawValue]!
+        let ext = [
+            "text": "txt", "json": "json", "junit": "xml", "markdown": "md", "github": "github.txt", "sarif": "sarif",
+            "gitlab": "gitlab.json",
+        ][format.rawValue]!
         try expectSnapshot(report.render(format), "preview.\(ext)")
         // Only what the migration changes: the untouched invalid file is no failure of it.
         #expect(!report.render(format).contains("broken.json"))

@@ -108,9 +108,9 @@ struct CommandLineTests {
         #expect(junit.stdout.contains("<error type=\"contract_error\""))
 
         let markdown = try runBinary(["check", "--dsn", dsn, "--contracts", folder.path, "--format", "markdown"])
-        #expect(markdown.stdout.hasPrefix("### ❌ contractwatch"))
+        #expect(markdown.stdout.hasPrefix("<!-- contractwatch:check -->\n### ❌ contractwatch"))
         #expect(markdown.stdout.contains("#### Owner: Test Owner <owner@example.com>"))
-        #expect(markdown.stdout.contains("`column_missing`"))
+        #expect(markdown.stdout.contains("[`column_missing`](README.md#column_missing)"))
     }
 
     @Test func readOnlySessionNeverWrites() throws {
