@@ -253,12 +253,16 @@ public struct ContractColumn: Sendable, Hashable {
     /// The type exactly as written (`data_type` or `physicalType`) and where, for lint.
     public var declaredType: String?
     public var declaredTypeLocation: SourceLocation?
+    /// ODCS: the property's `name` (its `physicalName` is `name`); nil in the seed format. A
+    /// new `physicalName` under the same `name` is a rename the contract states.
+    public var logicalName: String?
 
     public init(
         name: String, description: String? = nil, expectation: ColumnExpectation = ColumnExpectation(),
         location: SourceLocation? = nil,
-        declaredType: String? = nil, declaredTypeLocation: SourceLocation? = nil
+        declaredType: String? = nil, declaredTypeLocation: SourceLocation? = nil, logicalName: String? = nil
     ) {
+        self.logicalName = logicalName
         self.declaredType = declaredType
         self.declaredTypeLocation = declaredTypeLocation
         self.name = name

@@ -367,7 +367,7 @@ private struct ODCSReader {
                     name: name, description: fields.optionalString(item, "description"), expectation: expectation,
                     location: item.location,
                     declaredType: item["physicalType"].flatMap { if case .string(let t) = $0.value { t } else { nil } },
-                    declaredTypeLocation: item["physicalType"]?.location))
+                    declaredTypeLocation: item["physicalType"]?.location, logicalName: logicalName))
         }
         return columns
     }

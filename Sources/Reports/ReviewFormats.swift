@@ -75,6 +75,9 @@ public struct ReviewRule: Sendable, Hashable {
         if let kind = ViolationKind(rawValue: code) {
             return "The catalog differs from the contract in \(kind.rawValue) (README, \"What is checked\")."
         }
+        if let change = ContractChange.Kind(rawValue: code) {
+            return "A change between two versions of a contract (README, \"Contract diffs\"): \(change.rawValue)."
+        }
         if code == "contract_error" { return "The contract file cannot be read; nothing in it was checked." }
         if code.hasPrefix("notice.") { return "Worth knowing, not a violation." }
         return "What the migration assumes about the target's data (README, \"Data checks\")."

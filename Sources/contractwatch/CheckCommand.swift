@@ -39,9 +39,31 @@ struct CheckCommand: ParsableCommand {
         help: "Fail on violations of this severity or worse: error (breaking, default) or warning (any).")
     var failOn: FailOn = .error
 
+    @Option(
+        name: .customLong("changed-since"),
+        help: ArgumentHelp(
+            "Check only the contracts whose files differ from this git revision (committed, staged, edited or new).",
+            valueName: "REF"))
+    var changedSince: String?
+
     func run() throws {
         var timings = PhaseTimings()
-        let report = try CheckRun.run(settings: connection.settings(), contracts: contractOptions, timings: &timings)
+        let report: CheckReport
+        if let changedSince {
+            let changed = try GitContracts.changed(folder: contractOptions.contracts, since: changedSince)
+            var contracts = try contractOptions.load()
+            // A changed owners registry can change any contract's findings: then all are checked.
+            if !changed.contains(where: { ($0 as NSString).lastPathComponent == "owners.yaml" }) {
+                contracts.contracts = contracts.contracts.filter { changed.contains($0.file) }
+                contracts.errors = contracts.errors.filter { changed.contains($0.file) }
+            }
+            Output.error(
+                "contractwatch check: \(contracts.contracts.count + Set(contracts.errors.map(\.file)).count) contract "
+                    + "file(s) changed since \(changedSince)")
+            report = try CheckRun.run(settings: connection.settings(), contracts: contracts)
+        } else {
+            report = try CheckRun.run(settings: connection.settings(), contracts: contractOptions, timings: &timings)
+        }
         let rendered = report.render(format)
         Output.write(rendered)
         if format == .github { Output.stepSummary { report.render(.markdown) } }

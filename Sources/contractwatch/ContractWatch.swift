@@ -15,7 +15,7 @@ struct ContractWatch: ParsableCommand {
         version: CheckReport.toolVersion,
         subcommands: [
             WatchCommand.self, CheckCommand.self, DemoCommand.self, LintCommand.self, InitCommand.self,
-            OwnersCommand.self, PreviewCommand.self, ConfigCommand.self,
+            OwnersCommand.self, PreviewCommand.self, DiffCommand.self, ConfigCommand.self,
         ],
         defaultSubcommand: WatchCommand.self
     )
