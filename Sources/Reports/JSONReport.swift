@@ -56,6 +56,7 @@ extension CheckReport {
                             ("expected", Self.json(violation.expected)),
                             ("actual", Self.json(violation.actual)),
                             ("message", .string(violation.message)),
+                            ("docs", .string(ReviewRule.docs(violation.kind.rawValue))),
                             (
                                 "owner",
                                 violation.owner.map { owner in
@@ -86,6 +87,7 @@ extension CheckReport {
                             ("column", .optional(notice.column)),
                             ("kind", .string(notice.kind.rawValue)),
                             ("detail", .string(notice.detail)),
+                            ("docs", .string(ReviewRule.docs("notice." + notice.kind.rawValue))),
                         ])
                     })
             ),

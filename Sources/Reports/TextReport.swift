@@ -53,6 +53,11 @@ extension CheckReport {
                     + (ok.count > 10 ? " and \(ok.count - 10) more" : ""))
         }
         lines.append((result.isClean ? "OK: " : "FAILED: ") + summaryLine)
+        let codes = Set(result.violations.map(\.kind.rawValue)).sorted()
+        if !codes.isEmpty {
+            // Each kind is a stable code; its section explains it and when it breaks consumers.
+            lines.append("Codes: " + codes.map { "\($0) (\(ReviewRule.docs($0)))" }.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }
