@@ -120,6 +120,76 @@ struct ContractDiffTests {
             ])
     }
 
+    /// The classes the rename test does not show, in ODCS: the same rules as the seed format.
+    @Test func odcsChangesAreClassifiedLikeSeedOnes() {
+        func odcs(owner: String, _ properties: String) -> String {
+            """
+            apiVersion: v3.0.2
+            kind: DataContract
+            id: orders
+            name: orders
+            version: 1.0.0
+            status: active
+            team:
+              name: \(owner)
+            schema:
+              - name: orders
+                properties:
+            \(properties)
+            """
+        }
+        let old = odcs(
+            owner: "Sales",
+            """
+                  - name: id
+                    physicalType: bigint
+                    primaryKey: true
+                  - name: code
+                    physicalType: varchar(10)
+                  - name: amount
+                    physicalType: numeric(10,2)
+                    required: true
+                  - name: legacy
+                    physicalType: text
+                  - name: seen
+                    physicalType: timestamp(6)
+                  - name: memo
+            """)
+        let new = odcs(
+            owner: "Finance",
+            """
+                  - name: id
+                    physicalType: integer
+                  - name: code
+                    physicalType: varchar
+                  - name: amount
+                    physicalType: numeric(12,2)
+                  - name: seen
+                    physicalType: timestamp(3)
+                  - name: memo
+                    physicalType: text
+                  - name: region
+                    physicalType: text
+                    required: true
+            """)
+        #expect(
+            changes(["orders.odcs.yaml": old], ["orders.odcs.yaml": new]) == [
+                "BREAKING column_removed public.orders.legacy",
+                "BREAKING key_dropped public.orders.id",
+                "BREAKING limit_loosened public.orders.amount",
+                "BREAKING limit_loosened public.orders.code",
+                "BREAKING not_null_dropped public.orders.amount",
+                "ok column_added public.orders.region",
+                "ok limit_tightened public.orders.seen",
+                "ok owner_changed public.orders",
+                "ok promise_added public.orders.memo",
+                "ok type_narrowed public.orders.id",
+            ])
+        #expect(
+            changes(["orders.odcs.yaml": old], [:]) == ["BREAKING contract_removed public.orders"]
+                && changes([:], ["orders.odcs.yaml": new]) == ["ok contract_added public.orders"])
+    }
+
     @Test func everyFormatSaysWhatBreaksAndWhomToAsk() throws {
         let old = seed("t", "\"a\": {\"constraints\": {\"data_type\": \"integer\"}}, \"b\": {}")
         let new = seed("t", "\"a\": {\"constraints\": {\"data_type\": \"text\"}}")
