@@ -73,28 +73,48 @@ public struct TypeModifiers: Sendable, Hashable {
     }
 }
 
-/// The rarer type facts of a column (see `CatalogColumn`). Immutable, compared by value.
+/// The rarer facts of a column (see `CatalogColumn`). Immutable, compared by value.
 final class TypeDetails: Sendable, Hashable {
     let intervalType: String?
     let elementModifiers: TypeModifiers?
     let domain: QualifiedName?
     let userType: QualifiedName?
     let elementUserType: QualifiedName?
+    let arrayElementType: String?
+    let comment: String?
 
     init(
         intervalType: String?, elementModifiers: TypeModifiers?, domain: QualifiedName?, userType: QualifiedName?,
-        elementUserType: QualifiedName?
+        elementUserType: QualifiedName?, arrayElementType: String?, comment: String?
     ) {
         self.intervalType = intervalType
         self.elementModifiers = elementModifiers
         self.domain = domain
         self.userType = userType
         self.elementUserType = elementUserType
+        self.arrayElementType = arrayElementType
+        self.comment = comment
+    }
+
+    /// nil when there is nothing to say: most columns, which then allocate nothing.
+    static func make(
+        intervalType: String?, elementModifiers: TypeModifiers?, domain: QualifiedName?, userType: QualifiedName?,
+        elementUserType: QualifiedName?, arrayElementType: String?, comment: String?
+    ) -> TypeDetails? {
+        if intervalType == nil && elementModifiers == nil && domain == nil && userType == nil
+            && elementUserType == nil && arrayElementType == nil && comment == nil
+        {
+            return nil
+        }
+        return TypeDetails(
+            intervalType: intervalType, elementModifiers: elementModifiers, domain: domain, userType: userType,
+            elementUserType: elementUserType, arrayElementType: arrayElementType, comment: comment)
     }
 
     static func == (lhs: TypeDetails, rhs: TypeDetails) -> Bool {
         lhs.intervalType == rhs.intervalType && lhs.elementModifiers == rhs.elementModifiers && lhs.domain == rhs.domain
             && lhs.userType == rhs.userType && lhs.elementUserType == rhs.elementUserType
+            && lhs.arrayElementType == rhs.arrayElementType && lhs.comment == rhs.comment
     }
 
     func hash(into hasher: inout Hasher) {
@@ -103,38 +123,42 @@ final class TypeDetails: Sendable, Hashable {
         hasher.combine(domain)
         hasher.combine(userType)
         hasher.combine(elementUserType)
+        hasher.combine(arrayElementType)
+        hasher.combine(comment)
     }
 }
 
 /// One column as the catalog has it, in `information_schema.columns` vocabulary plus extras.
+///
+/// A snapshot holds every column of the catalog (631,500 of them at 50,000 tables), so the
+/// layout is compact: the numbers in 32 bits with a sentinel for "none", the flags in a byte,
+/// and what few columns have (array elements, interval fields, domains, user types, comments)
+/// behind one shared reference. 96 bytes a column instead of 208.
 public struct CatalogColumn: Sendable, Hashable {
-    public var name: String
-    /// `pg_attribute.attnum` (1-based, gaps where columns were dropped).
-    public var position: Int
+    public let name: String
     /// `information_schema` spelling: `integer`, `character varying`, `ARRAY`, `USER-DEFINED`…
-    public var dataType: String
+    public let dataType: String
     /// `format_type(atttypid, atttypmod)`: `character varying(255)`, `numeric(12,2)`, `text[]`.
-    public var formattedType: String
-    public var characterMaximumLength: Int?
-    public var numericPrecision: Int?
-    /// The real scale, negative too (`numeric(5,-2)`, PostgreSQL 15+), where information_schema
-    /// shows the raw 11-bit field (2046).
-    public var numericScale: Int?
-    public var datetimePrecision: Int?
-    /// What few columns have (interval fields, element modifiers, domains and user types),
-    /// behind one reference: a snapshot holds every column of the catalog, and inline these
-    /// facts would double a column's size.
-    private var details: TypeDetails?
-    public var isNullable: Bool
-    public var isUpdatable: Bool
-    /// For `ARRAY` columns: the element's `data_type` (`text`, `integer`, `USER-DEFINED`…).
-    public var arrayElementType: String?
-    /// 1-based position in the primary key, nil when not part of it.
-    public var primaryKeyPosition: Int?
+    public let formattedType: String
     public var defaultExpression: String?
-    public var comment: String?
-    /// A unique index (or primary key) on this column alone, without a predicate.
-    public var isUnique: Bool
+    private var details: TypeDetails?
+    private let numbers: Numbers
+
+    /// The numeric facts; `none` stands for nil.
+    private struct Numbers: Sendable, Hashable {
+        static let none = Int32.min
+        var position: Int32
+        var characterMaximumLength: Int32
+        var numericPrecision: Int32
+        var numericScale: Int32
+        var primaryKeyPosition: Int32
+        var datetimePrecision: Int16
+        /// 1: nullable, 2: updatable, 4: unique.
+        var flags: UInt8
+
+        static func pack(_ value: Int?) -> Int32 { value.map { Int32(clamping: $0) } ?? none }
+        static func unpack(_ value: Int32) -> Int? { value == none ? nil : Int(value) }
+    }
 
     public init(
         name: String, position: Int, dataType: String, formattedType: String,
@@ -144,30 +168,46 @@ public struct CatalogColumn: Sendable, Hashable {
         domain: QualifiedName? = nil, userType: QualifiedName? = nil, elementUserType: QualifiedName? = nil,
         primaryKeyPosition: Int? = nil, defaultExpression: String? = nil, comment: String? = nil, isUnique: Bool = false
     ) {
-        // Most columns have none of these: no allocation for them.
-        let none =
-            intervalType == nil && elementModifiers == nil && domain == nil && userType == nil && elementUserType == nil
-        details =
-            none
-            ? nil
-            : TypeDetails(
-                intervalType: intervalType, elementModifiers: elementModifiers, domain: domain,
-                userType: userType, elementUserType: elementUserType)
-        self.isUnique = isUnique
+        details = TypeDetails.make(
+            intervalType: intervalType, elementModifiers: elementModifiers, domain: domain, userType: userType,
+            elementUserType: elementUserType, arrayElementType: arrayElementType, comment: comment)
         self.name = name
-        self.position = position
         self.dataType = dataType
         self.formattedType = formattedType
-        self.characterMaximumLength = characterMaximumLength
-        self.numericPrecision = numericPrecision
-        self.numericScale = numericScale
-        self.datetimePrecision = datetimePrecision
-        self.isNullable = isNullable
-        self.isUpdatable = isUpdatable
-        self.arrayElementType = arrayElementType
-        self.primaryKeyPosition = primaryKeyPosition
         self.defaultExpression = defaultExpression
-        self.comment = comment
+        numbers = Numbers(
+            position: Int32(clamping: position), characterMaximumLength: Numbers.pack(characterMaximumLength),
+            numericPrecision: Numbers.pack(numericPrecision), numericScale: Numbers.pack(numericScale),
+            primaryKeyPosition: Numbers.pack(primaryKeyPosition),
+            datetimePrecision: datetimePrecision.map { Int16(clamping: $0) } ?? Int16.min,
+            flags: (isNullable ? 1 : 0) | (isUpdatable ? 2 : 0) | (isUnique ? 4 : 0))
+    }
+
+    /// `pg_attribute.attnum` (1-based, gaps where columns were dropped).
+    public var position: Int { Int(numbers.position) }
+    public var characterMaximumLength: Int? { Numbers.unpack(numbers.characterMaximumLength) }
+    public var numericPrecision: Int? { Numbers.unpack(numbers.numericPrecision) }
+    /// The real scale, negative too (`numeric(5,-2)`, PostgreSQL 15+), where information_schema
+    /// shows the raw 11-bit field (2046).
+    public var numericScale: Int? { Numbers.unpack(numbers.numericScale) }
+    public var datetimePrecision: Int? { numbers.datetimePrecision == Int16.min ? nil : Int(numbers.datetimePrecision) }
+    public var isNullable: Bool { numbers.flags & 1 != 0 }
+    public var isUpdatable: Bool { numbers.flags & 2 != 0 }
+    /// A unique index (or primary key) on this column alone, without a predicate.
+    public var isUnique: Bool { numbers.flags & 4 != 0 }
+    /// 1-based position in the primary key, nil when not part of it.
+    public var primaryKeyPosition: Int? { Numbers.unpack(numbers.primaryKeyPosition) }
+    /// For `ARRAY` columns: the element's `data_type` (`text`, `integer`, `USER-DEFINED`…).
+    public var arrayElementType: String? { details?.arrayElementType }
+    public var comment: String? {
+        get { details?.comment }
+        set {
+            let current = details
+            details = TypeDetails.make(
+                intervalType: current?.intervalType, elementModifiers: current?.elementModifiers,
+                domain: current?.domain, userType: current?.userType, elementUserType: current?.elementUserType,
+                arrayElementType: current?.arrayElementType, comment: newValue)
+        }
     }
 
     public var isPrimaryKey: Bool { primaryKeyPosition != nil }
@@ -180,7 +220,8 @@ public struct CatalogColumn: Sendable, Hashable {
     }
 
     public mutating func shareDetails(_ pool: inout DetailsPool) {
-        guard let details else { return }
+        // A comment is the column's own: nothing to share.
+        guard let details, details.comment == nil else { return }
         if let existing = pool.members.firstIndex(of: details) {
             self.details = pool.members[existing]
         } else {
