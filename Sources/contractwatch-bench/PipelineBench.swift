@@ -155,9 +155,10 @@ enum PipelineBench {
                 .map { String($0.dropFirst("contractwatch timings: ".count)) }
         }
         let checkRSS = breakdown.flatMap(peakRSS(in:))
-        let dashboardRSS =
+        let dashboard =
             haveBinary
-            ? dashboardPeakRSS(binary: binary, dsn: dsn, contractsFolder: contractsFolder) : nil
+            ? dashboardIdle(binary: binary, dsn: dsn, contractsFolder: contractsFolder) : nil
+        let dashboardRSS = dashboard?.peakMegabytes
         let select1 = measure(51) { _ = try? connection.query("SELECT 1") }
         let snapshotRaw = measure(5) { _ = try? connection.query(CatalogReader.snapshotQuery) }
         let snapshotDecoded = measure(5) { _ = try? CatalogReader.snapshot(connection) }
@@ -259,6 +260,15 @@ enum PipelineBench {
         print(
             "peak RSS: check \(megabytes(checkRSS)); dashboard \(megabytes(dashboardRSS))"
                 + " (tmux, after start, the Tables screen and a poll now); this bench process \(megabytes(rss))")
+        if let dashboard {
+            print(
+                String(
+                    format:
+                        "dashboard idle for a minute: %.2f %% of a core, RSS %@ → %@; connected %.2f s after "
+                        + "start, whole catalog on the Tables screen after %.2f s",
+                    dashboard.idleCPUPercent, megabytes(dashboard.rssBeforeIdle), megabytes(dashboard.rssAfterIdle),
+                    dashboard.connectedSeconds, dashboard.catalogSeconds))
+        }
         let checkRatio = checkSeconds.map { informationSchema / $0 } ?? .nan
         return Report(
             summary: String(
@@ -433,9 +443,19 @@ enum PipelineBench {
         return Double(timings[range.upperBound...].prefix { $0.isNumber || $0 == "." })
     }
 
-    /// The dashboard's peak RSS: the real binary in a private tmux server, after it connected,
-    /// showed the Tables screen (the whole catalog) and polled on request. nil without tmux.
-    static func dashboardPeakRSS(binary: String, dsn: String, contractsFolder: String) -> Double? {
+    struct DashboardIdle {
+        var peakMegabytes: Double?
+        var rssBeforeIdle: Double?
+        var rssAfterIdle: Double?
+        var idleCPUPercent: Double
+        var connectedSeconds: Double
+        var catalogSeconds: Double
+    }
+
+    /// The real binary in a private tmux server: how soon it is connected and shows the whole
+    /// catalog, its peak RSS after the Tables screen and a poll on request, then a minute left
+    /// alone (CPU from /proc/PID/stat, RSS before and after). nil without tmux.
+    static func dashboardIdle(binary: String, dsn: String, contractsFolder: String) -> DashboardIdle? {
         guard
             let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first(where: {
                 FileManager.default.isExecutableFile(atPath: $0)
@@ -468,18 +488,55 @@ enum PipelineBench {
         let command =
             "exec env XDG_STATE_HOME=\(shellQuote(state)) TERM=xterm-256color \(shellQuote(binary)) watch --dsn "
             + "\(shellQuote(dsn)) --contracts \(shellQuote(contractsFolder))"
+        let started = Date()
         guard run(["new-session", "-d", "-s", "cw", "-x", "160", "-y", "50", command]),
-            waitFor("● connected", seconds: 30),
-            run(["list-panes", "-t", "cw", "-F", "#{pane_pid}"]),
+            waitFor("● connected", seconds: 30)
+        else {
+            return nil
+        }
+        let connected = Date().timeIntervalSince(started)
+        guard run(["list-panes", "-t", "cw", "-F", "#{pane_pid}"]),
             let pid = Int(shown().trimmingCharacters(in: .whitespacesAndNewlines))
         else {
             return nil
         }
         _ = run(["send-keys", "-t", "cw", "2"])
         _ = waitFor("Tables", seconds: 5)
+        // The whole catalog is there once the reading note is gone.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if run(["capture-pane", "-p", "-t", "cw"]), !shown().contains("reading the whole catalog") { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let catalog = Date().timeIntervalSince(started)
         _ = run(["send-keys", "-t", "cw", "R"])
         Thread.sleep(forTimeInterval: 3)
-        return ChildProcess.peakResidentMegabytes(pid: String(pid))
+        let peak = ChildProcess.peakResidentMegabytes(pid: String(pid))
+        func cpuTicks() -> Double? {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let end = stat.lastIndex(of: ")")
+            else { return nil }
+            let fields = stat[stat.index(after: end)...].split(separator: " ")
+            // After the command name: state is field 3, utime 14 and stime 15 (1-based, of the line).
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+            return user + system
+        }
+        func rss() -> Double? {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+            else { return nil }
+            return Double(line.split(separator: " ")[1]).map { $0 / 1024 }
+        }
+        let before = rss()
+        let ticksBefore = cpuTicks() ?? 0
+        let idleStarted = Date()
+        Thread.sleep(forTimeInterval: 60)
+        let ticks = (cpuTicks() ?? 0) - ticksBefore
+        let hertz = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return DashboardIdle(
+            peakMegabytes: peak, rssBeforeIdle: before, rssAfterIdle: rss(),
+            idleCPUPercent: ticks / hertz / Date().timeIntervalSince(idleStarted) * 100,
+            connectedSeconds: connected, catalogSeconds: catalog)
     }
 
     static func shellQuote(_ text: String) -> String {
