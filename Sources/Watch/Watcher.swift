@@ -308,6 +308,12 @@ public final class Watcher: CheckerControl {
                     contracts: contracts, snapshot: snapshot, result: Checker.check(contracts, against: snapshot),
                     kind: kind, scope: reread, server: connection.info, problem: problem, startedAt: started,
                     finishedAt: Date()), started: started)
+            if kind == .full {
+                // The previous catalog and the query's batches are freed once the screen has taken
+                // the new one; give that memory back to the system instead of keeping it as the
+                // process's (at 50,000 tables a re-read otherwise leaves the RSS ~130 MB higher).
+                queue.asyncAfter(deadline: .now() + 2) { Self.returnFreedMemory() }
+            }
             return .succeeded
         } catch {
             // Waited out lock_timeout behind another session: say whose lock, keep the
@@ -395,6 +401,15 @@ public final class Watcher: CheckerControl {
         }
         publish { $0.recordUnchanged(startedAt: started, finishedAt: Date(), problem: problem) }
         return .succeeded
+    }
+
+    /// glibc keeps freed memory in its arenas; `malloc_trim` returns what it can to the system.
+    /// Looked up at run time: Swift's Glibc module does not export malloc.h, and another C
+    /// library (musl) has no such call, which then costs nothing.
+    static func returnFreedMemory() {
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
     }
 
     static func describe(_ settings: ConnectionSettings) -> String {

@@ -511,7 +511,6 @@ enum PipelineBench {
         let catalog = Date().timeIntervalSince(started)
         _ = run(["send-keys", "-t", "cw", "R"])
         Thread.sleep(forTimeInterval: 3)
-        let peak = ChildProcess.peakResidentMegabytes(pid: String(pid))
         func cpuTicks() -> Double? {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                 let end = stat.lastIndex(of: ")")
@@ -527,6 +526,17 @@ enum PipelineBench {
             else { return nil }
             return Double(line.split(separator: " ")[1]).map { $0 / 1024 }
         }
+        // The full read R asked for takes seconds on a large catalog: wait until the process has
+        // been quiet for two seconds (at most a minute), so the idle minute is idle.
+        var quiet = 0
+        var last = cpuTicks() ?? 0
+        for _ in 0..<120 where quiet < 4 {
+            Thread.sleep(forTimeInterval: 0.5)
+            let now = cpuTicks() ?? 0
+            quiet = now - last <= 1 ? quiet + 1 : 0
+            last = now
+        }
+        let peak = ChildProcess.peakResidentMegabytes(pid: String(pid))
         let before = rss()
         let ticksBefore = cpuTicks() ?? 0
         let idleStarted = Date()
