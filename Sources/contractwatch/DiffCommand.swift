@@ -19,7 +19,9 @@ struct DiffCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The old version's folder (not with --base).", valueName: "OLD"))
+    @Argument(
+        help: ArgumentHelp(
+            "The old version's folder; with --base, the folder to compare (default: --contracts).", valueName: "OLD"))
     var old: String?
 
     @Argument(help: ArgumentHelp("The new version's folder (default: --contracts).", valueName: "NEW"))

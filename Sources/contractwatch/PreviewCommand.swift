@@ -38,8 +38,9 @@ struct PreviewCommand: ParsableCommand {
             development databases, and a server that is not local needs --yes. Reports the \
             violations the migration would introduce and fix, and its hazards (locks, rewrites, \
             scans), in the formats and with the exit codes of `check`. Scripts with transaction \
-            control (BEGIN, COMMIT…) or commands that cannot run in a transaction (CREATE INDEX \
-            CONCURRENTLY, VACUUM…) are refused before anything runs. In place, sequences moved by \
+            control (BEGIN, COMMIT…) or commands that cannot run in a transaction (VACUUM, CREATE \
+            DATABASE…) are refused before anything runs; on the schema copy CREATE/DROP INDEX \
+            CONCURRENTLY run without the word and are judged as written. In place, sequences moved by \
             the script stay advanced (PostgreSQL never rolls them back).
             """
     )
