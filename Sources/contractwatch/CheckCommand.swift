@@ -9,7 +9,14 @@ import Postgres
 import Reports
 import Synchronization
 
-extension CheckReport.Format: ExpressibleByArgument {}
+extension CheckReport.Format: ExpressibleByArgument {
+    /// The `--format` help of every command that reports findings.
+    static let help = ArgumentHelp(
+        "Output format: text, json, junit, markdown, github, sarif or gitlab.",
+        discussion:
+            "github: workflow commands that annotate the pull request, and the Markdown report in the step "
+            + "summary when GITHUB_STEP_SUMMARY is set; sarif: SARIF 2.1.0 (code scanning); gitlab: Code Quality.")
+}
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,15 +30,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var contractOptions: ContractOptions
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Output format: text, json, junit, markdown, github, sarif or gitlab.",
-            discussion:
-                "github: workflow commands that annotate the pull request, and the Markdown report in the step "
-                + "summary when GITHUB_STEP_SUMMARY is set; sarif: SARIF 2.1.0 (code scanning); gitlab: Code Quality."
-        )
-    )
+    @Option(name: .long, help: CheckReport.Format.help)
     var format: CheckReport.Format = .text
 
     @Option(

@@ -35,7 +35,7 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The contracts folder (NEW when not given).", valueName: "DIR"))
     var contracts: String = "./contracts"
 
-    @Option(name: .long, help: "Output format: text, json, junit, markdown, github, sarif or gitlab.")
+    @Option(name: .long, help: CheckReport.Format.help)
     var format: CheckReport.Format = .text
 
     func run() throws {

@@ -64,15 +64,7 @@ struct PreviewCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var contractOptions: ContractOptions
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Output format: text, json, junit, markdown, github, sarif or gitlab.",
-            discussion:
-                "github: workflow commands that annotate the pull request, and the Markdown report in the step "
-                + "summary when GITHUB_STEP_SUMMARY is set; sarif: SARIF 2.1.0 (code scanning); gitlab: Code Quality."
-        )
-    )
+    @Option(name: .long, help: CheckReport.Format.help)
     var format: CheckReport.Format = .text
 
     @Option(
