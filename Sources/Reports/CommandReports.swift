@@ -385,7 +385,7 @@ public struct PreviewReport: Sendable {
                 var failed = testCase
                 failed.failure = JUnitCase.Failure(
                     type: check.kind.rawValue, message: "[\(check.severity.rawValue)] \(check.summary)",
-                    body: check.sql)
+                    body: check.sql + "\n" + ReviewRule.docs(check.kind.rawValue))
                 return failed
             case .unanswered(let reason):
                 var skipped = testCase

@@ -166,8 +166,11 @@ public struct DiffReport: Sendable {
                 ">\n      <failure type=\"breaking_change\" message=\"\(breaking.count) breaking change"
                 + "\(plural(breaking.count))\">"
                 + CheckReport.escape(
-                    ([file] + breaking.map { "\($0.kind.rawValue) \($0.location): \($0.message)" }).joined(
-                        separator: "\n"))
+                    ([file]
+                        + breaking.map {
+                            "\($0.kind.rawValue) \($0.location): \($0.message) (\(ReviewRule.docs($0.kind.rawValue)))"
+                        }).joined(
+                            separator: "\n"))
                 + "</failure>\n    </testcase>\n"
         }
         for error in contractErrors {

@@ -73,7 +73,8 @@ extension CheckReport {
                 // and the test-report actions read) has no file attribute on a test case.
                 let lines = found.map {
                     "[\($0.critical ? "critical" : $0.severity.rawValue)] \($0.kind.rawValue) \($0.location): "
-                        + "expected \($0.expected), actual \($0.actual). \($0.message)"
+                        + "expected \($0.expected), actual \($0.actual). \($0.message) "
+                        + "(\(ReviewRule.docs($0.kind.rawValue)))"
                 }
                 xml += Self.escape(([outcome.file] + lines).joined(separator: "\n"))
                 xml += "</failure>\n    </testcase>\n"
