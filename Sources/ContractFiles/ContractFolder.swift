@@ -62,10 +62,14 @@ public enum ContractFolder {
         } catch {
             throw NotAFolder(path: path, reason: "cannot be read (\(error.localizedDescription))")
         }
-        // Paths are shown to people: `contracts/x.json`, not `./contracts/x.json`.
-        var folder = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return names.sorted().filter(ContractLoader.isContractFile).map { shownPath(path, $0) }
+    }
+
+    /// A file of `folder` as people are shown it: `contracts/x.json`, not `./contracts/x.json`.
+    public static func shownPath(_ folder: String, _ name: String) -> String {
+        var folder = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
         if folder.hasPrefix("./") { folder = String(folder.dropFirst(2)) }
-        return names.sorted().filter(ContractLoader.isContractFile).map { folder == "." ? $0 : folder + "/" + $0 }
+        return folder == "." ? name : folder + "/" + name
     }
 
     /// Contract files larger than this are reported, not parsed (a 62 MB file took a minute and

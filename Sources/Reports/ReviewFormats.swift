@@ -315,11 +315,11 @@ public enum ReviewFormats {
     static func uri(_ path: String) -> String {
         var out = ""
         for byte in path.utf8 {
-            let scalar = Unicode.Scalar(byte)
-            if (byte < 0x80 && (scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar))))
+            let unreserved =
+                (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
                 || "/-._~".utf8.contains(byte)
-            {
-                out.unicodeScalars.append(scalar)
+            if unreserved {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
             }

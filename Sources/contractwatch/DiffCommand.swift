@@ -75,13 +75,13 @@ struct DiffCommand: ParsableCommand {
 /// A contracts folder as git has it at a revision: `git ls-tree` and `git show REF:path`, run
 /// in the folder's repository; nothing is checked out and the work tree is not touched.
 enum GitContracts {
-    struct Output {
+    struct GitRun {
         var status: Int32
         var stdout: [UInt8]
         var stderr: String
     }
 
-    static func git(_ arguments: [String], in folder: String) throws -> Output {
+    static func git(_ arguments: [String], in folder: String) throws -> GitRun {
         let base = NSTemporaryDirectory() + "contractwatch-git-" + UUID().uuidString
         defer {
             try? FileManager.default.removeItem(atPath: base + ".out")
@@ -100,7 +100,7 @@ enum GitContracts {
         }
         let stdout = (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: base + ".out")))) ?? []
         let stderr = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
-        return Output(status: status, stdout: stdout, stderr: stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        return GitRun(status: status, stdout: stdout, stderr: stderr.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// The folder's path inside its repository (`contracts/`), or a usage error outside one.
@@ -123,14 +123,12 @@ enum GitContracts {
         }
         let names = listed.stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
             .filter(ContractLoader.isContractFile)
-        var shown = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        if shown.hasPrefix("./") { shown = String(shown.dropFirst(2)) }
         var files: [(path: String, bytes: [UInt8])] = []
         for name in names {
             let blob = try git(["show", "\(ref):\(prefix)\(name)"], in: folder)
             guard blob.status == 0 else { continue }
             guard blob.stdout.count <= ContractFolder.maximumFileSize else { continue }
-            files.append((shown == "." ? name : shown + "/" + name, blob.stdout))
+            files.append((ContractFolder.shownPath(folder, name), blob.stdout))
         }
         return ContractLoader.load(files)
     }
@@ -143,11 +141,9 @@ enum GitContracts {
         let diff = try git(["diff", "--name-only", "-z", "--relative", ref, "--", "."], in: folder)
         guard diff.status == 0 else { throw CommandFailure.usage("--changed-since \(ref): \(diff.stderr)") }
         let untracked = try git(["ls-files", "-z", "--others", "--exclude-standard", "--", "."], in: folder)
-        var shown = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        if shown.hasPrefix("./") { shown = String(shown.dropFirst(2)) }
         let names = (diff.stdout + [0] + untracked.stdout).split(separator: 0).map {
             String(decoding: $0, as: UTF8.self)
         }.filter { !$0.contains("/") }
-        return Set(names.map { shown == "." ? $0 : shown + "/" + $0 })
+        return Set(names.map { ContractFolder.shownPath(folder, $0) })
     }
 }
