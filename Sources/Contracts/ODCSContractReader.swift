@@ -26,6 +26,8 @@ public enum ODCSContractReader {
     /// are parsed; the parsed contracts have the last word (a name the scan missed is read
     /// later, one it got wrong costs nothing but a row not found).
     public static func tableNameHints(_ bytes: [UInt8]) -> [String] {
+        let space = UInt8(ascii: " ")
+        let tab = UInt8(ascii: "\t")
         var names: [String] = []
         var inSchema = false
         var itemIndent = -1
@@ -34,48 +36,70 @@ public enum ODCSContractReader {
             if let name = current.physical ?? current.name { names.append(name) }
             current = (nil, nil)
         }
-        /// A plain or simply quoted scalar, without a trailing comment.
-        func scalar(_ raw: Substring) -> String? {
-            var value = raw.trimmingCharacters(in: .whitespaces)
-            if let quote = value.first, quote == "\"" || quote == "'" {
-                guard value.count >= 2, value.last == quote else { return nil }
-                value = String(value.dropFirst().dropLast())
-                return value.contains("\\") || value.isEmpty ? nil : value
+        func starts(_ prefix: StaticString, at index: Int, before end: Int) -> Bool {
+            let count = prefix.utf8CodeUnitCount
+            guard end - index >= count else { return false }
+            return prefix.withUTF8Buffer { expected in
+                var offset = 0
+                while offset < count, bytes[index + offset] == expected[offset] { offset += 1 }
+                return offset == count
             }
-            if let comment = value.range(of: " #") { value = String(value[..<comment.lowerBound]) }
-            value = value.trimmingCharacters(in: .whitespaces)
-            guard !value.isEmpty, !"&*!|>{[".contains(value.first!) else { return nil }
-            return value
         }
-        for rawLine in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            let line = Substring(String(decoding: rawLine, as: UTF8.self)).trimmingCharacters(in: ["\r"])[...]
-            let indent = line.prefix(while: { $0 == " " }).count
-            let body = line.dropFirst(indent)
-            if body.isEmpty || body.hasPrefix("#") { continue }
+        /// A plain or simply quoted scalar in `bytes[start..<end]`, without a trailing comment.
+        func scalar(_ start: Int, _ end: Int) -> String? {
+            var start = start
+            var end = end
+            while start < end, bytes[start] == space || bytes[start] == tab { start += 1 }
+            while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+            guard start < end else { return nil }
+            let quote = bytes[start]
+            if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+                guard end - start >= 3, bytes[end - 1] == quote,
+                    !bytes[(start + 1)..<(end - 1)].contains(UInt8(ascii: "\\"))
+                else { return nil }
+                return String(decoding: bytes[(start + 1)..<(end - 1)], as: UTF8.self)
+            }
+            var index = start
+            while index + 1 < end, !(bytes[index] == space && bytes[index + 1] == UInt8(ascii: "#")) { index += 1 }
+            if index + 1 < end { end = index }
+            while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+            guard start < end, !"&*!|>{[".utf8.contains(bytes[start]) else { return nil }
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var end = lineStart
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            defer { lineStart = end + 1 }
+            var lineEnd = end
+            while lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+            var body = lineStart
+            while body < lineEnd, bytes[body] == space { body += 1 }
+            let indent = body - lineStart
+            if body == lineEnd || bytes[body] == UInt8(ascii: "#") { continue }
+            let isItem = starts("- ", at: body, before: lineEnd)
             // (A list may sit at the key's own indentation: `schema:` then `- name: t`.)
-            if indent == 0 && !(inSchema && body.hasPrefix("- ")) {
+            if indent == 0 && !(inSchema && isItem) {
                 if inSchema { flush() }
-                inSchema = body.hasPrefix("schema:")
+                inSchema = starts("schema:", at: body, before: lineEnd)
                 itemIndent = -1
                 continue
             }
             guard inSchema else { continue }
-            var keyPart = body
-            if body.hasPrefix("- ") {
+            var key = body
+            if isItem {
                 if itemIndent < 0 { itemIndent = indent }
-                if indent == itemIndent {
-                    flush()
-                    keyPart = body.dropFirst(2).drop(while: { $0 == " " })
-                } else {
-                    continue // a list deeper down (properties)
-                }
+                guard indent == itemIndent else { continue } // a list deeper down (properties)
+                flush()
+                key += 2
+                while key < lineEnd, bytes[key] == space { key += 1 }
             } else if indent != itemIndent + 2 {
                 continue // a key of something nested in the item
             }
-            if keyPart.hasPrefix("name:") {
-                current.name = scalar(keyPart.dropFirst(5))
-            } else if keyPart.hasPrefix("physicalName:") {
-                current.physical = scalar(keyPart.dropFirst(13))
+            if starts("name:", at: key, before: lineEnd) {
+                current.name = scalar(key + 5, lineEnd)
+            } else if starts("physicalName:", at: key, before: lineEnd) {
+                current.physical = scalar(key + 13, lineEnd)
             }
         }
         if inSchema { flush() }

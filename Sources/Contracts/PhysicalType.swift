@@ -58,6 +58,11 @@ public enum PhysicalType {
     }
 
     static func tokenize(_ text: String, into tokens: inout [Token], problems: inout [String]) {
+        if !tokenizeASCII(text, into: &tokens) { tokenizeCharacters(text, into: &tokens, problems: &problems) }
+    }
+
+    /// Any text, by Characters (letters and digits of every script, quoted names).
+    static func tokenizeCharacters(_ text: String, into tokens: inout [Token], problems: inout [String]) {
         var characters = Array(text)[...]
         while let character = characters.first {
             if character.isWhitespace {
@@ -103,6 +108,50 @@ public enum PhysicalType {
                 tokens.append(.symbol(characters.removeFirst()))
             }
         }
+    }
+
+    /// The same tokens as `tokenize` for the text nearly every type is written in (ASCII, no
+    /// quoted names), read by bytes: Character properties cost more than the rest of reading a
+    /// contract. False, with `tokens` untouched, for anything else.
+    static func tokenizeASCII(_ text: String, into tokens: inout [Token]) -> Bool {
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\"") }) else { return false }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        func isLetter(_ byte: UInt8) -> Bool {
+            (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+        }
+        func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        var index = bytes.startIndex
+        func run(while belongs: (UInt8) -> Bool) -> String {
+            let start = index
+            while index < bytes.endIndex, belongs(bytes[index]) { index = bytes.index(after: index) }
+            return String(text[start..<index])
+        }
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            let next = bytes.index(after: index)
+            if isWhitespace(byte) {
+                index = next
+            } else if isDigit(byte)
+                || ((byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")) && next < bytes.endIndex
+                    && isDigit(bytes[next]))
+            {
+                index = next
+                let rest = run { isDigit($0) || $0 == UInt8(ascii: ".") }
+                tokens.append(.number(String(UnicodeScalar(byte)) + rest))
+            } else if isLetter(byte) || byte == UInt8(ascii: "_") {
+                tokens.append(
+                    .word(
+                        run {
+                            isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "$")
+                                || $0 == UInt8(ascii: "-")
+                        }))
+            } else {
+                tokens.append(.symbol(Character(UnicodeScalar(byte))))
+                index = next
+            }
+        }
+        return true
     }
 
     // MARK: - Grammar

@@ -1,7 +1,32 @@
-import Contracts
 import Testing
 
+@testable import Contracts
+
 struct PhysicalTypeTests {
+    /// The byte-level tokenizer gives the Character tokenizer's tokens for every ASCII text it
+    /// takes, and steps aside for the rest.
+    @Test func asciiTokensAreTheCharacterTokens() {
+        let texts = [
+            "numeric(10, -2)", "timestamp(6) with time zone", "character varying(255)[]", "interval day to second(3)",
+            "array<int>", "bit varying(5)", "double precision", "+1", "x$y", "a-b", "int4 [ 3 ]", "decimal(+5,-3)",
+            "TIME(3)WITHOUT TIME ZONE", "my_schema.my_type[][]", "\tvarchar\r\n(1)", "1.5.6", "-", "(", "", "  ",
+            "a--b", "_x9$", "%", "int4[3 ]", "Map<string,int>",
+        ]
+        for text in texts {
+            var ascii: [PhysicalType.Token] = []
+            var characters: [PhysicalType.Token] = []
+            var problems: [String] = []
+            #expect(PhysicalType.tokenizeASCII(text, into: &ascii), "\(text)")
+            PhysicalType.tokenizeCharacters(text, into: &characters, problems: &problems)
+            #expect(ascii == characters, "\(text)")
+        }
+        var untouched: [PhysicalType.Token] = []
+        for text in ["\"Quoted\"", "numéric", "int٣", "int\u{85}"] {
+            #expect(!PhysicalType.tokenizeASCII(text, into: &untouched), "\(text)")
+        }
+        #expect(untouched.isEmpty)
+    }
+
     /// `type len=… prec=… scale=… dt=… fields=… [element …] name=…` with `∞` for unlimited.
     static func describe(_ parsed: PhysicalType.Parsed) -> String {
         func modifiers(_ m: ModifierExpectation) -> String {

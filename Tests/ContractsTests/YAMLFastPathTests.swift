@@ -85,3 +85,66 @@ struct YAMLFastPathTests {
         #expect(throws: JSONSyntaxError.self) { try PositionedJSON.parseYAML("a: 1\na: 2\n") }
     }
 }
+
+/// Differential test: small edits of real files (a character that means something to YAML, a
+/// multi-byte character, a tab, a comment, a quote, a deeper or shallower indent) at random
+/// places. Whenever the fast path reads an edited file it must read it as libyaml does, and
+/// whenever libyaml refuses one the fast path must step aside.
+struct YAMLFastPathEditTests {
+    /// A small deterministic generator (SplitMix64), so a failure names a reproducible seed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let insertions = [
+        ":", ": ", " #", "#", "-", "- ", "'", "\"", "''", "[", "]", "{", "}", ",", "&a", "*a", "!", "|", ">", "?", "%",
+        "\t", " ", "  ", "é", "表", "✓", "😀", "\r", "\\", "1", "0x1F", "~", "yes", "null", ".", "...", "---", "<<: ",
+        "\u{85}", "\u{2028}", "\u{FEFF}", "\u{7}", "\u{7F}", "\u{9B}", "\u{A0}", "\u{FFFE}", ":x", "[a:]",
+    ]
+
+    @Test func editedRealFilesReadTheSameOrFallBack() {
+        let files = YAMLFastPathTests.realFiles.filter { YAMLFastPath.parse($0.1) != nil }
+        #expect(files.count >= 6)
+        var generator = SplitMix(state: 20_261_203)
+        var tookFastPath = 0
+        var compared = 0
+        for round in 0..<1_500 {
+            let (name, text) = files[round % files.count]
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var editedLines: [Int] = []
+            for _ in 0..<Int.random(in: 1...2, using: &generator) {
+                let lineIndex = Int.random(in: 0..<lines.count, using: &generator)
+                var scalars = Array(lines[lineIndex].unicodeScalars)
+                let position = Int.random(in: 0...scalars.count, using: &generator)
+                let insertion = Self.insertions.randomElement(using: &generator)!
+                if insertion == " " && Bool.random(using: &generator) && !scalars.isEmpty {
+                    scalars.remove(at: min(position, scalars.count - 1)) // sometimes take away
+                } else {
+                    scalars.insert(contentsOf: insertion.unicodeScalars, at: position)
+                }
+                lines[lineIndex] = String(String.UnicodeScalarView(scalars))
+                editedLines.append(lineIndex)
+            }
+            let edited = lines.joined(separator: "\n")
+            let slow = try? PositionedJSON.parseYAML(edited, fastPath: false)
+            compared += 1
+            guard let fast = YAMLFastPath.parse(edited) else { continue }
+            tookFastPath += 1
+            if fast != slow {
+                let shown = editedLines.map { "\($0 + 1): \(lines[$0].debugDescription)" }.joined(separator: ", ")
+                let libyaml = slow == nil ? "libyaml refuses the file" : "libyaml reads it differently"
+                Issue.record("round \(round), \(name), edited line \(shown): \(libyaml)")
+            }
+        }
+        // Most edits keep the file in the fast path's reach, so the comparison is not empty.
+        #expect(compared == 1_500)
+        #expect(tookFastPath > 300, "only \(tookFastPath) edited files took the fast path")
+    }
+}

@@ -40,8 +40,7 @@ struct PasswordTests {
 
     @Test func thePasswordIsHiddenFromProcessListings() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a int);")
-        let sleep = NSTemporaryDirectory() + "cw-sleep-" + UUID().uuidString + ".sql"
-        try "SELECT pg_sleep(3);\n".write(toFile: sleep, atomically: true, encoding: .utf8)
+        let sleep = try ScriptFiles.write("SELECT pg_sleep(3);\n")
         let folder = try ContractDirectory([:])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try binaryPath())

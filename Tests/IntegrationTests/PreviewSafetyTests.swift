@@ -43,11 +43,7 @@ struct PreviewSafetyTests {
         ).string(0, 0) ?? ""
     }
 
-    func file(_ text: String) throws -> String {
-        let path = NSTemporaryDirectory() + "cw-adversarial-" + UUID().uuidString + ".sql"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func file(_ text: String) throws -> String { try ScriptFiles.write(text) }
 
     /// (name, script, the scanner lets it through so only the server can stop it). The first two
     /// slipped past the scanner before it learned them; every script also runs past the scanner.

@@ -35,11 +35,7 @@ struct PreviewCommandTests {
         return (catalog.string(0, 0) ?? "") + "/" + (data.string(0, 0) ?? "")
     }
 
-    func file(_ text: String) throws -> String {
-        let path = NSTemporaryDirectory() + "cw-migration-" + UUID().uuidString + ".sql"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func file(_ text: String) throws -> String { try ScriptFiles.write(text) }
 
     @Test func booksStepThreeMigrationWouldBreakTwoColumnsAndChangesNothing() throws {
         let dsn = try freshDatabase(DemoDatabase.schemaSQL)

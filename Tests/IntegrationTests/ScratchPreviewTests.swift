@@ -7,11 +7,7 @@ import Testing
 /// read, never written, never locked by the migration, and its effects are told with the
 /// target's own sizes.
 struct ScratchPreviewTests {
-    func file(_ text: String) throws -> String {
-        let path = NSTemporaryDirectory() + "cw-scratch-" + UUID().uuidString + ".sql"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func file(_ text: String) throws -> String { try ScriptFiles.write(text) }
 
     @Test func theTargetKeepsBeingWrittenAndIsNeverLockedOrChanged() throws {
         let role = "cw_reader_" + UUID().uuidString.prefix(8).lowercased()

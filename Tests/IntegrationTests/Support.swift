@@ -53,6 +53,23 @@ final class ContractDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
+/// SQL scripts the tests hand to `preview`: written into one folder per test process, which is
+/// removed when the process exits (a test that fails half-way leaves nothing in /tmp either).
+enum ScriptFiles {
+    static let folder: String = {
+        let path = NSTemporaryDirectory() + "cw-test-scripts-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: ScriptFiles.folder) }
+        return path
+    }()
+
+    static func write(_ text: String) throws -> String {
+        let path = folder + "/" + UUID().uuidString + ".sql"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
 enum Fixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
         "Fixtures"
