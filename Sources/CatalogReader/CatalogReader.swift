@@ -145,17 +145,19 @@ public enum CatalogReader {
     }
 
     /// The relations `init` writes contracts for: those named in `names` (any schema, with case
-    /// variants when one is missing) and every relation of `schema`; a fraction of the catalog.
-    public static func snapshot(_ connection: Connection, names: Set<String>, schema: String?) throws(PostgresError)
+    /// variants when one is missing) and every relation of the `schemas`; a fraction of the catalog.
+    public static func snapshot(_ connection: Connection, names: Set<String>, schemas: [String]) throws(PostgresError)
         -> CatalogSnapshot
     {
         let named = names.isEmpty ? nil : try snapshot(connection, names: names)
         var relations = named?.relations ?? []
-        if let schema {
+        if !schemas.isEmpty {
             let seen = Set(relations.map(\.oid))
-            let inSchema = decode(
-                try connection.query(snapshotQuery(filter: "AND n.nspname = $1", detail: .full), [schema]))
-            relations += inSchema.filter { !seen.contains($0.oid) }
+            let inSchemas = decode(
+                try connection.query(
+                    snapshotQuery(filter: "AND n.nspname = ANY($1::text[])", detail: .full),
+                    [arrayLiteral(schemas)]))
+            relations += inSchemas.filter { !seen.contains($0.oid) }
         }
         let info = connection.info
         return CatalogSnapshot(

@@ -74,9 +74,67 @@ enum PipelineBench {
                     format: "check, the same %d contracts as ODCS YAML      %10.2f ms   %6.2f× as JSON (%.2f ms)",
                     written, median(odcs), ratio, median(json)))
             report.summary += String(format: ", ODCS %.2f× JSON", ratio)
+            report.summary += initLine(binary: binary, dsn: dsn)
             report.summary += previewOnScratchCopy(binary: binary, dsn: dsn, contractsFolder: folder, tables: tables)
         }
         return report
+    }
+
+    /// `init` of every table of the synthetic catalog (a contract per table, ODCS) against
+    /// `check` of the contracts it wrote, and the floor of writing the same files (creating
+    /// thousands of files is the file system's work, and costs what it costs on the disk).
+    static func initLine(binary: String, dsn: String) -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let base = NSTemporaryDirectory() + "cw-bench-init-" + UUID().uuidString
+        let written = base + "-written"
+        defer {
+            for folder in [base, written, base + "-copy"] { try? FileManager.default.removeItem(atPath: folder) }
+        }
+        func initialize(_ folder: String) {
+            try? FileManager.default.removeItem(atPath: folder)
+            _ = try? ChildProcess.run(
+                [binary, "init", "--dsn", dsn, "--contracts", folder, "--format", "odcs", "--owner", "Bench <b@x.org>"]
+                    + SyntheticCatalog.schemas.flatMap { ["--schema", $0] },
+                environment: environment, stdoutPath: "/dev/null", stderrPath: "/dev/null")
+        }
+        initialize(written)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: written)) ?? []
+        guard !names.isEmpty else { return "" }
+        let files = names.compactMap { name in
+            (try? Data(contentsOf: URL(fileURLWithPath: written + "/" + name))).map { (name, [UInt8]($0)) }
+        }
+        let medians = measureInterleaved(
+            names.count > 2_000 ? 1 : 3,
+            [
+                ("init", { initialize(base) }),
+                (
+                    "check",
+                    {
+                        _ = try? ChildProcess.run(
+                            [binary, "check", "--dsn", dsn, "--contracts", written, "--format", "json"],
+                            environment: environment, stdoutPath: "/dev/null", stderrPath: "/dev/null")
+                    }
+                ),
+                (
+                    "writing the files",
+                    {
+                        let copy = base + "-copy"
+                        try? FileManager.default.removeItem(atPath: copy)
+                        try? FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+                        for (name, bytes) in files { try? ContractFolder.writeFile(copy + "/" + name, bytes) }
+                    }
+                ),
+            ])
+        let initMs = medians["init"] ?? .nan
+        let check = medians["check"] ?? .nan
+        let writing = medians["writing the files"] ?? .nan
+        print(
+            "init of \(names.count) tables (ODCS)".padding(toLength: 46, withPad: " ", startingAt: 0)
+                + String(
+                    format: "%10.2f ms   %6.2f× check of them (%.2f ms); %.2f× without writing the files (%.2f ms)",
+                    initMs, initMs / check, check, (initMs - writing) / check, writing))
+        return String(
+            format: ", init %.2f× check (%.2f× without the file writes)", initMs / check, (initMs - writing) / check)
     }
 
     /// A 20-statement migration (a column and an index on each of ten tables): `preview` on a
@@ -187,38 +245,36 @@ enum PipelineBench {
         }
         watcher.setInterval(1)
         Thread.sleep(forTimeInterval: 1.2)
-        var latencies: [Double] = []
-        var afterDDL: [Double] = []
         let writer = allowWrites ? try Connection(ConnectionSettings(dsn: dsn, readOnly: false)) : nil
-        let targets = allowWrites ? contracts.contracts.prefix(10) : []
         if !allowWrites { print("(DDL → finding not measured: a database given with --dsn is never written to)") }
-        for contract in targets {
-            let table =
-                "\(SyntheticCatalog.quote(contract.table.schema)).\(SyntheticCatalog.quote(contract.table.name))"
-            let start = Date()
-            try writer?.execute(script: "ALTER TABLE \(table) DROP COLUMN payload")
-            var found: WatchStatus?
-            while found == nil, Date().timeIntervalSince(start) < 10 {
-                let status = watcher.latest
-                if status.result?.violations.contains(where: {
-                    $0.table == contract.table.name && $0.column == "payload"
-                }) == true {
-                    found = status
-                } else {
-                    Thread.sleep(forTimeInterval: 0.002)
-                }
-            }
-            latencies.append(Date().timeIntervalSince(start) * 1000)
-            if let seconds = found?.lastPollSeconds { afterDDL.append(seconds * 1000) }
-            try writer?.execute(script: "ALTER TABLE \(table) ADD COLUMN payload jsonb")
-            let revert = Date()
-            while Date().timeIntervalSince(revert) < 10,
-                watcher.latest.result?.violations.contains(where: { $0.table == contract.table.name }) == true
-            {
-                Thread.sleep(forTimeInterval: 0.005)
-            }
+        let quiet = try writer.map {
+            try ddlLatencies(watcher: watcher, writer: $0, targets: contracts.contracts.prefix(10))
         }
         watcher.stop()
+        let latencies = quiet?.latencies ?? []
+        let afterDDL = quiet?.pollMilliseconds ?? []
+        // The same under a steady stream of DDL: another session alters an uncontracted table
+        // every second, and the checker runs as the dashboard runs it (default full-read cadence).
+        var underLoad: [Double] = []
+        if let writer {
+            let load = DDLLoad(dsn: dsn, tables: tableCount(contracts))
+            let loaded = Watcher(
+                Watcher.Configuration(
+                    settings: ConnectionSettings(dsn: dsn), contractsFolder: contractsFolder, interval: 1))
+            loaded.start()
+            let ready = Date()
+            // Started as the dashboard starts: the whole catalog is read first.
+            while loaded.latest.result == nil || !loaded.latest.catalogComplete, Date().timeIntervalSince(ready) < 120 {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            underLoad = try ddlLatencies(
+                watcher: loaded, writer: writer, targets: contracts.contracts.dropFirst(10).prefix(20)
+            )
+            .latencies
+            loaded.stop()
+            load.stop()
+            print("  (\(load.statements) DDL statements by the other session meanwhile)")
+        }
 
         let idleMedian = idle.isEmpty ? .nan : median(idle)
         let afterMedian = afterDDL.isEmpty ? .nan : median(afterDDL)
@@ -255,6 +311,15 @@ enum PipelineBench {
             scopedFingerprintRaw + scopedSnapshotRaw + walRaw)
         line("DDL → finding p50 at --interval 1", p50, "interval", 1000)
         line("DDL → finding p95 at --interval 1", p95, "interval", 1000)
+        let loadedSorted = underLoad.sorted()
+        let loadedP95 =
+            loadedSorted.isEmpty
+            ? .nan
+            : loadedSorted[min(loadedSorted.count - 1, Int((Double(loadedSorted.count) * 0.95).rounded(.up)) - 1)]
+        if !loadedSorted.isEmpty {
+            line("DDL → finding p50, a DDL/s elsewhere", loadedSorted[loadedSorted.count / 2], "interval", 1000)
+            line("DDL → finding p95, a DDL/s elsewhere", loadedP95, "interval", 1000)
+        }
         print(String(format: "floor: SELECT 1 round trip %.3f ms", select1))
         func megabytes(_ value: Double?) -> String { value.map { String(format: "%.0f MB", $0) } ?? "n/a" }
         print(
@@ -275,11 +340,87 @@ enum PipelineBench {
                 format:
                     "%@: check %.0f ms (%.1f× faster than information_schema, %.2f× psql sending its query, "
                     + "in-process %.2f× its raw query), idle poll %.2f ms, DDL poll %.1f ms (%.2f× raw), "
-                    + "DDL→finding p95 %.0f ms, RSS check %@ / dashboard %@",
+                    + "DDL→finding p95 %.0f ms (%.0f ms under a DDL/s), RSS check %@ / dashboard %@",
                 label, checkSeconds ?? .nan, checkRatio, (checkSeconds ?? .nan) / (processFloor ?? .nan),
                 checkInProcess / checkFloor,
                 idleMedian, afterMedian, afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), p95,
-                megabytes(checkRSS), megabytes(dashboardRSS)))
+                loadedP95, megabytes(checkRSS), megabytes(dashboardRSS)))
+    }
+
+    /// How many tables the synthetic catalog has: the contracts cover every tenth.
+    static func tableCount(_ contracts: ContractSet) -> Int { contracts.contracts.count * 10 }
+
+    /// DDL → finding for each target: drop its `payload` column, wait for the violation (its
+    /// latency, and the duration of the poll that found it), put the column back and wait for
+    /// the violation to go.
+    static func ddlLatencies(watcher: Watcher, writer: Connection, targets: some Collection<Contract>) throws
+        -> (latencies: [Double], pollMilliseconds: [Double])
+    {
+        var latencies: [Double] = []
+        var polls: [Double] = []
+        for contract in targets {
+            let table =
+                "\(SyntheticCatalog.quote(contract.table.schema)).\(SyntheticCatalog.quote(contract.table.name))"
+            let start = Date()
+            try writer.execute(script: "ALTER TABLE \(table) DROP COLUMN payload")
+            var found: WatchStatus?
+            while found == nil, Date().timeIntervalSince(start) < 10 {
+                let status = watcher.latest
+                if status.result?.violations.contains(where: {
+                    $0.table == contract.table.name && $0.column == "payload"
+                }) == true {
+                    found = status
+                } else {
+                    Thread.sleep(forTimeInterval: 0.002)
+                }
+            }
+            latencies.append(Date().timeIntervalSince(start) * 1000)
+            if let seconds = found?.lastPollSeconds { polls.append(seconds * 1000) }
+            try writer.execute(script: "ALTER TABLE \(table) ADD COLUMN payload jsonb")
+            let revert = Date()
+            while Date().timeIntervalSince(revert) < 10,
+                watcher.latest.result?.violations.contains(where: { $0.table == contract.table.name }) == true
+            {
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+        }
+        return (latencies, polls)
+    }
+
+    /// Another session altering an uncontracted table of the synthetic catalog every second
+    /// (adding a column, then dropping it), until stopped.
+    final class DDLLoad: Sendable {
+        private let stopping = Atomic<Bool>(false)
+        private let count = Atomic<Int>(0)
+        private let done = DispatchSemaphore(value: 0)
+
+        var statements: Int { count.load(ordering: .relaxed) }
+
+        init(dsn: String, tables: Int) {
+            Thread.detachNewThread { [self] in
+                defer { done.signal() }
+                guard let session = try? Connection(ConnectionSettings(dsn: dsn, readOnly: false)) else { return }
+                var step = 0
+                while !stopping.load(ordering: .relaxed) {
+                    // Indexes ending in 5 are never contracted, partitioned or partitions.
+                    let index = (step / 2 * 10 + 5) % max(10, tables)
+                    let (schema, table) = SyntheticCatalog.qualified(index)
+                    let name = "\(SyntheticCatalog.quote(schema)).\(SyntheticCatalog.quote(table))"
+                    let statement =
+                        step % 2 == 0
+                        ? "ALTER TABLE \(name) ADD COLUMN IF NOT EXISTS load_note text"
+                        : "ALTER TABLE \(name) DROP COLUMN IF EXISTS load_note"
+                    if (try? session.execute(script: statement)) != nil { count.add(1, ordering: .relaxed) }
+                    step += 1
+                    Thread.sleep(forTimeInterval: 1)
+                }
+            }
+        }
+
+        func stop() {
+            stopping.store(true, ordering: .relaxed)
+            done.wait()
+        }
     }
 
     /// The `contractwatch` binary built beside this bench.

@@ -27,8 +27,8 @@ struct InitCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A table to write a contract for (repeatable).", valueName: "SCHEMA.TABLE"))
     var table: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Every table of this schema.", valueName: "NAME"))
-    var schema: String?
+    @Option(name: .long, help: ArgumentHelp("Every table of this schema (repeatable).", valueName: "NAME"))
+    var schema: [String] = []
 
     @Option(name: .long, help: "File format: seed (the book's JSON) or odcs (ODCS v3 YAML).")
     var format: ContractTemplate.Format = .seed
@@ -42,7 +42,7 @@ struct InitCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        guard !table.isEmpty || schema != nil else {
+        guard !table.isEmpty || !schema.isEmpty else {
             throw ValidationError("name tables with --table SCHEMA.TABLE (repeatable) or --schema NAME")
         }
     }
@@ -59,7 +59,7 @@ struct InitCommand: ParsableCommand {
             let connection = try Connection(connection.settings())
             // Only the relations asked for (and their case variants): not the whole catalog.
             snapshot = try CatalogReader.snapshot(
-                connection, names: Set(table.map { Self.parseTable($0).name }), schema: schema)
+                connection, names: Set(table.map { Self.parseTable($0).name }), schemas: schema)
             let info = connection.info
             server = ContractTemplate.Server(database: info.database, host: info.host, port: Int(info.port) ?? 5432)
         } catch {
@@ -77,12 +77,13 @@ struct InitCommand: ParsableCommand {
             }
             relations.append(relation)
         }
-        if let schema {
+        var chosen = Set(relations.map(\.name))
+        for schema in schema {
             let found = snapshot.relations.filter { $0.name.schema == schema && $0.kind.isTable && !$0.isPartition }
             guard !found.isEmpty else {
                 throw CommandFailure.usage("schema \(schema) has no tables in database \(snapshot.database.name)")
             }
-            relations += found.filter { relation in !relations.contains { $0.name == relation.name } }
+            for relation in found where chosen.insert(relation.name).inserted { relations.append(relation) }
         }
 
         let present = Set((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])

@@ -17,6 +17,22 @@ struct ContractToolingTests {
         CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (10);
         """#
 
+    /// `--schema` repeats: every table of each schema once (partitions are their parent's), a
+    /// table also named with `--table` written once.
+    @Test func initTakesSeveralSchemas() throws {
+        let dsn = try freshDatabase(Self.zoo)
+        let folder = try ContractDirectory([:])
+        let written = try runBinary([
+            "init", "--dsn", dsn, "--contracts", folder.path, "--schema", "Ventes", "--schema", "public", "--table",
+            "public.plain",
+        ])
+        #expect(written.status == 0, "\(written.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files == ["Ventes.Café_表.json", "parted.json", "plain.json"], "\(files)")
+        let missing = try runBinary(["init", "--dsn", dsn, "--contracts", folder.path, "--schema", "nowhere"])
+        #expect(missing.status == 2 && missing.stderr.contains("schema nowhere has no tables"), "\(missing.stderr)")
+    }
+
     @Test(arguments: ["seed", "odcs"])
     func initThenCheckIsClean(format: String) throws {
         let dsn = try freshDatabase(Self.zoo)
