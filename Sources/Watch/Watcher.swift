@@ -314,7 +314,7 @@ public final class Watcher: CheckerControl {
                 // process's (at 50,000 tables a re-read otherwise leaves the RSS ~130 MB higher).
                 queue.asyncAfter(deadline: .now() + 2) { Self.returnFreedMemory() }
             }
-            return .succeeded
+            return .succeeded(seconds: Date().timeIntervalSince(started))
         } catch {
             // Waited out lock_timeout behind another session: say whose lock, keep the
             // connection (nothing is wrong with it) and try again soon.
@@ -400,7 +400,7 @@ public final class Watcher: CheckerControl {
             log?.write("poll unchanged in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
         }
         publish { $0.recordUnchanged(startedAt: started, finishedAt: Date(), problem: problem) }
-        return .succeeded
+        return .succeeded(seconds: Date().timeIntervalSince(started))
     }
 
     /// glibc keeps freed memory in its arenas; `malloc_trim` returns what it can to the system.

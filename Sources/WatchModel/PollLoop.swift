@@ -1,7 +1,8 @@
 /// The background checker's schedule as a small state machine: events in, actions out.
 /// No clocks, queues or I/O here, so every transition is tested directly.
 ///
-///     idle ──tick/pollNow──► polling ──succeeded──► idle (schedule next in `interval`)
+///     idle ──tick/pollNow──► polling ──succeeded──► idle (the next poll `interval` after this
+///                              │                          one started: a poll every interval)
 ///                              │
 ///                              ├──failed──► failed(attempt n) (schedule retry in backoff(n))
 ///                              │               └──tick/pollNow──► polling
@@ -23,7 +24,8 @@ public struct PollLoop: Sendable, Equatable {
         case tick
         /// The user asked for a poll now (`R`).
         case pollNow
-        case succeeded
+        /// The poll is done; it took `seconds` (the next one starts `interval` after it began).
+        case succeeded(seconds: Double)
         case failed(reason: String)
         /// The poll gave up waiting for a lock another session holds.
         case blocked(reason: String)
@@ -49,6 +51,16 @@ public struct PollLoop: Sendable, Equatable {
     public static let maximumInterval = 3600.0
     /// Retries back off 1, 2, 4, 8, 16, then 30 s (never longer than that, so recovery is noticed).
     public static let maximumBackoff = 30.0
+    /// The least time between the end of a poll and the start of the next, as a share of the
+    /// interval: a poll that took longer than the interval (a full read of a large catalog) is
+    /// followed soon, not at once, so a slow server is not polled back to back.
+    public static let minimumGapShare = 0.1
+
+    /// When the next poll starts after one that took `pollSeconds`: `interval` after it began.
+    public static func nextPoll(interval: Double, pollSeconds: Double) -> Double {
+        max(interval - max(pollSeconds, 0), interval * minimumGapShare)
+    }
+
     /// How soon a poll blocked by a lock is tried again (each try itself waits `lock_timeout`).
     public static let blockedRetry = 1.0
 
@@ -74,10 +86,10 @@ public struct PollLoop: Sendable, Equatable {
             if phase == .polling { return [] }
             phase = .polling
             return [.poll]
-        case .succeeded:
+        case .succeeded(let seconds):
             consecutiveFailures = 0
             phase = .idle
-            return paused ? [] : [.schedule(after: interval)]
+            return paused ? [] : [.schedule(after: Self.nextPoll(interval: interval, pollSeconds: seconds))]
         case .failed(let reason):
             consecutiveFailures += 1
             let attempt = consecutiveFailures

@@ -350,17 +350,21 @@ enum PipelineBench {
     /// How many tables the synthetic catalog has: the contracts cover every tenth.
     static func tableCount(_ contracts: ContractSet) -> Int { contracts.contracts.count * 10 }
 
-    /// DDL → finding for each target: drop its `payload` column, wait for the violation (its
-    /// latency, and the duration of the poll that found it), put the column back and wait for
-    /// the violation to go.
+    /// DDL → finding for each target: at a random moment, drop its `payload` column, wait for the
+    /// violation (its latency, and the duration of the poll that found it), put the column back
+    /// and wait for the violation to go.
     static func ddlLatencies(watcher: Watcher, writer: Connection, targets: some Collection<Contract>) throws
         -> (latencies: [Double], pollMilliseconds: [Double])
     {
         var latencies: [Double] = []
         var polls: [Double] = []
+        var generator = SystemRandomNumberGenerator()
         for contract in targets {
             let table =
                 "\(SyntheticCatalog.quote(contract.table.schema)).\(SyntheticCatalog.quote(contract.table.name))"
+            // At a random moment of the poll cycle (right after a poll would flatter the result:
+            // the DDL would wait exactly one interval, whatever the poll itself costs).
+            Thread.sleep(forTimeInterval: Double.random(in: 0..<watcher.latest.interval, using: &generator))
             let start = Date()
             try writer.execute(script: "ALTER TABLE \(table) DROP COLUMN payload")
             var found: WatchStatus?

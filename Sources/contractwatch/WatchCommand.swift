@@ -10,7 +10,9 @@ import Watch
 import WatchModel
 
 struct DashboardOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Seconds between polls (default 2).", valueName: "SECONDS"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Seconds from the start of one poll to the next (default 2).", valueName: "SECONDS"))
     var interval: Double?
 
     @Option(

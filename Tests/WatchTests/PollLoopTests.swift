@@ -9,8 +9,21 @@ struct PollLoopTests {
         #expect(loop.phase == .polling)
         #expect(loop.handle(.tick) == [], "no overlapping polls")
         #expect(loop.handle(.pollNow) == [], "no overlapping polls")
-        #expect(loop.handle(.succeeded) == [.schedule(after: 2)])
+        #expect(loop.handle(.succeeded(seconds: 0)) == [.schedule(after: 2)])
         #expect(loop.phase == .idle)
+    }
+
+    /// `--interval` is a cadence: the next poll starts an interval after the last one began, so a
+    /// 200 ms poll at `--interval 1` is followed 0.8 s after it ends; a poll longer than the
+    /// interval is followed after a tenth of it.
+    @Test func theIntervalCountsFromTheStartOfAPoll() {
+        var loop = PollLoop(interval: 1)
+        _ = loop.handle(.tick)
+        #expect(loop.handle(.succeeded(seconds: 0.2)) == [.schedule(after: 0.8)])
+        _ = loop.handle(.tick)
+        #expect(loop.handle(.succeeded(seconds: 3)) == [.schedule(after: 0.1)])
+        _ = loop.handle(.tick)
+        #expect(loop.handle(.succeeded(seconds: -1)) == [.schedule(after: 1)], "a clock step back is no poll time")
     }
 
     @Test func failuresBackOffAndRecover() {
@@ -26,7 +39,7 @@ struct PollLoopTests {
             #expect(loop.handle(.tick) == [.poll])
         }
         #expect(delays == [1, 2, 4, 8, 16, 30, 30])
-        #expect(loop.handle(.succeeded) == [.schedule(after: 2)])
+        #expect(loop.handle(.succeeded(seconds: 0)) == [.schedule(after: 2)])
         #expect(loop.phase == .idle)
         _ = loop.handle(.tick)
         #expect(loop.handle(.failed(reason: "x")) == [.schedule(after: 1)], "a new outage starts over at 1 s")
@@ -38,7 +51,7 @@ struct PollLoopTests {
         _ = loop.handle(.pause)
         #expect(loop.handle(.tick) == [])
         #expect(loop.handle(.pollNow) == [.poll])
-        #expect(loop.handle(.succeeded) == [], "paused: nothing scheduled")
+        #expect(loop.handle(.succeeded(seconds: 0)) == [], "paused: nothing scheduled")
         #expect(loop.handle(.pollNow) == [.poll])
         #expect(loop.handle(.failed(reason: "down")) == [.schedule(after: 1)])
         #expect(loop.handle(.resume) == [.poll], "resuming polls at once")
@@ -68,7 +81,7 @@ struct PollLoopTests {
         #expect(loop.handle(.tick) == [.poll])
         #expect(loop.handle(.blocked(reason: "still")) == [.schedule(after: PollLoop.blockedRetry)], "no backoff")
         #expect(loop.handle(.tick) == [.poll])
-        #expect(loop.handle(.succeeded) == [.schedule(after: 2)])
+        #expect(loop.handle(.succeeded(seconds: 0)) == [.schedule(after: 2)])
         #expect(loop.consecutiveFailures == 0)
     }
 }
