@@ -265,8 +265,9 @@ extension WatcherTests {
     }
 
     @Test func aLockedTableSaysWhoHoldsTheLockAndRecoversOnRelease() throws {
-        // A default makes the catalog read open the table (pg_get_expr), so it waits on its lock.
-        let dsn = try freshDatabase("CREATE TABLE t (a integer DEFAULT 1, b text);")
+        // A generated column makes the catalog read open the table (pg_get_expr with its relid),
+        // so it waits on its lock.
+        let dsn = try freshDatabase("CREATE TABLE t (a integer, b text, g integer GENERATED ALWAYS AS (a + 1) STORED);")
         let folder = try ContractDirectory([
             "t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])
         ])
@@ -279,6 +280,13 @@ extension WatcherTests {
         let migration = try Connection(ConnectionSettings(dsn: dsn, readOnly: false, applicationName: "my-migration"))
         try migration.execute(script: "BEGIN; ALTER TABLE t ADD COLUMN c int;")
         let holder = try #require(try migration.query("SELECT pg_backend_pid()").int(0, 0))
+        // The probes never open the table, so polls go on while it is locked…
+        let locked = watcher.latest.pollCount
+        let pollingOn = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= locked + 3 })
+        #expect(pollingOn.state == .connected)
+        // … a read of it does (here because the contract changed), and waits out lock_timeout.
+        try folder.write(
+            "t.json", seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}"), ("c", "{}")]))
         let blocked = try #require(
             waitFor(watcher, seconds: 15) { if case .blocked = $0.state { true } else { false } })
         guard case .blocked(let reason) = blocked.state else { return }
