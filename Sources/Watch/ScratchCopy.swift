@@ -47,8 +47,24 @@ public final class ScratchCopy: Sendable {
         let versionNumber = Int(try source.query("SHOW server_version_num").string(0, 0) ?? "") ?? 0
         let serverVersion = try source.query("SHOW server_version").string(0, 0) ?? ""
         let database = try source.query("SELECT pg_catalog.current_database()").string(0, 0) ?? "postgres"
+        let locks = try source.query(
+            """
+            SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c
+                      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE c.relkind IN ('r', 'p', 'f') AND n.nspname !~ '^pg_'
+                       AND n.nspname <> 'information_schema'),
+                   pg_catalog.current_setting('max_locks_per_transaction')::int,
+                   pg_catalog.current_setting('max_connections')::int,
+                   pg_catalog.current_setting('max_prepared_transactions')::int
+            """)
+        let capacity = LockCapacity(
+            tables: locks.int(0, 0) ?? 0, perTransaction: locks.int(0, 1) ?? 0, connections: locks.int(0, 2) ?? 0,
+            prepared: locks.int(0, 3) ?? 0)
+        if let problem = capacity.problem(failedWith: nil) {
+            throw PostgresError(kind: .localCluster, message: problem)
+        }
         let cluster = try LocalCluster.start(port: 5432, major: versionNumber / 10_000)
-        do {
+        do throws(PostgresError) {
             let environment = try clientEnvironment(target)
             let schema = cluster.directory + "/schema.sql"
             let roles = cluster.directory + "/roles.sql"
@@ -56,13 +72,19 @@ public final class ScratchCopy: Sendable {
                 cluster, "pg_dumpall",
                 ["--roles-only", "--no-role-passwords", "-l", database, "-f", roles],
                 environment: environment, what: "reading the roles")
-            try runClient(
-                cluster, "pg_dump",
-                [
-                    "--schema-only", "--no-owner", "--no-privileges", "--no-tablespaces", "--no-publications",
-                    "--no-subscriptions", "--no-security-labels", "--lock-wait-timeout=\(lockWaitMilliseconds)",
-                    "-f", schema,
-                ], environment: environment, what: "reading the schema")
+            do throws(PostgresError) {
+                try runClient(
+                    cluster, "pg_dump",
+                    [
+                        "--schema-only", "--no-owner", "--no-privileges", "--no-tablespaces", "--no-publications",
+                        "--no-subscriptions", "--no-security-labels", "--lock-wait-timeout=\(lockWaitMilliseconds)",
+                        "-f", schema,
+                    ], environment: environment, what: "reading the schema")
+            } catch {
+                // Other sessions' locks share the table: near its size pg_dump can still run out.
+                guard let problem = capacity.problem(failedWith: error.message) else { throw error }
+                throw PostgresError(kind: .localCluster, message: problem)
+            }
             if database != "postgres" { _ = try cluster.createDatabase(database) }
             // Roles that exist here already (the superuser) fail harmlessly: not counted.
             _ = try restore(cluster, roles, database: "postgres")
@@ -75,6 +97,45 @@ public final class ScratchCopy: Sendable {
         } catch {
             cluster.stop()
             throw error
+        }
+    }
+
+    /// pg_dump locks every table it dumps (ACCESS SHARE, until it ends), and a server's lock table
+    /// holds `max_locks_per_transaction` × (`max_connections` + `max_prepared_transactions`)
+    /// locks, shared by every session: a catalog larger than that cannot be copied this way.
+    public struct LockCapacity: Sendable, Equatable {
+        public var tables: Int
+        public var perTransaction: Int
+        public var connections: Int
+        public var prepared: Int
+
+        public init(tables: Int, perTransaction: Int, connections: Int, prepared: Int) {
+            self.tables = tables
+            self.perTransaction = perTransaction
+            self.connections = connections
+            self.prepared = prepared
+        }
+
+        public var slots: Int { perTransaction * (connections + prepared) }
+
+        /// What to tell the user when the copy cannot be made for lack of lock slots: before
+        /// trying (`failedWith` nil: more tables than slots), or after pg_dump failed with the
+        /// server's "out of shared memory". nil when the lock table is not the problem.
+        public func problem(failedWith message: String?) -> String? {
+            if let message {
+                guard message.contains("out of shared memory") || message.contains("max_locks_per_transaction")
+                else { return nil }
+            } else if tables <= slots {
+                return nil
+            }
+            let needed = (tables + connections + prepared - 1) / max(connections + prepared, 1)
+            return
+                "pg_dump locks every table (\(tables) here) and the server's lock "
+                + "table holds \(slots) locks for all sessions together (max_locks_per_transaction \(perTransaction)"
+                + " × (max_connections \(connections) + max_prepared_transactions \(prepared))"
+                + (message == nil ? "" : ", some held by other sessions") + "). Raise max_locks_per_transaction "
+                + "to at least \(max(needed + needed / 4, perTransaction + 1)) on the server (it takes a restart), "
+                + "or preview with --in-place (one transaction on the target, always rolled back)."
         }
     }
 

@@ -152,10 +152,19 @@ enum PipelineBench {
             let session = try? Connection(ConnectionSettings(dsn: dsn, readOnly: false))
         else { return "" }
         defer { try? FileManager.default.removeItem(atPath: path) }
-        func preview(_ extra: [String]) {
-            _ = try? ChildProcess.run(
+        // A preview that could not run (exit 2 or 3) has no time worth printing: its reason is.
+        var failures: [String: String] = [:]
+        let errors = path + ".err"
+        defer { try? FileManager.default.removeItem(atPath: errors) }
+        func preview(_ name: String, _ extra: [String]) {
+            let status = try? ChildProcess.run(
                 [binary, "preview", path, "--dsn", dsn, "--contracts", contractsFolder] + extra,
-                environment: ProcessInfo.processInfo.environment, stdoutPath: "/dev/null", stderrPath: "/dev/null")
+                environment: ProcessInfo.processInfo.environment, stdoutPath: "/dev/null", stderrPath: errors)
+            if status.map({ $0 >= 2 }) ?? true {
+                failures[name] =
+                    (try? String(contentsOfFile: errors, encoding: .utf8))?.split(separator: "\n").last.map(String.init)
+                    ?? "did not start"
+            }
         }
         let medians = measureInterleaved(
             tables > 2_000 ? 1 : 3,
@@ -164,16 +173,20 @@ enum PipelineBench {
                     "direct",
                     { try? session.execute(script: "BEGIN; " + statements.joined(separator: " ") + " ROLLBACK;") }
                 ),
-                ("in place", { preview(["--in-place"]) }),
-                ("scratch copy", { preview([]) }),
+                ("in place", { preview("in place", ["--in-place"]) }),
+                ("scratch copy", { preview("scratch copy", []) }),
             ])
         let direct = medians["direct"] ?? .nan
         for name in ["direct", "in place", "scratch copy"] {
+            let label = "preview of 20 statements, \(name)".padding(toLength: 47, withPad: " ", startingAt: 0)
+            if let failure = failures[name] {
+                print(label + "     failed: " + failure)
+                continue
+            }
             let ms = medians[name] ?? .nan
-            print(
-                "preview of 20 statements, \(name)".padding(toLength: 47, withPad: " ", startingAt: 0)
-                    + String(format: "%10.2f ms   %6.2f× direct", ms, ms / direct))
+            print(label + String(format: "%10.2f ms   %6.2f× direct", ms, ms / direct))
         }
+        if failures["scratch copy"] != nil { return ", scratch preview failed" }
         return String(format: ", scratch preview %.1f× direct", (medians["scratch copy"] ?? .nan) / direct)
     }
 
