@@ -15,9 +15,9 @@ public enum Route: Hashable, Sendable {
     /// A contract file: its columns, or (invalid) its error with the offending lines.
     case contract(file: String)
     case table(QualifiedName)
-    case violation(ViolationID)
+    indirect case violation(ViolationID)
     /// A violation the last preview says the migration would introduce.
-    case wouldBreak(ViolationID)
+    indirect case wouldBreak(ViolationID)
     case owner(String)
     /// One catalog change (by its row id on the Changes screen).
     case change(String)
