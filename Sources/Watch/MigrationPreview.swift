@@ -189,10 +189,38 @@ public enum MigrationPreview {
                       [1:pg_catalog.cardinality(con.conkey)] OPERATOR(pg_catalog.<@) con.conkey)
         """
 
-    static func relations(_ session: Connection) throws(PostgresError) -> (
+    /// Only the relations this session holds a lock on: a statement can rewrite, scan, create or
+    /// drop a relation only under a lock, held to the end of the transaction, so after each
+    /// statement these are the only ones that can have moved (at 20,000 tables, reading every
+    /// relation after each statement was most of an in-place preview's time).
+    static let lockedRelationsQuery =
+        relationsQuery + """
+
+              AND c.oid IN (SELECT l.relation FROM pg_catalog.pg_locks l
+                             WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation')
+            """
+
+    /// Whether this transaction wrote catalog rows that change how relations read without
+    /// locking them: a schema renamed, a domain, enum or standalone type created, renamed or
+    /// altered (a table's own row and array types do not count).
+    static let wroteUnlockedCatalogRowsQuery = """
+        SELECT EXISTS (
+            SELECT 1 FROM pg_catalog.pg_namespace n
+             WHERE n.xmin::pg_catalog.text = (pg_catalog.txid_current() % 4294967296)::pg_catalog.text)
+            OR EXISTS (
+            SELECT 1 FROM pg_catalog.pg_type t
+              LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
+             WHERE t.xmin::pg_catalog.text = (pg_catalog.txid_current() % 4294967296)::pg_catalog.text
+               AND t.typtype <> 'p' AND coalesce(c.relkind, 'c') = 'c'
+               AND NOT (t.typcategory = 'A' AND EXISTS (
+                   SELECT 1 FROM pg_catalog.pg_type e JOIN pg_catalog.pg_class ec ON ec.oid = e.typrelid
+                    WHERE e.oid = t.typelem AND ec.relkind <> 'c')))
+        """
+
+    static func relations(_ session: Connection, onlyLocked: Bool = false) throws(PostgresError) -> (
         [Int: RelationState], [QualifiedName: RelationSize]
     ) {
-        let rows = try session.query(relationsQuery)
+        let rows = try session.query(onlyLocked ? lockedRelationsQuery : relationsQuery)
         var states: [Int: RelationState] = [:]
         var sizes: [QualifiedName: RelationSize] = [:]
         for row in 0..<rows.rowCount {
@@ -345,8 +373,11 @@ public enum MigrationPreview {
                     since = since.filter { standing.contains($0.key) }
                     for id in standing where since[id] == nil { since[id] = offset + 1 }
                 }
-                let (now, _) = try relations(session)
                 let nowHeld = try locks(session)
+                let (touched, _) = try relations(session, onlyLocked: true)
+                // Unlocked relations are as they were; a locked one no longer there was dropped.
+                let lockedOids = Set(nowHeld.map(\.oid))
+                let now = states.filter { !lockedOids.contains($0.key) }.merging(touched) { _, fresh in fresh }
                 effects.append(
                     StatementEffect.observe(
                         statement: offset + 1, line: statement.line, text: statement.text, before: states, after: now,
@@ -372,7 +403,16 @@ public enum MigrationPreview {
                     ?? script.statements.firstIndex(where: addsForeignKey) ?? 0
                 return (table, constraint, index + 1)
             }
-            let afterSnapshot = try CatalogReader.snapshot(session)
+            // Only relations this transaction locked can read differently now, unless it wrote
+            // catalog rows that change relations without locking them (then everything is read).
+            let lockedNames = Set(
+                held.compactMap { lock in (states[lock.oid] ?? initial[lock.oid])?.name.name }
+                    + held.compactMap { initial[$0.oid]?.name.name })
+            let readEverything = try session.query(wroteUnlockedCatalogRowsQuery).string(0, 0) != "f"
+            let afterSnapshot =
+                readEverything
+                ? try CatalogReader.snapshot(session)
+                : beforeSnapshot.merging(try CatalogReader.snapshot(session, names: lockedNames), names: lockedNames)
             let after = Checker.check(contracts, against: afterSnapshot)
             let existingTables = Set(initial.values.filter { $0.kind == "r" || $0.kind == "p" }.map(\.name))
             let dataChecks = DataCheck.plan(

@@ -76,6 +76,29 @@ struct PreviewCommandTests {
         #expect(try runBinary(["check", "--dsn", dsn, "--contracts", repositoryRoot + "/contracts"]).status == 0)
     }
 
+    /// After a migration only the tables it locked are read again, except when it changed
+    /// what tables read as without locking them: renamed a domain or a schema. Both are seen, in
+    /// place and on the schema copy; a plain ALTER on another table is seen through its lock.
+    @Test(arguments: [
+        ("ALTER DOMAIN short_text RENAME TO tiny_text;", "data_type public.t.s"),
+        ("ALTER SCHEMA public RENAME TO elsewhere;", "table_missing public.t"),
+        ("ALTER TABLE t DROP COLUMN a;", "column_missing public.t.a"),
+    ])
+    func changesMadeWithoutATableLockAreStillSeen(migration: String, finding: String) throws {
+        let dsn = try freshDatabase("CREATE DOMAIN short_text AS varchar(5); CREATE TABLE t (a integer, s short_text);")
+        let folder = try ContractDirectory([
+            "t.json": seedContract(
+                name: "t", table: "t",
+                columns: [("a", "{}"), ("s", #"{"constraints": {"domain_name": "short_text"}}"#)])
+        ])
+        #expect(try runBinary(["check", "--dsn", dsn, "--contracts", folder.path]).status == 0)
+        let script = try file(migration + " -- contractwatch:ignore-file CW105 CW106 test")
+        for mode in [["--in-place"], []] {
+            let run = try runBinary(["preview", script, "--dsn", dsn, "--contracts", folder.path] + mode)
+            #expect(run.stdout.contains(finding), "\(migration) \(mode): \(run.stdout) \(run.stderr)")
+        }
+    }
+
     @Test func reportsWhatAMigrationWouldFix() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer, b text NOT NULL);")
         let folder = try ContractDirectory([
