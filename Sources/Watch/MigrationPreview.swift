@@ -351,6 +351,9 @@ public enum MigrationPreview {
             var effects: [StatementEffect] = []
             let names = Set(contracts.contracts.map(\.table.name))
             var since = Dictionary(before.violations.map { ($0.id, 0) }, uniquingKeysWith: { first, _ in first })
+            // Which contracted findings stand after each statement (only asked with several).
+            var standingSnapshot =
+                script.statements.count > 1 ? try CatalogReader.snapshot(session, names: names) : nil
             // One statement at a time, so a failure names its statement and line, and what each
             // one did can be read between them (locks, storage files, scans of this transaction).
             for (offset, statement) in script.statements.enumerated() {
@@ -366,18 +369,30 @@ public enum MigrationPreview {
                 }
                 // Which contracted findings stand after this statement: a violation's cause is
                 // the statement after which it appears and stays.
-                if script.statements.count > 1 {
-                    let standing = Set(
-                        Checker.check(contracts, against: try CatalogReader.snapshot(session, names: names)).violations
-                            .map(\.id))
-                    since = since.filter { standing.contains($0.key) }
-                    for id in standing where since[id] == nil { since[id] = offset + 1 }
-                }
                 let nowHeld = try locks(session)
                 let (touched, _) = try relations(session, onlyLocked: true)
                 // Unlocked relations are as they were; a locked one no longer there was dropped.
                 let lockedOids = Set(nowHeld.map(\.oid))
                 let now = states.filter { !lockedOids.contains($0.key) }.merging(touched) { _, fresh in fresh }
+                if var current = standingSnapshot {
+                    // The contracted tables read again: those this statement may have changed
+                    // (locked ones, by their old and new names), or all of them when it wrote
+                    // catalog rows that change tables without locking them.
+                    if try session.query(wroteUnlockedCatalogRowsQuery).string(0, 0) != "f" {
+                        current = try CatalogReader.snapshot(session, names: names)
+                    } else {
+                        let moved = names.intersection(
+                            lockedOids.compactMap { now[$0]?.name.name }
+                                + lockedOids.compactMap { states[$0]?.name.name })
+                        if !moved.isEmpty {
+                            current = current.merging(try CatalogReader.snapshot(session, names: moved), names: moved)
+                        }
+                    }
+                    standingSnapshot = current
+                    let standing = Set(Checker.check(contracts, against: current).violations.map(\.id))
+                    since = since.filter { standing.contains($0.key) }
+                    for id in standing where since[id] == nil { since[id] = offset + 1 }
+                }
                 effects.append(
                     StatementEffect.observe(
                         statement: offset + 1, line: statement.line, text: statement.text, before: states, after: now,

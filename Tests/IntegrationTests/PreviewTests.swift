@@ -83,6 +83,12 @@ struct PreviewCommandTests {
         ("ALTER DOMAIN short_text RENAME TO tiny_text;", "data_type public.t.s"),
         ("ALTER SCHEMA public RENAME TO elsewhere;", "table_missing public.t"),
         ("ALTER TABLE t DROP COLUMN a;", "column_missing public.t.a"),
+        // With several statements the finding names the one after which it appears (the last
+        // one, were the first's change not seen until the end).
+        (
+            "ALTER DOMAIN short_text RENAME TO tiny_text;\nALTER TABLE t ADD COLUMN z int;",
+            "data_type public.t.s (t), at line 1"
+        ),
     ])
     func changesMadeWithoutATableLockAreStillSeen(migration: String, finding: String) throws {
         let dsn = try freshDatabase("CREATE DOMAIN short_text AS varchar(5); CREATE TABLE t (a integer, s short_text);")
