@@ -100,12 +100,7 @@ extension PositionedJSON {
             switch byte {
             case UInt8(ascii: "#") where previous == 0x20 || previous == 0x09 || previous == 0x0A: comment = true
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
-                if [
-                    0x0A, UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","),
-                    UInt8(ascii: "?"),
-                ].contains(lastSignificant) {
-                    quote = byte
-                }
+                if lastSignificant == 0x0A || YAMLFastPath.opensScalar(after: lastSignificant) { quote = byte }
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
                 if depth > limit { return SourceLocation(line: line, column: column) }

@@ -217,6 +217,14 @@ public enum MigrationPreview {
                     WHERE e.oid = t.typelem AND ec.relkind <> 'c')))
         """
 
+    /// The names `oids` had before and have after (a renamed relation counts under both; a
+    /// dropped one under its old name, a created one under its new).
+    static func relationNames(
+        _ oids: some Sequence<Int>, before: [Int: RelationState], after: [Int: RelationState]
+    ) -> Set<String> {
+        Set(oids.flatMap { [before[$0]?.name.name, after[$0]?.name.name].compactMap { $0 } })
+    }
+
     static func relations(_ session: Connection, onlyLocked: Bool = false) throws(PostgresError) -> (
         [Int: RelationState], [QualifiedName: RelationSize]
     ) {
@@ -381,9 +389,7 @@ public enum MigrationPreview {
                     if try session.query(wroteUnlockedCatalogRowsQuery).string(0, 0) != "f" {
                         current = try CatalogReader.snapshot(session, names: names)
                     } else {
-                        let moved = names.intersection(
-                            lockedOids.compactMap { now[$0]?.name.name }
-                                + lockedOids.compactMap { states[$0]?.name.name })
+                        let moved = names.intersection(relationNames(lockedOids, before: states, after: now))
                         if !moved.isEmpty {
                             current = current.merging(try CatalogReader.snapshot(session, names: moved), names: moved)
                         }
@@ -420,9 +426,7 @@ public enum MigrationPreview {
             }
             // Only relations this transaction locked can read differently now, unless it wrote
             // catalog rows that change relations without locking them (then everything is read).
-            let lockedNames = Set(
-                held.compactMap { lock in (states[lock.oid] ?? initial[lock.oid])?.name.name }
-                    + held.compactMap { initial[$0.oid]?.name.name })
+            let lockedNames = relationNames(held.map(\.oid), before: initial, after: states)
             let readEverything = try session.query(wroteUnlockedCatalogRowsQuery).string(0, 0) != "f"
             let afterSnapshot =
                 readEverything

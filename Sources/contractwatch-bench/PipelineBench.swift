@@ -291,10 +291,8 @@ enum PipelineBench {
 
         let idleMedian = idle.isEmpty ? .nan : median(idle)
         let afterMedian = afterDDL.isEmpty ? .nan : median(afterDDL)
-        let sorted = latencies.sorted()
-        let p50 = sorted.isEmpty ? .nan : sorted[sorted.count / 2]
-        let p95 =
-            sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
+        let p50 = latencies.isEmpty ? .nan : median(latencies)
+        let p95 = percentile95(latencies)
         let rss = peakRSSMegabytes()
 
         func line(_ name: String, _ ms: Double, _ baselineName: String, _ baseline: Double) {
@@ -324,13 +322,9 @@ enum PipelineBench {
             scopedFingerprintRaw + scopedSnapshotRaw + walRaw)
         line("DDL → finding p50 at --interval 1", p50, "interval", 1000)
         line("DDL → finding p95 at --interval 1", p95, "interval", 1000)
-        let loadedSorted = underLoad.sorted()
-        let loadedP95 =
-            loadedSorted.isEmpty
-            ? .nan
-            : loadedSorted[min(loadedSorted.count - 1, Int((Double(loadedSorted.count) * 0.95).rounded(.up)) - 1)]
-        if !loadedSorted.isEmpty {
-            line("DDL → finding p50, a DDL/s elsewhere", loadedSorted[loadedSorted.count / 2], "interval", 1000)
+        let loadedP95 = percentile95(underLoad)
+        if !underLoad.isEmpty {
+            line("DDL → finding p50, a DDL/s elsewhere", median(underLoad), "interval", 1000)
             line("DDL → finding p95, a DDL/s elsewhere", loadedP95, "interval", 1000)
         }
         print(String(format: "floor: SELECT 1 round trip %.3f ms", select1))

@@ -28,6 +28,13 @@ func median(_ samples: [Double]) -> Double {
     return sorted[sorted.count / 2]
 }
 
+/// The 95th percentile (nearest rank); nan without samples.
+func percentile95(_ samples: [Double]) -> Double {
+    guard !samples.isEmpty else { return .nan }
+    let sorted = samples.sorted()
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
+}
+
 /// Wall time of one run of `body` in milliseconds.
 func elapsedMilliseconds(_ body: () -> Void) -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -214,8 +221,7 @@ do {
             })
     }
     samples.removeFirst()
-    let sorted = samples.sorted()
-    let p95 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
+    let p95 = percentile95(samples)
     var building: [Double] = []
     for _ in 0..<11 { building.append(elapsedMilliseconds { _ = Screens(status: big).content(for: .tables) }) }
     print(row("  of which building its 50,000 rows (median)", median(building)))
