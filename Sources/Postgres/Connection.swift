@@ -13,6 +13,8 @@ public final class Connection {
     private let secrets: [String]
     private let notices: NoticeSink
     public let settings: ConnectionSettings
+    /// Hand this to another thread to stop the connection's work (see `QueryCanceller`).
+    public let canceller: QueryCanceller
 
     /// Connects, blocking for at most `settings.connectTimeoutSeconds` per host tried.
     public init(_ settings: ConnectionSettings, onNotice: (@Sendable (String) -> Void)? = nil) throws(PostgresError) {
@@ -50,6 +52,7 @@ public final class Connection {
             throw error
         }
         handle = connection
+        canceller = QueryCanceller(connection)
         notices = NoticeSink(onNotice)
         PQsetNoticeReceiver(
             handle,
@@ -104,6 +107,7 @@ public final class Connection {
     /// Sends one statement (as `query`) without waiting: the caller works while the server runs
     /// it, then collects the result with `receive()`. One statement in flight at a time.
     public func send(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) {
+        if canceller.isCancelled { throw Self.cancelledError }
         let copies = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { for pointer in copies { free(pointer) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
@@ -140,11 +144,15 @@ public final class Connection {
     /// Runs a script of one or more statements (simple query protocol, no parameters).
     /// For loading fixtures and demo schemas; never used with user-supplied identifiers.
     public func execute(script: String) throws(PostgresError) {
+        if canceller.isCancelled { throw Self.cancelledError }
         // As PQexec, but under the answer deadline: an error stops the script at the failing
         // statement and is the result reported.
         if PQsendQuery(handle, script) != 1 { throw Self.lostError(handle, secrets: secrets) }
         _ = try receive()
     }
+
+    static let cancelledError = PostgresError(
+        kind: .cancelled, message: "cancelled: the program is stopping")
 
     /// Waits until libpq can hand out the next result without blocking, at most until
     /// `deadline` (uptime nanoseconds). Past it the connection is dropped: the caller connects

@@ -21,6 +21,8 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         public static let queryFailed = Kind(raw: "query failed")
         /// The statement was cancelled by `statement_timeout` or `lock_timeout`.
         public static let timeout = Kind(raw: "timed out")
+        /// Stopped by us (`QueryCanceller`): the program is quitting.
+        public static let cancelled = Kind(raw: "cancelled")
         /// A local helper (initdb, pg_ctl) failed.
         public static let localCluster = Kind(raw: "local cluster")
         public var description: String { raw }

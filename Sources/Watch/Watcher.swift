@@ -68,6 +68,8 @@ public final class Watcher: CheckerControl {
     private let catalogHooks = Mutex<(changed: (@Sendable () -> Void)?, pollNow: (@Sendable () -> Void)?)>((nil, nil))
     /// Set by `pollNow()` (from the UI): the next poll reads the whole catalog.
     private let fullReadRequested = Atomic<Bool>(false)
+    /// Set by `stop()`: a poll failing from then on was cancelled; it is neither logged nor shown.
+    private let stopping = Atomic<Bool>(false)
     let log: EventLog?
 
     public init(_ configuration: Configuration, log: EventLog? = nil) {
@@ -100,6 +102,9 @@ public final class Watcher: CheckerControl {
 
     /// Stops the timer and closes the connection. Waits for a poll in progress to finish.
     public func stop() {
+        // A poll under way (a full read takes seconds on a large catalog) is cancelled, not waited for.
+        stopping.store(true, ordering: .releasing)
+        worker.withLock { $0.connection?.canceller }?.cancel()
         queue.sync {
             let store = worker.withLock { state in
                 state.timer?.cancel()
@@ -228,6 +233,18 @@ public final class Watcher: CheckerControl {
             let (memory, catalog, sameContracts, interval) = worker.withLock {
                 ($0.memory, $0.catalog, $0.contracts == contracts, $0.loop.interval)
             }
+            // A fresh start: contracts and violations first, before any probe (the contracted
+            // tables take milliseconds at any catalog size; the catalog-wide probe alone takes
+            // 200-600 ms at 20-50k tables), then the probes and the whole catalog in this poll.
+            let freshStart = catalog == nil && !names.isEmpty
+            if freshStart {
+                let first = try CatalogReader.snapshot(connection, names: names)
+                publishChecked(
+                    CheckedPoll(
+                        contracts: contracts, snapshot: first, result: Checker.check(contracts, against: first),
+                        kind: .scoped, scope: nil, server: connection.info, problem: problem, startedAt: started,
+                        finishedAt: Date(), catalogComplete: false), started: started)
+            }
             let refreshEvery = ReadPlan.fullReadCadence(
                 configured: configuration.fullRefreshSeconds, interval: interval, memory: memory)
             var fullRead = ReadPlan.fullRead(memory, now: started, requested: requested, refreshEvery: refreshEvery)
@@ -267,17 +284,9 @@ public final class Watcher: CheckerControl {
                 worker.withLock { $0.memory.walPosition = wal }
                 return publishUnchanged(started: started, problem: problem)
             case .full:
-                if catalog == nil && !names.isEmpty {
-                    // A fresh start: contracts and violations first (the contracted tables take
-                    // milliseconds at any catalog size), then the whole catalog in this same poll.
-                    let first = try CatalogReader.snapshot(connection, names: names)
-                    publishChecked(
-                        CheckedPoll(
-                            contracts: contracts, snapshot: first, result: Checker.check(contracts, against: first),
-                            kind: .scoped, scope: nil, server: connection.info, problem: problem, startedAt: started,
-                            finishedAt: Date(), catalogComplete: false), started: started)
-                    // The whole catalog is then diffed against it on these names only: the rest
-                    // was not seen before, so it did not change.
+                if freshStart {
+                    // The whole catalog is diffed against the first publish on these names only:
+                    // the rest was not seen before, so it did not change.
                     reread = names
                 }
                 snapshot = try CatalogReader.snapshot(connection)
@@ -316,6 +325,7 @@ public final class Watcher: CheckerControl {
             }
             return .succeeded(seconds: Date().timeIntervalSince(started))
         } catch {
+            if stopping.load(ordering: .acquiring) { return .failed(reason: "stopped") }
             // Waited out lock_timeout behind another session: say whose lock, keep the
             // connection (nothing is wrong with it) and try again soon.
             if error.sqlState == "55P03", let connection = worker.withLock({ $0.connection }) {
@@ -390,9 +400,17 @@ public final class Watcher: CheckerControl {
             let milliseconds = Int(poll.finishedAt.timeIntervalSince(started) * 1000)
             log?.write(
                 "poll \(poll.kind.rawValue) in \(milliseconds) ms: \(poll.result.violations.count) violations, "
-                    + "\(effects.changes.count) changes" + (poll.scope.map { ", reread \($0.sorted())" } ?? ""))
+                    + "\(effects.changes.count) changes" + (poll.scope.map { ", reread " + Self.sample($0) } ?? ""))
         }
         if effects.historyChanged { saveHistory(worker.withLock { $0.store }, effects.history) }
+    }
+
+    /// A set of names for the log: all of a few, else the count and the first ones (a fresh
+    /// start rereads every contracted table; 2,000 names made a 30 KB line).
+    static func sample(_ names: Set<String>, shown: Int = 5) -> String {
+        let sorted = names.sorted()
+        guard sorted.count > shown else { return "\(sorted)" }
+        return "\(sorted.count) relations (\(sorted.prefix(shown).joined(separator: ", ")), …)"
     }
 
     private func publishUnchanged(started: Date, problem: String?) -> PollLoop.Event {
@@ -443,7 +461,8 @@ public final class EventLog: Sendable {
     }
 
     public func write(_ line: String) {
-        let stamp = Date().formatted(.iso8601)
+        // Milliseconds: the log is where a slow poll's phases are read.
+        let stamp = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         // Server messages quote names, which may carry escape sequences: none reach a `tail -f`.
         let text = "\(stamp) \(ControlCharacters.escaped(line).replacingOccurrences(of: "\n", with: "\\n"))\n"
         handle.withLock { file in

@@ -48,8 +48,9 @@ func measure(_ repetitions: Int = 31, _ body: () -> Void) -> Double {
     return median((0..<repetitions).map { _ in elapsedMilliseconds(body) })
 }
 
-/// 1,000 contracts × 10 columns, every column missing from its (existing) table: 10,000 findings.
-func statusWithFindings(_ count: Int) -> WatchStatus {
+/// 1,000 contracts × 10 columns, every column missing from its (existing) table: 10,000 findings;
+/// the contracts are shared among `teams` owners.
+func statusWithFindings(_ count: Int, teams: Int = 37) -> WatchStatus {
     let perContract = 10
     var contracts: [Contract] = []
     var relations: [Relation] = []
@@ -58,7 +59,7 @@ func statusWithFindings(_ count: Int) -> WatchStatus {
         contracts.append(
             Contract(
                 name: "contract-\(table)", file: "contracts/\(table).json",
-                owner: Owner(name: "Team \(index % 37)", email: "team\(index % 37)@example.com"),
+                owner: Owner(name: "Team \(index % teams)", email: "team\(index % teams)@example.com"),
                 table: ContractTable(catalog: nil, schema: "public", name: table),
                 columns: (0..<perContract).map {
                     ContractColumn(name: "c\($0)", expectation: ColumnExpectation(dataType: "integer"))
@@ -227,6 +228,27 @@ do {
     print(row("  of which building its 50,000 rows (median)", median(building)))
     print(row("open the Tables screen, 50,000 tables (median)", median(samples)))
     print(row("open the Tables screen, 50,000 tables (p95)", p95))
+}
+
+/// A first status of 2,000 contracts that one team owns (the dashboard's start on a real
+/// estate): taking it and drawing the Contracts screen, against the 37-team status of the
+/// same size. The owner summary was once quadratic in one owner's contracts (300 ms here).
+do {
+    func firstStatus(teams: Int) -> Double {
+        var status = statusWithFindings(20_000, teams: teams)
+        status.contentVersion = 1
+        return measure(11) {
+            var model = DashboardModel(status: WatchStatus(target: "bench", interval: 2))
+            model.update(status)
+            var frame = Frame(width: width, height: height)
+            Renderer.draw(&model, on: &frame, now: now)
+        }
+    }
+    let spread = firstStatus(teams: 37)
+    let oneTeam = firstStatus(teams: 1)
+    print(row("first status, 2,000 contracts of 37 teams, drawn", spread))
+    print(row("first status, 2,000 contracts of one team, drawn", oneTeam))
+    print(String(format: "  one team / 37 teams: %.2f×", oneTeam / spread))
 }
 
 // MARK: - Database measurements

@@ -55,3 +55,44 @@ struct AnswerDeadlineTests {
         #expect(try Connection(settings).query("SELECT 1").int(0, 0) == 1)
     }
 }
+
+/// Quitting must not wait for a statement: `QueryCanceller` stops the one running on the server
+/// from another thread, and the connection sends nothing after it.
+struct QueryCancellerTests {
+    @Test func aRunningStatementIsCancelledFromAnotherThreadAndNothingIsSentAfter() throws {
+        let dsn = try freshDatabase()
+        let connection = try Connection(ConnectionSettings(dsn: dsn, applicationName: "cw-cancel-test"))
+        let canceller = connection.canceller
+        // Cancels once the server is seen running the sleep (a cancel sent before it would be lost).
+        let watcherDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            defer { watcherDone.signal() }
+            guard let observer = try? Connection(ConnectionSettings(dsn: dsn)) else { return }
+            for _ in 0..<200 {
+                let running = try? observer.query(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cw-cancel-test' "
+                        + "AND state = 'active' AND query LIKE '%pg_sleep%'"
+                ).int(0, 0)
+                if running == 1 {
+                    canceller.cancel()
+                    return
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        #expect {
+            _ = try connection.query("SELECT pg_catalog.pg_sleep(25)")
+        } throws: { error in
+            // The server's answer to a cancel request, not statement_timeout's.
+            (error as? PostgresError)?.sqlState == "57014"
+                && (error as? PostgresError)?.message.contains("user request") == true
+        }
+        watcherDone.wait()
+        #expect(canceller.isCancelled)
+        #expect {
+            _ = try connection.query("SELECT 1")
+        } throws: { error in
+            (error as? PostgresError)?.kind == .cancelled
+        }
+    }
+}

@@ -305,6 +305,44 @@ extension WatcherTests {
 }
 
 extension WatcherTests {
+    /// `stop()` (the user quitting) cancels a poll under way instead of waiting for it: here a read
+    /// waiting on a migration's lock, with lock and statement timeouts far beyond the test.
+    @Test func stoppingCancelsAPollThatIsWaitingInsteadOfWaitingForIt() throws {
+        let dsn = try freshDatabase("CREATE TABLE t (a integer, g integer GENERATED ALWAYS AS (a + 1) STORED);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("a", "{}")])])
+        let settings = ConnectionSettings(
+            dsn: dsn, statementTimeoutMilliseconds: 600_000, lockTimeoutMilliseconds: 600_000,
+            applicationName: "cw-stop-test")
+        let watcher = Watcher(Watcher.Configuration(settings: settings, contractsFolder: folder.path, interval: 0.25))
+        watcher.start()
+        _ = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
+        let migration = try Connection(ConnectionSettings(dsn: dsn, readOnly: false, applicationName: "migration"))
+        try migration.execute(script: "BEGIN; ALTER TABLE t ADD COLUMN c int;")
+        // A contract change makes the next poll read the table, which waits on the lock.
+        try folder.write("t.json", seedContract(name: "t", table: "t", columns: [("a", "{}"), ("c", "{}")]))
+        let observer = try Connection(ConnectionSettings(dsn: dsn))
+        let waitingQuery =
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cw-stop-test' AND wait_event_type = 'Lock'"
+        var waiting = false
+        for _ in 0..<200 where !waiting {
+            waiting = try observer.query(waitingQuery).int(0, 0) == 1
+            if !waiting { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(waiting, "the poll never waited on the migration's lock")
+        // Should stop() wait for the poll, the lock is released in 20 s so the test ends anyway.
+        let released = OnceFlag()
+        let holder = try #require(try migration.query("SELECT pg_backend_pid()").int(0, 0))
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20) {
+            guard released.claim() else { return }
+            _ = try? Connection(ConnectionSettings(dsn: dsn)).query("SELECT pg_terminate_backend(\(holder))")
+        }
+        watcher.stop()
+        let stoppedFirst = released.claim()
+        #expect(stoppedFirst, "stop() waited until the lock was released")
+        #expect(try observer.query(waitingQuery).int(0, 0) == 0, "the cancelled read still waits on the server")
+        try migration.execute(script: "ROLLBACK")
+    }
+
     /// A fresh start shows contracts and violations from the contracted tables alone, then the
     /// whole catalog in the same poll, without reporting the rest of the catalog as changes.
     @Test func aStartPublishesTheContractedTablesFirstThenTheWholeCatalog() throws {
@@ -328,4 +366,11 @@ extension WatcherTests {
         #expect(full.snapshot?.relations.count == 41 && full.lastPollKind == .full)
         #expect(full.changes.isEmpty, "the tables read second are not changes: \(full.changes.map(\.change.location))")
     }
+}
+
+/// Set once, by whoever comes first (a test's cleanup against its assertion).
+final class OnceFlag: Sendable {
+    private let taken = Atomic<Bool>(false)
+    /// True for the first caller only.
+    func claim() -> Bool { !taken.exchange(true, ordering: .relaxed) }
 }
