@@ -56,7 +56,7 @@ public struct ListState: Sendable, Hashable {
 /// The rows a screen shows right now: filtered, sorted, with the selection resolved.
 public struct VisibleContent: Sendable {
     public var content: ScreenContent
-    public var rows: [ContentRow]
+    public var rows: RowList
     public var selectedIndex: Int
     public var totalRows: Int
     /// Natural column widths (header and a sample of rows), measured once per content change.
@@ -210,20 +210,21 @@ public struct DashboardModel: Sendable {
             if key.filter.hasPrefix("!") && key.filter.count > 1 {
                 // `!text`: the rows that do not match.
                 let inverse = String(key.filter.dropFirst())
-                rows = rows.filter { !Self.matches($0.filterText, inverse) }
+                rows = RowList(rows.filter { !Self.matches($0.filterText, inverse) })
             } else if !key.filter.isEmpty {
-                rows = rows.filter { Self.matches($0.filterText, key.filter) }
+                rows = RowList(rows.filter { Self.matches($0.filterText, key.filter) })
             }
             if let column = state.sortColumn, column < content.columns.count {
                 let indexed = rows.enumerated().map { ($0.offset, $0.element) }
-                rows = indexed.sorted { a, b in
-                    let left = a.1.cells.indices.contains(column) ? a.1.cells[column].sortKey : .text("")
-                    let right = b.1.cells.indices.contains(column) ? b.1.cells[column].sortKey : .text("")
-                    if left == right { return a.0 < b.0 } // stable
-                    return state.sortReversed ? right < left : left < right
-                }.map(\.1)
+                rows = RowList(
+                    indexed.sorted { a, b in
+                        let left = a.1.cells.indices.contains(column) ? a.1.cells[column].sortKey : .text("")
+                        let right = b.1.cells.indices.contains(column) ? b.1.cells[column].sortKey : .text("")
+                        if left == right { return a.0 < b.0 } // stable
+                        return state.sortReversed ? right < left : left < right
+                    }.map(\.1))
             } else if state.sortReversed {
-                rows.reverse()
+                rows = RowList(rows.reversed())
             }
             view = VisibleContent(
                 content: content, rows: rows, selectedIndex: 0, totalRows: content.rows.count,
@@ -866,8 +867,8 @@ public struct StatusSummary: Sendable, Hashable {
         tables = status.snapshot?.relations.count ?? 0
         let violations = status.result?.violations ?? []
         self.violations = violations.count
-        breaking = violations.filter(\.breaking).count
-        recent = violations.filter { status.isRecent($0.id) }.count
+        breaking = violations.count(where: \.breaking)
+        recent = violations.count { status.isRecent($0.id) }
         owners = Screens(status: status).owners().count
         changes = status.changes.count
         notices = status.result?.notices.count ?? 0

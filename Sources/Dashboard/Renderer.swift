@@ -281,7 +281,7 @@ public enum Renderer {
 
     /// Natural widths: the header and the widest cell among the first rows and an even sample
     /// of the rest (so widths do not jump while scrolling), within each column's min and max.
-    public static func naturalWidths(_ columns: [ColumnSpec], rows: [ContentRow]) -> [Int] {
+    public static func naturalWidths(_ columns: [ColumnSpec], rows: RowList) -> [Int] {
         var sample = Array(rows.prefix(300))
         if rows.count > 300 {
             let step = max(1, rows.count / 300)

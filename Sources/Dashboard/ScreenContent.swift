@@ -166,13 +166,55 @@ public struct StyledLine: Sendable, Hashable {
     }
 }
 
+/// A screen's rows: an array, or rows made from their position when asked for. A 50,000-table
+/// Tables screen builds only the rows that are drawn or measured (all of them only for a filter,
+/// a sort, a search or an export), instead of every row whenever a new catalog arrives.
+public struct RowList: RandomAccessCollection, Sendable, Hashable, ExpressibleByArrayLiteral {
+    private enum Storage: Sendable {
+        case array([ContentRow])
+        case generated(count: Int, row: @Sendable (Int) -> ContentRow)
+    }
+    private let storage: Storage
+
+    public init(_ rows: [ContentRow]) { storage = .array(rows) }
+
+    /// `row` is called with 0..<count, as often as a row is needed: it must be cheap and pure.
+    public init(count: Int, row: @escaping @Sendable (Int) -> ContentRow) {
+        storage = .generated(count: count, row: row)
+    }
+
+    public init(arrayLiteral rows: ContentRow...) { storage = .array(rows) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch storage {
+        case .array(let rows): rows.count
+        case .generated(let count, _): count
+        }
+    }
+
+    public subscript(position: Int) -> ContentRow {
+        switch storage {
+        case .array(let rows): rows[position]
+        case .generated(_, let row): row(position)
+        }
+    }
+
+    public static func == (lhs: RowList, rhs: RowList) -> Bool { lhs.elementsEqual(rhs) }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for row in self { hasher.combine(row) }
+    }
+}
+
 /// Everything one screen shows: a header block and a table of rows.
 public struct ScreenContent: Sendable, Hashable {
     /// The breadcrumb label of this screen.
     public var title: String
     public var header: [StyledLine]
     public var columns: [ColumnSpec]
-    public var rows: [ContentRow]
+    public var rows: RowList
     public var emptyMessage: String
     /// What `y` copies when no row offers anything (the owner of a detail screen).
     public var copyText: String?
@@ -186,7 +228,7 @@ public struct ScreenContent: Sendable, Hashable {
         self.title = title
         self.header = header
         self.columns = columns
-        self.rows = rows
+        self.rows = RowList(rows)
         self.emptyMessage = emptyMessage
         self.copyText = copyText
         self.rowsSelectable = rowsSelectable

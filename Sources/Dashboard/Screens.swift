@@ -16,6 +16,7 @@ public struct Screens {
 
     private final class ViolationIndex {
         var byFile: [String: [Violation]]?
+        var noticesByContract: [String?: [Notice]]?
     }
 
     public init(status: WatchStatus, showResolved: Bool = false) {
@@ -71,7 +72,11 @@ public struct Screens {
 
     /// The notices about one contract.
     func notices(for contract: Contract) -> [Notice] {
-        (result?.notices ?? []).filter { $0.contract == contract.name }
+        // Grouped once: the Contracts screen asks for every contract.
+        if index.noticesByContract == nil {
+            index.noticesByContract = Dictionary(grouping: result?.notices ?? [], by: \.contract)
+        }
+        return index.noticesByContract?[contract.name] ?? []
     }
 
     static func label(_ id: ViolationID, result: CheckResult?) -> String {
@@ -286,67 +291,85 @@ public struct Screens {
             ], target: .table(name), copyText: covering.first?.owner?.email)
     }
 
+    /// What a contracted table's row shows besides the relation itself.
+    struct ContractedTable: Sendable {
+        var contracts: String
+        var state: RowCell
+        var owner: String?
+    }
+
+    /// The first position in `relations` (sorted by name) whose name is not below `name`.
+    static func insertionPoint(of name: QualifiedName, in relations: [Relation]) -> Int {
+        var low = 0
+        var high = relations.count
+        while low < high {
+            let middle = (low + high) / 2
+            if relations[middle].name < name { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// One relation's row on the Tables screen.
+    static func tableRow(_ relation: Relation, contracted: ContractedTable?) -> ContentRow {
+        let name = relation.name.description
+        return ContentRow(
+            id: name,
+            cells: [
+                RowCell(name),
+                RowCell(
+                    relation.isPartition ? relation.kind.label + " (partition)" : relation.kind.label,
+                    role: relation.kind.isTable ? nil : .dim),
+                count(relation.columns.count),
+                RowCell(contracted?.contracts ?? "—", role: contracted == nil ? .dim : nil),
+                contracted?.state ?? RowCell("— uncontracted", role: .dim, sort: .number(2)),
+            ], role: contracted == nil ? .dim : .row, target: .table(relation.name), copyText: contracted?.owner)
+    }
+
     func tableList() -> ScreenContent {
         var contractByTable: [QualifiedName: [Contract]] = [:]
         for contract in contracts {
             contractByTable[contract.qualifiedTable, default: []].append(contract)
         }
-        // The snapshot keeps its relations sorted by name: rows are built in that order, and
-        // only the few contracted tables that are missing are placed among them (a 50,000-table
-        // catalog is not sorted again on the UI thread).
-        let relations = status.snapshot?.relations ?? []
-        var rows: [ContentRow] = []
-        rows.reserveCapacity(relations.count)
-        for relation in relations {
-            let covering = contractByTable[relation.name] ?? []
-            let found = covering.isEmpty ? [] : covering.flatMap { violations(forFile: $0.file) }
-            let state: RowCell
-            if covering.isEmpty {
-                state = RowCell("— uncontracted", role: .dim, sort: .number(2))
-            } else if found.isEmpty {
-                state = RowCell("✓ ok", role: .contractOK, sort: .number(1))
-            } else {
-                state = RowCell(
-                    "✗ \(found.count) violation\(plural(found.count))", role: .contractViolated, sort: .number(0))
-            }
-            let name = relation.name.description
-            let contractNames = covering.map(\.name).joined(separator: ", ")
-            rows.append(
-                ContentRow(
-                    id: name,
-                    cells: [
-                        RowCell(name),
-                        RowCell(
-                            relation.isPartition ? relation.kind.label + " (partition)" : relation.kind.label,
-                            role: relation.kind.isTable ? nil : .dim),
-                        Self.count(relation.columns.count),
-                        RowCell(contractNames.isEmpty ? "—" : contractNames, role: covering.isEmpty ? .dim : nil),
-                        state,
-                    ], role: covering.isEmpty ? .dim : .row, target: .table(relation.name),
-                    copyText: covering.first?.owner?.email))
+        // What the contracted tables show is decided here (a few thousand at most); the rest of a
+        // 50,000-table catalog is made row by row when drawn (see `RowList`), from the snapshot's
+        // relations, which it keeps sorted by name.
+        var contracted: [QualifiedName: ContractedTable] = [:]
+        for (name, covering) in contractByTable {
+            let found = covering.flatMap { violations(forFile: $0.file) }
+            contracted[name] = ContractedTable(
+                contracts: covering.map(\.name).joined(separator: ", "),
+                state: found.isEmpty
+                    ? RowCell("✓ ok", role: .contractOK, sort: .number(1))
+                    : RowCell(
+                        "✗ \(found.count) violation\(plural(found.count))", role: .contractViolated, sort: .number(0)),
+                owner: covering.first?.owner?.email)
         }
+        let relations = status.snapshot?.relations ?? []
+        // Contracted tables the catalog lacks are placed among the relations by name: `missing`
+        // holds their positions in the merged list, in order.
+        var missing: [(position: Int, row: ContentRow)] = []
         if let snapshot = status.snapshot {
-            let missing = contractByTable.filter { snapshot.relation($0.key) == nil }.sorted { $0.key < $1.key }
-            if !missing.isEmpty {
-                // Both lists are sorted by name: merge them.
-                var merged: [ContentRow] = []
-                merged.reserveCapacity(rows.count + missing.count)
-                var next = 0
-                for (offset, relation) in relations.enumerated() {
-                    while next < missing.count, missing[next].key < relation.name {
-                        merged.append(Self.missingTableRow(missing[next].key, missing[next].value))
-                        next += 1
-                    }
-                    merged.append(rows[offset])
-                }
-                for (name, covering) in missing[next...] { merged.append(Self.missingTableRow(name, covering)) }
-                rows = merged
+            let absent = contractByTable.filter { snapshot.relation($0.key) == nil }.sorted { $0.key < $1.key }
+            for (rank, (name, covering)) in absent.enumerated() {
+                let before = Self.insertionPoint(of: name, in: relations)
+                missing.append((before + rank, Self.missingTableRow(name, covering)))
             }
+        }
+        let rows = RowList(count: relations.count + missing.count) { [missing, contracted] position in
+            // Missing rows before this position, found by binary search.
+            var low = 0
+            var high = missing.count
+            while low < high {
+                let middle = (low + high) / 2
+                if missing[middle].position < position { low = middle + 1 } else { high = middle }
+            }
+            if low < missing.count, missing[low].position == position { return missing[low].row }
+            return Self.tableRow(relations[position - low], contracted: contracted[relations[position - low].name])
         }
         let header =
             status.catalogComplete
             ? [] : [StyledLine([("◌ reading the whole catalog: the contracted tables come first", .dim)])]
-        return ScreenContent(
+        var content = ScreenContent(
             title: "Tables",
             header: header,
             columns: [
@@ -356,10 +379,12 @@ public struct Screens {
                 ColumnSpec("CONTRACT", min: 8, max: 44, flexible: true, priority: 2, cut: .middle),
                 ColumnSpec("STATUS", min: 14, max: 18, flexible: true, priority: 1),
             ],
-            rows: rows,
+            rows: [],
             emptyMessage: status.snapshot == nil
                 ? "Waiting for the first catalog snapshot…" : "No tables in any user schema."
         )
+        content.rows = rows
+        return content
     }
 
     /// Live violations the last preview says the migration would fix.

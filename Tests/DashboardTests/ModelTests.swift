@@ -521,3 +521,47 @@ struct SmallKeysTests {
         #expect(plain.line(23).trimmingCharacters(in: .whitespaces).isEmpty, "\(plain.line(23))")
     }
 }
+
+/// The Tables screen makes its rows on demand (`RowList`): contracted tables the catalog lacks
+/// are placed among the relations by name, at the start, between and at the end alike.
+struct TablesScreenTests {
+    func contract(_ table: String, owner: String) -> Contract {
+        Contract(
+            name: "c-\(table)", file: "contracts/\(table).json", owner: Owner(name: owner, email: "\(owner)@x.org"),
+            table: ContractTable(catalog: nil, schema: "public", name: table),
+            columns: [ContractColumn(name: "id", expectation: ColumnExpectation(dataType: "integer"))])
+    }
+
+    @Test func missingContractedTablesAreMergedByNameAndRowsMatchTheirRelations() {
+        let names = ["b", "d", "f", "h"]
+        let relations = names.map { name in
+            Relation(
+                name: QualifiedName(schema: "public", name: name), kind: .table,
+                columns: [StatusFixture.column("id", 1, "integer")])
+        }
+        let snapshot = CatalogSnapshot(
+            database: DatabaseIdentity(name: "db", serverVersion: "15"), relations: relations)
+        // a: before all; c and e: between; d: present; z: after all.
+        let contracts = ContractSet(
+            contracts: ["a", "c", "d", "e", "z"].map { contract($0, owner: "team-\($0)") }, errors: [], fileCount: 5)
+        var status = WatchStatus(target: "t", interval: 2)
+        status.contracts = contracts
+        status.snapshot = snapshot
+        status.result = Checker.check(contracts, against: snapshot)
+        status.catalogComplete = true
+        let rows = Screens(status: status).content(for: .tables).rows
+        #expect(rows.map(\.id) == ["a", "b", "c", "d", "e", "f", "h", "z"].map { "public.\($0)" })
+        #expect(
+            rows.map { $0.cells[4].text } == [
+                "✗ table missing", "— uncontracted", "✗ table missing", "✓ ok", "✗ table missing", "— uncontracted",
+                "— uncontracted", "✗ table missing",
+            ])
+        #expect(
+            rows.map(\.copyText) == [
+                "team-a@x.org", nil, "team-c@x.org", "team-d@x.org", "team-e@x.org", nil, nil, "team-z@x.org",
+            ])
+        #expect(rows[3].target == .table(QualifiedName(schema: "public", name: "d")))
+        // Made twice, a row is the same row (the selection follows ids across frames).
+        #expect(Array(rows) == Array(rows))
+    }
+}
