@@ -7,7 +7,8 @@ import Synchronization
 /// When run as root the server runs as the `postgres` user, because PostgreSQL refuses root.
 /// `stop()` stops the server and removes the folder; clusters still running when the process
 /// exits normally (including through `exit()` from a signal handler) are stopped by an
-/// `atexit` hook.
+/// `atexit` hook. A process killed outright leaves its cluster behind: the next `start()` in
+/// any process stops it and removes its folder (`sweepAbandoned`).
 public final class LocalCluster: Sendable {
     /// The temp folder holding data, socket and logs.
     public let directory: String
@@ -51,12 +52,15 @@ public final class LocalCluster: Sendable {
     public static func start(port: Int = 5432, major: Int? = nil) throws(PostgresError) -> LocalCluster {
         let binDirectory = try findBinDirectory(major: major)
         let runAsUser: String? = geteuid() == 0 ? "postgres" : nil
+        sweepAbandoned()
         var template = Array((NSTemporaryDirectory() + "contractwatch-pg-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw PostgresError(
                 kind: .localCluster, message: "could not create a temp folder: \(String(cString: strerror(errno)))")
         }
         let directory = String(cString: made)
+        _ = FileManager.default.createFile(
+            atPath: directory + "/" + ownerFile, contents: Data(ownerLine(getpid()).utf8))
         let cluster = LocalCluster(directory: directory, binDirectory: binDirectory, runAsUser: runAsUser, port: port)
         do {
             try cluster.create()
@@ -246,5 +250,79 @@ public final class LocalCluster: Sendable {
     public static func stopAll() {
         let clusters = running.withLock { Array($0.values) }
         for cluster in clusters { cluster.stop() }
+    }
+
+    // MARK: - Clusters left behind
+
+    /// In each cluster folder: "pid start-time" of the process that made it (the start time tells
+    /// a reused pid apart).
+    static let ownerFile = "owner"
+
+    /// A process's start time (clock ticks since boot, from /proc); nil when it is gone.
+    static func startTime(of pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the command name: the state is field 3 of the line and the start time field 22.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        return fields.count > 19 ? String(fields[19]) : nil
+    }
+
+    static func ownerLine(_ pid: Int32) -> String { "\(pid) \(startTime(of: pid) ?? "?")" }
+
+    /// Whether the process an owner line names still runs (the same process, not a reused pid).
+    static func ownerIsRunning(_ line: String) -> Bool {
+        let parts = line.split(separator: " ")
+        guard parts.count == 2, let pid = Int32(parts[0]), pid > 0 else { return false }
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard parts[1] != "?", let now = startTime(of: pid) else { return true }
+        return now == parts[1]
+    }
+
+    /// Stops the servers of cluster folders whose process is gone (killed, crashed) and removes
+    /// the folders; returns their paths. A folder without an owner line (made by an older
+    /// version) goes only when no server runs in it and it is more than an hour old.
+    @discardableResult
+    public static func sweepAbandoned(in temporary: String = NSTemporaryDirectory()) -> [String] {
+        let fileManager = FileManager.default
+        let names = ((try? fileManager.contentsOfDirectory(atPath: temporary)) ?? []).filter {
+            $0.hasPrefix("contractwatch-pg-")
+        }
+        var removed: [String] = []
+        for name in names {
+            let directory = (temporary as NSString).appendingPathComponent(name)
+            let data = directory + "/data"
+            if let owner = try? String(contentsOfFile: directory + "/" + ownerFile, encoding: .utf8) {
+                if ownerIsRunning(owner) { continue }
+                stopPostmaster(dataDirectory: data)
+            } else {
+                let modified = (try? fileManager.attributesOfItem(atPath: directory))?[.modificationDate] as? Date
+                guard let modified, Date().timeIntervalSince(modified) > 3600, postmaster(dataDirectory: data) == nil
+                else { continue }
+            }
+            if (try? fileManager.removeItem(atPath: directory)) != nil { removed.append(directory) }
+        }
+        return removed
+    }
+
+    /// The pid of the server running in `dataDirectory`, if one does (checked by its working
+    /// folder, so a pid reused by another process is not taken for it).
+    static func postmaster(dataDirectory: String) -> Int32? {
+        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
+            let first = text.split(separator: "\n").first, let pid = Int32(first), pid > 0,
+            let folder = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd"),
+            folder == dataDirectory
+        else { return nil }
+        return pid
+    }
+
+    /// Immediate shutdown (SIGQUIT, as `pg_ctl -m immediate`), waiting up to 10 s for the server to go.
+    static func stopPostmaster(dataDirectory: String) {
+        guard let pid = postmaster(dataDirectory: dataDirectory) else { return }
+        kill(pid, SIGQUIT)
+        // Gone once it has no working folder (an exited process awaiting its parent's wait has none).
+        for _ in 0..<200 where postmaster(dataDirectory: dataDirectory) == pid {
+            usleep(50_000)
+        }
     }
 }

@@ -17,6 +17,16 @@ enum PipelineBench {
         var summary: String
     }
 
+    /// The private tmux servers running a dashboard right now, killed if the bench is interrupted.
+    static let tmuxServers = Mutex<[String: String]>([:]) // socket name → tmux binary
+
+    /// Kills every dashboard the bench started; the throwaway cluster goes with `exit` (its hook).
+    static func killDashboards() {
+        for (socket, tmux) in tmuxServers.withLock({ $0 }) {
+            _ = try? ChildProcess.run([tmux, "-L", socket, "kill-server"], environment: [:], stdoutPath: "/dev/null")
+        }
+    }
+
     /// Builds a synthetic catalog of `tables` tables, writes contracts for a tenth of them, measures.
     static func synthetic(cluster: LocalCluster, tables: Int) throws -> Report {
         let database = "bench_\(tables)"
@@ -632,8 +642,10 @@ enum PipelineBench {
             }
             return false
         }
+        tmuxServers.withLock { $0[socket] = tmux }
         defer {
             _ = run(["kill-server"])
+            _ = tmuxServers.withLock { $0.removeValue(forKey: socket) }
             try? FileManager.default.removeItem(atPath: screen)
             try? FileManager.default.removeItem(atPath: state)
         }

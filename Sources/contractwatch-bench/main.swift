@@ -127,6 +127,18 @@ if let index = CommandLine.arguments.firstIndex(of: "--emit-sql"), index + 1 < C
     exit(0)
 }
 
+// Interrupted (Ctrl-C, `timeout`, a closed terminal): no dashboard or server is left running.
+let interruptions = [SIGINT, SIGTERM, SIGHUP].map { number in
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+    source.setEventHandler {
+        PipelineBench.killDashboards()
+        exit(128 + number)
+    }
+    source.resume()
+    return source
+}
+
 let width = 120
 let height = 40
 let status = statusWithFindings(10_000)
