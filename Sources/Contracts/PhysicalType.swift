@@ -1,4 +1,5 @@
 import Catalog
+import Synchronization
 
 /// Parses a PostgreSQL type as written in ODCS `physicalType` into what a contract expects.
 ///
@@ -28,6 +29,21 @@ public enum PhysicalType {
     }
 
     public static func parse(_ text: String) -> Parsed {
+        if let known = parsedSpellings.withLock({ $0[text] }) { return known }
+        let parsed = parseSpelling(text)
+        parsedSpellings.withLock { cache in
+            if cache.count < parsedSpellingsLimit { cache[text] = parsed }
+        }
+        return parsed
+    }
+
+    /// A folder of contracts writes a few dozen spellings thousands of times (`bigint`,
+    /// `numeric(11,2)`): parsing is pure, so each is parsed once per process. Bounded, so a
+    /// file of a million distinct spellings costs time, not memory.
+    private static let parsedSpellings = Mutex<[String: Parsed]>([:])
+    static let parsedSpellingsLimit = 10_000
+
+    static func parseSpelling(_ text: String) -> Parsed {
         var tokens: [Token] = []
         var problems: [String] = []
         tokenize(text, into: &tokens, problems: &problems)

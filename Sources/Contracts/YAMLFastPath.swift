@@ -57,6 +57,9 @@ enum YAMLFastPath {
         let bytes: [Byte]
         var lines: [Line] = []
         var index = 0
+        /// Block collections open around `index`: past `PositionedJSON.maximumNesting` the file
+        /// is left to the full reader, whose guard reports it (this reader recurses per level too).
+        var depth = 0
 
         init(bytes: [Byte]) {
             self.bytes = bytes
@@ -185,6 +188,9 @@ enum YAMLFastPath {
         /// The block node that starts on the current line (indented at least `minimumIndent`).
         mutating func node(minimumIndent: Int) -> PositionedJSON? {
             guard index < lines.count, lines[index].indent >= minimumIndent else { return nil }
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= PositionedJSON.maximumNesting else { return nil }
             let line = lines[index]
             if isSequenceEntry(line) { return sequence(indent: line.indent) }
             if keyEnd(line) != nil { return mapping(indent: line.indent) }
@@ -326,15 +332,23 @@ enum YAMLFastPath {
             return flow.index == line.end ? value : nil
         }
 
-        /// The words Yams' resolver (Resolver.default) reads as booleans or null, with what it
-        /// reads them as (asked once, so the two paths cannot disagree).
+        /// The words Yams' resolver (Resolver.default) reads as booleans or null (YAML 1.1), with
+        /// what it reads them as. Written out: asking the resolver costs its regular expressions
+        /// at every start; `YAMLFastPathTests` checks the table against it.
         static let resolvedWords: [String: PositionedJSON.Value] = {
-            let words = [
-                "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
-                "ON", "off", "Off", "OFF", "null", "Null", "NULL",
-            ]
-            let location = SourceLocation(line: 1, column: 1)
-            return Dictionary(uniqueKeysWithValues: words.map { ($0, resolved($0, at: location).value) })
+            var words: [String: PositionedJSON.Value] = [:]
+            for word in ["yes", "true", "on"] {
+                for spelling in [word, word.prefix(1).uppercased() + word.dropFirst(), word.uppercased()] {
+                    words[spelling] = .bool(true)
+                }
+            }
+            for word in ["no", "false", "off"] {
+                for spelling in [word, word.prefix(1).uppercased() + word.dropFirst(), word.uppercased()] {
+                    words[spelling] = .bool(false)
+                }
+            }
+            for spelling in ["null", "Null", "NULL"] { words[spelling] = .null }
+            return words
         }()
 
         /// The plain scalar `bytes[start..<end]` typed the way the full reader types it (Yams'
@@ -359,6 +373,15 @@ enum YAMLFastPath {
             {
                 return PositionedJSON(value: .number(text), location: location)
             }
+            // Digits with two dots or more (`version: 1.0.0`) are text to every rule of the
+            // resolver (a number has one dot at most), so its regular expressions are not asked.
+            var dots = 0
+            if bytes[start..<end].allSatisfy({ byte in
+                if byte == Byte(ascii: ".") { dots += 1 }
+                return byte == Byte(ascii: ".") || (byte >= Byte(ascii: "0") && byte <= Byte(ascii: "9"))
+            }), dots >= 2 {
+                return PositionedJSON(value: .string(text), location: location)
+            }
             return Self.resolved(text, at: location)
         }
 
@@ -380,6 +403,8 @@ enum YAMLFastPath {
         let reader: Reader
         let line: Line
         var index: Int
+        /// Values open in this line (as `Reader.depth`, bounded the same way).
+        var depth = 0
 
         var bytes: [Byte] { reader.bytes }
         var end: Int { line.end }
@@ -389,6 +414,9 @@ enum YAMLFastPath {
         }
 
         mutating func value(inFlow: Bool) -> PositionedJSON? {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= PositionedJSON.maximumNesting else { return nil }
             skipSpaces()
             guard index < end else { return nil }
             let at = reader.location(line, index)

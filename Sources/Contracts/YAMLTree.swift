@@ -10,13 +10,14 @@ extension PositionedJSON {
 
     /// `fastPath: false` reads with libyaml only (the fast path's tests compare the two).
     static func parseYAML(_ text: String, fastPath: Bool) throws(JSONSyntaxError) -> PositionedJSON {
+        // The YAML contract files are made of, read directly (the same tree, several times
+        // faster); anything else goes to libyaml below. The fast path bounds its own nesting, so
+        // the guard against libyaml's recursion runs only for what it declines.
+        if fastPath, let fast = YAMLFastPath.parse(text) { return fast }
         let bytes = text.utf8.count
         if let depth = flowNestingBeyond(text, limit: maximumNesting) {
             throw JSONSyntaxError(location: depth, message: "nesting is deeper than \(maximumNesting) levels")
         }
-        // The YAML contract files are made of, read directly (the same tree, several times
-        // faster); anything else goes to libyaml below.
-        if fastPath, let fast = YAMLFastPath.parse(text) { return fast }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -150,7 +151,11 @@ extension PositionedJSON {
             // Quoted scalars are always strings; plain ones are typed the YAML way.
             if scalar.style == .plain {
                 if node.null != nil { return PositionedJSON(value: .null, location: at) }
-                if let flag = node.bool { return PositionedJSON(value: .bool(flag), location: at) }
+                // Only the resolver's spellings (`true`, `True`, `TRUE`, `yes`, `on`…) are
+                // booleans: Yams' conversion alone would also take `tRUE`, which it resolves as text.
+                if let word = YAMLFastPath.Reader.resolvedWords[scalar.string] {
+                    return PositionedJSON(value: word, location: at)
+                }
                 if let integer = node.int { return PositionedJSON(value: .number(String(integer)), location: at) }
                 if let double = node.float, double.isFinite {
                     return PositionedJSON(value: .number(String(double)), location: at)

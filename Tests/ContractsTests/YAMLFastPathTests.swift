@@ -36,6 +36,8 @@ struct YAMLFastPathTests {
         "x: O'Brien\ny: it's fine\n",
         "a: 1\r\nb: 2\r\n",
         "w: [yes, No, ON, off, Null, NULL, y, n, true, False, word, _x, é, 1e3, 0o17, 0b101, +1, .5, 2026-12-02, =]\n",
+        "version: 1.0.0\nv: [1.0, 1.0.0, 10.2.3, 1..2, .5.5, 1.2.3.4, 0.0.0, 1.0.0-rc1, 1.e2, 1.]\n"
+            + "t: 12:30:00\ns: 190:20:30.15\n",
     ]
 
     /// What the fast path leaves to libyaml (nil), including every error.
@@ -69,6 +71,27 @@ struct YAMLFastPathTests {
                 "Tests/IntegrationTests/Fixtures/datacontract-cli/odcs.yaml",
             ], "\(fellBack)")
         #expect(fast == files.count - 2)
+    }
+
+    /// The table of YAML 1.1 words both readers use is what Yams makes of each word, and other
+    /// spellings of them (`tRUE`, which Yams' conversion alone would take) are text.
+    @Test func theResolvedWordsAreTheResolversWords() throws {
+        #expect(YAMLFastPath.Reader.resolvedWords.count == 21)
+        func full(_ word: String) throws -> PositionedJSON.Value? {
+            guard case .object(let members) = try PositionedJSON.parseYAML("k: \(word)\n", fastPath: false).value
+            else { return nil }
+            return members.first?.value.value
+        }
+        let location = SourceLocation(line: 1, column: 1)
+        for (word, value) in YAMLFastPath.Reader.resolvedWords {
+            // Yams' own conversion of the scalar (the table is not asked).
+            #expect(YAMLFastPath.Reader.resolved(word, at: location).value == value, "\(word)")
+            #expect(try full(word) == value, "\(word)")
+        }
+        for word in ["y", "n", "Y", "N", "tRUE", "nULL", "none", "On_", "word", "nil"] {
+            #expect(YAMLFastPath.Reader.resolvedWords[word] == nil)
+            #expect(try full(word) == .string(word), "\(word)")
+        }
     }
 
     @Test func theShapesPeopleWriteReadTheSame() {

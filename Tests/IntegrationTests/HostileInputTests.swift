@@ -64,6 +64,8 @@ struct HostileInputTests {
             "bomb.yaml": bomb,
             "owners.yaml": bomb,
             "flow.yaml": String(repeating: "[", count: 100_000),
+            // A value the fast YAML path reads (it bounds its own recursion, then libyaml's guard).
+            "inline.yaml": "apiVersion: v3.0.0\nk: " + String(repeating: "[", count: 100_000) + "\n",
             "block.yaml": String(repeating: "- ", count: 100_000) + "x\n",
             "indented.yaml": (0..<2_000).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n"),
             "flood.json": #"{"name": "f", "schema": {"table_name": "f", "properties": {"# + columns + "}}}",
@@ -85,6 +87,7 @@ struct HostileInputTests {
             messages("owners.yaml").first?.contains("the YAML expands to more than") == true,
             "\(messages("owners.yaml"))")
         #expect(messages("flow.yaml") == ["nesting is deeper than 256 levels"])
+        #expect(messages("inline.yaml") == ["nesting is deeper than 256 levels"])
         #expect(messages("block.yaml") == ["nesting is deeper than 256 levels"])
         #expect(messages("indented.yaml") == ["nesting is deeper than 256 levels"])
         #expect(
