@@ -68,7 +68,7 @@ public final class Watcher: CheckerControl {
     private let catalogHooks = Mutex<(changed: (@Sendable () -> Void)?, pollNow: (@Sendable () -> Void)?)>((nil, nil))
     /// Set by `pollNow()` (from the UI): the next poll reads the whole catalog.
     private let fullReadRequested = Atomic<Bool>(false)
-    /// Set by `stop()`: a poll failing from then on was cancelled; it is neither logged nor shown.
+    /// Set by `stop()`: a poll failing from then on was cancelled; it is not logged as a failure.
     private let stopping = Atomic<Bool>(false)
     let log: EventLog?
 
@@ -100,7 +100,8 @@ public final class Watcher: CheckerControl {
         }
     }
 
-    /// Stops the timer and closes the connection. Waits for a poll in progress to finish.
+    /// Stops the timer and closes the connection. A poll in progress is cancelled (its statement
+    /// on the server too), then waited for: it ends at once.
     public func stop() {
         // A poll under way (a full read takes seconds on a large catalog) is cancelled, not waited for.
         stopping.store(true, ordering: .releasing)
