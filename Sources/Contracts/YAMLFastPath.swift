@@ -336,18 +336,17 @@ enum YAMLFastPath {
         /// what it reads them as. Written out: asking the resolver costs its regular expressions
         /// at every start; `YAMLFastPathTests` checks the table against it.
         static let resolvedWords: [String: PositionedJSON.Value] = {
+            let meanings: [(String, PositionedJSON.Value)] = [
+                ("yes", .bool(true)), ("true", .bool(true)), ("on", .bool(true)), ("no", .bool(false)),
+                ("false", .bool(false)), ("off", .bool(false)), ("null", .null),
+            ]
             var words: [String: PositionedJSON.Value] = [:]
-            for word in ["yes", "true", "on"] {
+            for (word, value) in meanings {
+                // Each in three spellings: `true`, `True`, `TRUE`.
                 for spelling in [word, word.prefix(1).uppercased() + word.dropFirst(), word.uppercased()] {
-                    words[spelling] = .bool(true)
+                    words[spelling] = value
                 }
             }
-            for word in ["no", "false", "off"] {
-                for spelling in [word, word.prefix(1).uppercased() + word.dropFirst(), word.uppercased()] {
-                    words[spelling] = .bool(false)
-                }
-            }
-            for spelling in ["null", "Null", "NULL"] { words[spelling] = .null }
             return words
         }()
 

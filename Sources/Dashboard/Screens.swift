@@ -298,13 +298,14 @@ public struct Screens {
         var owner: String?
     }
 
-    /// The first position in `relations` (sorted by name) whose name is not below `name`.
-    static func insertionPoint(of name: QualifiedName, in relations: [Relation]) -> Int {
+    /// The first position in `0..<count` where `isBelow` turns false (it must be true up to some
+    /// position and false from there): a binary search.
+    static func firstPosition(_ count: Int, where isBelow: (Int) -> Bool) -> Int {
         var low = 0
-        var high = relations.count
+        var high = count
         while low < high {
             let middle = (low + high) / 2
-            if relations[middle].name < name { low = middle + 1 } else { high = middle }
+            if isBelow(middle) { low = middle + 1 } else { high = middle }
         }
         return low
     }
@@ -351,18 +352,13 @@ public struct Screens {
         if let snapshot = status.snapshot {
             let absent = contractByTable.filter { snapshot.relation($0.key) == nil }.sorted { $0.key < $1.key }
             for (rank, (name, covering)) in absent.enumerated() {
-                let before = Self.insertionPoint(of: name, in: relations)
+                let before = Self.firstPosition(relations.count) { relations[$0].name < name }
                 missing.append((before + rank, Self.missingTableRow(name, covering)))
             }
         }
         let rows = RowList(count: relations.count + missing.count) { [missing, contracted] position in
-            // Missing rows before this position, found by binary search.
-            var low = 0
-            var high = missing.count
-            while low < high {
-                let middle = (low + high) / 2
-                if missing[middle].position < position { low = middle + 1 } else { high = middle }
-            }
+            // Missing rows before this position.
+            let low = Self.firstPosition(missing.count) { missing[$0].position < position }
             if low < missing.count, missing[low].position == position { return missing[low].row }
             return Self.tableRow(relations[position - low], contracted: contracted[relations[position - low].name])
         }
