@@ -11,11 +11,13 @@ public enum ChildProcess {
         public var description: String
     }
 
-    /// Returns the exit status (128 + signal number when killed by a signal).
+    /// Returns the exit status (128 + signal number when killed by a signal). A `cancellation`
+    /// terminates the child when cancelled; one cancelled already starts nothing.
     public static func run(
         _ argv: [String], environment: [String: String],
-        stdoutPath: String, stderrPath: String? = nil
+        stdoutPath: String, stderrPath: String? = nil, cancellation: Cancellation? = nil
     ) throws(Failure) -> Int32 {
+        if cancellation?.isCancelled == true { throw Failure(description: "\(argv[0]) not run: cancelled") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -44,6 +46,13 @@ public enum ChildProcess {
         let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
         guard spawned == 0 else {
             throw Failure(description: "could not run \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+        if let cancellation {
+            if !cancellation.adopt(pid) { kill(pid, SIGTERM) }
+            // Wait for the exit without reaping, so the pid stays ours until `release`.
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+            cancellation.release(pid)
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {

@@ -151,7 +151,8 @@ public final class Connection {
         _ = try receive()
     }
 
-    static let cancelledError = PostgresError(
+    /// What a cancelled connection or program run throws (`QueryCanceller`, `Cancellation`).
+    public static let cancelledError = PostgresError(
         kind: .cancelled, message: "cancelled: the program is stopping")
 
     /// Waits until libpq can hand out the next result without blocking, at most until

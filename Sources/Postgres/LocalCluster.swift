@@ -49,7 +49,10 @@ public final class LocalCluster: Sendable {
 
     /// Starts a new cluster. Takes a few seconds (initdb dominates). `major`: the server
     /// version it must be (a scratch copy of a PostgreSQL 15 database needs a 15 server).
-    public static func start(port: Int = 5432, major: Int? = nil) throws(PostgresError) -> LocalCluster {
+    /// `cancellation` stops initdb and the server's start (the cluster is then removed).
+    public static func start(port: Int = 5432, major: Int? = nil, cancellation: Cancellation? = nil)
+        throws(PostgresError) -> LocalCluster
+    {
         let binDirectory = try findBinDirectory(major: major)
         let runAsUser: String? = geteuid() == 0 ? "postgres" : nil
         sweepAbandoned()
@@ -63,9 +66,9 @@ public final class LocalCluster: Sendable {
             atPath: directory + "/" + ownerFile, contents: Data(ownerLine(getpid()).utf8))
         let cluster = LocalCluster(directory: directory, binDirectory: binDirectory, runAsUser: runAsUser, port: port)
         do {
-            try cluster.create()
+            try cluster.create(cancellation: cancellation)
             register(cluster)
-            try cluster.launch()
+            try cluster.launch(cancellation: cancellation)
         } catch {
             cluster.stop()
             throw error
@@ -73,7 +76,7 @@ public final class LocalCluster: Sendable {
         return cluster
     }
 
-    private func create() throws(PostgresError) {
+    private func create(cancellation: Cancellation?) throws(PostgresError) {
         // mkdtemp makes a 0700 folder, which the postgres user could not enter.
         chmod(directory, 0o755)
         for folder in [dataDirectory, socketDirectory] {
@@ -95,7 +98,8 @@ public final class LocalCluster: Sendable {
             chown(serverLogPath, account.pointee.pw_uid, account.pointee.pw_gid)
         }
         try run(
-            "initdb", ["-D", dataDirectory, "-U", superuser, "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+            "initdb", ["-D", dataDirectory, "-U", superuser, "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"],
+            cancellation: cancellation)
         let settings = """
 
             # contractwatch throwaway cluster: unix socket only, durability off.
@@ -117,8 +121,9 @@ public final class LocalCluster: Sendable {
         handle.closeFile()
     }
 
-    private func launch() throws(PostgresError) {
-        try run("pg_ctl", ["-D", dataDirectory, "-l", serverLogPath, "-w", "-t", "60", "start"])
+    private func launch(cancellation: Cancellation? = nil) throws(PostgresError) {
+        try run(
+            "pg_ctl", ["-D", dataDirectory, "-l", serverLogPath, "-w", "-t", "60", "start"], cancellation: cancellation)
     }
 
     /// Stops the server (immediate shutdown: nothing here needs to survive) and removes the folder.
@@ -160,7 +165,7 @@ public final class LocalCluster: Sendable {
 
     // MARK: - Processes
 
-    private func run(_ tool: String, _ arguments: [String]) throws(PostgresError) {
+    private func run(_ tool: String, _ arguments: [String], cancellation: Cancellation? = nil) throws(PostgresError) {
         let executable = binDirectory + "/" + tool
         let argv: [String] = runAsUser.map { [Self.runuserPath(), "-u", $0, "--", executable] } ?? [executable]
         // Output goes to a file, not a pipe: the postmaster started by pg_ctl must not inherit
@@ -170,10 +175,11 @@ public final class LocalCluster: Sendable {
         do {
             status = try ChildProcess.run(
                 argv + arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"],
-                stdoutPath: outputPath)
+                stdoutPath: outputPath, cancellation: cancellation)
         } catch {
             throw PostgresError(kind: .localCluster, message: error.description)
         }
+        if cancellation?.isCancelled == true { throw Connection.cancelledError }
         guard status == 0 else {
             let said = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             let log = (try? String(contentsOfFile: serverLogPath, encoding: .utf8)) ?? ""

@@ -59,6 +59,8 @@ public final class MigrationWatcher: Sendable {
     private let checker: Watcher
     private let queue = DispatchQueue(label: "contractwatch.migrations", qos: .userInitiated)
     private let state = Mutex(State())
+    /// Set by `stop()`: the schema copy being made (initdb, pg_dump, psql) stops at once.
+    private let cancellation = Cancellation()
 
     /// Editors save through a temporary file and a rename: one run after the burst settles.
     static let debounce = DispatchTimeInterval.milliseconds(150)
@@ -96,8 +98,12 @@ public final class MigrationWatcher: Sendable {
         checker.onCatalogChange { [weak self] in self?.catalogChanged() }
     }
 
-    /// Stops watching and removes the schema copy. Waits for a run in progress.
+    /// Stops watching and removes the schema copy. A copy being made is cancelled (its programs
+    /// terminated, its server removed); a preview running on a copy is waited for (it runs on
+    /// empty tables, within the statement timeout).
     public func stop() {
+        state.withLock { $0.stopped = true }
+        cancellation.cancel()
         queue.sync {
             let copy = state.withLock { state in
                 state.stopped = true
@@ -205,6 +211,8 @@ public final class MigrationWatcher: Sendable {
         checker.publishMigrations(status)
         let started = Date()
         status = preview(previous: previous)
+        // Stopped meanwhile: the run was cancelled, and nobody is left to show its error to.
+        guard !state.withLock({ $0.stopped }) else { return }
         status.running = false
         status.ranAt = Date()
         status.seconds = Date().timeIntervalSince(started)
@@ -287,7 +295,7 @@ public final class MigrationWatcher: Sendable {
         existing?.tearDown()
         state.withLock { $0.copy = nil }
         let freshSizes = try MigrationPreview.sizes(configuration.settings)
-        let copy = try ScratchCopy.make(from: configuration.settings)
+        let copy = try ScratchCopy.make(from: configuration.settings, cancellation: cancellation)
         state.withLock { state in
             state.copy = copy
             state.sizes = freshSizes

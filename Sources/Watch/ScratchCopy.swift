@@ -38,8 +38,11 @@ public final class ScratchCopy: Sendable {
     }
 
     /// Copies the schema of the database `target` reaches. Throws with a reason a person can
-    /// act on (no server programs of that version here, pg_dump refused).
-    public static func make(from target: ConnectionSettings) throws(PostgresError) -> ScratchCopy {
+    /// act on (no server programs of that version here, pg_dump refused). `cancellation` stops
+    /// the programs it runs (the copy's server is then stopped and removed).
+    public static func make(from target: ConnectionSettings, cancellation: Cancellation? = nil) throws(PostgresError)
+        -> ScratchCopy
+    {
         let started = Date()
         var readOnly = target
         readOnly.readOnly = true
@@ -63,7 +66,7 @@ public final class ScratchCopy: Sendable {
         if let problem = capacity.problem(failedWith: nil) {
             throw PostgresError(kind: .localCluster, message: problem)
         }
-        let cluster = try LocalCluster.start(port: 5432, major: versionNumber / 10_000)
+        let cluster = try LocalCluster.start(port: 5432, major: versionNumber / 10_000, cancellation: cancellation)
         do throws(PostgresError) {
             let environment = try clientEnvironment(target)
             let schema = cluster.directory + "/schema.sql"
@@ -71,7 +74,7 @@ public final class ScratchCopy: Sendable {
             try runClient(
                 cluster, "pg_dumpall",
                 ["--roles-only", "--no-role-passwords", "-l", database, "-f", roles],
-                environment: environment, what: "reading the roles")
+                environment: environment, what: "reading the roles", cancellation: cancellation)
             do throws(PostgresError) {
                 try runClient(
                     cluster, "pg_dump",
@@ -79,7 +82,7 @@ public final class ScratchCopy: Sendable {
                         "--schema-only", "--no-owner", "--no-privileges", "--no-tablespaces", "--no-publications",
                         "--no-subscriptions", "--no-security-labels", "--lock-wait-timeout=\(lockWaitMilliseconds)",
                         "-f", schema,
-                    ], environment: environment, what: "reading the schema")
+                    ], environment: environment, what: "reading the schema", cancellation: cancellation)
             } catch {
                 // Other sessions' locks share the table: near its size pg_dump can still run out.
                 guard let problem = capacity.problem(failedWith: error.message) else { throw error }
@@ -87,8 +90,8 @@ public final class ScratchCopy: Sendable {
             }
             if database != "postgres" { _ = try cluster.createDatabase(database) }
             // Roles that exist here already (the superuser) fail harmlessly: not counted.
-            _ = try restore(cluster, roles, database: "postgres")
-            let errors = try restore(cluster, schema, database: database)
+            _ = try restore(cluster, roles, database: "postgres", cancellation: cancellation)
+            let errors = try restore(cluster, schema, database: database, cancellation: cancellation)
             var copy = target
             copy.dsn = cluster.connectionString(database: database)
             return ScratchCopy(
@@ -158,17 +161,19 @@ public final class ScratchCopy: Sendable {
     }
 
     private static func runClient(
-        _ cluster: LocalCluster, _ tool: String, _ arguments: [String], environment: [String: String], what: String
+        _ cluster: LocalCluster, _ tool: String, _ arguments: [String], environment: [String: String], what: String,
+        cancellation: Cancellation?
     ) throws(PostgresError) {
         let errorPath = cluster.directory + "/\(tool).err"
         let status: Int32
         do {
             status = try ChildProcess.run(
                 [cluster.clientTool(tool)] + arguments, environment: environment, stdoutPath: "/dev/null",
-                stderrPath: errorPath)
+                stderrPath: errorPath, cancellation: cancellation)
         } catch {
             throw PostgresError(kind: .localCluster, message: "\(tool): \(error.description)")
         }
+        if cancellation?.isCancelled == true { throw Connection.cancelledError }
         guard status == 0 else {
             let said = ((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
                 .split(separator: "\n").suffix(3).joined(separator: " | ")
@@ -180,9 +185,9 @@ public final class ScratchCopy: Sendable {
     }
 
     /// Runs a dump through psql with errors allowed; returns the error lines.
-    private static func restore(_ cluster: LocalCluster, _ path: String, database: String) throws(PostgresError)
-        -> [String]
-    {
+    private static func restore(
+        _ cluster: LocalCluster, _ path: String, database: String, cancellation: Cancellation?
+    ) throws(PostgresError) -> [String] {
         let output = path + ".restore"
         let status: Int32
         do {
@@ -192,10 +197,11 @@ public final class ScratchCopy: Sendable {
                     cluster.connectionString(database: database), "-f", path,
                 ],
                 environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PGOPTIONS": "-c client_min_messages=error"],
-                stdoutPath: "/dev/null", stderrPath: output)
+                stdoutPath: "/dev/null", stderrPath: output, cancellation: cancellation)
         } catch {
             throw PostgresError(kind: .localCluster, message: "psql: \(error.description)")
         }
+        if cancellation?.isCancelled == true { throw Connection.cancelledError }
         let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         guard status == 0 else {
             throw PostgresError(
