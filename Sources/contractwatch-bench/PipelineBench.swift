@@ -15,6 +15,8 @@ import WatchModel
 enum PipelineBench {
     struct Report {
         var summary: String
+        /// What this database's figures are held to, in the order printed.
+        var targets: [Target] = []
     }
 
     /// The private tmux servers running a dashboard right now, killed if the bench is interrupted.
@@ -84,7 +86,10 @@ enum PipelineBench {
                     format: "check, the same %d contracts as ODCS YAML      %10.2f ms   %6.2f× as JSON (%.2f ms)",
                     written, median(odcs), ratio, median(json)))
             report.summary += String(format: ", ODCS %.2f× JSON", ratio)
-            report.summary += initLine(binary: binary, dsn: dsn)
+            report.targets.append(Target("check of ODCS ≤ 1.2× JSON", ratio, atMost: 1.2, format: "%.2f×"))
+            let (initSummary, initRatio) = initLine(binary: binary, dsn: dsn)
+            report.summary += initSummary
+            report.targets.append(Target("init ≤ 2× check of the same tables", initRatio, atMost: 2, format: "%.2f×"))
             report.summary += previewOnScratchCopy(binary: binary, dsn: dsn, contractsFolder: folder, tables: tables)
         }
         return report
@@ -93,7 +98,7 @@ enum PipelineBench {
     /// `init` of every table of the synthetic catalog (a contract per table, ODCS) against
     /// `check` of the contracts it wrote, and the floor of writing the same files (creating
     /// thousands of files is the file system's work, and costs what it costs on the disk).
-    static func initLine(binary: String, dsn: String) -> String {
+    static func initLine(binary: String, dsn: String) -> (summary: String, ratio: Double) {
         let environment = ProcessInfo.processInfo.environment
         let base = NSTemporaryDirectory() + "cw-bench-init-" + UUID().uuidString
         let written = base + "-written"
@@ -109,7 +114,7 @@ enum PipelineBench {
         }
         initialize(written)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: written)) ?? []
-        guard !names.isEmpty else { return "" }
+        guard !names.isEmpty else { return ("", .nan) }
         let files = names.compactMap { name in
             (try? Data(contentsOf: URL(fileURLWithPath: written + "/" + name))).map { (name, [UInt8]($0)) }
         }
@@ -143,8 +148,12 @@ enum PipelineBench {
                 + String(
                     format: "%10.2f ms   %6.2f× check of them (%.2f ms); %.2f× without writing the files (%.2f ms)",
                     initMs, initMs / check, check, (initMs - writing) / check, writing))
-        return String(
-            format: ", init %.2f× check (%.2f× without the file writes)", initMs / check, (initMs - writing) / check)
+        return (
+            String(
+                format: ", init %.2f× check (%.2f× without the file writes)", initMs / check, (initMs - writing) / check
+            ),
+            initMs / check
+        )
     }
 
     /// A 20-statement migration (a column and an index on each of ten tables): `preview` on a
@@ -200,8 +209,9 @@ enum PipelineBench {
         return String(format: ", scratch preview %.1f× direct", (medians["scratch copy"] ?? .nan) / direct)
     }
 
-    /// `allowWrites`: only for the synthetic databases this bench creates. A database given with
-    /// --dsn is never written to, so the DDL → finding measurements are skipped there.
+    /// `allowWrites`: the synthetic databases this bench creates, or a database given with --dsn
+    /// and `--writable` (one made from `--emit-sql`). Otherwise nothing is written and the
+    /// DDL → finding measurements are skipped.
     static func run(dsn: String, contractsFolder: String, label: String, allowWrites: Bool = false) throws -> Report {
         let connection = try Connection(ConnectionSettings(dsn: dsn))
         let contracts = try ContractFolder.load(contractsFolder)
@@ -270,8 +280,19 @@ enum PipelineBench {
         Thread.sleep(forTimeInterval: 1.2)
         let writer = allowWrites ? try Connection(ConnectionSettings(dsn: dsn, readOnly: false)) : nil
         if !allowWrites { print("(DDL → finding not measured: a database given with --dsn is never written to)") }
+        // The DDL drops and restores `payload` (the synthetic layout's): only contracted tables
+        // that have one and are not partitions (a partition's columns are its parent's).
+        let droppable = try writer.map { _ in
+            let live = try CatalogReader.snapshot(connection, names: names)
+            return contracts.contracts.filter { contract in
+                live.relations.contains {
+                    $0.name == QualifiedName(schema: contract.table.schema, name: contract.table.name)
+                        && $0.kind == .table && !$0.isPartition && $0.columns.contains { $0.name == "payload" }
+                }
+            }
+        }
         let quiet = try writer.map {
-            try ddlLatencies(watcher: watcher, writer: $0, targets: contracts.contracts.prefix(10))
+            try ddlLatencies(watcher: watcher, writer: $0, targets: (droppable ?? []).prefix(10))
         }
         watcher.stop()
         let latencies = quiet?.latencies ?? []
@@ -280,7 +301,7 @@ enum PipelineBench {
         // every second, and the checker runs as the dashboard runs it (default full-read cadence).
         var underLoad: [Double] = []
         if let writer {
-            let load = DDLLoad(dsn: dsn, tables: tableCount(contracts))
+            let load = DDLLoad(dsn: dsn, tables: tableCount(contracts), contracted: names)
             let loaded = Watcher(
                 Watcher.Configuration(
                     settings: ConnectionSettings(dsn: dsn), contractsFolder: contractsFolder, interval: 1))
@@ -291,7 +312,7 @@ enum PipelineBench {
                 Thread.sleep(forTimeInterval: 0.01)
             }
             underLoad = try ddlLatencies(
-                watcher: loaded, writer: writer, targets: contracts.contracts.dropFirst(10).prefix(20)
+                watcher: loaded, writer: writer, targets: (droppable ?? []).dropFirst(10).prefix(20)
             )
             .latencies
             loaded.stop()
@@ -306,9 +327,9 @@ enum PipelineBench {
         let rss = peakRSSMegabytes()
 
         func line(_ name: String, _ ms: Double, _ baselineName: String, _ baseline: Double) {
-            print(
-                name.padding(toLength: 46, withPad: " ", startingAt: 0)
-                    + String(format: "%10.2f ms   %6.2f× %@ (%.2f ms)", ms, ms / baseline, baselineName, baseline))
+            let label = name.padding(toLength: 46, withPad: " ", startingAt: 0)
+            guard ms.isFinite else { return print(label + "   not measured") }
+            print(label + String(format: "%10.2f ms   %6.2f× %@ (%.2f ms)", ms, ms / baseline, baselineName, baseline))
         }
         if let checkSeconds {
             line("check, end to end (process)", checkSeconds, "information_schema approach", informationSchema)
@@ -332,7 +353,7 @@ enum PipelineBench {
             scopedFingerprintRaw + scopedSnapshotRaw + walRaw)
         line("DDL → finding p50 at --interval 1", p50, "interval", 1000)
         line("DDL → finding p95 at --interval 1", p95, "interval", 1000)
-        let loadedP95 = percentile95(underLoad)
+        let loadedP95 = underLoad.isEmpty ? .nan : percentile95(underLoad)
         if !underLoad.isEmpty {
             line("DDL → finding p50, a DDL/s elsewhere", median(underLoad), "interval", 1000)
             line("DDL → finding p95, a DDL/s elsewhere", loadedP95, "interval", 1000)
@@ -346,22 +367,44 @@ enum PipelineBench {
             print(
                 String(
                     format:
-                        "dashboard idle for a minute: %.2f %% of a core, RSS %@ → %@; connected %.2f s after "
-                        + "start, whole catalog on the Tables screen after %.2f s",
-                    dashboard.idleCPUPercent, megabytes(dashboard.rssBeforeIdle), megabytes(dashboard.rssAfterIdle),
+                        "dashboard idle for a minute: %.2f %% of a core (its server session %@), RSS %@ → %@; "
+                        + "connected %.2f s after start, whole catalog on the Tables screen after %.2f s",
+                    dashboard.idleCPUPercent,
+                    dashboard.backendCPUPercent.map { String(format: "%.2f %%", $0) } ?? "not readable here",
+                    megabytes(dashboard.rssBeforeIdle), megabytes(dashboard.rssAfterIdle),
                     dashboard.connectedSeconds, dashboard.catalogSeconds))
         }
+        let idleCPU = dashboard.map { $0.idleCPUPercent + ($0.backendCPUPercent ?? .nan) } ?? .nan
+        let rssGrowth = dashboard.flatMap { idle in
+            idle.rssAfterIdle.flatMap { after in idle.rssBeforeIdle.map { after - $0 } }
+        }
+        let targets = [
+            Target(
+                "check ≤ 1.3× psql sending its query", (checkSeconds ?? .nan) / (processFloor ?? .nan), atMost: 1.3,
+                format: "%.2f×"),
+            Target(
+                "contracts and violations on screen ≤ 1 s", dashboard?.connectedSeconds ?? .nan, atMost: 1,
+                format: "%.2f s"),
+            Target("idle CPU, dashboard + its session ≤ 0.5 %", idleCPU, atMost: 0.5, format: "%.2f %%"),
+            Target("idle RSS ≤ 150 MB", dashboard?.rssAfterIdle ?? .nan, atMost: 150, format: "%.0f MB"),
+            Target("idle RSS flat (≤ 5 MB growth over the minute)", rssGrowth ?? .nan, atMost: 5, format: "%+.0f MB"),
+            Target(
+                "DDL → finding p95 ≤ interval + 200 ms, a DDL/s elsewhere", loadedP95, atMost: 1200, format: "%.0f ms"),
+        ]
         let checkRatio = checkSeconds.map { informationSchema / $0 } ?? .nan
-        return Report(
-            summary: String(
-                format:
-                    "%@: check %.0f ms (%.1f× faster than information_schema, %.2f× psql sending its query, "
-                    + "in-process %.2f× its raw query), idle poll %.2f ms, DDL poll %.1f ms (%.2f× raw), "
-                    + "DDL→finding p95 %.0f ms (%.0f ms under a DDL/s), RSS check %@ / dashboard %@",
-                label, checkSeconds ?? .nan, checkRatio, (checkSeconds ?? .nan) / (processFloor ?? .nan),
-                checkInProcess / checkFloor,
-                idleMedian, afterMedian, afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), p95,
-                loadedP95, megabytes(checkRSS), megabytes(dashboardRSS)))
+        /// A figure for the summary; "n/a" for what was not measured.
+        func shown(_ value: Double, _ format: String) -> String {
+            value.isFinite ? String(format: format, value) : "n/a"
+        }
+        let summary =
+            "\(label): check \(shown(checkSeconds ?? .nan, "%.0f ms")) (\(shown(checkRatio, "%.1f×")) faster than "
+            + "information_schema, \(shown((checkSeconds ?? .nan) / (processFloor ?? .nan), "%.2f×")) psql sending its "
+            + "query, in-process \(shown(checkInProcess / checkFloor, "%.2f×")) its raw query), idle poll "
+            + "\(shown(idleMedian, "%.2f ms")), DDL poll \(shown(afterMedian, "%.1f ms")) ("
+            + "\(shown(afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), "%.2f×")) raw), "
+            + "DDL→finding p95 \(shown(p95, "%.0f ms")) (\(shown(loadedP95, "%.0f ms")) under a DDL/s), "
+            + "RSS check \(megabytes(checkRSS)) / dashboard \(megabytes(dashboardRSS))"
+        return Report(summary: summary, targets: targets)
     }
 
     /// How many tables the synthetic catalog has: the contracts cover every tenth.
@@ -417,15 +460,20 @@ enum PipelineBench {
 
         var statements: Int { count.load(ordering: .relaxed) }
 
-        init(dsn: String, tables: Int) {
+        /// `contracted`: table names the load leaves alone (a database made with --emit-sql may
+        /// carry contracts for any of its tables).
+        init(dsn: String, tables: Int, contracted: Set<String>) {
             Thread.detachNewThread { [self] in
                 defer { done.signal() }
                 guard let session = try? Connection(ConnectionSettings(dsn: dsn, readOnly: false)) else { return }
+                // Indexes ending in 5 are never partitioned or partitions, nor contracted by the
+                // synthetic runs (every tenth table from 0).
+                let candidates = stride(from: 5, to: max(10, tables), by: 10).map(SyntheticCatalog.qualified)
+                    .filter { !contracted.contains($0.table) }
+                guard !candidates.isEmpty else { return }
                 var step = 0
                 while !stopping.load(ordering: .relaxed) {
-                    // Indexes ending in 5 are never contracted, partitioned or partitions.
-                    let index = (step / 2 * 10 + 5) % max(10, tables)
-                    let (schema, table) = SyntheticCatalog.qualified(index)
+                    let (schema, table) = candidates[step / 2 % candidates.count]
                     let name = "\(SyntheticCatalog.quote(schema)).\(SyntheticCatalog.quote(table))"
                     let statement =
                         step % 2 == 0
@@ -610,6 +658,9 @@ enum PipelineBench {
         var rssBeforeIdle: Double?
         var rssAfterIdle: Double?
         var idleCPUPercent: Double
+        /// The dashboard's server sessions over the same minute; nil when their processes cannot
+        /// be read (a server on another machine).
+        var backendCPUPercent: Double?
         var connectedSeconds: Double
         var catalogSeconds: Double
     }
@@ -652,6 +703,16 @@ enum PipelineBench {
         let command =
             "exec env XDG_STATE_HOME=\(shellQuote(state)) TERM=xterm-256color \(shellQuote(binary)) watch --dsn "
             + "\(shellQuote(dsn)) --contracts \(shellQuote(contractsFolder))"
+        // The dashboard's sessions are the ones named `contractwatch` that were not there before.
+        let observer = try? Connection(ConnectionSettings(dsn: dsn, applicationName: "contractwatch-bench"))
+        func sessions() -> Set<Int> {
+            guard
+                let result = try? observer?.query(
+                    "SELECT pid FROM pg_catalog.pg_stat_activity WHERE application_name = 'contractwatch'")
+            else { return [] }
+            return Set((0..<result.rowCount).compactMap { result.int($0, 0) })
+        }
+        let earlier = sessions()
         let started = Date()
         guard run(["new-session", "-d", "-s", "cw", "-x", "160", "-y", "50", command]),
             waitFor("● connected", seconds: 30)
@@ -680,8 +741,8 @@ enum PipelineBench {
         let catalog = Date().timeIntervalSince(started)
         _ = run(["send-keys", "-t", "cw", "R"])
         Thread.sleep(forTimeInterval: 3)
-        func cpuTicks() -> Double? {
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        func cpuTicks(_ process: Int = pid) -> Double? {
+            guard let stat = try? String(contentsOfFile: "/proc/\(process)/stat", encoding: .utf8),
                 let end = stat.lastIndex(of: ")")
             else { return nil }
             let fields = stat[stat.index(after: end)...].split(separator: " ")
@@ -707,14 +768,25 @@ enum PipelineBench {
         }
         let peak = ChildProcess.peakResidentMegabytes(pid: String(pid))
         let before = rss()
+        let backends = sessions().subtracting(earlier)
+        func backendTicks() -> Double? {
+            let each = backends.map { cpuTicks($0) }
+            return backends.isEmpty || each.contains(nil) ? nil : each.compactMap { $0 }.reduce(0, +)
+        }
         let ticksBefore = cpuTicks() ?? 0
+        let backendBefore = backendTicks()
         let idleStarted = Date()
         Thread.sleep(forTimeInterval: 60)
         let ticks = (cpuTicks() ?? 0) - ticksBefore
+        let backendAfter = backendTicks()
+        let seconds = Date().timeIntervalSince(idleStarted)
         let hertz = Double(sysconf(Int32(_SC_CLK_TCK)))
         return DashboardIdle(
             peakMegabytes: peak, rssBeforeIdle: before, rssAfterIdle: rss(),
-            idleCPUPercent: ticks / hertz / Date().timeIntervalSince(idleStarted) * 100,
+            idleCPUPercent: ticks / hertz / seconds * 100,
+            backendCPUPercent: backendBefore.flatMap { start in
+                backendAfter.map { ($0 - start) / hertz / seconds * 100 }
+            },
             connectedSeconds: connected, catalogSeconds: catalog)
     }
 

@@ -86,13 +86,16 @@ func statusWithFindings(_ count: Int, teams: Int = 37) -> WatchStatus {
 /// The flags this bench takes; `--help` prints them, anything else is refused before a run
 /// that takes minutes starts.
 let usage = """
-    usage: contractwatch-bench [--sizes N,N…] [--dsn DSN --contracts DIR [--check-only [--rounds N]]]
+    usage: contractwatch-bench [--sizes N,N…] [--dsn DSN --contracts DIR [--writable | --check-only [--rounds N]]]
                                [--emit-sql N] [--help]
       --sizes N,N…     synthetic catalog sizes (default 1000,10000)
       --dsn DSN        measure the poll pipeline on this database instead (with --contracts DIR)
+      --writable       with --dsn: also measure DDL → finding, writing to the database (only one made
+                       from --emit-sql: it drops and restores `payload` columns, alters other tables)
       --check-only     with --dsn: only `check`, its floors and halves, --rounds N times (default 31)
       --emit-sql N     print the synthetic catalog of N tables as SQL and stop
-    Every timing is printed beside a floor measured in the same run; nothing is asserted.
+    Every timing is printed beside a floor measured in the same run; the targets are checked at
+    the end (✓ met, ✗ missed, – not measured) with the machine's load average.
     """
 do {
     let valued: Set<String> = ["--sizes", "--dsn", "--contracts", "--rounds", "--emit-sql"]
@@ -109,7 +112,7 @@ do {
                 exit(2)
             }
             index += 2
-        } else if flag == "--check-only" {
+        } else if flag == "--check-only" || flag == "--writable" {
             index += 1
         } else {
             FileHandle.standardError.write(Data("contractwatch-bench: unknown argument \(flag)\n\(usage)\n".utf8))
@@ -204,6 +207,9 @@ print(
         format: "summary: redraw %.3f ms (%.1f× floor), key %.3f ms, new poll %.1f ms", warm, warm / floor,
         keyAndRedraw, newPoll))
 
+var tablesScreenTarget: Target?
+let loadAtStart = loadAverage()
+
 /// The Tables screen on a 50,000-table catalog (1,000 of them contracted): opened right after a
 /// new catalog arrived, so its rows are built; p95 over 21 openings.
 do {
@@ -240,6 +246,8 @@ do {
     print(row("  of which building its 50,000 rows (median)", median(building)))
     print(row("open the Tables screen, 50,000 tables (median)", median(samples)))
     print(row("open the Tables screen, 50,000 tables (p95)", p95))
+    tablesScreenTarget = Target(
+        "open the Tables screen at 50,000 rows, p95 ≤ 50 ms", p95, atMost: 50, format: "%.1f ms")
 }
 
 /// A first status of 2,000 contracts that one team owns (the dashboard's start on a real
@@ -271,6 +279,8 @@ func argument(_ name: String) -> String? {
 }
 
 var summary = [String(format: "redraw 10k findings %.2f ms (%.1f× floor)", warm, warm / floor)]
+/// Each database's targets, under its label.
+var targets: [(label: String, targets: [Target])] = []
 do {
     if let dsn = argument("--dsn"), arguments.contains("--check-only") {
         // Only `check` and its floors, in more rounds: for profiling `check` by hand.
@@ -292,8 +302,10 @@ do {
                 (medians["check"] ?? .nan) / (medians["psql"] ?? .nan), (medians["in-process"] ?? .nan) / floor))
     } else if let dsn = argument("--dsn") {
         let report = try PipelineBench.run(
-            dsn: dsn, contractsFolder: argument("--contracts") ?? "contracts", label: "given database")
+            dsn: dsn, contractsFolder: argument("--contracts") ?? "contracts", label: "given database",
+            allowWrites: arguments.contains("--writable"))
         summary.append(report.summary)
+        targets.append(("given database", report.targets))
     } else {
         let sizes = (argument("--sizes") ?? "1000,10000").split(separator: ",").compactMap { Int($0) }
         print("\nstarting a throwaway PostgreSQL…")
@@ -302,10 +314,22 @@ do {
         for size in sizes {
             let report = try PipelineBench.synthetic(cluster: cluster, tables: size)
             summary.append(report.summary)
+            targets.append(("\(size) tables", report.targets))
         }
     }
 } catch {
     print("database measurements failed: \(error)")
 }
+print("")
+print("targets (load average \(loadAtStart) at the start, \(loadAverage()) at the end):")
+if let tablesScreenTarget { print("  " + tablesScreenTarget.line) }
+for (label, list) in targets {
+    print("  \(label):")
+    for target in list { print("    " + target.line) }
+}
+let verdicts =
+    (tablesScreenTarget.map { ["Tables screen \($0.mark) \($0.figure)"] } ?? [])
+    + targets.map { "\($0.label) \(Target.verdict($0.targets))" }
+summary.append("targets: " + verdicts.joined(separator: ", ") + " (load \(loadAtStart) → \(loadAverage()))")
 print("")
 print("SUMMARY: " + summary.joined(separator: " | "))
