@@ -54,6 +54,9 @@ public struct Frame: Canvas, Sendable, Hashable {
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
+    /// The cells of line `y`, left to right.
+    public func row(_ y: Int) -> ArraySlice<Cell> { cells[y * width..<(y + 1) * width] }
+
     public subscript(x: Int, y: Int) -> Cell {
         cells[y * width + x]
     }

@@ -864,7 +864,11 @@ public struct StatusSummary: Sendable, Hashable {
     init(_ status: WatchStatus) {
         invalidFiles = Set(status.contracts.errors.map(\.file)).count
         contracts = status.contracts.contracts.count + invalidFiles
-        tables = status.snapshot?.relations.count ?? 0
+        // As the Tables screen lists them: the catalog's relations and the contracted tables it lacks.
+        if let snapshot = status.snapshot {
+            let absent = Set(status.contracts.contracts.map(\.qualifiedTable)).count { snapshot.relation($0) == nil }
+            tables = snapshot.relations.count + absent
+        }
         let violations = status.result?.violations ?? []
         self.violations = violations.count
         breaking = violations.count(where: \.breaking)

@@ -19,6 +19,10 @@ public final class TerminalScreen {
     private let colors: Int
     private let output: FileHandle
     private let inputTimeoutMilliseconds: Int32
+    /// The last frame handed to ncurses: its rows that come again unchanged are not handed over
+    /// twice (an idle dashboard redraws for its clock and its polls; passing all 8,000 cells of a
+    /// 160×50 screen each time was most of its idle CPU). nil after anything that repaints.
+    private var shown: Frame?
 
     private struct PairKey: Hashable {
         var foreground: Int
@@ -83,6 +87,7 @@ public final class TerminalScreen {
     public func setTheme(_ theme: Theme) {
         self.theme = theme
         pairs = [:]
+        shown = nil
     }
 
     /// Applies a size change ncurses has not seen yet (no SIGWINCH, e.g. a blocked signal mask).
@@ -96,6 +101,7 @@ public final class TerminalScreen {
         let current = size
         guard Int(rows) != current.height || Int(columns) != current.width else { return false }
         resize_term(rows, columns)
+        shown = nil
         return true
     }
 
@@ -172,7 +178,9 @@ public final class TerminalScreen {
             case KEY_END: return .end
             case KEY_ENTER: return .enter
             case KEY_BACKSPACE: return .backspace
-            case KEY_RESIZE: return .resize
+            case KEY_RESIZE:
+                shown = nil
+                return .resize
             default: return nil
             }
         }
@@ -245,7 +253,10 @@ public final class TerminalScreen {
     /// Draws a finished frame. Every cell is written; ncurses sends only what changed.
     public func draw(_ frame: Frame) {
         let window = cw_stdscr()
+        let previous = shown.flatMap { $0.width == frame.width && $0.height == frame.height ? $0 : nil }
+        shown = frame
         for y in 0..<frame.height {
+            if let previous, previous.row(y) == frame.row(y) { continue }
             for run in frame.runs(y) {
                 wattr_set(window, attributes(run.role), pair(run.role), nil)
                 var wide = run.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }

@@ -367,10 +367,11 @@ enum PipelineBench {
             print(
                 String(
                     format:
-                        "dashboard idle for a minute: %.2f %% of a core (its server session %@), RSS %@ → %@; "
-                        + "connected %.2f s after start, whole catalog on the Tables screen after %.2f s",
+                        "dashboard idle for a minute: %.2f %% of a core (its server session %@; WAL moved %@), "
+                        + "RSS %@ → %@; connected %.2f s after start, whole catalog on the Tables screen after %.2f s",
                     dashboard.idleCPUPercent,
                     dashboard.backendCPUPercent.map { String(format: "%.2f %%", $0) } ?? "not readable here",
+                    dashboard.walBytesDuringIdle.map { "\($0) bytes" } ?? "?",
                     megabytes(dashboard.rssBeforeIdle), megabytes(dashboard.rssAfterIdle),
                     dashboard.connectedSeconds, dashboard.catalogSeconds))
         }
@@ -661,6 +662,8 @@ enum PipelineBench {
         /// The dashboard's server sessions over the same minute; nil when their processes cannot
         /// be read (a server on another machine).
         var backendCPUPercent: Double?
+        /// How far the database's WAL moved during the minute (0: nothing was written).
+        var walBytesDuringIdle: Int?
         var connectedSeconds: Double
         var catalogSeconds: Double
     }
@@ -766,6 +769,21 @@ enum PipelineBench {
             quiet = now - last <= 1 ? quiet + 1 : 0
             last = now
         }
+        // An idle dashboard on an idle database: a catalog just built is still being vacuumed and
+        // analyzed, and every write moves the WAL, after which each poll probes the contracted
+        // relations. Wait until the WAL stands still for 5 s (at most 90 s) and say how far it
+        // moved during the minute.
+        func walPosition() -> String? {
+            try? observer?.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").string(0, 0)
+        }
+        var still = 0
+        var position = walPosition()
+        for _ in 0..<180 where still < 10 {
+            Thread.sleep(forTimeInterval: 0.5)
+            let now = walPosition()
+            still = now == position ? still + 1 : 0
+            position = now
+        }
         let peak = ChildProcess.peakResidentMegabytes(pid: String(pid))
         let before = rss()
         let backends = sessions().subtracting(earlier)
@@ -780,6 +798,11 @@ enum PipelineBench {
         let ticks = (cpuTicks() ?? 0) - ticksBefore
         let backendAfter = backendTicks()
         let seconds = Date().timeIntervalSince(idleStarted)
+        let walMoved = walPosition().flatMap { end in
+            position.flatMap { start in
+                try? observer?.query("SELECT pg_catalog.pg_wal_lsn_diff($1, $2)::bigint", [end, start]).int(0, 0)
+            }
+        }
         let hertz = Double(sysconf(Int32(_SC_CLK_TCK)))
         return DashboardIdle(
             peakMegabytes: peak, rssBeforeIdle: before, rssAfterIdle: rss(),
@@ -787,6 +810,7 @@ enum PipelineBench {
             backendCPUPercent: backendBefore.flatMap { start in
                 backendAfter.map { ($0 - start) / hertz / seconds * 100 }
             },
+            walBytesDuringIdle: walMoved,
             connectedSeconds: connected, catalogSeconds: catalog)
     }
 

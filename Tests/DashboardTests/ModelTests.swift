@@ -563,5 +563,7 @@ struct TablesScreenTests {
         #expect(rows[3].target == .table(QualifiedName(schema: "public", name: "d")))
         // Made twice, a row is the same row (the selection follows ids across frames).
         #expect(Array(rows) == Array(rows))
+        // The tab counts what the screen lists: 4 relations and 4 contracted tables missing.
+        #expect(StatusSummary(status).count(.tables) == rows.count)
     }
 }
