@@ -156,6 +156,14 @@ struct PhaseTimings {
         last = now
     }
 
+    /// Phases that alternate (rendering and writing each file): their summed durations, measured
+    /// by the caller since the last mark, which they end.
+    mutating func mark(_ parts: [(String, UInt64)]) {
+        guard enabled else { return }
+        for (phase, nanoseconds) in parts { phases.append((phase, Double(nanoseconds) / 1e6)) }
+        last = DispatchTime.now().uptimeNanoseconds
+    }
+
     func finish() {
         guard enabled else { return }
         let total = Double(last - start) / 1e6

@@ -48,6 +48,7 @@ struct InitCommand: ParsableCommand {
     }
 
     func run() throws {
+        var timings = PhaseTimings()
         let folder = contractOptions.contracts
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let registry = (try? ContractFolder.load(folder).registry) ?? .empty
@@ -65,6 +66,7 @@ struct InitCommand: ParsableCommand {
         } catch {
             throw CommandFailure.couldNotCheck(error.description)
         }
+        timings.mark("connect and catalog")
 
         var relations: [Relation] = []
         for name in table {
@@ -92,21 +94,32 @@ struct InitCommand: ParsableCommand {
         if !existing.isEmpty && !force {
             throw CommandFailure.usage("not overwriting \(existing.joined(separator: ", ")) (use --force)")
         }
+        timings.mark("choosing the tables")
+        // Rendering and writing alternate per file; each is summed for the timings line (writing
+        // thousands of files is the file system's work, and costs what it costs on the disk).
+        var rendering: UInt64 = 0
+        var writing: UInt64 = 0
         for (relation, name) in zip(relations, names) {
             let path = folder + "/" + name.file
+            let started = DispatchTime.now().uptimeNanoseconds
             let text = ContractTemplate.render(relation, server: server, owner: resolvedOwner, format: format)
+            let rendered = DispatchTime.now().uptimeNanoseconds
             do {
                 try ContractFolder.writeFile(path, Array(text.utf8))
             } catch {
                 throw CommandFailure.usage(error.description)
             }
+            rendering += rendered - started
+            writing += DispatchTime.now().uptimeNanoseconds - rendered
             let renamed =
                 name.renamedFrom.map { "; \($0) is taken by another table (names differ only in case or dots)" } ?? ""
             Output.write("wrote \(path) (\(relation.name), \(relation.columns.count) columns\(renamed))\n")
         }
+        timings.mark([("rendering", rendering), ("writing the files", writing)])
         if resolvedOwner == nil {
             Output.error("contractwatch: note: no --owner given; the contracts name no owner (lint will say so)")
         }
+        timings.finish()
     }
 
     /// `schema.table`, `table` (public), or `"Odd Schema"."Odd.Table"` with quotes.
