@@ -126,6 +126,24 @@ public enum CatalogFingerprint {
         try connection.query(versionQuery).string(0, 0) ?? ""
     }
 
+    /// Rows inserted, updated and deleted so far in each catalog a snapshot is built from, as the
+    /// server's cumulative statistics count them: any DDL moves it (within about a second of its
+    /// commit, when the session reports its statistics), data writes do not. A few function
+    /// calls, whatever the catalog's size: a poll after a data-only write need not probe the
+    /// contracted relations (27 µs each). NULL when `track_counts` is off (nothing is counted).
+    public static let activityQuery =
+        "SELECT CASE WHEN pg_catalog.current_setting('track_counts')::bool THEN pg_catalog.concat_ws(' ', "
+        + versionedCatalogs.map { catalog in
+            ["inserted", "updated", "deleted"].map {
+                "pg_catalog.pg_stat_get_tuples_\($0)('pg_catalog.\(catalog)'::pg_catalog.regclass)"
+            }.joined(separator: " + ")
+        }.joined(separator: ", ") + ") END"
+
+    /// nil without statistics (or when the query fails): the caller probes as it would without.
+    public static func catalogActivity(_ connection: Connection) -> String? {
+        try? connection.query(activityQuery).string(0, 0)
+    }
+
     /// The WAL insert position; nil on a standby (recovery) or if the function is not allowed.
     public static func walPosition(_ connection: Connection) -> String? {
         try? connection.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").string(0, 0)

@@ -255,8 +255,22 @@ public final class Watcher: CheckerControl {
                 return publishUnchanged(started: started, problem: problem)
             }
             // 2. A full read waits for DDL somewhere in the catalog (data writes move the WAL too).
+            // First the catalogs' row counts (statistics: a few function calls at any catalog
+            // size): unchanged, only data was written, and the catalog-wide probe can wait.
+            let activity = fullRead == .notDue ? nil : CatalogFingerprint.catalogActivity(connection)
             var catalogVersion: String?
-            if fullRead != .notDue {
+            if fullRead == .dueByCadence,
+                ReadPlan.skipsCatalogProbe(
+                    activity: activity, sinceCheck: memory.activityAtCatalogCheck, checkedAt: memory.lastCatalogProbe,
+                    now: started, refreshEvery: refreshEvery)
+            {
+                // Asked again `statisticsDelay` from now; the WAL position of the last catalog
+                // check is kept, so a catalog that changed meanwhile is still looked at.
+                worker.withLock {
+                    $0.memory.lastFullRead = ReadPlan.lastFullReadAfterSkip(now: started, refreshEvery: refreshEvery)
+                }
+                fullRead = .notDue
+            } else if fullRead != .notDue {
                 let probeStarted = Date()
                 catalogVersion = try? CatalogFingerprint.catalogVersion(connection)
                 let probeSeconds = Date().timeIntervalSince(probeStarted)
@@ -266,6 +280,8 @@ public final class Watcher: CheckerControl {
                     if gated != fullRead {
                         state.memory.lastFullRead = started
                         state.memory.walAtCatalogCheck = wal
+                        state.memory.activityAtCatalogCheck = activity
+                        state.memory.lastCatalogProbe = started
                     }
                 }
                 if gated != fullRead {
@@ -306,6 +322,8 @@ public final class Watcher: CheckerControl {
                     state.memory.lastFullRead = started
                     state.memory.catalogVersion = catalogVersion
                     state.memory.walAtCatalogCheck = wal
+                    state.memory.activityAtCatalogCheck = activity
+                    state.memory.lastCatalogProbe = started
                     state.memory.forceFull = false
                 }
                 state.memory.walPosition = wal

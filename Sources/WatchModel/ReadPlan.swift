@@ -23,6 +23,10 @@ public enum ReadPlan {
         public var walAtCatalogCheck: String?
         /// Set on (re)connect: the next read is a full one.
         public var forceFull = true
+        /// `CatalogFingerprint.catalogActivity` as of the last catalog-wide look (a full read or a
+        /// `catalogVersion` probe that found no DDL), and when that look was.
+        public var activityAtCatalogCheck: String?
+        public var lastCatalogProbe: Date?
 
         public init() {}
     }
@@ -76,6 +80,38 @@ public enum ReadPlan {
         guard fullRead != .forced, contractsSame, let wal, memory.fingerprints != nil else { return false }
         if fullRead == .dueByCadence && wal != memory.walAtCatalogCheck { return false }
         return wal == memory.walPosition
+    }
+
+    /// Whether the catalog-wide probe a full read due by cadence waits for (`catalogVersion`:
+    /// 0.2–0.6 s at 20–50k tables) can be skipped although the WAL moved: the server's cumulative
+    /// statistics count no catalog row inserted, updated or deleted since the last catalog-wide
+    /// look (only data was written), and that look is less than ten cadences old. Never without
+    /// statistics (`track_counts` off), nor for a cadence under 22 s (twice `statisticsDelay`).
+    /// Only this probe is gated so: a session's statistics can reach the server up to 10 s after
+    /// its commit (`statisticsDelay`), which the contracted tables' probe, whose changes show
+    /// within one poll, cannot wait for.
+    public static func skipsCatalogProbe(
+        activity: String?, sinceCheck known: String?, checkedAt: Date?, now: Date, refreshEvery: Double
+    ) -> Bool {
+        // A cadence shorter than twice the statistics' delay would wait on them past itself.
+        guard refreshEvery >= 2 * statisticsDelay, let activity, activity == known, let checkedAt else { return false }
+        return now.timeIntervalSince(checkedAt) < catalogProbeSafety(refreshEvery: refreshEvery)
+    }
+
+    /// PostgreSQL 15 reports a session's statistics at most once a second, and one held back
+    /// that way waits for the session's next statement or a 10 s idle timer (PGSTAT_IDLE_INTERVAL
+    /// in the server's pgstat.c): a skipped catalog probe is asked again this much later, so DDL
+    /// whose statistics came late still shows within one full-read interval (at least 22 s here).
+    public static let statisticsDelay = 11.0
+
+    /// The longest a catalog-wide probe is skipped on the statistics' word alone: ten cadences
+    /// (statistics that never arrive, after a reset or under lock contention, delay no more).
+    public static func catalogProbeSafety(refreshEvery: Double) -> Double { refreshEvery * 10 }
+
+    /// When the last full read counts as having been, after a skipped catalog probe: the next
+    /// look comes `statisticsDelay` from now, not a whole cadence later.
+    public static func lastFullReadAfterSkip(now: Date, refreshEvery: Double) -> Date {
+        now.addingTimeInterval(min(0, statisticsDelay - refreshEvery))
     }
 
     /// The read, from the contracted relations' fresh fingerprints.

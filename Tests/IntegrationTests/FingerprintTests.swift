@@ -1,5 +1,6 @@
 import Catalog
 import CatalogReader
+import Foundation
 import Postgres
 import Testing
 
@@ -176,6 +177,31 @@ struct FingerprintTests {
         #expect(try CatalogFingerprint.fingerprint(connection) == fingerprint)
         #expect(try CatalogFingerprint.catalogVersion(connection) == version, "statistics moved the catalog version")
         #expect(CatalogFingerprint.walPosition(connection) != position)
+    }
+
+    /// The catalogs' row counts (cumulative statistics) let the checker skip its catalog-wide
+    /// probe while only data is written: they must stay put for data writes, VACUUM and ANALYZE,
+    /// and move for DDL once the session that ran it has reported (here: when it ends).
+    @Test func catalogActivityMovesForDDLAndNotForDataWrites() throws {
+        let dsn = try freshDatabase(Self.base)
+        let connection = try Connection(ConnectionSettings(dsn: dsn))
+        /// Statistics reach the server after the session reports them: give it a moment.
+        func settled(_ wanted: (String?) -> Bool) -> String? {
+            var now = CatalogFingerprint.catalogActivity(connection)
+            for _ in 0..<40 where !wanted(now) {
+                Thread.sleep(forTimeInterval: 0.05)
+                now = CatalogFingerprint.catalogActivity(connection)
+            }
+            return now
+        }
+        let before = try #require(CatalogFingerprint.catalogActivity(connection), "track_counts is on by default")
+        try migrate(dsn, "INSERT INTO t VALUES (1, 'x', 'y', 'z'); UPDATE t SET note = 'n'; ANALYZE t;")
+        let maintenance = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        try maintenance.execute(script: "VACUUM t")
+        Thread.sleep(forTimeInterval: 1)
+        #expect(settled { $0 != before } == before, "data writes, ANALYZE or VACUUM counted as catalog changes")
+        try migrate(dsn, "ALTER TABLE other ADD COLUMN added int")
+        #expect(settled { $0 != before } != before, "a DDL was not counted")
     }
 
     @Test func transactionsCommittingOutOfXidOrderAreBothSeen() throws {

@@ -33,6 +33,34 @@ struct ReadPlanTests {
             memory, fullRead: fullRead, contractsSame: contractsSame, names: names, fingerprints: fingerprints)
     }
 
+    /// Data written somewhere (the WAL moved) but no catalog row counted since the last
+    /// catalog-wide look: the probe waits, asked again soon, never past its safety interval,
+    /// never without statistics.
+    @Test func catalogStatisticsLetTheCatalogProbeWaitWhileOnlyDataIsWritten() {
+        let checked = start
+        func skips(_ activity: String?, known: String? = "7 3 0", after seconds: Double, every: Double = 30) -> Bool {
+            ReadPlan.skipsCatalogProbe(
+                activity: activity, sinceCheck: known, checkedAt: checked, now: checked.addingTimeInterval(seconds),
+                refreshEvery: every)
+        }
+        #expect(skips("7 3 0", after: 30), "only data written")
+        #expect(!skips("8 3 0", after: 30), "a DDL counted: probe")
+        #expect(!skips("7 3 0", after: 301), "ten cadences: probe whatever the statistics say")
+        #expect(!skips(nil, known: nil, after: 30), "no statistics (track_counts off): always probe")
+        #expect(!skips("7 3 0", known: nil, after: 30), "nothing known yet: probe")
+        #expect(!skips("7 3 0", after: 5, every: 5), "a 5 s cadence cannot wait for statistics up to 10 s late")
+        // Skipped at 30 s: due again 11 s later (statistics can come 10 s late), not at 60 s.
+        let now = start.addingTimeInterval(30)
+        let counted = ReadPlan.lastFullReadAfterSkip(now: now, refreshEvery: 30)
+        var memory = settled
+        memory.lastFullRead = counted
+        #expect(
+            ReadPlan.fullRead(memory, now: now.addingTimeInterval(10), requested: false, refreshEvery: 30) == .notDue)
+        #expect(
+            ReadPlan.fullRead(memory, now: now.addingTimeInterval(11), requested: false, refreshEvery: 30)
+                == .dueByCadence)
+    }
+
     @Test func aFreshSessionReadsEverything() {
         #expect(plan(ReadPlan.Memory(), wal: "0/1", fingerprints: [t: "a"]) == .full)
     }
