@@ -304,8 +304,8 @@ public struct DatabaseIdentity: Sendable, Hashable {
 
 /// Every user relation of one database at one moment. Immutable once built; indexed by name.
 public struct CatalogSnapshot: Sendable {
-    public let database: DatabaseIdentity
-    public let relations: [Relation]
+    public private(set) var database: DatabaseIdentity
+    public private(set) var relations: [Relation]
     private let index: [QualifiedName: Int]
     private let byName: [String: [Int]]
 
@@ -330,6 +330,50 @@ public struct CatalogSnapshot: Sendable {
     /// Relations whose name equals `name` ignoring case, in any schema (for "did you mean" notices).
     public func relations(namedLike name: String) -> [Relation] {
         (byName[name.lowercased()] ?? []).map { relations[$0] }
+    }
+
+    /// Where the relations named exactly one of `names` (any schema) are, in catalog order:
+    /// looked up by name, whatever the catalog's size.
+    private func positions(named names: Set<String>) -> [Int] {
+        var found: [Int] = []
+        for name in Set(names.map { $0.lowercased() }) {
+            found += (byName[name] ?? []).filter { names.contains(relations[$0].name.name) }
+        }
+        return found.sorted()
+    }
+
+    /// The relations named exactly one of `names`, in any schema.
+    public func relations(named names: Set<String>) -> [Relation] {
+        positions(named: names).map { relations[$0] }
+    }
+
+    /// This catalog with the relations of a scoped read (`scoped`, the relations now named one
+    /// of `names`) in place of the ones it re-read: those of those names, and those the read
+    /// found under another name (renamed: the same oid). When the read found the same relations
+    /// under the same names (the usual DDL: a column, a key, a comment), they are replaced where
+    /// they stand: the sort and the indexes stay (50,000 relations re-sorted and re-indexed took
+    /// 50-60 ms per poll); otherwise (created, dropped, renamed) the catalog is rebuilt.
+    public func merging(_ scoped: CatalogSnapshot, names: Set<String>) -> CatalogSnapshot {
+        let replaced = positions(named: names)
+        let inPlace =
+            replaced.count == scoped.relations.count
+            && scoped.relations.allSatisfy { fresh in
+                index[fresh.name].map { relations[$0].oid == fresh.oid && names.contains(fresh.name.name) } ?? false
+            }
+        if inPlace {
+            var merged = self
+            merged.database = scoped.database
+            for fresh in scoped.relations {
+                if let position = index[fresh.name] { merged.relations[position] = fresh }
+            }
+            return merged
+        }
+        let fresh = Set(scoped.relations.map(\.oid))
+        let freshNames = Set(scoped.relations.map(\.name))
+        let kept = relations.filter {
+            !names.contains($0.name.name) && !fresh.contains($0.oid) && !freshNames.contains($0.name)
+        }
+        return CatalogSnapshot(database: scoped.database, relations: kept + scoped.relations)
     }
 
 }

@@ -171,8 +171,7 @@ extension ChangeEvent {
         guard let old, previous != nil else { return [] }
         func restrict(_ snapshot: CatalogSnapshot) -> CatalogSnapshot {
             guard let scope else { return snapshot }
-            return CatalogSnapshot(
-                database: snapshot.database, relations: snapshot.relations.filter { scope.contains($0.name.name) })
+            return CatalogSnapshot(database: snapshot.database, relations: snapshot.relations(named: scope))
         }
         let changes = CatalogDiff.changes(from: restrict(old), to: restrict(new))
         let afterIDs = Set(after.map(\.id))
@@ -205,17 +204,5 @@ extension ChangeEvent {
         return changes.indices.map { index in
             ChangeEvent(at: time, change: changes[index], opened: openedBy[index], closed: closedBy[index])
         }
-    }
-}
-
-extension CatalogSnapshot {
-    /// This (full) catalog with the relations of a scoped read in place of the ones it re-read.
-    public func merging(_ scoped: CatalogSnapshot, names: Set<String>) -> CatalogSnapshot {
-        let fresh = Set(scoped.relations.map(\.oid))
-        let freshNames = Set(scoped.relations.map(\.name))
-        let kept = relations.filter {
-            !names.contains($0.name.name) && !fresh.contains($0.oid) && !freshNames.contains($0.name)
-        }
-        return CatalogSnapshot(database: scoped.database, relations: kept + scoped.relations)
     }
 }

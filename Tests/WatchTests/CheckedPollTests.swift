@@ -130,6 +130,55 @@ struct CheckedPollTests {
         #expect(status.lastPollKind == .scoped)
     }
 
+    /// A scoped read folded into the catalog gives the catalog a full read would have given,
+    /// whether the relations are replaced where they stand (same names, same oids) or the
+    /// catalog is rebuilt (a table created, dropped, recreated or renamed); lookups still work.
+    @Test func foldingAScopedReadGivesWhatAFullReadWould() {
+        func relation(_ schema: String, _ name: String, oid: Int, columns: Int = 1) -> Relation {
+            Relation(
+                name: QualifiedName(schema: schema, name: name), kind: .table,
+                columns: (1...columns).map { column("c\($0)", $0) }, oid: oid)
+        }
+        let database = DatabaseIdentity(name: "db", serverVersion: "15")
+        let base = [
+            relation("public", "a", oid: 1), relation("public", "b", oid: 2), relation("sales", "b", oid: 3),
+            relation("public", "B", oid: 5), relation("public", "c", oid: 4),
+        ]
+        let full = CatalogSnapshot(database: database, relations: base)
+        let cases: [(String, Set<String>, [Relation], [Relation])] = [
+            (
+                "a column added to both b (in place)", ["b"],
+                [relation("public", "b", oid: 2, columns: 2), relation("sales", "b", oid: 3, columns: 3)],
+                [
+                    base[0], relation("public", "b", oid: 2, columns: 2), relation("sales", "b", oid: 3, columns: 3),
+                    base[3], base[4],
+                ]
+            ),
+            ("c dropped", ["c"], [], Array(base.prefix(4))),
+            ("e created", ["e"], [relation("public", "e", oid: 6)], base + [relation("public", "e", oid: 6)]),
+            (
+                "a recreated", ["a"], [relation("public", "a", oid: 9)],
+                [relation("public", "a", oid: 9)] + base.dropFirst()
+            ),
+            (
+                "c renamed to d", ["d"], [relation("public", "d", oid: 4)],
+                Array(base.prefix(4)) + [relation("public", "d", oid: 4)]
+            ),
+        ]
+        for (label, names, fresh, expected) in cases {
+            let merged = full.merging(CatalogSnapshot(database: database, relations: fresh), names: names)
+            let rebuilt = CatalogSnapshot(database: database, relations: expected)
+            #expect(merged.relations == rebuilt.relations, "\(label)")
+            for relation in expected {
+                #expect(merged.relation(relation.name) == relation, "\(label): \(relation.name)")
+            }
+            #expect(
+                merged.relations(namedLike: "b").map(\.name) == rebuilt.relations(namedLike: "b").map(\.name),
+                "\(label)")
+            #expect(merged.relations(named: ["b"]).map(\.name.schema) == ["public", "sales"], "\(label)")
+        }
+    }
+
     @Test func theLoopsPauseIntervalAndFailuresReachTheStatus() {
         var loop = PollLoop(interval: 2)
         var status = WatchStatus(target: "t", interval: 2)
