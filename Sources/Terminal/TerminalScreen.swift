@@ -250,7 +250,8 @@ public final class TerminalScreen {
         }
     }
 
-    /// Draws a finished frame. Every cell is written; ncurses sends only what changed.
+    /// Draws a finished frame: the rows that differ from the last frame are written, and ncurses
+    /// sends the terminal only what changed in them.
     public func draw(_ frame: Frame) {
         let window = cw_stdscr()
         let previous = shown.flatMap { $0.width == frame.width && $0.height == frame.height ? $0 : nil }
