@@ -19,6 +19,12 @@ public final class Cancellation: Sendable {
 
     public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
+    /// Throws `Connection.cancelledError` once cancelled: after a program run for the work, so
+    /// that its exit (or its refusal to start) reads as the cancellation it was.
+    public func check() throws(PostgresError) {
+        if isCancelled { throw Connection.cancelledError }
+    }
+
     /// Idempotent.
     public func cancel() {
         state.withLock { state in

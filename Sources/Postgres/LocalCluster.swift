@@ -177,9 +177,10 @@ public final class LocalCluster: Sendable {
                 argv + arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"],
                 stdoutPath: outputPath, cancellation: cancellation)
         } catch {
+            try cancellation?.check()
             throw PostgresError(kind: .localCluster, message: error.description)
         }
-        if cancellation?.isCancelled == true { throw Connection.cancelledError }
+        try cancellation?.check()
         guard status == 0 else {
             let said = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             let log = (try? String(contentsOfFile: serverLogPath, encoding: .utf8)) ?? ""

@@ -171,9 +171,10 @@ public final class ScratchCopy: Sendable {
                 [cluster.clientTool(tool)] + arguments, environment: environment, stdoutPath: "/dev/null",
                 stderrPath: errorPath, cancellation: cancellation)
         } catch {
+            try cancellation?.check()
             throw PostgresError(kind: .localCluster, message: "\(tool): \(error.description)")
         }
-        if cancellation?.isCancelled == true { throw Connection.cancelledError }
+        try cancellation?.check()
         guard status == 0 else {
             let said = ((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
                 .split(separator: "\n").suffix(3).joined(separator: " | ")
@@ -199,9 +200,10 @@ public final class ScratchCopy: Sendable {
                 environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PGOPTIONS": "-c client_min_messages=error"],
                 stdoutPath: "/dev/null", stderrPath: output, cancellation: cancellation)
         } catch {
+            try cancellation?.check()
             throw PostgresError(kind: .localCluster, message: "psql: \(error.description)")
         }
-        if cancellation?.isCancelled == true { throw Connection.cancelledError }
+        try cancellation?.check()
         let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         guard status == 0 else {
             throw PostgresError(
