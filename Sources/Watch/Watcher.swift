@@ -269,6 +269,7 @@ public final class Watcher: CheckerControl {
                 worker.withLock {
                     $0.memory.lastFullRead = ReadPlan.lastFullReadAfterSkip(now: started, refreshEvery: refreshEvery)
                 }
+                if configuration.debug { log?.write("full read skipped: no catalog change counted (statistics)") }
                 fullRead = .notDue
             } else if fullRead != .notDue {
                 let probeStarted = Date()
