@@ -264,6 +264,48 @@ extension WatcherTests {
         #expect(seen.fullReadCount == first.fullReadCount + 1)
     }
 
+    /// At a cadence long enough for it (22 s and more), the catalog-wide probe waits while the
+    /// statistics count no catalog change; a DDL whose statistics the server gets late (its
+    /// session reported less than a second before, so it waits for the next statement or a
+    /// 10 s timer) must still show within one full-read interval of its commit.
+    @Test func withTheStatisticsGateADDLElsewhereStillShowsWithinOneFullReadInterval() throws {
+        let dsn = try freshDatabase(
+            "CREATE TABLE t (id integer); CREATE TABLE side (a int); CREATE TABLE busy (n int);")
+        let folder = try ContractDirectory(["t.json": seedContract(name: "t", table: "t", columns: [("id", "{}")])])
+        let cadence = 24.0
+        let watcher = Watcher(
+            Watcher.Configuration(
+                settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.5,
+                fullRefreshSeconds: cadence))
+        watcher.start()
+        defer { watcher.stop() }
+        let first = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 && $0.catalogComplete })
+        let writer = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        func write(for seconds: Double) throws {
+            let until = Date().addingTimeInterval(seconds)
+            while Date() < until {
+                try writer.execute(script: "INSERT INTO busy VALUES (1)")
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        // Past one cadence of data writes: the catalog probe was skipped, nothing read again.
+        try write(for: cadence + 2)
+        #expect(watcher.latest.fullReadCount == first.fullReadCount, "data writes alone read the whole catalog again")
+        // The DDL right after a write: this session reported its statistics just now.
+        try writer.execute(script: "INSERT INTO busy VALUES (1); ALTER TABLE side ADD COLUMN b int")
+        let committed = Date()
+        var seen: WatchStatus?
+        let deadline = committed.addingTimeInterval(cadence + 3)
+        while seen == nil, Date() < deadline {
+            try write(for: 0.5)
+            seen =
+                watcher.latest.snapshot?.relation(QualifiedName(schema: "public", name: "side"))?
+                    .column(named: "b") != nil ? watcher.latest : nil
+        }
+        #expect(seen != nil, "the DDL on a table no contract names did not show within one full-read interval")
+        #expect(seen.map { $0.fullReadCount == first.fullReadCount + 1 } ?? false)
+    }
+
     @Test func aLockedTableSaysWhoHoldsTheLockAndRecoversOnRelease() throws {
         // A generated column makes the catalog read open the table (pg_get_expr with its relid),
         // so it waits on its lock.
