@@ -127,10 +127,11 @@ public enum CatalogFingerprint {
     }
 
     /// Rows inserted, updated and deleted so far in each catalog a snapshot is built from, as the
-    /// server's cumulative statistics count them: any DDL moves it (within about a second of its
-    /// commit, when the session reports its statistics), data writes do not. A few function
-    /// calls, whatever the catalog's size: a poll after a data-only write need not probe the
-    /// contracted relations (27 µs each). NULL when `track_counts` is off (nothing is counted).
+    /// server's cumulative statistics count them: any DDL moves it once its session reports its
+    /// statistics (at once, or up to 10 s later: `ReadPlan.statisticsDelay`), data writes do not.
+    /// A few function calls, whatever the catalog's size: while only data is written, the full
+    /// read's catalog-wide probe can wait (`ReadPlan.skipsCatalogProbe`). NULL when
+    /// `track_counts` is off (nothing is counted).
     public static let activityQuery =
         "SELECT CASE WHEN pg_catalog.current_setting('track_counts')::bool THEN pg_catalog.concat_ws(' ', "
         + versionedCatalogs.map { catalog in
