@@ -183,7 +183,7 @@ extension WatcherTests {
                 fullRefreshSeconds: 3600))
         watcher.start()
         defer { watcher.stop() }
-        var last = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
+        var last = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 && $0.catalogComplete })
         func relation(_ status: WatchStatus, _ name: String) -> Relation? {
             status.snapshot?.relation(QualifiedName(schema: "public", name: name))
         }
@@ -317,7 +317,9 @@ extension WatcherTests {
         let watcher = Watcher(Watcher.Configuration(settings: settings, contractsFolder: folder.path, interval: 0.25))
         watcher.start()
         defer { watcher.stop() }
-        _ = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 })
+        // After the whole catalog is read: the first poll publishes the contracted tables before
+        // it reads the rest, and that full read does open the table.
+        _ = try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= 1 && $0.catalogComplete })
 
         let migration = try Connection(ConnectionSettings(dsn: dsn, readOnly: false, applicationName: "my-migration"))
         try migration.execute(script: "BEGIN; ALTER TABLE t ADD COLUMN c int;")
