@@ -3,13 +3,13 @@ import Postgres
 
 /// Cheap "did anything change?" probes, so an idle poll skips the snapshot and the checks.
 ///
-/// `walPosition` changes on every write anywhere in the cluster (unchanged → nothing changed at
-/// all). `fingerprint` is an md5 over the catalog rows a snapshot is built from, so it changes
-/// exactly when a snapshot could: relations, columns (name, type and its name, typmod, NOT NULL, default),
-/// keys and unique indexes, comments, schemas and domains (max(xmin) or counts alone would miss
-/// transactions committing out of xid order, and renames or typmod changes). The polls' probes,
-/// `relationFingerprints` and `catalogVersion`, count row versions and sum their `xmin`
-/// instead: as exact for those cases, and far cheaper.
+/// `writeMarks` (the WAL position and the transaction snapshot) say whether anything was
+/// committed at all since the last poll. `fingerprint` is an md5 over the catalog rows a snapshot
+/// is built from, so it changes exactly when a snapshot could: relations, columns (name, type and
+/// its name, typmod, NOT NULL, default), keys and unique indexes, comments, schemas and domains
+/// (max(xmin) or counts alone would miss transactions committing out of xid order, and renames or
+/// typmod changes). The polls' probes, `relationFingerprints` and `catalogVersion`, count row
+/// versions and sum their `xmin` instead: as exact for those cases, and far cheaper.
 public enum CatalogFingerprint {
     public static let query = """
         SELECT pg_catalog.md5(pg_catalog.string_agg(x, '|' ORDER BY x)) FROM (
@@ -145,8 +145,20 @@ public enum CatalogFingerprint {
         try? connection.query(activityQuery).string(0, 0)
     }
 
-    /// The WAL insert position; nil on a standby (recovery) or if the function is not allowed.
-    public static func walPosition(_ connection: Connection) -> String? {
-        try? connection.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").string(0, 0)
+    /// Where the server's writing stands (`WriteMarks`): the WAL insert position and the
+    /// transaction snapshot, in one round trip. Asked outside any transaction block, so the
+    /// snapshot is the server's current one (inside REPEATABLE READ it would be the block's).
+    /// Both nil on a standby (the WAL function refuses to run during recovery) or when not allowed.
+    public static func writeMarks(_ connection: Connection) -> WriteMarks {
+        guard !connection.isInTransaction,
+            let result = try? connection.query(writeMarksQuery(serverVersion: connection.serverVersionNumber))
+        else { return WriteMarks(wal: nil, transactions: nil) }
+        return WriteMarks(wal: result.string(0, 0), transactions: result.string(0, 1))
+    }
+
+    /// `pg_current_snapshot` is PostgreSQL 13's name for `txid_current_snapshot` (kept, deprecated).
+    public static func writeMarksQuery(serverVersion: Int) -> String {
+        let snapshot = serverVersion >= 130_000 ? "pg_current_snapshot" : "txid_current_snapshot"
+        return "SELECT pg_catalog.pg_current_wal_insert_lsn()::text, pg_catalog.\(snapshot)()::text"
     }
 }

@@ -82,6 +82,9 @@ public final class Connection {
 
     public var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
 
+    /// The server's version as a number (150018 for 15.18), for queries that differ by version.
+    public var serverVersionNumber: Int { Int(PQserverVersion(handle)) }
+
     /// Inside a transaction block (ours or a caller's, e.g. a migration preview): code that
     /// needs one must then join it, never COMMIT or ROLLBACK it.
     public var isInTransaction: Bool {

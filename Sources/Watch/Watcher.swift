@@ -45,7 +45,7 @@ public final class Watcher: CheckerControl {
         var loop: PollLoop
         var connection: Connection?
         var timer: DispatchSourceTimer?
-        /// What the read planner compares with: WAL position, fingerprints, last full read.
+        /// What the read planner compares with: write marks, fingerprints, last full read.
         var memory = ReadPlan.Memory()
         var contracts: ContractSet?
         /// The last full catalog, with the contracted tables refreshed since.
@@ -220,7 +220,7 @@ public final class Watcher: CheckerControl {
         }
     }
 
-    /// One poll: (re)connect if needed; skip the snapshot when nothing changed (WAL position,
+    /// One poll: (re)connect if needed; skip the snapshot when nothing changed (write marks,
     /// the catalog-wide version for a full read, the contracted relations' fingerprints, and the
     /// contract files); else snapshot, check, diff, publish.
     private func poll() -> PollLoop.Event {
@@ -249,12 +249,14 @@ public final class Watcher: CheckerControl {
             let refreshEvery = ReadPlan.fullReadCadence(
                 configured: configuration.fullRefreshSeconds, interval: interval, memory: memory)
             var fullRead = ReadPlan.fullRead(memory, now: started, requested: requested, refreshEvery: refreshEvery)
-            // 1. Nothing written anywhere since the last poll: nothing to do.
-            let wal = CatalogFingerprint.walPosition(connection)
-            if ReadPlan.stopsAtWAL(memory, wal: wal, contractsSame: sameContracts, fullRead: fullRead) {
-                return publishUnchanged(started: started, problem: problem)
+            // 1. Nothing committed anywhere since the last probe (the WAL stood still, or moved
+            // only for maintenance: VACUUM, checkpoints): nothing to do.
+            let writes = CatalogFingerprint.writeMarks(connection)
+            if ReadPlan.stopsAtWrites(memory, writes: writes, contractsSame: sameContracts, fullRead: fullRead) {
+                let why = writes.wal == memory.writes?.wal ? "WAL still" : "WAL moved, no transaction that wrote ended"
+                return publishUnchanged(started: started, problem: problem, why: why)
             }
-            // 2. A full read waits for DDL somewhere in the catalog (data writes move the WAL too).
+            // 2. A full read waits for DDL somewhere in the catalog (data writes commit too).
             // First the catalogs' row counts (statistics: a few function calls at any catalog
             // size): unchanged, only data was written, and the catalog-wide probe can wait.
             let activity = fullRead == .notDue ? nil : CatalogFingerprint.catalogActivity(connection)
@@ -264,8 +266,8 @@ public final class Watcher: CheckerControl {
                     activity: activity, sinceCheck: memory.activityAtCatalogCheck, checkedAt: memory.lastCatalogProbe,
                     now: started, refreshEvery: refreshEvery)
             {
-                // Asked again `statisticsDelay` from now; the WAL position of the last catalog
-                // check is kept, so a catalog that changed meanwhile is still looked at.
+                // Asked again `statisticsDelay` from now; the write marks of the last catalog
+                // check are kept, so a catalog that changed meanwhile is still looked at.
                 worker.withLock {
                     $0.memory.lastFullRead = ReadPlan.lastFullReadAfterSkip(now: started, refreshEvery: refreshEvery)
                 }
@@ -280,7 +282,7 @@ public final class Watcher: CheckerControl {
                     state.memory.catalogVersionSeconds = probeSeconds
                     if gated != fullRead {
                         state.memory.lastFullRead = started
-                        state.memory.walAtCatalogCheck = wal
+                        state.memory.writesAtCatalogCheck = writes
                         state.memory.activityAtCatalogCheck = activity
                         state.memory.lastCatalogProbe = started
                     }
@@ -299,8 +301,9 @@ public final class Watcher: CheckerControl {
                 memory, fullRead: fullRead, contractsSame: sameContracts, names: names, fingerprints: fingerprint)
             {
             case .none:
-                worker.withLock { $0.memory.walPosition = wal }
-                return publishUnchanged(started: started, problem: problem)
+                worker.withLock { $0.memory.writes = writes }
+                return publishUnchanged(
+                    started: started, problem: problem, why: "contracted tables probed: \(names.count)")
             case .full:
                 if freshStart {
                     // The whole catalog is diffed against the first publish on these names only:
@@ -322,12 +325,12 @@ public final class Watcher: CheckerControl {
                 if kind == .full {
                     state.memory.lastFullRead = started
                     state.memory.catalogVersion = catalogVersion
-                    state.memory.walAtCatalogCheck = wal
+                    state.memory.writesAtCatalogCheck = writes
                     state.memory.activityAtCatalogCheck = activity
                     state.memory.lastCatalogProbe = started
                     state.memory.forceFull = false
                 }
-                state.memory.walPosition = wal
+                state.memory.writes = writes
                 state.memory.fingerprints = fingerprint
                 state.contracts = contracts
                 state.contractsSignature = signature
@@ -401,7 +404,7 @@ public final class Watcher: CheckerControl {
             let fresh = try Connection(
                 configuration.settings, onNotice: { [log] notice in log?.write("server notice: \(notice)") })
             state.connection = fresh
-            state.memory.walPosition = nil
+            state.memory.writes = nil
             state.memory.fingerprints = nil
             state.memory.forceFull = true
             return fresh
@@ -433,9 +436,10 @@ public final class Watcher: CheckerControl {
         return "\(sorted.count) relations (\(sorted.prefix(shown).joined(separator: ", ")), …)"
     }
 
-    private func publishUnchanged(started: Date, problem: String?) -> PollLoop.Event {
+    /// `why`: for `--debug`, what told the poll that nothing changed.
+    private func publishUnchanged(started: Date, problem: String?, why: String) -> PollLoop.Event {
         if configuration.debug {
-            log?.write("poll unchanged in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+            log?.write("poll unchanged in \(Int(Date().timeIntervalSince(started) * 1000)) ms (\(why))")
         }
         publish { $0.recordUnchanged(startedAt: started, finishedAt: Date(), problem: problem) }
         return .succeeded(seconds: Date().timeIntervalSince(started))

@@ -1,14 +1,16 @@
 import Catalog
 import Foundation
 
-/// Which catalog read a poll needs, decided from cheap probes: the WAL position (unchanged means
-/// nothing was written at all), then one fingerprint per contracted relation. Pure, so each case
+/// Which catalog read a poll needs, decided from cheap probes: the write marks (the WAL position
+/// and the transaction snapshot: unchanged means nothing was committed at all), then one
+/// fingerprint per contracted relation. Pure, so each case
 /// (idle, data-only writes, DDL on a contracted or an uncontracted table, a contract edit, `R`,
 /// the full-read cadence, a reconnect) is tested without a server.
 public enum ReadPlan {
     /// What earlier polls left to compare with.
     public struct Memory: Sendable, Equatable {
-        public var walPosition: String?
+        /// The write marks taken before the last probe of the contracted relations.
+        public var writes: WriteMarks?
         /// One fingerprint per contracted relation, and the table names they were taken for.
         public var fingerprints: [QualifiedName: String]?
         public var fingerprintNames: Set<String> = []
@@ -18,9 +20,10 @@ public enum ReadPlan {
         /// probe of it took (it scans the catalogs: about 0.2 s at 50,000 tables).
         public var catalogVersion: String?
         public var catalogVersionSeconds: Double = 0
-        /// The WAL position when the whole catalog was last known current (a full read, or a
-        /// probe that found no DDL): a full read due by cadence waits only while it stands still.
-        public var walAtCatalogCheck: String?
+        /// The write marks when the whole catalog was last known current (a full read, or a
+        /// probe that found no DDL): a full read due by cadence waits only while nothing is
+        /// committed after them.
+        public var writesAtCatalogCheck: WriteMarks?
         /// Set on (re)connect: the next read is a full one.
         public var forceFull = true
         /// `CatalogFingerprint.catalogActivity` as of the last catalog-wide look (a full read or a
@@ -44,7 +47,7 @@ public enum ReadPlan {
     public enum FullRead: Sendable, Equatable {
         case notDue
         /// `refreshEvery` seconds since the last full read: for the tables no contract names.
-        /// Skipped while nothing at all is written (the WAL position stands still).
+        /// Skipped while nothing at all is committed (`WriteMarks`).
         case dueByCadence
         /// `R`, a reconnect, or nothing read yet.
         case forced
@@ -72,18 +75,21 @@ public enum ReadPlan {
         return .notDue
     }
 
-    /// Whether the poll can stop after asking for the WAL position: nothing at all was written
-    /// since the last poll and the contracts are the same. A full read due by cadence waits only
-    /// while nothing was written since the catalog was last known current (not merely since the
-    /// last poll: DDL followed by quiet must still be read); a forced one never waits.
-    public static func stopsAtWAL(_ memory: Memory, wal: String?, contractsSame: Bool, fullRead: FullRead) -> Bool {
-        guard fullRead != .forced, contractsSame, let wal, memory.fingerprints != nil else { return false }
-        if fullRead == .dueByCadence && wal != memory.walAtCatalogCheck { return false }
-        return wal == memory.walPosition
+    /// Whether the poll can stop after asking for the write marks: nothing was committed since
+    /// the last probe (`WriteMarks.nothingCommitted`: maintenance that moved only the WAL counts as
+    /// nothing) and the contracts are the same. A full read due by cadence waits only while
+    /// nothing was committed since the catalog was last known current (not merely since the last
+    /// poll: DDL followed by quiet must still be read); a forced one never waits.
+    public static func stopsAtWrites(
+        _ memory: Memory, writes: WriteMarks, contractsSame: Bool, fullRead: FullRead
+    ) -> Bool {
+        guard fullRead != .forced, contractsSame, memory.fingerprints != nil else { return false }
+        if fullRead == .dueByCadence && !writes.nothingCommitted(since: memory.writesAtCatalogCheck) { return false }
+        return writes.nothingCommitted(since: memory.writes)
     }
 
     /// Whether the catalog-wide probe a full read due by cadence waits for (`catalogVersion`:
-    /// 0.2–0.6 s at 20–50k tables) can be skipped although the WAL moved: the server's cumulative
+    /// 0.2–0.6 s at 20–50k tables) can be skipped although transactions were committed: the server's cumulative
     /// statistics count no catalog row inserted, updated or deleted since the last catalog-wide
     /// look (only data was written), and that look is less than ten cadences old. Never without
     /// statistics (`track_counts` off), nor for a cadence under 22 s (twice `statisticsDelay`).

@@ -42,7 +42,7 @@ public enum PollKind: String, Sendable, Hashable {
     case full
     /// Only the contracted tables read (their fingerprint changed) and checked.
     case scoped
-    /// Nothing changed (WAL position or catalog fingerprint and contracts): snapshot skipped.
+    /// Nothing changed (write marks or catalog fingerprint, and contracts): snapshot skipped.
     case unchanged
 }
 

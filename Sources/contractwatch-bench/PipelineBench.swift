@@ -279,7 +279,7 @@ enum PipelineBench {
         let select1 = measure(51) { _ = try? connection.query("SELECT 1") }
         let snapshotRaw = measure(5) { _ = try? connection.query(CatalogReader.snapshotQuery) }
         let snapshotDecoded = measure(5) { _ = try? CatalogReader.snapshot(connection) }
-        let walRaw = measure(51) { _ = CatalogFingerprint.walPosition(connection) }
+        let marksRaw = measure(51) { _ = CatalogFingerprint.writeMarks(connection) }
         let scopedFingerprintRaw = measure(11) { _ = try? CatalogFingerprint.fingerprint(connection, names: names) }
         let scopedSnapshotRaw = measure(11) { _ = try? CatalogReader.snapshot(connection, names: names) }
 
@@ -373,10 +373,10 @@ enum PipelineBench {
         line("raw query floor: connect + catalog query", checkFloor, "SELECT 1", select1)
         if let breakdown { print("  one check, by phase: " + breakdown) }
         line("full snapshot, decoded", snapshotDecoded, "its raw query", snapshotRaw)
-        line("idle poll (background checker)", idleMedian, "WAL query", walRaw)
+        line("idle poll (background checker)", idleMedian, "write marks query", marksRaw)
         line(
             "poll after one DDL (scoped)", afterMedian, "its raw queries",
-            scopedFingerprintRaw + scopedSnapshotRaw + walRaw)
+            scopedFingerprintRaw + scopedSnapshotRaw + marksRaw)
         line("DDL → finding p50 at --interval 1", p50, "interval", 1000)
         line("DDL → finding p95 at --interval 1", p95, "interval", 1000)
         let loadedP95 = underLoad.isEmpty ? .nan : percentile95(underLoad)
@@ -429,7 +429,7 @@ enum PipelineBench {
             + "information_schema, \(shown(checkOverPsql, "%.2f×")) psql sending its "
             + "query, in-process \(shown(checkInProcess / checkFloor, "%.2f×")) its raw query), idle poll "
             + "\(shown(idleMedian, "%.2f ms")), DDL poll \(shown(afterMedian, "%.1f ms")) ("
-            + "\(shown(afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + walRaw), "%.2f×")) raw), "
+            + "\(shown(afterMedian / (scopedFingerprintRaw + scopedSnapshotRaw + marksRaw), "%.2f×")) raw), "
             + "DDL→finding p95 \(shown(p95, "%.0f ms")) (\(shown(loadedP95, "%.0f ms")) under a DDL/s), "
             + "RSS check \(megabytes(checkRSS)) / dashboard \(megabytes(dashboardRSS))"
         return Report(

@@ -168,7 +168,8 @@ struct FingerprintTests {
         let dsn = try freshDatabase(Self.base)
         let connection = try Connection(ConnectionSettings(dsn: dsn))
         let fingerprint = try CatalogFingerprint.fingerprint(connection)
-        let position = try #require(CatalogFingerprint.walPosition(connection))
+        let marks = CatalogFingerprint.writeMarks(connection)
+        #expect(marks.wal != nil && marks.transactions != nil)
         let version = try CatalogFingerprint.catalogVersion(connection)
         try migrate(dsn, "INSERT INTO t VALUES (1, 'x', 'y', 'z'); UPDATE t SET note = 'n'; ANALYZE t;")
         let maintenance = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
@@ -176,7 +177,9 @@ struct FingerprintTests {
         try maintenance.execute(script: "VACUUM ANALYZE other")
         #expect(try CatalogFingerprint.fingerprint(connection) == fingerprint)
         #expect(try CatalogFingerprint.catalogVersion(connection) == version, "statistics moved the catalog version")
-        #expect(CatalogFingerprint.walPosition(connection) != position)
+        let after = CatalogFingerprint.writeMarks(connection)
+        #expect(after.wal != marks.wal && after.transactions != marks.transactions, "data written and committed")
+        #expect(!after.nothingCommitted(since: marks))
     }
 
     /// The catalogs' row counts (cumulative statistics) let the checker skip its catalog-wide

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogReader
 import Checks
 import Foundation
 import Postgres
@@ -409,6 +410,86 @@ extension WatcherTests {
         let full = try #require(checked.first { $0.catalogComplete })
         #expect(full.snapshot?.relations.count == 41 && full.lastPollKind == .full)
         #expect(full.changes.isEmpty, "the tables read second are not changes: \(full.changes.map(\.change.location))")
+    }
+}
+
+extension WatcherTests {
+    /// Maintenance moves the WAL without ending a transaction that wrote (VACUUM, a checkpoint):
+    /// the polls stop at the write marks instead of probing the contracted tables. Any write
+    /// that commits, and a DDL that was already under way at the last probe and commits later,
+    /// is still probed and found. On a server of its own (the shared one has other tests
+    /// committing all the time), with autovacuum off so that only this test writes.
+    @Test func maintenanceDoesNotWakeTheProbesButACommitDoes() throws {
+        let cluster = try LocalCluster.start()
+        defer { cluster.stop() }
+        try cluster.execute("ALTER SYSTEM SET autovacuum = off", in: "postgres")
+        try cluster.execute("SELECT pg_catalog.pg_reload_conf()", in: "postgres")
+        try cluster.execute(
+            "CREATE TABLE t (a integer, b text); INSERT INTO t SELECT g, 'x' FROM generate_series(1, 40) g;"
+                + "DELETE FROM t WHERE a > 20; CREATE TABLE other (n integer);", in: "postgres")
+        let dsn = cluster.connectionString()
+        let admin = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+
+        // The server's side: maintenance moves the WAL only; a commit moves the snapshot.
+        let before = CatalogFingerprint.writeMarks(admin)
+        try admin.execute(script: "VACUUM t")
+        try admin.execute(script: "CHECKPOINT")
+        let maintained = CatalogFingerprint.writeMarks(admin)
+        #expect(maintained.wal != before.wal && maintained.transactions == before.transactions)
+        #expect(maintained.nothingCommitted(since: before))
+
+        let logPath = NSTemporaryDirectory() + "cw-marks-" + UUID().uuidString + ".log"
+        defer { try? FileManager.default.removeItem(atPath: logPath) }
+        let folder = try ContractDirectory([
+            "t.json": seedContract(name: "t", table: "t", columns: [("a", "{}"), ("b", "{}")])
+        ])
+        let watcher = Watcher(
+            Watcher.Configuration(
+                settings: ConnectionSettings(dsn: dsn), contractsFolder: folder.path, interval: 0.2, debug: true),
+            log: EventLog(path: logPath))
+        watcher.start()
+        defer { watcher.stop() }
+        func polls(after count: Int) throws -> WatchStatus {
+            try #require(waitFor(watcher, seconds: 10) { $0.pollCount >= count })
+        }
+        func logLines(from offset: Int) -> [Substring] {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            return text.utf8.count > offset ? String(text.utf8.dropFirst(offset))!.split(separator: "\n") : []
+        }
+        func logSize() -> Int { ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").utf8.count }
+        var status = try polls(after: 3)
+
+        // VACUUM and CHECKPOINT again, now that the watcher is polling: no probe.
+        try admin.execute(script: "DELETE FROM t WHERE a > 10") // rows for VACUUM to remove
+        status = try polls(after: status.pollCount + 3)
+        var offset = logSize()
+        try admin.execute(script: "VACUUM t")
+        try admin.execute(script: "CHECKPOINT")
+        status = try polls(after: status.pollCount + 4)
+        var lines = logLines(from: offset)
+        #expect(lines.contains { $0.contains("WAL moved, no transaction that wrote ended") }, "\(lines)")
+        #expect(!lines.contains { $0.contains("probed") }, "maintenance woke the probe: \(lines)")
+
+        // A write that commits: probed (and nothing read, the catalog is the same).
+        offset = logSize()
+        try admin.execute(script: "INSERT INTO t VALUES (100, 'y')")
+        status = try polls(after: status.pollCount + 3)
+        lines = logLines(from: offset)
+        #expect(lines.contains { $0.contains("contracted tables probed: 1") }, "\(lines)")
+
+        // A DDL whose transaction got its id before a probe and commits after it: the next
+        // probe reads it (its id leaves the in-progress list, the snapshot moves).
+        let migration = try Connection(ConnectionSettings(dsn: dsn, readOnly: false))
+        try migration.execute(script: "BEGIN")
+        try migration.execute(script: "ALTER TABLE t DROP COLUMN b")
+        // A later transaction ends first: the DDL's id is now below the snapshot's xmax and
+        // listed as in progress, so only that list tells when it ends.
+        try admin.execute(script: "INSERT INTO other VALUES (1)")
+        status = try polls(after: status.pollCount + 3)
+        #expect(status.result?.violations.isEmpty == true, "an uncommitted DDL is not visible")
+        try migration.execute(script: "COMMIT")
+        let broken = try #require(waitFor(watcher, seconds: 10) { $0.result?.violations.isEmpty == false })
+        #expect(summarize(broken.result!.violations) == ["column_missing t.b present→absent error"])
     }
 }
 

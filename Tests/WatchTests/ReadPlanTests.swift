@@ -9,26 +9,35 @@ struct ReadPlanTests {
     let u = QualifiedName(schema: "public", name: "u")
     let start = Date(timeIntervalSince1970: 1_790_000_000)
 
-    /// After one full read at `start`, with fingerprints for t and u at WAL 0/10.
+    /// The write marks as of the last probe: WAL 0/10, transaction snapshot `100:100:`.
+    let marks = WriteMarks(wal: "0/10", transactions: "100:100:")
+
+    /// After one full read at `start`, with fingerprints for t and u at `marks`.
     var settled: ReadPlan.Memory {
         var memory = ReadPlan.Memory()
-        memory.walPosition = "0/10"
+        memory.writes = marks
         memory.fingerprints = [t: "a", u: "b"]
         memory.fingerprintNames = ["t", "u"]
         memory.hasCatalog = true
         memory.lastFullRead = start
-        memory.walAtCatalogCheck = "0/10"
+        memory.writesAtCatalogCheck = marks
         memory.forceFull = false
         return memory
     }
 
+    /// The read a poll makes, nil when it stops at the write marks. Without `transactions` the
+    /// snapshot is unknown and the WAL position alone decides.
     func plan(
-        _ memory: ReadPlan.Memory, wal: String?, fingerprints: [QualifiedName: String], contractsSame: Bool = true,
-        names: Set<String> = ["t", "u"], after seconds: Double = 2, requested: Bool = false
+        _ memory: ReadPlan.Memory, wal: String?, transactions: String? = nil, fingerprints: [QualifiedName: String],
+        contractsSame: Bool = true, names: Set<String> = ["t", "u"], after seconds: Double = 2,
+        requested: Bool = false
     ) -> ReadPlan.Read? {
         let fullRead = ReadPlan.fullRead(
             memory, now: start.addingTimeInterval(seconds), requested: requested, refreshEvery: 30)
-        if ReadPlan.stopsAtWAL(memory, wal: wal, contractsSame: contractsSame, fullRead: fullRead) { return nil }
+        let writes = WriteMarks(wal: wal, transactions: transactions)
+        if ReadPlan.stopsAtWrites(memory, writes: writes, contractsSame: contractsSame, fullRead: fullRead) {
+            return nil
+        }
         return ReadPlan.read(
             memory, fullRead: fullRead, contractsSame: contractsSame, names: names, fingerprints: fingerprints)
     }
@@ -68,6 +77,34 @@ struct ReadPlanTests {
     @Test func idleStopsAtTheWALPosition() {
         #expect(
             plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"]) == nil, "nil: stopped before any fingerprint")
+    }
+
+    /// VACUUM, a checkpoint, autovacuum, page pruning: the WAL moves but no transaction that
+    /// wrote has ended, so no probe could answer differently; the poll stops at the marks. Any
+    /// transaction that wrote and ended moves the snapshot: the probes decide.
+    @Test func maintenanceThatCommitsNothingStopsAtTheMarks() {
+        #expect(plan(settled, wal: "0/20", transactions: "100:100:", fingerprints: [t: "x", u: "b"]) == nil)
+        #expect(
+            plan(settled, wal: "0/20", transactions: "100:101:", fingerprints: [t: "x", u: "b"]) == .scoped(["t"]),
+            "a transaction committed past the old xmax")
+        var memory = settled
+        memory.writes = WriteMarks(wal: "0/10", transactions: "100:105:100,103")
+        #expect(
+            plan(memory, wal: "0/20", transactions: "100:105:100", fingerprints: [t: "x", u: "b"]) == .scoped(["t"]),
+            "103 was in progress at the last probe and has ended since")
+        #expect(plan(memory, wal: "0/20", transactions: "100:105:100,103", fingerprints: [t: "x", u: "b"]) == nil)
+        // A standby (no WAL position): its snapshot is not trusted; the probes decide.
+        memory.writes = WriteMarks(wal: nil, transactions: "100:100:")
+        #expect(plan(memory, wal: nil, transactions: "100:100:", fingerprints: [t: "x", u: "b"]) == .scoped(["t"]))
+        // A full read due by cadence compares with the marks of the last catalog check, not of
+        // the last poll: DDL elsewhere committed before the last poll is still read.
+        memory = settled
+        memory.writes = WriteMarks(wal: "0/20", transactions: "101:101:")
+        #expect(plan(memory, wal: "0/30", transactions: "101:101:", fingerprints: [t: "a", u: "b"], after: 10) == nil)
+        #expect(
+            plan(memory, wal: "0/30", transactions: "101:101:", fingerprints: [t: "a", u: "b"], after: 30) == .full)
+        memory.writesAtCatalogCheck = memory.writes
+        #expect(plan(memory, wal: "0/30", transactions: "101:101:", fingerprints: [t: "a", u: "b"], after: 30) == nil)
     }
 
     @Test func dataOnlyWritesReadNothing() {
@@ -142,17 +179,17 @@ struct ReadPlanTests {
         // A DDL on a table no contract names moved the WAL to 0/20; the poll after it saw the
         // contracted fingerprints unchanged and remembered 0/20. Nothing was written since.
         var memory = settled
-        memory.walPosition = "0/20"
+        memory.writes = WriteMarks(wal: "0/20", transactions: "101:101:")
         #expect(plan(memory, wal: "0/20", fingerprints: [t: "a", u: "b"], after: 10) == nil, "not due: stop")
         #expect(plan(memory, wal: "0/20", fingerprints: [t: "a", u: "b"], after: 30) == .full, "due: read it")
         // Once the catalog is known current at 0/20, quiet stops at the WAL again.
-        memory.walAtCatalogCheck = "0/20"
+        memory.writesAtCatalogCheck = memory.writes
         #expect(plan(memory, wal: "0/20", fingerprints: [t: "a", u: "b"], after: 30) == nil)
     }
 
     @Test func aReconnectReadsEverythingOnce() {
         var memory = settled
-        memory.walPosition = nil
+        memory.writes = nil
         memory.fingerprints = nil
         memory.forceFull = true
         #expect(plan(memory, wal: "0/10", fingerprints: [t: "a", u: "b"]) == .full)
