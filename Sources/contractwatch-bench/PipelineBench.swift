@@ -798,9 +798,9 @@ enum PipelineBench {
             last = now
         }
         // An idle dashboard on an idle database: a catalog just built is still being vacuumed and
-        // analyzed, and every write moves the WAL, after which each poll probes the contracted
-        // relations. Wait until the WAL stands still for 5 s (at most 90 s) and say how far it
-        // moved during the minute.
+        // analyzed, and every commit makes the next poll probe the contracted relations (WAL
+        // written without one, by VACUUM or page pruning, does not). Wait until the WAL stands
+        // still for 5 s (at most 90 s) and say how far it moved during the minute.
         func walPosition() -> String? {
             try? observer?.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").string(0, 0)
         }
