@@ -10,9 +10,10 @@
 /// a transaction id (VACUUM's page counts, an index's validity flag) leave as they were. So an
 /// unchanged snapshot means no probe could answer differently, even though the WAL moved.
 public struct WriteMarks: Sendable, Equatable {
-    /// The WAL insert position; nil on a standby or where the function is not allowed.
+    /// The WAL insert position (on a standby: the last position replayed); nil where it could not
+    /// be asked.
     public var wal: String?
-    /// The transaction snapshot as text; nil where it could not be asked.
+    /// The transaction snapshot as text; nil on a standby or where it could not be asked.
     public var transactions: String?
 
     public init(wal: String?, transactions: String?) {
@@ -24,8 +25,7 @@ public struct WriteMarks: Sendable, Equatable {
     /// stood still, or no transaction that wrote ended. Why the snapshot is enough: a transaction
     /// that wrote and ended in between either had its id listed as in progress in `earlier` (it is
     /// no longer listed) or got an id at or past `earlier`'s xmax (the first id not yet ended then;
-    /// its end raises xmax). The snapshot is only trusted beside a WAL position (a primary); a
-    /// standby's snapshot is rebuilt from replay, and such a server keeps probing every poll.
+    /// its end raises xmax). A standby gives no snapshot: its replay position alone decides.
     public func nothingCommitted(since earlier: WriteMarks?) -> Bool {
         guard let earlier, let wal, let earlierWAL = earlier.wal else { return false }
         if wal == earlierWAL { return true }

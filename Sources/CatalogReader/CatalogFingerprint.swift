@@ -131,9 +131,11 @@ public enum CatalogFingerprint {
     /// statistics (at once, or up to 10 s later: `ReadPlan.statisticsDelay`), data writes do not.
     /// A few function calls, whatever the catalog's size: while only data is written, the full
     /// read's catalog-wide probe can wait (`ReadPlan.skipsCatalogProbe`). NULL when
-    /// `track_counts` is off (nothing is counted).
+    /// `track_counts` is off (nothing is counted) and on a standby (its statistics count only its
+    /// own sessions, never the DDL it replays).
     public static let activityQuery =
-        "SELECT CASE WHEN pg_catalog.current_setting('track_counts')::bool THEN pg_catalog.concat_ws(' ', "
+        "SELECT CASE WHEN pg_catalog.current_setting('track_counts')::bool AND NOT pg_catalog.pg_is_in_recovery() "
+        + "THEN pg_catalog.concat_ws(' ', "
         + versionedCatalogs.map { catalog in
             ["inserted", "updated", "deleted"].map {
                 "pg_catalog.pg_stat_get_tuples_\($0)('pg_catalog.\(catalog)'::pg_catalog.regclass)"
@@ -145,10 +147,12 @@ public enum CatalogFingerprint {
         try? connection.query(activityQuery).string(0, 0)
     }
 
-    /// Where the server's writing stands (`WriteMarks`): the WAL insert position and the
-    /// transaction snapshot, in one round trip. Asked outside any transaction block, so the
-    /// snapshot is the server's current one (inside REPEATABLE READ it would be the block's).
-    /// Both nil on a standby (the WAL function refuses to run during recovery) or when not allowed.
+    /// Where the server's writing stands (`WriteMarks`), in one round trip: on a primary the WAL
+    /// insert position and the transaction snapshot; on a standby the last WAL position replayed
+    /// (what it shows changes only by replaying WAL) and no snapshot (one rebuilt from replay is
+    /// not trusted to say what ended). Asked outside any transaction block, so the snapshot is the
+    /// server's current one (inside REPEATABLE READ it would be the block's). Both nil when the
+    /// query is not allowed.
     public static func writeMarks(_ connection: Connection) -> WriteMarks {
         guard !connection.isInTransaction,
             let result = try? connection.query(writeMarksQuery(serverVersion: connection.serverVersionNumber))
@@ -157,8 +161,13 @@ public enum CatalogFingerprint {
     }
 
     /// `pg_current_snapshot` is PostgreSQL 13's name for `txid_current_snapshot` (kept, deprecated).
+    /// CASE evaluates only the branch taken: the primary's functions refuse to run in recovery.
     public static func writeMarksQuery(serverVersion: Int) -> String {
         let snapshot = serverVersion >= 130_000 ? "pg_current_snapshot" : "txid_current_snapshot"
-        return "SELECT pg_catalog.pg_current_wal_insert_lsn()::text, pg_catalog.\(snapshot)()::text"
+        return """
+            SELECT CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_last_wal_replay_lsn()
+                        ELSE pg_catalog.pg_current_wal_insert_lsn() END::text,
+                   CASE WHEN NOT pg_catalog.pg_is_in_recovery() THEN pg_catalog.\(snapshot)()::text END
+            """
     }
 }

@@ -93,7 +93,11 @@ struct ReadPlanTests {
             plan(memory, wal: "0/20", transactions: "100:105:100", fingerprints: [t: "x", u: "b"]) == .scoped(["t"]),
             "103 was in progress at the last probe and has ended since")
         #expect(plan(memory, wal: "0/20", transactions: "100:105:100,103", fingerprints: [t: "x", u: "b"]) == nil)
-        // A standby (no WAL position): its snapshot is not trusted; the probes decide.
+        // A standby: the position it replayed to, no snapshot. Replayed further: probe.
+        memory.writes = WriteMarks(wal: "0/10", transactions: nil)
+        #expect(plan(memory, wal: "0/10", fingerprints: [t: "x", u: "b"]) == nil)
+        #expect(plan(memory, wal: "0/20", fingerprints: [t: "x", u: "b"]) == .scoped(["t"]))
+        // A snapshot without a WAL position is not trusted alone; the probes decide.
         memory.writes = WriteMarks(wal: nil, transactions: "100:100:")
         #expect(plan(memory, wal: nil, transactions: "100:100:", fingerprints: [t: "x", u: "b"]) == .scoped(["t"]))
         // A full read due by cadence compares with the marks of the last catalog check, not of
@@ -144,7 +148,7 @@ struct ReadPlanTests {
         // changed there either: the poll still stops at the WAL position, however long it has been.
         #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], after: 30) == nil)
         #expect(plan(settled, wal: "0/10", fingerprints: [t: "a", u: "b"], after: 86_400) == nil)
-        // Without a WAL position (a standby), the cadence still applies.
+        // Without a WAL position (not allowed to ask), the cadence still applies.
         #expect(plan(settled, wal: nil, fingerprints: [t: "a", u: "b"], after: 30) == .full)
     }
 
@@ -196,7 +200,7 @@ struct ReadPlanTests {
     }
 
     @Test func withoutAWALPositionTheFingerprintsDecide() {
-        // A standby, or a role that may not call pg_current_wal_insert_lsn().
+        // A role that may not ask for the WAL position, or a server without the function.
         #expect(plan(settled, wal: nil, fingerprints: [t: "a", u: "b"]) == ReadPlan.Read.none)
         #expect(plan(settled, wal: nil, fingerprints: [t: "x", u: "b"]) == .scoped(["t"]))
     }
