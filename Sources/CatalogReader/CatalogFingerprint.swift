@@ -27,8 +27,8 @@ public enum CatalogFingerprint {
             WHERE a.attnum > 0 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname !~ '^pg_' AND n.nspname <>
                 'information_schema'
           UNION ALL
-          SELECT pg_catalog.format('i%s %s %s %s %s %s', i.indexrelid, i.indrelid, i.indisprimary, i.indisunique,
-              i.indkey, i.indpred IS NULL)
+          SELECT pg_catalog.format('i%s %s %s %s %s %s %s', i.indexrelid, i.indrelid, i.indisprimary, i.indisunique,
+              i.indisvalid, i.indkey, i.indpred IS NULL)
             FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'

@@ -79,9 +79,10 @@ public enum CatalogReader {
             CROSS JOIN LATERAL (
                 SELECT (SELECT pk.indkey::int2[] FROM pg_catalog.pg_index pk
                         WHERE pk.indrelid = c.oid AND pk.indisprimary) AS primary_key_0,
-                       -- unique indexes on one column (a PK counts), without predicate or expression
+                       -- valid unique indexes on one column (a PK counts), without predicate or
+                       -- expression (a failed CREATE UNIQUE INDEX CONCURRENTLY leaves an invalid one)
                        ARRAY(SELECT ui.indkey[0] FROM pg_catalog.pg_index ui
-                             WHERE ui.indrelid = c.oid AND ui.indisunique AND ui.indnkeyatts = 1
+                             WHERE ui.indrelid = c.oid AND ui.indisunique AND ui.indisvalid AND ui.indnkeyatts = 1
                                AND ui.indpred IS NULL AND ui.indexprs IS NULL) AS unique_columns
                 OFFSET 0
             ) indexes

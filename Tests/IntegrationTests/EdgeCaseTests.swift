@@ -1,5 +1,6 @@
 import Checks
 import Foundation
+import Postgres
 import Testing
 
 /// The edge cases that produce false positives or misses in the usual information_schema
@@ -270,5 +271,39 @@ struct EdgeCaseTests {
         #expect(result.contractErrors.first?.line == 3)
         #expect(result.contractErrors.first?.message.contains("trailing comma") == true)
         #expect(result.contracts.map(\.status) == [.invalid, .violated])
+    }
+
+    /// A `CREATE UNIQUE INDEX CONCURRENTLY` that failed on duplicates leaves an invalid index
+    /// behind (pg_index.indisunique but not indisvalid): it guarantees nothing about the rows
+    /// already there, so the column is not unique. One that succeeded makes it unique.
+    @Test func aFailedConcurrentUniqueIndexDoesNotMakeAColumnUnique() throws {
+        let dsn = try freshDatabase(
+            "CREATE TABLE t (a integer, b integer); INSERT INTO t SELECT g % 5, g FROM generate_series(1, 20) g;")
+        #expect(throws: PostgresError.self) { try migrate(dsn, "CREATE UNIQUE INDEX CONCURRENTLY t_a_key ON t (a)") }
+        try migrate(dsn, "CREATE UNIQUE INDEX CONCURRENTLY t_b_key ON t (b)")
+        let left = try Connection(ConnectionSettings(dsn: dsn)).query(
+            "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 't_a_key'::regclass")
+        #expect(left.string(0, 0) == "false", "the failed build left its invalid index")
+        let folder = try ContractDirectory([
+            "t.odcs.yaml": """
+            apiVersion: v3.0.2
+            kind: DataContract
+            id: t
+            name: t
+            version: 1.0.0
+            status: active
+            schema:
+              - name: t
+                properties:
+                  - name: a
+                    physicalType: integer
+                    unique: true
+                  - name: b
+                    physicalType: integer
+                    unique: true
+            """
+        ])
+        let result = Checker.check(try folder.load(), against: try snapshot(dsn))
+        #expect(summarize(result.violations) == ["unique t.a true→false error"])
     }
 }

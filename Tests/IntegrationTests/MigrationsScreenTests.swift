@@ -47,7 +47,13 @@ struct MigrationsScreenTests {
 
         // Its detail: the statement, the finding, the rewrite hazard with its recipe.
         try tmux.keys("g", "Enter")
-        let detail = try #require(try tmux.waitFor("STATEMENT AND WHAT IT WOULD DO"))
+        _ = try #require(try tmux.waitFor("STATEMENT AND WHAT IT WOULD DO"))
+        // Waited for rather than read off the first frame with the heading: with every suite
+        // running at once that frame once lacked the findings (not reproduced alone; cause not
+        // found), and the assertions below hold on the frame that has them.
+        let detail = try #require(
+            try tmux.waitFor("CW101 error: rewrites public.object_images", seconds: 10),
+            "\((try? tmux.screen()) ?? "")")
         #expect(detail.contains("✗ breaks data_type public.object_images.primary_image"), "\(detail)")
         #expect(detail.contains("CW101 error: rewrites public.object_images"), "\(detail)")
         #expect(detail.contains("2 new findings (●), 0 gone"), "\(detail)")
