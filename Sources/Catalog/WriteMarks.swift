@@ -7,8 +7,8 @@
 /// transaction id ends, i.e. one that wrote a row. A catalog change is such a transaction (every
 /// DDL inserts, updates or deletes catalog rows, stamped with its id), and the catalog probes see
 /// nothing else: they count row versions and sum their `xmin`, which writes made in place without
-/// a transaction id (VACUUM's page counts, an index's validity flag) leave as they were. So an
-/// unchanged snapshot means no probe could answer differently, even though the WAL moved.
+/// a transaction id (VACUUM's page and row counts in pg_class) leave as they were. So an unchanged
+/// snapshot means no probe could answer differently, even though the WAL moved.
 public struct WriteMarks: Sendable, Equatable {
     /// The WAL insert position (on a standby: the last position replayed); nil where it could not
     /// be asked.
