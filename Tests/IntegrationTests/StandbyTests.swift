@@ -95,7 +95,7 @@ struct StandbyTests {
         watcher.start()
         defer { watcher.stop() }
         let settled = try #require(
-            WatcherTests().waitFor(watcher, seconds: 15) { $0.pollCount >= 5 && $0.result != nil })
+            waitFor(watcher, seconds: 15) { $0.pollCount >= 5 && $0.result != nil })
         #expect(settled.result?.violations.isEmpty == true)
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(log.contains("(WAL still)"), "idle polls on a standby stop at its replay position: \(log)")
@@ -103,7 +103,7 @@ struct StandbyTests {
         // The primary's migration reaches the standby's findings by replay.
         try primary.execute("ALTER TABLE t DROP COLUMN b", in: "postgres")
         let broken = try #require(
-            WatcherTests().waitFor(watcher, seconds: 15) { $0.result?.violations.isEmpty == false })
+            waitFor(watcher, seconds: 15) { $0.result?.violations.isEmpty == false })
         #expect(summarize(broken.result!.violations) == ["column_missing t.b present→absent error"])
     }
 }

@@ -6,6 +6,8 @@ import Contracts
 import Foundation
 import Postgres
 import Testing
+import Watch
+import WatchModel
 
 /// One throwaway cluster for the whole test process (started on first use, stopped at exit by
 /// LocalCluster's exit hook). Each test works in its own fresh database.
@@ -13,6 +15,17 @@ let sharedCluster: Result<LocalCluster, PostgresError> = Result { () throws(Post
 
 func cluster() throws -> LocalCluster {
     try sharedCluster.get()
+}
+
+/// Waits (polling the checker's mailbox) until `condition` holds or `seconds` pass.
+func waitFor(_ watcher: Watcher, seconds: Double, _ condition: (WatchStatus) -> Bool) -> WatchStatus? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        let status = watcher.latest
+        if condition(status) { return status }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    return nil
 }
 
 /// A new, empty database with `sql` applied; returns its conninfo string.

@@ -10,17 +10,6 @@ import WatchModel
 
 /// The background checker against a real server: live findings, and recovery from an outage.
 struct WatcherTests {
-    /// Waits (polling the mailbox) until `condition` holds or `seconds` pass.
-    func waitFor(_ watcher: Watcher, seconds: Double, _ condition: (WatchStatus) -> Bool) -> WatchStatus? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            let status = watcher.latest
-            if condition(status) { return status }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return nil
-    }
-
     @Test func publishesFindingsAndMarksNewOnes() throws {
         let dsn = try freshDatabase("CREATE TABLE t (a integer, b text);")
         let folder = try ContractDirectory([
