@@ -36,20 +36,9 @@ struct ContractFolderLoadTests {
             uniqueKeysWithValues: (0..<100).map { (String(format: "c%03d.json", $0), Self.contract($0)) })
         files["shared.json"] = #"{"name": "again", "schema": {"table_name": "t5", "properties": {}}}"#
         files["escaped.json"] = #"{"name": "e", "schema": {"table_name": "t_\u00fc", "properties": {}}}"#
-        files["odcs.yaml"] = """
-            apiVersion: v3.0.2
-            kind: DataContract
-            id: y
-            name: y
-            version: 1.0.0
-            status: active
-            schema:
-              - name: from_yaml
-                physicalName: from_yaml
-                properties:
-                  - name: id
-                    physicalType: integer
-            """
+        files["odcs.yaml"] = odcsContract(
+            id: "y", table: "from_yaml", schemaKeys: ["physicalName: from_yaml"],
+            properties: [("id", ["physicalType: integer"])])
         let folder = try ContractDirectory(files)
         let load = ContractFolderLoad(folder.path)
         let batches = Self.drain(load)

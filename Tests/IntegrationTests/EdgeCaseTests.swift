@@ -285,23 +285,11 @@ struct EdgeCaseTests {
             "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 't_a_key'::regclass")
         #expect(left.string(0, 0) == "false", "the failed build left its invalid index")
         let folder = try ContractDirectory([
-            "t.odcs.yaml": """
-            apiVersion: v3.0.2
-            kind: DataContract
-            id: t
-            name: t
-            version: 1.0.0
-            status: active
-            schema:
-              - name: t
-                properties:
-                  - name: a
-                    physicalType: integer
-                    unique: true
-                  - name: b
-                    physicalType: integer
-                    unique: true
-            """
+            "t.odcs.yaml": odcsContract(
+                id: "t", table: "t",
+                properties: [
+                    ("a", ["physicalType: integer", "unique: true"]), ("b", ["physicalType: integer", "unique: true"]),
+                ])
         ])
         let result = Checker.check(try folder.load(), against: try snapshot(dsn))
         #expect(summarize(result.violations) == ["unique t.a true→false error"])

@@ -62,20 +62,8 @@ struct ScratchPreviewTests {
             INSERT INTO t SELECT g, 'x' FROM generate_series(1, 100) g;
             """)
         let folder = try ContractDirectory([
-            "t.odcs.yaml": """
-            apiVersion: v3.0.2
-            kind: DataContract
-            id: t
-            name: t
-            version: 1.0.0
-            status: active
-            schema:
-              - name: t
-                properties:
-                  - name: a
-                    physicalType: integer
-                    unique: true
-            """
+            "t.odcs.yaml": odcsContract(
+                id: "t", table: "t", properties: [("a", ["physicalType: integer", "unique: true"])])
         ])
         let migration = try file(
             """

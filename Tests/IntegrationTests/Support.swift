@@ -131,6 +131,22 @@ func seedContract(
         """
 }
 
+/// Builds a one-table ODCS v3 contract file: `schemaKeys` go under the table's `- name:`, each
+/// property's keys (`physicalType: integer`) under its own `- name:`.
+func odcsContract(id: String, table: String, schemaKeys: [String] = [], properties: [(String, [String])]) -> String {
+    var lines = [
+        "apiVersion: v3.0.2", "kind: DataContract", "id: \(id)", "name: \(id)", "version: 1.0.0", "status: active",
+        "schema:", "  - name: \(table)",
+    ]
+    lines += schemaKeys.map { "    " + $0 }
+    lines.append("    properties:")
+    for (name, keys) in properties {
+        lines.append("      - name: \(name)")
+        lines += keys.map { "        " + $0 }
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
 func jsonEscape(_ text: String) -> String {
     text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
 }
