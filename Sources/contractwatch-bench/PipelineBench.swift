@@ -801,9 +801,7 @@ enum PipelineBench {
         // analyzed, and every commit makes the next poll probe the contracted relations (WAL
         // written without one, by VACUUM or page pruning, does not). Wait until the WAL stands
         // still for 5 s (at most 90 s) and say how far it moved during the minute.
-        func walPosition() -> String? {
-            try? observer?.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").string(0, 0)
-        }
+        func walPosition() -> String? { observer.flatMap { CatalogFingerprint.writeMarks($0).wal } }
         var still = 0
         var position = walPosition()
         for _ in 0..<180 where still < 10 {
